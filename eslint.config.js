@@ -1,0 +1,25 @@
+import tseslint from 'typescript-eslint';
+import sfPlugin from 'eslint-plugin-sf-plugin';
+
+export default tseslint.config(
+  { ignores: ['lib/**', 'node_modules/**', 'test/fixtures/**', 'bench/out/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'sf-plugin': sfPlugin },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { ...sfPlugin.configs.recommended.rules },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.{ts,js}'],
+    rules: {
+      '@typescript-eslint/no-unused-expressions': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  }
+);
