@@ -1,8 +1,5 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --import tsx --no-warnings=ExperimentalWarning
 // Runs the TypeScript sources directly, for development.
-async function main() {
-  const { execute } = await import('@oclif/core');
-  await execute({ development: true, dir: import.meta.url });
-}
+import { execute } from '@oclif/core';
 
-await main();
+await execute({ development: true, dir: import.meta.url });
