@@ -1,0 +1,416 @@
+import type { Connection } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
+import type { PermissionSetDoc } from '../permissions/model.js';
+import { deployPermissionSets, type DeployOutcome } from '../metadata/deploy.js';
+import { findMissingTargets } from '../org/access-check.js';
+import {
+  assignPermissionSetLicense,
+  assignPermissionSets,
+  findPermissionSets,
+  getAssignedPermissionSetNames,
+  hasLicenseAssignment,
+  type PermissionSetRef,
+} from '../org/assignments.js';
+import { mapAssignError, mapCreateUserError, mapDeployError } from '../org/errors.js';
+import { getIntegrationSeats, type SeatCount } from '../org/licenses.js';
+import { findIntegrationProfile, findRole, type ProfileRef, type RoleRef } from '../org/profile.js';
+import { createUser, isEmailShaped, lookupUsers, userRecord, type ExistingUser, type NewUser } from '../org/users.js';
+import { wantsGeneratedAccess, type CreateRequest } from './request.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
+
+export const STEP_NAMES = [
+  'preflight',
+  'generate',
+  'validate',
+  'create-user',
+  'deploy',
+  'assign-license',
+  'assign-permission-sets',
+  'next-steps',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+export type StepStatus = 'done' | 'already done' | 'skipped' | 'failed' | 'planned';
+export type Step = { name: StepName; status: StepStatus; detail: string };
+
+/** Exit code for a partial result, as Salesforce's plugins use for partial success. */
+export const PARTIAL_EXIT_CODE = 68;
+
+export type GeneratedSets = {
+  /** the licensed set first, then the companion set when one is needed */
+  docs: PermissionSetDoc[];
+  warnings: string[];
+  omitted: Array<{ section: string; name: string; reason: string }>;
+};
+
+/** Permission set generation, injected so this module stays independent of the converter's internals. */
+export type Generator = {
+  generate(request: CreateRequest): Promise<GeneratedSets>;
+  toXml(doc: PermissionSetDoc): string;
+  write(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<string[]>;
+};
+
+export type Progress = {
+  start?(name: StepName): void;
+  end?(step: Step): void;
+  deploy?(status: { status: string; deployed: number; total: number; errors: number }): void;
+};
+
+export type CreateContext = {
+  conn: Connection;
+  request: CreateRequest;
+  generator: Generator;
+  dryRun?: boolean;
+  waitMinutes?: number;
+  pollFrequencyMs?: number;
+  progress?: Progress;
+};
+
+export type CreateResult = {
+  username: string;
+  userId?: string;
+  orgId?: string;
+  profile?: string;
+  role?: string;
+  dryRun: boolean;
+  /** true when every step finished (done, already done or skipped) */
+  success: boolean;
+  steps: Step[];
+  permissionSets: Array<{ name: string; generated: boolean; license?: string }>;
+  files: string[];
+  /** dry run only: the generated permission sets' XML */
+  permissionSetXml?: Array<{ name: string; xml: string }>;
+  /** dry run only: the User record that would be created (no secrets in it) */
+  userRecord?: Record<string, string | boolean>;
+  seats?: { userLicense?: SeatCount; permissionSetLicense?: SeatCount };
+  warnings: string[];
+  nextSteps: string[];
+};
+
+type Preflight = {
+  profile: ProfileRef;
+  role?: RoleRef;
+  existing?: ExistingUser;
+  newUser: NewUser;
+  pslId: string;
+  hasLicense: boolean;
+  assigned: Set<string>;
+  namedSets: Map<string, PermissionSetRef>;
+  seats: { userLicense?: SeatCount; permissionSetLicense?: SeatCount };
+};
+
+/**
+ * Runs the create plan step by step. Every org step first checks what exists, so running it again
+ * resumes: existing records are reported as "already done", never duplicated.
+ *
+ * Throws the step's error when the org was not changed yet (the user can simply fix and re-run), and
+ * a PartialFailure error (exit code 68, the result as data) when it was.
+ */
+export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
+  const { conn, request, generator, progress } = ctx;
+  const dryRun = ctx.dryRun ?? false;
+  const result: CreateResult = {
+    username: request.username,
+    orgId: conn.getAuthInfoFields().orgId,
+    dryRun,
+    success: false,
+    steps: [],
+    permissionSets: [],
+    files: [],
+    warnings: [],
+    nextSteps: [],
+  };
+  // whether anything of ours is in the org: decides between a plain error and a resumable partial failure
+  let orgTouched = false;
+  let current: StepName = 'preflight';
+
+  const run = async (name: StepName, body: () => Promise<Omit<Step, 'name'>>): Promise<void> => {
+    current = name;
+    progress?.start?.(name);
+    const outcome = await body();
+    const step: Step = { name, ...outcome };
+    result.steps.push(step);
+    progress?.end?.(step);
+  };
+
+  try {
+    // 1. preflight: reads only
+    let pre!: Preflight;
+    await run('preflight', async () => {
+      pre = await preflight(conn, request);
+      result.seats = pre.seats;
+      result.profile = pre.profile.name;
+      result.role = pre.role?.developerName;
+      if (pre.existing) {
+        result.userId = pre.existing.id;
+        orgTouched = true;
+      }
+      const seats = pre.seats.userLicense;
+      return {
+        status: 'done',
+        detail: [
+          pre.existing ? `user ${pre.existing.username} exists (${pre.existing.id}): resuming` : `username ${request.username} is free here`,
+          `profile "${pre.profile.name}"${pre.profile.legacy ? ' (legacy)' : ''}`,
+          seats ? `${seats.free} of ${seats.total} Salesforce Integration seats free` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      };
+    });
+
+    // 2. generate the permission set source
+    let docs: PermissionSetDoc[] = [];
+    await run('generate', async () => {
+      if (!wantsGeneratedAccess(request)) return { status: 'skipped', detail: 'no object, field or user permission requested' };
+      const generated = await generator.generate(request);
+      docs = generated.docs;
+      result.warnings.push(
+        ...generated.warnings,
+        ...generated.omitted.map((o) => `Left out ${o.section} ${o.name}: ${o.reason}`)
+      );
+      result.permissionSets.push(...docs.map((d) => ({ name: d.fullName, generated: true, license: d.license })));
+      if (dryRun) {
+        result.permissionSetXml = docs.map((d) => ({ name: d.fullName, xml: generator.toXml(d) }));
+        return { status: 'planned', detail: `would write ${docs.map((d) => d.fullName).join(', ')}` };
+      }
+      result.files = await generator.write(docs, request.outputDir);
+      return { status: 'done', detail: `wrote ${result.files.join(', ')}` };
+    });
+    result.permissionSets.push(
+      ...request.permissionSets.map((name) => ({ name: pre.namedSets.get(name.toLowerCase())?.name ?? name, generated: false }))
+    );
+
+    const deployOptions = {
+      waitMinutes: ctx.waitMinutes,
+      pollFrequencyMs: ctx.pollFrequencyMs,
+      onProgress: progress?.deploy,
+    };
+
+    // 3. validate first when the user is new, so a bad permission set never leaves a user behind
+    await run('validate', async () => {
+      if (docs.length === 0) return { status: 'skipped', detail: 'nothing to deploy' };
+      if (pre.existing) return { status: 'skipped', detail: 'the user exists: deploying directly' };
+      if (dryRun) return { status: 'planned', detail: 'check-only deploy of the generated permission sets' };
+      try {
+        const outcome = await deployPermissionSets(conn, result.files, { ...deployOptions, checkOnly: true });
+        return { status: 'done', detail: `check-only deploy ${outcome.id} succeeded` };
+      } catch (e) {
+        throw mapDeployError(e, result.files);
+      }
+    });
+
+    // 4. create the user
+    await run('create-user', async () => {
+      if (pre.existing) return { status: 'already done', detail: `${pre.existing.username} (${pre.existing.id})` };
+      if (dryRun) {
+        result.userRecord = userRecord(pre.newUser);
+        return { status: 'planned', detail: `create ${request.username} on profile "${pre.profile.name}"` };
+      }
+      try {
+        result.userId = await createUser(conn, pre.newUser);
+      } catch (e) {
+        throw mapCreateUserError(e, request.username, conn.instanceUrl);
+      }
+      orgTouched = true;
+      return { status: 'done', detail: `${request.username} (${result.userId})` };
+    });
+
+    // 5. deploy the permission sets
+    let deployed: DeployOutcome | undefined;
+    await run('deploy', async () => {
+      if (docs.length === 0) return { status: 'skipped', detail: 'nothing to deploy' };
+      if (dryRun) return { status: 'planned', detail: `deploy ${docs.map((d) => d.fullName).join(', ')}` };
+      try {
+        deployed = await deployPermissionSets(conn, result.files, deployOptions);
+      } catch (e) {
+        throw mapDeployError(e, result.files);
+      }
+      orgTouched = true;
+      return {
+        status: deployed.changed ? 'done' : 'already done',
+        detail: `deploy ${deployed.id}: ${deployed.components.map((c) => `${c.fullName} ${c.state}`).join(', ')}`,
+      };
+    });
+
+    // 6. the permission set license, before any permission set that needs it
+    await run('assign-license', async () => {
+      if (pre.hasLicense) return { status: 'already done', detail: 'Salesforce API Integration license held' };
+      if (dryRun || !result.userId) return { status: 'planned', detail: 'assign the Salesforce API Integration license' };
+      let outcome;
+      try {
+        outcome = await assignPermissionSetLicense(conn, result.userId, pre.pslId);
+      } catch (e) {
+        throw mapAssignError(e);
+      }
+      return { status: outcome, detail: 'Salesforce API Integration license' };
+    });
+
+    // 7. the generated and the named permission sets
+    await run('assign-permission-sets', async () => {
+      const wanted = [...docs.map((d) => d.fullName), ...request.permissionSets];
+      if (wanted.length === 0) return { status: 'skipped', detail: 'no permission sets to assign' };
+      const todo = wanted.filter((n) => !pre.assigned.has(n.toLowerCase()));
+      const already = wanted.filter((n) => pre.assigned.has(n.toLowerCase()));
+      if (todo.length === 0) return { status: 'already done', detail: `assigned: ${already.join(', ')}` };
+      if (dryRun || !result.userId) return { status: 'planned', detail: `assign ${todo.join(', ')}` };
+      const refs = await resolvePermissionSetIds(conn, todo, pre.namedSets, deployed);
+      const outcomes = await assignPermissionSets(conn, result.userId, refs);
+      const failed = outcomes.filter((o): o is { name: string; error: Error } => 'error' in o);
+      if (failed.length > 0) {
+        const mapped = mapAssignError(failed[0].error);
+        mapped.message = `${failed.map((f) => `${f.name}: ${f.error.message}`).join('; ')}`;
+        throw mapped;
+      }
+      const done = outcomes.filter((o) => 'outcome' in o && o.outcome === 'done').map((o) => o.name);
+      const dup = [...already, ...outcomes.filter((o) => 'outcome' in o && o.outcome === 'already done').map((o) => o.name)];
+      return {
+        status: done.length > 0 ? 'done' : 'already done',
+        detail: [done.length ? `assigned ${done.join(', ')}` : '', dup.length ? `already assigned ${dup.join(', ')}` : '']
+          .filter(Boolean)
+          .join('; '),
+      };
+    });
+
+    // 8. what to do next
+    await run('next-steps', () => {
+      result.nextSteps = nextSteps(request, result);
+      return Promise.resolve({ status: dryRun ? 'planned' : 'done', detail: result.nextSteps.join(' ') });
+    });
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    const failed: Step = { name: current, status: 'failed', detail: error.message };
+    result.steps.push(failed);
+    progress?.end?.(failed);
+    for (const name of STEP_NAMES.slice(STEP_NAMES.indexOf(current) + 1)) {
+      result.steps.push({ name, status: 'skipped', detail: `not run: ${current} failed` });
+    }
+    if (!orgTouched) throw error;
+    const doneSoFar = result.steps.filter((s) => s.status === 'done' || s.status === 'already done').map((s) => s.name);
+    const partial = messages.createError('error.PartialFailure', [current, error.message, doneSoFar.join(', ') || 'nothing'], [], PARTIAL_EXIT_CODE, error);
+    if (error instanceof SfError && error.actions) partial.actions = [...error.actions, ...(partial.actions ?? [])];
+    partial.setData(result);
+    throw partial;
+  }
+  result.success = true;
+  return result;
+}
+
+// 15- and 18-character forms of one Id share the first 15 characters
+const sameId = (a: string | undefined, b: string | undefined): boolean => Boolean(a && b && a.slice(0, 15) === b.slice(0, 15));
+
+/** All read-only checks; collects every problem so the user fixes them in one go. */
+async function preflight(conn: Connection, request: CreateRequest): Promise<Preflight> {
+  if (!isEmailShaped(request.username)) throw messages.createError('error.InvalidUsername', [request.username]);
+  if (!isEmailShaped(request.email)) throw messages.createError('error.InvalidEmail', [request.email]);
+
+  // independent reads go out together
+  const [seats, profile, role, users, missing, namedSets] = await Promise.all([
+    getIntegrationSeats(conn),
+    findIntegrationProfile(conn),
+    request.role ? findRole(conn, request.role) : Promise.resolve(undefined),
+    lookupUsers(conn, request.username),
+    findMissingTargets(conn, {
+      objects: request.objects.map((o) => o.object),
+      fields: request.fields.map((f) => f.field),
+      userPermissions: request.userPermissions,
+    }),
+    findPermissionSets(conn, request.permissionSets),
+  ]);
+
+  const problems: SfError[] = [];
+  const existing = users.target;
+  const { userLicense, permissionSetLicense: psl } = seats;
+  if (!userLicense) problems.push(messages.createError('error.NoIntegrationLicense'));
+  else if (!existing && userLicense.free <= 0) {
+    problems.push(messages.createError('error.LicenseLimitExceeded', [String(userLicense.used), String(userLicense.total)]));
+  }
+  if (!profile) problems.push(messages.createError('error.NoIntegrationProfile'));
+  if (request.role && !role) problems.push(messages.createError('error.RoleNotFound', [request.role]));
+  if (existing && profile && !profile.integrationProfileIds.some((id) => sameId(id, existing.profileId))) {
+    problems.push(messages.createError('error.UserHasOtherProfile', [existing.username, existing.profileName ?? existing.profileId ?? '?']));
+  } else if (existing && !existing.isActive) {
+    problems.push(messages.createError('error.UserInactive', [existing.username]));
+  }
+  if (missing.objects.length) problems.push(messages.createError('error.UnknownObject', [missing.objects.join(', ')]));
+  if (missing.fields.length) problems.push(messages.createError('error.UnknownField', [missing.fields.join(', ')]));
+  if (missing.userPermissions.length) {
+    problems.push(messages.createError('error.UnknownUserPermission', [missing.userPermissions.join(', ')]));
+  }
+  const absent = request.permissionSets.filter((n) => !namedSets.has(n.toLowerCase()));
+  if (absent.length) problems.push(messages.createError('error.PermissionSetNotFound', [absent.join(', ')]));
+
+  // the user's current assignments decide what a re-run still has to do
+  let hasLicense = false;
+  let assigned = new Set<string>();
+  if (existing && psl) {
+    [hasLicense, assigned] = await Promise.all([
+      hasLicenseAssignment(conn, existing.id, psl.id),
+      getAssignedPermissionSetNames(conn, existing.id),
+    ]);
+  }
+  if (!psl) problems.push(messages.createError('error.MissingPermissionSetLicense'));
+  else if (!hasLicense && psl.free <= 0) {
+    problems.push(messages.createError('error.PermissionSetLicenseLimitExceeded', [String(psl.used), String(psl.total)]));
+  }
+
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    const error = messages.createError('error.PreflightFailed', [
+      String(problems.length),
+      problems.map((p) => `- ${p.message}`).join('\n'),
+    ]);
+    error.actions = problems.flatMap((p) => p.actions ?? []);
+    error.setData({ problems: problems.map((p) => ({ name: p.name, message: p.message })) });
+    throw error;
+  }
+
+  return {
+    profile: profile!,
+    role,
+    existing,
+    pslId: psl!.id,
+    hasLicense,
+    assigned,
+    namedSets,
+    seats,
+    newUser: {
+      username: request.username,
+      email: request.email,
+      firstName: request.firstName,
+      lastName: request.lastName,
+      alias: request.alias,
+      profileId: profile!.id,
+      userRoleId: role?.id,
+      marketingUser: request.marketingUser,
+      defaults: users.defaults,
+    },
+  };
+}
+
+/** Ids from the deploy result where it gives them, then one query for the rest. */
+async function resolvePermissionSetIds(
+  conn: Connection,
+  names: string[],
+  known: Map<string, PermissionSetRef>,
+  deployed: DeployOutcome | undefined
+): Promise<PermissionSetRef[]> {
+  const refs = new Map<string, PermissionSetRef>(known);
+  for (const c of deployed?.components ?? []) {
+    if (c.type === 'PermissionSet' && c.id) refs.set(c.fullName.toLowerCase(), { id: c.id, name: c.fullName });
+  }
+  const unknown = names.filter((n) => !refs.has(n.toLowerCase()));
+  if (unknown.length) for (const [k, v] of await findPermissionSets(conn, unknown)) refs.set(k, v);
+  const stillUnknown = names.filter((n) => !refs.has(n.toLowerCase()));
+  if (stillUnknown.length) throw messages.createError('error.PermissionSetNotFound', [stillUnknown.join(', ')]);
+  return names.map((n) => refs.get(n.toLowerCase())!);
+}
+
+function nextSteps(request: CreateRequest, result: CreateResult): string[] {
+  const steps: string[] = [];
+  if (result.dryRun) steps.push(messages.getMessage('next.dryRun'));
+  steps.push(messages.getMessage('next.noPassword'));
+  steps.push(messages.getMessage('next.password', [request.username, request.email]));
+  if (result.files.length) steps.push(messages.getMessage('next.commit', [result.files.join(', ')]));
+  return steps;
+}

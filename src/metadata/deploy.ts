@@ -1,0 +1,125 @@
+import type { Connection } from '@salesforce/core';
+import { Duration } from '@salesforce/kit';
+import { ComponentSet, RequestStatus, type MetadataApiDeployStatus } from '@salesforce/source-deploy-retrieve';
+
+export type DeployedComponent = {
+  fullName: string;
+  type: string;
+  /** Created | Changed | Unchanged | Deleted | Failed */
+  state: string;
+  filePath?: string;
+  /** the record Id in the org (the PermissionSet Id), when the org reports it */
+  id?: string;
+  problem?: string;
+};
+
+export type DeployOutcome = {
+  id: string;
+  status: string;
+  success: boolean;
+  checkOnly: boolean;
+  components: DeployedComponent[];
+  /** true when any component was created or changed (a re-run that changes nothing reports false) */
+  changed: boolean;
+};
+
+export type DeployOptions = {
+  checkOnly?: boolean;
+  waitMinutes?: number;
+  pollFrequencyMs?: number;
+  onProgress?: (status: { status: string; deployed: number; total: number; errors: number }) => void;
+};
+
+/** A deploy that ran but didn't succeed: failures carry each component's problem text. */
+export class DeployFailure extends Error {
+  public constructor(public readonly outcome: DeployOutcome, public readonly failures: DeployedComponent[], message: string) {
+    super(message);
+    this.name = 'DeployFailure';
+  }
+}
+
+type RawMessage = { fullName?: string; componentType?: string; id?: string; problem?: string; success?: boolean | string };
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * Deploys permission set source files with source-deploy-retrieve (a ComponentSet built from the
+ * written files), polling until done or `waitMinutes` pass. Rolls back on any error, so a failed
+ * deploy changes nothing. Throws DeployFailure when components fail.
+ */
+export async function deployPermissionSets(
+  conn: Connection,
+  files: readonly string[],
+  options: DeployOptions = {}
+): Promise<DeployOutcome> {
+  const components = ComponentSet.fromSource([...files]);
+  const checkOnly = options.checkOnly ?? false;
+  const deploy = await components.deploy({
+    usernameOrConnection: conn,
+    apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
+  });
+  if (options.onProgress) {
+    const notify = options.onProgress;
+    deploy.onUpdate((s: MetadataApiDeployStatus) =>
+      notify({
+        status: String(s.status),
+        deployed: Number(s.numberComponentsDeployed ?? 0),
+        total: Number(s.numberComponentsTotal ?? 0),
+        errors: Number(s.numberComponentErrors ?? 0),
+      })
+    );
+  }
+  const result = await deploy.pollStatus({
+    frequency: Duration.milliseconds(options.pollFrequencyMs ?? 1000),
+    timeout: Duration.minutes(options.waitMinutes ?? 33),
+  });
+  const response = result.response;
+  // the raw messages carry the org's record Ids, which SDR's file responses drop
+  const raw = [...asArray<RawMessage>(response.details?.componentSuccesses), ...asArray<RawMessage>(response.details?.componentFailures)];
+  const idOf = (type: string, fullName: string): string | undefined =>
+    raw.find((m) => m.componentType === type && m.fullName === fullName && m.id)?.id;
+
+  const byKey = new Map<string, DeployedComponent>();
+  for (const file of result.getFileResponses()) {
+    const key = `${file.type}#${file.fullName}`;
+    const existing = byKey.get(key);
+    const component: DeployedComponent = {
+      fullName: file.fullName,
+      type: file.type,
+      state: String(file.state),
+      filePath: file.filePath,
+      id: idOf(file.type, file.fullName),
+      problem: file.state === 'Failed' ? file.error : undefined,
+    };
+    if (!existing || component.state === 'Failed') byKey.set(key, component);
+  }
+  const componentList = [...byKey.values()];
+  const success = response.status === RequestStatus.Succeeded && response.success !== false;
+  const outcome: DeployOutcome = {
+    id: response.id,
+    status: String(response.status),
+    success,
+    checkOnly,
+    components: componentList,
+    changed: componentList.some((c) => c.state === 'Created' || c.state === 'Changed'),
+  };
+  if (!success) {
+    const failures = componentList.filter((c) => c.state === 'Failed');
+    // whole-deploy failures (no component to blame) come as errorMessage
+    const top = (response as { errorMessage?: string }).errorMessage;
+    const text =
+      failures.map((f) => `${f.type} ${f.fullName}: ${f.problem ?? 'failed'}`).join('\n') || top || `Deploy ${String(response.status)}`;
+    throw new DeployFailure(outcome, failures, text);
+  }
+  return outcome;
+}
+
+/** Classifies a component problem so the caller can suggest the right fix. */
+export function classifyDeployProblem(problem: string): 'unknown-field' | 'unknown-object' | 'unknown-permission' | 'license' | 'dependency' | 'other' {
+  if (/no CustomField named|Invalid field|field .* does not exist/i.test(problem)) return 'unknown-field';
+  if (/no CustomObject named|Invalid object|entity type .* (does not exist|is not supported)|no such object/i.test(problem))
+    return 'unknown-object';
+  if (/Unknown user permission/i.test(problem)) return 'unknown-permission';
+  if (/license/i.test(problem)) return 'license';
+  if (/depends on permission/i.test(problem)) return 'dependency';
+  return 'other';
+}

@@ -1,0 +1,74 @@
+import { Messages, SfError } from '@salesforce/core';
+import { classifyDeployProblem, DeployFailure } from '../metadata/deploy.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
+
+type ApiError = { name?: string; errorCode?: string; message?: string };
+
+/** The Salesforce error code of a jsforce / core error (REST: name = errorCode; SOAP: "sf:CODE"). */
+export function errorCode(e: unknown): string {
+  const err = e as ApiError;
+  return String(err?.errorCode ?? err?.name ?? '').replace(/^sf:/, '');
+}
+
+/** Suffixes that make a username unique and recognisably yours: `.integration` and the org's My Domain. */
+export function usernameSuggestions(username: string, instanceUrl?: string): string[] {
+  const suggestions = [`${username}.integration`];
+  const host = instanceUrl ? safeHost(instanceUrl) : undefined;
+  // acme.my.salesforce.com → acme; acme--uat.sandbox.my.salesforce.com → acme.uat
+  const myDomain = host && /\.my\.salesforce\.com$/i.test(host) ? host.split('.')[0].replace(/--/, '.') : undefined;
+  if (myDomain) suggestions.push(`${username}.${myDomain.toLowerCase()}`);
+  return suggestions;
+}
+
+const safeHost = (url: string): string | undefined => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Maps a failed User create to an error with actions; unknown errors pass through. */
+export function mapCreateUserError(e: unknown, username: string, instanceUrl?: string): Error {
+  const code = errorCode(e);
+  const text = (e as ApiError)?.message ?? '';
+  if (code === 'DUPLICATE_USERNAME' || /DUPLICATE_USERNAME/.test(text)) {
+    return messages.createError('error.DuplicateUsername', [username], [usernameSuggestions(username, instanceUrl).join(' or ')], e as Error);
+  }
+  if (code === 'LICENSE_LIMIT_EXCEEDED' || /LICENSE_LIMIT_EXCEEDED|License Limit Exceeded/i.test(text)) {
+    return messages.createError('error.LicenseLimitExceeded', ['all', 'the available'], [], e as Error);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** Maps a failed assignment (license or permission set) to an error with actions. */
+export function mapAssignError(e: unknown): Error {
+  const code = errorCode(e);
+  const text = (e as ApiError)?.message ?? String(e);
+  if (/license doesn't allow|license does not allow/i.test(text) || (code === 'FIELD_INTEGRITY_EXCEPTION' && /licen[cs]e/i.test(text))) {
+    return messages.createError('error.LicenseDoesNotAllow', [text], [], e as Error);
+  }
+  if (code === 'LICENSE_LIMIT_EXCEEDED' || /LICENSE_LIMIT_EXCEEDED/.test(text)) {
+    return messages.createError('error.PermissionSetLicenseLimitExceeded', ['all', 'the available'], [], e as Error);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** Maps a failed deploy to an error naming each component problem and the likely fix. */
+export function mapDeployError(e: unknown, files: readonly string[]): Error {
+  if (!(e instanceof DeployFailure)) return e instanceof Error ? e : new Error(String(e));
+  const error = messages.createError('error.DeployFailed', [e.message], [files.join(', ') || 'the generated files'], e);
+  const kinds = new Set(e.failures.map((f) => classifyDeployProblem(f.problem ?? '')));
+  const extra: string[] = [];
+  if (kinds.has('unknown-field')) extra.push(...messages.getMessages('error.DeployUnknownField.actions'));
+  if (kinds.has('unknown-object')) extra.push(...messages.getMessages('error.DeployUnknownObject.actions'));
+  if (kinds.has('unknown-permission')) extra.push(...messages.getMessages('error.DeployUnknownPermission.actions'));
+  if (kinds.has('license')) extra.push(...messages.getMessages('error.LicenseDoesNotAllow.actions'));
+  error.actions = [...extra, ...(error.actions ?? [])];
+  error.setData({ deployId: e.outcome.id, failures: e.failures });
+  return error;
+}
+
+export const isSfError = (e: unknown): e is SfError => e instanceof SfError;
