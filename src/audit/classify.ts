@@ -1,5 +1,6 @@
 import type { AppUsage, AuditUser, Candidate, CandidateClass, LoginAggregate, OauthTokenRow, Risk } from './types.js';
-import { ADMIN_PROFILE_NAMES, INTEGRATION_LICENSE_NAME, appLabel, loginKind } from './loginTypes.js';
+import { INTEGRATION_USER_LICENSE as INTEGRATION_LICENSE_NAME } from '../permissions/model.js';
+import { ADMIN_PROFILE_NAMES, appLabel, loginKind } from './loginTypes.js';
 
 export type ClassifyInput = {
   users: AuditUser[];

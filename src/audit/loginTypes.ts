@@ -5,8 +5,7 @@
 
 export const API_LOGIN_TYPES: readonly string[] = ['Remote Access 2.0', 'Other Apex API', 'Partner Product'];
 
-export const INTEGRATION_LICENSE_NAME = 'Salesforce Integration';
-export const INTEGRATION_PSL_DEVELOPER_NAME = 'SalesforceAPIIntegrationPsl';
+export { INTEGRATION_USER_LICENSE as INTEGRATION_LICENSE_NAME, INTEGRATION_PSL as INTEGRATION_PSL_DEVELOPER_NAME } from '../permissions/model.js';
 export const ADMIN_PROFILE_NAMES: readonly string[] = ['System Administrator'];
 
 /**

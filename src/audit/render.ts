@@ -1,0 +1,233 @@
+import type { AuditResult } from './audit.js';
+import { CLASSES } from './audit.js';
+import type { Candidate, CandidateClass, Risk, Savings, SeatCount, Seats } from './types.js';
+
+export const CLASS_LABELS: Record<CandidateClass, string> = {
+  'person-and-integration': "Person's user also used by an integration",
+  'admin-integration': 'Integration on an admin profile',
+  'shared-integration': 'Shared integration user (several apps)',
+  'api-only-full-license': 'API-only user on a full license',
+  'integration-license': 'Already on an Integration license',
+};
+
+export const RISK_LABELS: Record<Risk, string> = {
+  'compromised-credentials': 'compromised credentials take the integration with them',
+  'untraceable-changes': "changes can't be traced to a system",
+  'excess-permissions': "permissions far beyond the integration's needs",
+  'offboarding-breaks-integration': 'offboarding the person breaks the integration',
+};
+
+export function money(n: number): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: Number.isInteger(n) ? 0 : 2, maximumFractionDigits: 2 });
+}
+
+const day = (iso?: string): string => (iso ? iso.slice(0, 10) : '');
+
+export type SeatRow = { license: string; total: number | string; used: number | string; free: number | string };
+
+export function seatRows(seats: Seats): SeatRow[] {
+  const row = (label: string, s?: SeatCount): SeatRow =>
+    s ? { license: label, total: s.total, used: s.used, free: s.free } : { license: label, total: 'n/a', used: 'n/a', free: 'n/a' };
+  return [
+    row('Salesforce Integration (user license)', seats.integrationUserLicense),
+    row('Salesforce API Integration (permission set license)', seats.integrationPsl),
+  ];
+}
+
+export function appsText(c: Candidate): string {
+  return c.apps.map((a) => a.app).join(', ');
+}
+
+export type CandidateRow = {
+  user: string;
+  class: string;
+  license: string;
+  profile: string;
+  apps: string;
+  apiLogins: number;
+  uiLogins: number;
+  lastApiLogin: string;
+  movable: string;
+};
+
+export function candidateRows(candidates: Candidate[]): CandidateRow[] {
+  return candidates.map((c) => ({
+    user: c.username,
+    class: CLASS_LABELS[c.class],
+    license: c.license ?? '',
+    profile: c.profile ?? '',
+    apps: appsText(c),
+    apiLogins: c.apiLogins,
+    uiLogins: c.uiLogins,
+    lastApiLogin: day(c.lastApiLogin),
+    movable: c.movable ? 'yes' : 'no',
+  }));
+}
+
+export function savingsLine(s: Savings): string {
+  const a = s.assumptions;
+  return (
+    `Moving ${s.movableUsers} user(s) to Integration licenses saves ${money(s.netSavingsPerYear)} a year ` +
+    `(${money(s.fullLicenseSavingsPerYear)} in full licenses, ${s.freeSeatsUsed} free Integration seat(s) used, ` +
+    `${s.paidSeats} paid at ${money(a.integrationLicensePerMonth)}/month: ${money(s.integrationCostPerYear)} a year).`
+  );
+}
+
+export function splitLine(s: Savings): string | undefined {
+  if (s.splitOut.seats === 0) return undefined;
+  return (
+    `Giving every integration its own user needs ${s.splitOut.seats} more Integration seat(s) ` +
+    `(${s.splitOut.freeSeatsUsed} free, ${s.splitOut.paidSeats} paid: ${money(s.splitOut.costPerYear)} a year); ` +
+    `net after that: ${money(s.netSavingsPerYearAfterSplit)} a year.`
+  );
+}
+
+export function assumptionLines(r: AuditResult): string[] {
+  const a = r.savings.assumptions;
+  return [
+    `A full license costs ${money(a.fullLicensePerYear)} a year (--license-cost); every non-Integration license is counted at that price.`,
+    `An Integration license beyond the free ones costs ${money(a.integrationLicensePerMonth)} a month (--integration-license-cost).`,
+    a.freeSeatsSource === 'org'
+      ? `Free Integration seats: ${a.freeIntegrationSeats}, as the org reports them (TotalLicenses - UsedLicenses).`
+      : `Free Integration seats: ${a.freeIntegrationSeats}, assumed from the usual allowance of 5 (the org's count could not be read).`,
+    'A user that also logs in through the browser keeps its license: only its integrations move, to new users.',
+    'Logins of Salesforce mobile apps count as a person, not an integration.',
+  ];
+}
+
+export function gapLines(r: AuditResult): string[] {
+  return r.gaps.map((g) => `${g.source} could not be read (${g.errorCode}); to include it, run as a user with ${g.fix}.`);
+}
+
+export function loginHistoryLines(r: AuditResult): string[] {
+  const l = r.loginHistory;
+  if (!l.read) return [];
+  const lines: string[] = [];
+  if (l.fallbackReason) {
+    lines.push(`LoginHistory could not be aggregated in SOQL (${l.fallbackReason}); read row by row instead.`);
+  }
+  if (l.truncated) {
+    lines.push(
+      l.mode === 'rows'
+        ? `LoginHistory: read ${l.rowsRead?.toLocaleString('en-US')} of ${l.totalRows?.toLocaleString('en-US')} rows (--max-login-rows): counts are a lower bound.`
+        : 'LoginHistory: some users had more than 2,000 login groups; their counts are a lower bound.'
+    );
+  }
+  return lines;
+}
+
+const mdCell = (s: string | number): string => String(s).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const mdTable = (headers: string[], rows: Array<Array<string | number>>): string =>
+  [
+    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
+  ].join('\n');
+
+export function toMarkdown(r: AuditResult): string {
+  const out: string[] = [];
+  out.push(`# Integration user audit: ${r.targetOrg}`, '');
+  out.push(`Logins of the last ${r.period.days} days (${day(r.period.since)} to ${day(r.period.until)}), ${r.usersRead} active users read.`, '');
+  out.push('## Seats', '', mdTable(['License', 'Total', 'Used', 'Free'], seatRows(r.seats).map((s) => [s.license, s.total, s.used, s.free])), '');
+  out.push('## Savings', '', `**${savingsLine(r.savings)}**`, '');
+  const split = splitLine(r.savings);
+  if (split) out.push(split, '');
+  out.push('Assumptions:', '', ...assumptionLines(r).map((l) => `- ${l}`), '');
+  out.push('## Summary', '', mdTable(['Class', 'Users'], CLASSES.map((c) => [CLASS_LABELS[c], r.summary[c]])), '');
+  out.push('## Candidates', '');
+  if (r.candidates.length === 0) {
+    out.push('No user shows integration activity in the period.', '');
+  } else {
+    out.push(
+      mdTable(
+        ['User', 'Class', 'License', 'Profile', 'Apps', 'API logins', 'UI logins', 'Last API login', 'Risks', 'Moves'],
+        r.candidates.map((c) => [
+          c.username,
+          CLASS_LABELS[c.class],
+          c.license ?? '',
+          c.profile ?? '',
+          appsText(c),
+          c.apiLogins,
+          c.uiLogins,
+          day(c.lastApiLogin),
+          c.risks.map((k) => RISK_LABELS[k]).join('; '),
+          c.movable ? 'yes' : 'no',
+        ])
+      ),
+      ''
+    );
+    out.push('## Next commands', '');
+    for (const c of r.candidates.filter((x) => x.nextCommands.length > 0)) {
+      out.push(`- ${c.username} (${CLASS_LABELS[c.class]}):`);
+      for (const cmd of c.nextCommands) out.push(`  - \`${cmd}\``);
+    }
+    out.push('');
+  }
+  const notes = [...gapLines(r), ...loginHistoryLines(r), ...r.candidates.flatMap((c) => c.notes.map((n) => `${c.username}: ${n}`))];
+  if (notes.length > 0) out.push('## What this report could not see', '', ...notes.map((n) => `- ${n}`), '');
+  return out.join('\n');
+}
+
+/** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet doesn't run it as a formula. */
+export function csvCell(v: string | number | boolean | undefined): string {
+  let s = v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const CSV_HEADERS = [
+  'username',
+  'name',
+  'class',
+  'traits',
+  'license',
+  'profile',
+  'apps',
+  'apiLogins',
+  'uiLogins',
+  'lastApiLogin',
+  'risks',
+  'movable',
+  'extraSeats',
+  'nextCommands',
+];
+
+export function toCsv(r: AuditResult): string {
+  const rows = r.candidates.map((c) =>
+    [
+      c.username,
+      c.name,
+      c.class,
+      c.traits.join(';'),
+      c.license,
+      c.profile,
+      c.apps.map((a) => a.app).join(';'),
+      c.apiLogins,
+      c.uiLogins,
+      c.lastApiLogin,
+      c.risks.join(';'),
+      c.movable,
+      c.extraSeats,
+      c.nextCommands.join('\n'),
+    ]
+      .map(csvCell)
+      .join(',')
+  );
+  return [CSV_HEADERS.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+export type ReportFormat = 'md' | 'csv' | 'json';
+
+export function formatForFile(file: string): ReportFormat | undefined {
+  const ext = file.toLowerCase().split('.').pop();
+  if (ext === 'md' || ext === 'markdown') return 'md';
+  if (ext === 'csv') return 'csv';
+  if (ext === 'json') return 'json';
+  return undefined;
+}
+
+export function renderReport(r: AuditResult, format: ReportFormat): string {
+  if (format === 'md') return toMarkdown(r);
+  if (format === 'csv') return toCsv(r);
+  return JSON.stringify(r, null, 2) + '\n';
+}

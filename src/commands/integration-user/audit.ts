@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { runAudit, CLASSES, type AuditResult } from '../../audit/audit.js';
+import {
+  CLASS_LABELS,
+  RISK_LABELS,
+  assumptionLines,
+  candidateRows,
+  formatForFile,
+  gapLines,
+  loginHistoryLines,
+  renderReport,
+  savingsLine,
+  seatRows,
+  splitLine,
+} from '../../audit/render.js';
+import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.audit');
+
+export type AuditCommandResult = AuditResult & { outputFile?: string };
+
+async function parseAmount(input: string): Promise<number> {
+  const n = Number(input.replace(/,/g, ''));
+  if (input.trim() === '' || !Number.isFinite(n) || n < 0) throw messages.createError('error.badAmount', [input]);
+  return n;
+}
+const amount = Flags.custom<number>({ parse: parseAmount });
+
+export default class Audit extends SfCommand<AuditCommandResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    days: Flags.integer({ summary: messages.getMessage('flags.days.summary'), min: 1, max: 180, default: 90 }),
+    'license-cost': amount({
+      summary: messages.getMessage('flags.license-cost.summary'),
+      default: DEFAULT_FULL_LICENSE_PER_YEAR,
+    }),
+    'integration-license-cost': amount({
+      summary: messages.getMessage('flags.integration-license-cost.summary'),
+      default: DEFAULT_INTEGRATION_LICENSE_PER_MONTH,
+    }),
+    'output-file': Flags.file({ summary: messages.getMessage('flags.output-file.summary'), char: 'f' }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
+    'max-login-rows': Flags.integer({
+      summary: messages.getMessage('flags.max-login-rows.summary'),
+      min: 1,
+      default: 500_000,
+    }),
+    'login-query': Flags.option({
+      summary: messages.getMessage('flags.login-query.summary'),
+      options: ['aggregate', 'rows'] as const,
+      default: 'aggregate',
+      hidden: true,
+    })(),
+  };
+
+  public async run(): Promise<AuditCommandResult> {
+    const { flags } = await this.parse(Audit);
+    const outputFile = flags['output-file'];
+    const format = outputFile ? formatForFile(outputFile) : undefined;
+    // Check the file before the (possibly long) read of the org.
+    if (outputFile && !format) throw messages.createError('error.badExtension', [outputFile]);
+    if (outputFile && existsSync(outputFile) && !flags.force) throw messages.createError('error.fileExists', [outputFile]);
+
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const targetOrg = this.argv.includes('--target-org') || this.argv.includes('-o') ? targetOrgArg(this.argv) : undefined;
+
+    this.spinner.start(messages.getMessage('progress.title'));
+    let result: AuditResult;
+    try {
+      result = await runAudit(conn, {
+        days: flags.days,
+        fullLicensePerYear: flags['license-cost'],
+        integrationLicensePerMonth: flags['integration-license-cost'],
+        maxLoginRows: flags['max-login-rows'],
+        mode: flags['login-query'],
+        targetOrg: targetOrg ?? org.getUsername() ?? org.getOrgId(),
+        onProgress: (status) => {
+          this.spinner.status = messages.getMessage('progress.reading', [status]);
+        },
+      });
+    } finally {
+      this.spinner.stop();
+    }
+
+    this.display(result);
+    if (outputFile && format) {
+      await writeFile(outputFile, renderReport(result, format), { encoding: 'utf8', flag: flags.force ? 'w' : 'wx' });
+      this.logSuccess(messages.getMessage('info.written', [outputFile]));
+      return { ...result, outputFile };
+    }
+    return result;
+  }
+
+  private display(r: AuditResult): void {
+    for (const line of [...gapLines(r), ...loginHistoryLines(r)]) this.warn(line);
+    this.styledHeader(messages.getMessage('heading.seats'));
+    this.table({ data: seatRows(r.seats) });
+    this.styledHeader(messages.getMessage('heading.summary'));
+    this.table({ data: CLASSES.map((c) => ({ class: CLASS_LABELS[c], users: r.summary[c] })) });
+    if (r.candidates.length === 0) {
+      this.info(messages.getMessage('info.noCandidates', [r.period.days]));
+    } else {
+      this.styledHeader(messages.getMessage('heading.candidates', [r.period.days]));
+      this.table({ data: candidateRows(r.candidates) });
+      for (const c of r.candidates.filter((x) => x.risks.length > 0)) {
+        this.log(`${c.username}: ${c.risks.map((k) => RISK_LABELS[k]).join('; ')}`);
+      }
+    }
+    this.log();
+    this.log(savingsLine(r.savings));
+    const split = splitLine(r.savings);
+    if (split) this.log(split);
+    this.styledHeader(messages.getMessage('heading.assumptions'));
+    for (const line of assumptionLines(r)) this.log(`- ${line}`);
+    const next = r.candidates.filter((c) => c.nextCommands.length > 0);
+    if (next.length > 0) {
+      this.styledHeader(messages.getMessage('heading.next'));
+      for (const c of next) for (const cmd of c.nextCommands) this.log(cmd);
+    }
+    for (const c of r.candidates) for (const note of c.notes) this.warn(`${c.username}: ${note}`);
+    this.log();
+    this.log(messages.getMessage('info.stats', [r.usersRead, r.stats.roundTrips, r.stats.elapsedMs]));
+  }
+}
+
+/** The org as the user named it (an alias reads better in the suggested commands than a username). */
+function targetOrgArg(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--target-org' || a === '-o') return argv[i + 1];
+    if (a.startsWith('--target-org=')) return a.slice('--target-org='.length);
+  }
+  return undefined;
+}

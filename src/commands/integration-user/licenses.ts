@@ -1,0 +1,43 @@
+import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { OrgReader, readSeats } from '../../audit/read.js';
+import { seatRows } from '../../audit/render.js';
+import type { Gap, SeatCount } from '../../audit/types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.licenses');
+
+export type LicensesResult = {
+  /** Salesforce Integration user license; null when the org has none or it could not be read. */
+  userLicense: SeatCount | null;
+  /** Salesforce API Integration permission set license (SalesforceAPIIntegrationPsl). */
+  permissionSetLicense: SeatCount | null;
+  gaps: Gap[];
+};
+
+export default class Licenses extends SfCommand<LicensesResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+  };
+
+  public async run(): Promise<LicensesResult> {
+    const { flags } = await this.parse(Licenses);
+    const conn = flags['target-org'].getConnection(flags['api-version']);
+    const { seats, gaps } = await readSeats(new OrgReader(conn));
+    for (const g of gaps) this.warn(messages.getMessage('warn.unreadable', [g.source, g.errorCode, g.fix]));
+    const unread = new Set(gaps.map((g) => g.source));
+    if (!seats.integrationUserLicense && !unread.has('UserLicense')) {
+      this.info(messages.getMessage('info.noLicense', ['Salesforce Integration user']));
+    }
+    if (!seats.integrationPsl && !unread.has('PermissionSetLicense')) {
+      this.info(messages.getMessage('info.noLicense', ['Salesforce API Integration permission set']));
+    }
+    this.table({ data: seatRows(seats) });
+    return { userLicense: seats.integrationUserLicense ?? null, permissionSetLicense: seats.integrationPsl ?? null, gaps };
+  }
+}
