@@ -6,6 +6,8 @@ import type { AnyJson } from '@salesforce/ts-types';
 
 type Rec = Record<string, unknown> & { Id: string };
 export type FakeError = { errorCode: string; message: string; status?: number };
+/** `after`: the org does the work, then the response is lost (a connection dropped on the way back) */
+export type FakeFault = { match: RegExp; error: FakeError; after?: boolean };
 
 let idCounter = 100;
 const newId = (prefix: string): string => `${prefix}${String(idCounter++).padStart(12, '0')}AAA`;
@@ -43,7 +45,7 @@ export class FakeOrg {
     PermissionSet: ['Id', 'Name', 'PermissionsApiEnabled', 'PermissionsViewSetup', 'PermissionsApiUserOnly'],
   };
   /** errors to throw once for the next request whose "METHOD path" matches */
-  public failOnce: Array<{ match: RegExp; error: FakeError }> = [];
+  public failOnce: FakeFault[] = [];
   /** responses for single creates, e.g. a record-level error instead of throwing */
   public requests: string[] = [];
 
@@ -76,9 +78,18 @@ export class FakeOrg {
     this.requests.push(line);
     const fault = this.failOnce.findIndex((f) => f.match.test(line));
     if (fault >= 0) {
-      const { error } = this.failOnce.splice(fault, 1)[0];
-      return Promise.reject(Object.assign(new Error(error.message), { name: error.errorCode, errorCode: error.errorCode }));
+      const { error, after } = this.failOnce.splice(fault, 1)[0];
+      const rejection = Promise.reject(Object.assign(new Error(error.message), { name: error.errorCode, errorCode: error.errorCode }));
+      if (!after) return rejection;
+      return this.route(method, url, req.body, line).then(
+        () => rejection,
+        () => rejection
+      );
     }
+    return this.route(method, url, req.body, line);
+  }
+
+  private route(method: string, url: URL, reqBody: string | undefined, line: string): Promise<AnyJson> {
     const path = url.pathname.replace(/^\/services\/data\/v[\d.]+/, '');
     try {
       if (method === 'GET' && path === '/query') return Promise.resolve(this.query(url.searchParams.get('q') ?? '') as AnyJson);
@@ -89,9 +100,9 @@ export class FakeOrg {
         return Promise.resolve({ name: describe[1], fields: fields.map((name) => ({ name })) } as AnyJson);
       }
       const create = /^\/sobjects\/(\w+)$/.exec(path);
-      if (method === 'POST' && create) return Promise.resolve(this.create(create[1], JSON.parse(req.body ?? '{}')) as AnyJson);
+      if (method === 'POST' && create) return Promise.resolve(this.create(create[1], JSON.parse(reqBody ?? '{}')) as AnyJson);
       if (method === 'POST' && path === '/composite/sobjects') {
-        const body = JSON.parse(req.body ?? '{}') as { records: Array<Record<string, unknown> & { attributes: { type: string } }> };
+        const body = JSON.parse(reqBody ?? '{}') as { records: Array<Record<string, unknown> & { attributes: { type: string } }> };
         return Promise.resolve(
           body.records.map((r) => {
             const { attributes, ...fields } = r;

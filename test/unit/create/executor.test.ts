@@ -1,0 +1,321 @@
+import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import type { Connection } from '@salesforce/core';
+import { SfError } from '@salesforce/core';
+import { TestContext } from '@salesforce/core/testSetup';
+import { runCreate, type CreateResult, type Generator, type StepName } from '../../../src/create/executor.js';
+import { buildRequest, type FlagInput } from '../../../src/create/request.js';
+import { deriveAlias } from '../../../src/org/users.js';
+import type { PermissionSetDoc } from '../../../src/permissions/model.js';
+import { FakeOrg } from '../org/fake-org.js';
+import { fakeOrgConnection } from '../org/setup.js';
+
+const USERNAME = 'marketo.sync@acme.com.integration';
+
+/** Writes minimal source files, so the real SDR deploy path runs against stubbed Metadata API calls. */
+function fakeGenerator(): Generator & { written: number } {
+  const gen = {
+    written: 0,
+    generate: (request: { permissionSetName: string }) =>
+      Promise.resolve({
+        docs: [{ fullName: request.permissionSetName, label: 'X', license: 'SalesforceAPIIntegrationPsl', sections: {} } as PermissionSetDoc],
+        warnings: [],
+        omitted: [],
+      }),
+    toXml: (doc: PermissionSetDoc) => `<PermissionSet><label>${doc.label}</label></PermissionSet>`,
+    async write(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<string[]> {
+      gen.written++;
+      const dir = join(outputDir!, 'permissionsets');
+      await mkdir(dir, { recursive: true });
+      return Promise.all(
+        docs.map(async (d) => {
+          const file = join(dir, `${d.fullName}.permissionset-meta.xml`);
+          await writeFile(
+            file,
+            `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>${d.label}</label></PermissionSet>\n`
+          );
+          return file;
+        })
+      );
+    },
+  };
+  return gen;
+}
+
+type DeployScript = { problem?: string; state?: 'created' | 'changed' | 'unchanged' };
+
+/** Stubs the two Metadata API calls SDR makes; the org's PermissionSet appears on a real (not check-only) deploy. */
+function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript): { deploys: Array<{ checkOnly: boolean }> } {
+  const deploys: Array<{ checkOnly: boolean }> = [];
+  let last: { checkOnly: boolean; name: string } = { checkOnly: false, name: '' };
+  sinon.stub(conn.metadata, 'deploy').callsFake(((_zip: unknown, options: { checkOnly?: boolean }) => {
+    deploys.push({ checkOnly: Boolean(options.checkOnly) });
+    last = { checkOnly: Boolean(options.checkOnly), name: 'Integration_marketo_sync' };
+    return Promise.resolve({ id: '0Af000000000001AAA', done: false, state: 'Queued' });
+  }) as never);
+  sinon.stub(conn.metadata, 'checkDeployStatus').callsFake((() => {
+    const s = script();
+    let ps = org.permissionSets.find((p) => p.Name === last.name);
+    if (!s.problem && !last.checkOnly && !ps) {
+      ps = { Id: '0PS000000000099AAA', Name: last.name };
+      org.permissionSets.push(ps);
+    }
+    const base = {
+      changed: s.state === 'changed',
+      created: s.state === 'created' || s.state === undefined,
+      deleted: false,
+      componentType: 'PermissionSet',
+      fileName: `permissionsets/${last.name}.permissionset`,
+      fullName: last.name,
+    };
+    const pkg = { changed: false, created: false, deleted: false, componentType: '', fileName: 'package.xml', fullName: 'package.xml', success: true };
+    return Promise.resolve({
+      id: '0Af000000000001AAA',
+      done: true,
+      checkOnly: last.checkOnly,
+      status: s.problem ? 'Failed' : 'Succeeded',
+      success: !s.problem,
+      numberComponentErrors: s.problem ? 1 : 0,
+      numberComponentsDeployed: 1,
+      numberComponentsTotal: 1,
+      details: s.problem
+        ? { componentFailures: [{ ...base, created: false, success: false, problem: s.problem, problemType: 'Error' }], componentSuccesses: [pkg] }
+        : { componentSuccesses: [pkg, { ...base, id: ps?.Id ?? '', success: true }], componentFailures: [] },
+    });
+  }) as never);
+  return { deploys };
+}
+
+const stepStatus = (result: CreateResult): Record<string, string> =>
+  Object.fromEntries(result.steps.map((s) => [s.name, s.status]));
+
+describe('create executor', () => {
+  const $$ = new TestContext();
+  let org: FakeOrg;
+  let conn: Connection;
+  let dir: string;
+  let script: DeployScript;
+  let deploys: Array<{ checkOnly: boolean }>;
+  let generator: ReturnType<typeof fakeGenerator>;
+
+  const request = (flags: Partial<FlagInput> = {}) =>
+    buildRequest(
+      { username: USERNAME, email: 'integrations@acme.com', objects: ['Account:read,edit'], outputDir: dir, permissionSetName: 'Integration_marketo_sync', ...flags },
+      {},
+      deriveAlias
+    );
+  const run = (flags: Partial<FlagInput> = {}, dryRun = false) =>
+    runCreate({ conn, request: request(flags), generator, dryRun, pollFrequencyMs: 1 });
+  const posts = () => org.requests.filter((r) => r.startsWith('POST'));
+
+  beforeEach(async () => {
+    ({ org, conn } = await fakeOrgConnection($$));
+    dir = await mkdtemp(join(tmpdir(), 'create-exec-'));
+    script = {};
+    ({ deploys } = stubMetadata(conn, org, () => script));
+    generator = fakeGenerator();
+  });
+  afterEach(async () => {
+    sinon.restore();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('re-run matrix', () => {
+    it('nothing done: runs every step once, validating before the user exists', async () => {
+      const result = await run();
+      expect(stepStatus(result)).to.deep.equal({
+        preflight: 'done',
+        generate: 'done',
+        validate: 'done',
+        'create-user': 'done',
+        deploy: 'done',
+        'assign-license': 'done',
+        'assign-permission-sets': 'done',
+        'next-steps': 'done',
+      });
+      expect(deploys).to.deep.equal([{ checkOnly: true }, { checkOnly: false }]);
+      const user = org.userByName(USERNAME)!;
+      expect(user).to.include({ Email: 'integrations@acme.com', ProfileId: '00e000000000001AAA', TimeZoneSidKey: 'Europe/Paris', Alias: 'marketos' });
+      expect(org.pslAssignments).to.have.length(1);
+      expect(org.psAssignments).to.deep.include({ Id: org.psAssignments[0].Id, AssigneeId: user.Id, PermissionSetId: '0PS000000000099AAA' });
+      expect(result.userId).to.equal(user.Id);
+      // the user is created after the check-only deploy and before the real one
+      const order = org.requests.filter((r) => /^POST/.test(r)).map((r) => r.replace(/^POST \S+\/sobjects\//, ''));
+      expect(order).to.deep.equal(['User', 'PermissionSetLicenseAssign', 'PermissionSetAssignment']);
+    });
+
+    it('user only: finishes deploy, license and assignments', async () => {
+      org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000001AAA' });
+      const result = await run();
+      expect(stepStatus(result)).to.include({ validate: 'skipped', 'create-user': 'already done', deploy: 'done', 'assign-license': 'done', 'assign-permission-sets': 'done' });
+      expect(deploys).to.deep.equal([{ checkOnly: false }]);
+      expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
+    });
+
+    it('user and license: assigns only the permission sets', async () => {
+      org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000002AAA' });
+      org.pslAssignments.push({ Id: '2LA1', AssigneeId: '005000000000050AAA', PermissionSetLicenseId: '0PL000000000001AAA' });
+      const result = await run();
+      expect(stepStatus(result)).to.include({ 'create-user': 'already done', 'assign-license': 'already done', 'assign-permission-sets': 'done' });
+      expect(org.pslAssignments).to.have.length(1);
+      expect(posts().some((r) => r.includes('PermissionSetLicenseAssign'))).to.equal(false);
+    });
+
+    it('everything: a re-run creates nothing and reports already done', async () => {
+      await run();
+      const before = { users: org.users.length, psl: org.pslAssignments.length, ps: org.psAssignments.length, posts: posts().length };
+      script = { state: 'unchanged' };
+      const again = await run();
+      expect(stepStatus(again)).to.deep.include({
+        'create-user': 'already done',
+        deploy: 'already done',
+        'assign-license': 'already done',
+        'assign-permission-sets': 'already done',
+      });
+      expect({ users: org.users.length, psl: org.pslAssignments.length, ps: org.psAssignments.length, posts: posts().length }).to.deep.equal(before);
+    });
+  });
+
+  describe('preflight errors change nothing', () => {
+    const expectPreflightError = async (name: string, flags: Partial<FlagInput> = {}): Promise<SfError> => {
+      const error = (await run(flags).catch((e: unknown) => e)) as SfError;
+      expect(error).to.be.instanceOf(SfError);
+      expect(error.name).to.equal(name);
+      expect(posts()).to.deep.equal([]);
+      expect(deploys).to.deep.equal([]);
+      expect(generator.written).to.equal(0);
+      return error;
+    };
+
+    it('no free Salesforce Integration seat: says where to buy and the price', async () => {
+      org.userLicense!.UsedLicenses = 5;
+      const error = await expectPreflightError('LicenseLimitExceededError');
+      expect(error.message).to.contain('5 of 5');
+      expect(error.actions?.join(' ')).to.match(/US\$10 per user per month/);
+    });
+    it('no integration license at all', async () => {
+      org.userLicense = undefined;
+      await expectPreflightError('PreflightFailedError'); // no license also means no profile
+    });
+    it('missing permission set license', async () => {
+      org.psl = undefined;
+      const error = await expectPreflightError('MissingPermissionSetLicenseError');
+      expect(error.message).to.contain('SalesforceAPIIntegrationPsl');
+    });
+    it('no free permission set license seat', async () => {
+      org.psl!.UsedLicenses = 5;
+      await expectPreflightError('PermissionSetLicenseLimitExceededError');
+    });
+    it('unknown object', async () => {
+      const error = await expectPreflightError('UnknownObjectError', { objects: ['Invoice__c:read'] });
+      expect(error.message).to.contain('Invoice__c');
+    });
+    it('unknown field', async () => {
+      const error = await expectPreflightError('UnknownFieldError', { fields: ['Account.Nope__c:read'] });
+      expect(error.message).to.contain('Account.Nope__c');
+    });
+    it('unknown user permission', async () => {
+      await expectPreflightError('UnknownUserPermissionError', { userPermissions: ['ApiOnlyUser'] });
+    });
+    it('unknown role', async () => {
+      await expectPreflightError('RoleNotFoundError', { role: 'Nope' });
+    });
+    it('unknown existing permission set', async () => {
+      await expectPreflightError('PermissionSetNotFoundError', { permissionSets: ['Nope'] });
+    });
+    it('username not email-shaped', async () => {
+      await expectPreflightError('InvalidUsernameError', { username: 'not a username' });
+    });
+    it('an existing user with another profile is an error, not a change', async () => {
+      org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000009AAA' });
+      const error = await expectPreflightError('UserHasOtherProfileError');
+      expect(error.message).to.contain('System Administrator');
+    });
+    it('reports several problems at once', async () => {
+      org.psl = undefined;
+      const error = await expectPreflightError('PreflightFailedError', { role: 'Nope', objects: ['Invoice__c:read'] });
+      expect(error.message).to.contain('3 problems');
+    });
+  });
+
+  describe('org errors', () => {
+    it('DUPLICATE_USERNAME (another org): suggests suffixes, leaves nothing behind', async () => {
+      org.failOnce.push({ match: /^POST .*\/sobjects\/User$/, error: { errorCode: 'DUPLICATE_USERNAME', message: 'Duplicate Username.<br>The username already exists' } });
+      const error = (await run().catch((e: unknown) => e)) as SfError;
+      expect(error.name).to.equal('DuplicateUsernameError');
+      expect(error.exitCode).to.not.equal(68);
+      expect(error.actions?.join(' ')).to.contain(`${USERNAME}.integration`);
+      expect(deploys).to.deep.equal([{ checkOnly: true }]);
+      expect(org.permissionSets.map((p) => p.Name)).to.not.include('Integration_marketo_sync');
+    });
+    it('LICENSE_LIMIT_EXCEEDED on create (a race for the last seat)', async () => {
+      org.failOnce.push({ match: /^POST .*\/sobjects\/User$/, error: { errorCode: 'LICENSE_LIMIT_EXCEEDED', message: 'License Limit Exceeded' } });
+      const error = (await run().catch((e: unknown) => e)) as SfError;
+      expect(error.name).to.equal('LicenseLimitExceededError');
+    });
+    it('a failing check-only deploy on an unknown field leaves no user behind', async () => {
+      script = { problem: 'In field: field - no CustomField named Account.Nope__c found' };
+      const error = (await run().catch((e: unknown) => e)) as SfError;
+      expect(error.name).to.equal('DeployFailedError');
+      expect(error.message).to.contain('Account.Nope__c');
+      expect(error.actions?.join(' ')).to.match(/field .* doesn't exist/);
+      expect(org.userByName(USERNAME)).to.equal(undefined);
+    });
+    it('a permission set the license cannot hold: partial result, exit 68, then a re-run completes', async () => {
+      org.failOnce.push({
+        match: /^POST .*\/sobjects\/PermissionSetAssignment$/,
+        error: { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: "The user license doesn't allow the permission: View Setup" },
+      });
+      const error = (await run().catch((e: unknown) => e)) as SfError;
+      expect(error.name).to.equal('PartialFailureError');
+      expect(error.exitCode).to.equal(68);
+      expect(error.message).to.match(/assign-permission-sets.*doesn't allow/s);
+      expect(error.message).to.contain('run the same command again');
+      expect(error.actions?.join(' ')).to.match(/companion/);
+      const data = error.data as CreateResult;
+      expect(Object.fromEntries(data.steps.map((s) => [s.name, s.status]))).to.include({
+        'create-user': 'done',
+        'assign-permission-sets': 'failed',
+        'next-steps': 'skipped',
+      });
+      const again = await run();
+      expect(stepStatus(again)['assign-permission-sets']).to.equal('done');
+      expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
+      expect(org.pslAssignments).to.have.length(1);
+    });
+
+    for (const [step, match] of [
+      ['create-user', /^POST .*\/sobjects\/User$/],
+      ['assign-license', /^POST .*\/sobjects\/PermissionSetLicenseAssign$/],
+      ['assign-permission-sets', /^POST .*\/sobjects\/PermissionSetAssignment$/],
+    ] as Array<[StepName, RegExp]>) {
+    for (const after of [false, true])
+      it(`a connection dropped ${after ? 'after the org did' : 'before the org did'} ${step}, then a re-run completes without duplicates`, async () => {
+        org.failOnce.push({ match, after, error: { errorCode: 'ECONNRESET', message: 'socket hang up' } });
+        const error = (await run().catch((e: unknown) => e)) as SfError;
+        expect(error.message).to.contain('socket hang up');
+        const again = await run();
+        expect(again.success).to.equal(true);
+        expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
+        expect(org.pslAssignments).to.have.length(1);
+        expect(org.psAssignments).to.have.length(1);
+      });
+    }
+  });
+
+  describe('dry run', () => {
+    it('prints the plan and XML and changes nothing, not even files', async () => {
+      const result = await run({}, true);
+      expect(stepStatus(result)).to.include({ generate: 'planned', validate: 'planned', 'create-user': 'planned', deploy: 'planned' });
+      expect(result.permissionSetXml?.[0]).to.include({ name: 'Integration_marketo_sync' });
+      expect(result.userRecord).to.include({ Username: USERNAME, ProfileId: '00e000000000001AAA' });
+      expect(posts()).to.deep.equal([]);
+      expect(deploys).to.deep.equal([]);
+      expect(await readdir(dir)).to.deep.equal([]);
+      expect(JSON.stringify(result)).to.not.match(/password"\s*:|accessToken|00D[\w]{12,15}!/i);
+    });
+  });
+});
