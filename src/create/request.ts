@@ -117,7 +117,8 @@ export function defaultPermissionSetName(username: string): string {
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/_+/g, '_')
     .replace(/^_|_$/g, '');
-  return `Integration_${local || 'User'}`.slice(0, 80).replace(/_$/, '');
+  // leave room for the companion set's _Companion suffix within the 80-character limit
+  return `Integration_${local || 'User'}`.slice(0, 70).replace(/_$/, '');
 }
 
 const unionCaseless = (a: readonly string[] = [], b: readonly string[] = []): string[] => {

@@ -1,0 +1,130 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
+import { runCreate, STEP_NAMES, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
+import { createGenerator } from '../../create/generate.js';
+import { buildRequest, readDefinitionFile, type Definition } from '../../create/request.js';
+import { deriveAlias } from '../../org/users.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
+
+export type IntegrationUserCreateResult = CreateResult;
+
+type StageData = { details: Partial<Record<StepName, string>>; deploy?: string };
+
+export default class IntegrationUserCreate extends SfCommand<IntegrationUserCreateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    username: Flags.string({ summary: messages.getMessage('flags.username.summary') }),
+    email: Flags.string({ summary: messages.getMessage('flags.email.summary') }),
+    'first-name': Flags.string({ summary: messages.getMessage('flags.first-name.summary') }),
+    'last-name': Flags.string({ summary: messages.getMessage('flags.last-name.summary') }),
+    alias: Flags.string({ summary: messages.getMessage('flags.alias.summary') }),
+    role: Flags.string({ summary: messages.getMessage('flags.role.summary') }),
+    'marketing-user': Flags.boolean({ summary: messages.getMessage('flags.marketing-user.summary'), allowNo: true }),
+    'permission-set-name': Flags.string({ summary: messages.getMessage('flags.permission-set-name.summary') }),
+    object: Flags.string({ summary: messages.getMessage('flags.object.summary'), multiple: true }),
+    field: Flags.string({ summary: messages.getMessage('flags.field.summary'), multiple: true }),
+    'user-permission': Flags.string({ summary: messages.getMessage('flags.user-permission.summary'), multiple: true }),
+    'permission-set': Flags.string({ summary: messages.getMessage('flags.permission-set.summary'), multiple: true }),
+    'from-profile-file': Flags.file({ summary: messages.getMessage('flags.from-profile-file.summary'), exists: true }),
+    'definition-file': Flags.file({ summary: messages.getMessage('flags.definition-file.summary'), exists: true }),
+    'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
+    wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
+  };
+
+  public async run(): Promise<IntegrationUserCreateResult> {
+    const { flags } = await this.parse(IntegrationUserCreate);
+    const definition: Definition = flags['definition-file'] ? await readDefinitionFile(flags['definition-file']) : {};
+    const request = buildRequest(
+      {
+        username: flags.username,
+        email: flags.email,
+        firstName: flags['first-name'],
+        lastName: flags['last-name'],
+        alias: flags.alias,
+        role: flags.role,
+        marketingUser: flags['marketing-user'],
+        permissionSetName: flags['permission-set-name'],
+        objects: flags.object,
+        fields: flags.field,
+        userPermissions: flags['user-permission'],
+        permissionSets: flags['permission-set'],
+        fromProfileFile: flags['from-profile-file'],
+        outputDir: flags['output-dir'],
+      },
+      definition,
+      deriveAlias
+    );
+    if (!request.username) throw messages.createError('error.MissingUsername');
+
+    const conn = flags['target-org'].getConnection(flags['api-version']);
+    const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
+    const mso = new ParallelMultiStageOutput<StageData>({
+      title: messages.getMessage('title', [request.username]),
+      stages: STEP_NAMES.map((n) => labels[n]),
+      jsonEnabled: this.jsonEnabled(),
+      data: { details: {} },
+      stageSpecificBlock: [
+        ...STEP_NAMES.map((n) => ({
+          stage: labels[n],
+          type: 'message' as const,
+          get: (data?: StageData): string | undefined => data?.details[n],
+        })),
+        { stage: labels.validate, type: 'message' as const, get: (data?: StageData): string | undefined => data?.deploy },
+        { stage: labels.deploy, type: 'message' as const, get: (data?: StageData): string | undefined => data?.deploy },
+      ],
+    });
+    const details: Partial<Record<StepName, string>> = {};
+    const progress: Progress = {
+      start: (name) => mso.startStage(labels[name]),
+      end: (step: Step) => {
+        details[step.name] = `${step.status}: ${step.detail}`;
+        const status = step.status === 'failed' ? 'failed' : step.status === 'skipped' || step.status === 'planned' ? 'skipped' : 'completed';
+        mso.updateStage(labels[step.name], status, { details: { ...details }, deploy: undefined });
+      },
+      deploy: (s) => mso.updateData({ deploy: `${s.status} ${s.deployed}/${s.total}${s.errors ? `, ${s.errors} errors` : ''}` }),
+    };
+
+    let result: CreateResult;
+    try {
+      result = await runCreate({
+        conn,
+        request,
+        generator: createGenerator({ cwd: process.cwd() }),
+        dryRun: flags['dry-run'],
+        waitMinutes: flags.wait.minutes,
+        pollFrequencyMs: pollFrequency(),
+        progress,
+      });
+    } catch (e) {
+      mso.error();
+      throw e;
+    }
+    mso.stop();
+
+    for (const warning of result.warnings) this.warn(warning);
+    for (const ps of result.permissionSetXml ?? []) {
+      this.log(messages.getMessage('info.permissionSetXml', [ps.name]));
+      this.log(ps.xml);
+    }
+    if (result.userRecord) this.styledJSON(result.userRecord);
+    for (const step of result.steps) this.log(messages.getMessage('info.summary', [labels[step.name], `${step.status}: ${step.detail}`]));
+    this.log('');
+    for (const line of result.nextSteps) this.log(`- ${line}`);
+    return result;
+  }
+}
+
+/** Deploy status poll interval; SF_INTEGRATION_USER_POLL_MS shortens it for local emulators and tests. */
+function pollFrequency(): number | undefined {
+  const value = Number(process.env.SF_INTEGRATION_USER_POLL_MS);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}

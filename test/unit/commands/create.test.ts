@@ -1,0 +1,74 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { SfError } from '@salesforce/core';
+import { TestContext } from '@salesforce/core/testSetup';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
+import { FakeOrg } from '../org/fake-org.js';
+import { fakeOrgConnection } from '../org/setup.js';
+
+describe('integration-user create (command, fake org)', () => {
+  const $$ = new TestContext();
+  let org: FakeOrg;
+  let username: string;
+  let dir: string;
+
+  beforeEach(async () => {
+    let testOrg;
+    ({ org, testOrg } = await fakeOrgConnection($$));
+    username = testOrg.username;
+    stubSfCommandUx($$.SANDBOX);
+    dir = await mkdtemp(join(tmpdir(), 'create-cmd-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('--dry-run shows the plan and XML, sends no writes and writes no files', async () => {
+    const result = await IntegrationUserCreate.run([
+      '--target-org',
+      username,
+      '--username',
+      'bot@acme.com.integration',
+      '--object',
+      'Account:read,edit',
+      '--field',
+      'Contact.Email:read',
+      '--output-dir',
+      dir,
+      '--dry-run',
+      '--json',
+    ]);
+    expect(result.dryRun).to.equal(true);
+    expect(result.steps.map((s) => s.status)).to.deep.equal(['done', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned']);
+    expect(result.permissionSetXml?.[0].xml).to.contain('<object>Account</object>').and.contain('<field>Contact.Email</field>');
+    expect(org.requests.filter((r) => !r.startsWith('GET'))).to.deep.equal([]);
+    expect(await readdir(dir)).to.deep.equal([]);
+  });
+
+  it('assigns existing permission sets without deploying anything', async () => {
+    const result = await IntegrationUserCreate.run([
+      '--target-org',
+      username,
+      '--username',
+      'bot@acme.com.integration',
+      '--permission-set',
+      'Shared_Read',
+      '--json',
+    ]);
+    expect(Object.fromEntries(result.steps.map((s) => [s.name, s.status]))).to.include({
+      generate: 'skipped',
+      validate: 'skipped',
+      'create-user': 'done',
+      deploy: 'skipped',
+      'assign-license': 'done',
+      'assign-permission-sets': 'done',
+    });
+    expect(org.psAssignments).to.have.length(1);
+  });
+
+  it('fails without a username', async () => {
+    const error = (await IntegrationUserCreate.run(['--target-org', username, '--json']).catch((e: unknown) => e)) as SfError;
+    expect(error.name).to.equal('MissingUsernameError');
+  });
+});
