@@ -62,6 +62,13 @@ const errorCode = (e: unknown): string => {
 export const isAccessError = (e: unknown): boolean => ACCESS_ERRORS.has(errorCode(e));
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** Salesforce writes `2026-11-26T19:28:00.000+0000`: normalize to ISO so times compare as strings. */
+const isoTime = (v: unknown): string | undefined => {
+  const s = str(v);
+  if (!s) return undefined;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? s : d.toISOString();
+};
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0)) || 0;
 const path = (r: Rec, ...keys: string[]): unknown =>
   keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Rec)[k] : undefined), r);
@@ -150,7 +157,7 @@ export async function readUsers(reader: OrgReader): Promise<AuditUser[]> {
           profileName: str(path(r, 'Profile', 'Name')),
           userLicenseName: str(path(r, 'Profile', 'UserLicense', 'Name')),
           userType: str(r.UserType),
-          lastLoginDate: str(r.LastLoginDate),
+          lastLoginDate: isoTime(r.LastLoginDate),
         })
       )
       // Portal, guest and chatter users can't hold an Integration license.
@@ -175,7 +182,7 @@ const toAggregate = (r: Rec): LoginAggregate => ({
   loginType: String(r.LoginType ?? ''),
   application: str(r.Application),
   count: num(r.cnt),
-  last: str(r.lastLogin),
+  last: isoTime(r.lastLogin),
 });
 
 /** Ids are Salesforce record ids read from the org; never user input, but check before they reach SOQL. */
@@ -233,7 +240,7 @@ async function readLoginsByRows(reader: OrgReader, userIds: Set<string>, opts: R
     const key = `${userId}\u0000${loginType}\u0000${application ?? ''}`;
     const g = groups.get(key) ?? { userId, loginType, application, count: 0 };
     g.count++;
-    const t = str(r.LoginTime);
+    const t = isoTime(r.LoginTime);
     if (t && (!g.last || t > g.last)) g.last = t;
     groups.set(key, g);
   }
@@ -269,7 +276,7 @@ export async function readTokens(reader: OrgReader): Promise<OauthTokenRow[]> {
   return records.map((r) => ({
     userId: String(r.UserId),
     appName: str(r.AppName) ?? '(unnamed connected app)',
-    lastUsedDate: str(r.LastUsedDate),
+    lastUsedDate: isoTime(r.LastUsedDate),
     useCount: r.UseCount === null || r.UseCount === undefined ? undefined : num(r.UseCount),
   }));
 }
