@@ -1,0 +1,34 @@
+/**
+ * Real Salesforce clients for the emulator's own tests: @salesforce/core Connections authenticated by access token.
+ * HOME points at a temp dir and the generic keychain is used, so no real auth files are read or written.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Connection } from '@salesforce/core';
+import type { EmulatedOrg, Emulator } from './index.js';
+
+if (!process.env.SF_EMULATOR_TEST_HOME) {
+  process.env.SF_EMULATOR_TEST_HOME = mkdtempSync(join(tmpdir(), 'sf-emu-home-'));
+  process.env.HOME = process.env.SF_EMULATOR_TEST_HOME;
+  process.env.USERPROFILE = process.env.SF_EMULATOR_TEST_HOME;
+}
+process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = 'true';
+process.env.SF_DISABLE_TELEMETRY = 'true';
+process.env.SFDX_IGNORE_API_VERSION_CACHE = 'true';
+
+export async function connect(emu: Emulator, org: EmulatedOrg = emu.org(), accessToken = org.accessToken): Promise<Connection> {
+  const { AuthInfo, Connection: Conn } = await import('@salesforce/core');
+  const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken, instanceUrl: emu.url, loginUrl: emu.url } });
+  return Conn.create({ authInfo });
+}
+
+/** The error a client call throws, for asserting on name/errorCode/message. */
+export async function failure(p: Promise<unknown>): Promise<Error & { errorCode?: string; data?: unknown }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error & { errorCode?: string };
+  }
+  throw new Error('expected the call to fail');
+}

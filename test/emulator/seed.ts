@@ -1,0 +1,94 @@
+/** JSON-describable seed of one emulated org. Every property is optional. */
+import type { CustomObjectSeed, FieldType } from './schema.js';
+
+export type OrgType = 'production' | 'sandbox' | 'scratch';
+
+export type PermissionSetSeed = {
+  name: string;
+  label?: string;
+  description?: string;
+  /** a PermissionSetLicense DeveloperName or a UserLicense Name */
+  license?: string;
+  userPermissions?: string[];
+  objectPermissions?: Array<{
+    object: string;
+    allowCreate?: boolean;
+    allowDelete?: boolean;
+    allowEdit?: boolean;
+    allowRead?: boolean;
+    modifyAllRecords?: boolean;
+    viewAllFields?: boolean;
+    viewAllRecords?: boolean;
+  }>;
+  fieldPermissions?: Array<{ field: string; readable?: boolean; editable?: boolean }>;
+};
+
+export type UserSeed = {
+  username: string;
+  lastName?: string;
+  firstName?: string;
+  email?: string;
+  alias?: string;
+  /** profile Name */
+  profile?: string;
+  /** role DeveloperName or Name */
+  role?: string;
+  isActive?: boolean;
+  /** permission set Names to assign */
+  permissionSets?: string[];
+  /** permission set license DeveloperNames to assign */
+  permissionSetLicenses?: string[];
+  lastLoginDate?: string;
+};
+
+export type EmulatorSeed = {
+  name?: string;
+  type?: OrgType;
+  /** Organization.OrganizationType, e.g. 'Enterprise Edition' (default 'Developer Edition') */
+  edition?: string;
+  instanceName?: string;
+  myDomain?: string;
+  namespacePrefix?: string | null;
+  /** maximum API version served (default '62.0') */
+  maxApiVersion?: string;
+  admin?: { username?: string; firstName?: string; lastName?: string; email?: string };
+  /** name the integration profile 'Salesforce API Only System Integrations' (older orgs) */
+  legacyIntegrationProfile?: boolean;
+  /** seat totals of the built-in licenses */
+  licenses?: { salesforce?: number; integration?: number; integrationPsl?: number; platform?: number };
+  /** extra user licenses */
+  userLicenses?: Array<{ name: string; total?: number; masterLabel?: string }>;
+  /** extra permission set licenses */
+  permissionSetLicenses?: Array<{ developerName: string; masterLabel?: string; total?: number; maximumPermissions?: string[] }>;
+  /** user permissions SalesforceAPIIntegrationPsl allows (MaximumPermissions* = true) */
+  integrationPslPermissions?: string[];
+  /** extra user permission names the org knows (Permissions* fields) */
+  userPermissions?: string[];
+  profiles?: Array<{ name: string; userLicense?: string; userPermissions?: string[] }>;
+  roles?: Array<{ name: string; developerName?: string; parentRole?: string }>;
+  users?: UserSeed[];
+  permissionSets?: PermissionSetSeed[];
+  permissionSetAssignments?: Array<{ username: string; permissionSet: string }>;
+  /** custom objects, or extra custom fields on standard objects (name of a standard object) */
+  objects?: Array<CustomObjectSeed & { fields?: Array<{ name: string; type?: FieldType; label?: string; referenceTo?: string }> }>;
+  loginHistory?: Array<{
+    username: string;
+    loginTime: string;
+    loginType?: string;
+    loginSubType?: string;
+    application?: string;
+    apiType?: string;
+    apiVersion?: string;
+    sourceIp?: string;
+    status?: string;
+  }>;
+  oauthTokens?: Array<{ username: string; appName: string; lastUsedDate?: string; useCount?: number; createdDate?: string }>;
+  /** arbitrary rows, e.g. { Account: [{ Name: 'Acme' }] } */
+  records?: Record<string, Array<Record<string, unknown>>>;
+  /** SOQL page size (default 2000) */
+  queryPageSize?: number;
+  /** how many checkDeployStatus polls answer "InProgress" before a deploy completes (default 0) */
+  deployPolls?: number;
+  /** how many checkRetrieveStatus polls answer "InProgress" before a retrieve completes (default 0) */
+  retrievePolls?: number;
+};

@@ -1,0 +1,258 @@
+/**
+ * One emulated org's data: typed tables of records keyed by 18-char id, the org's schema and settings.
+ * Values are stored normalised (datetime as epoch ms, ids in 18-char form) and formatted on output.
+ */
+import { randomBytes } from 'node:crypto';
+import { IdFactory, looksLikeId, to18 } from './ids.js';
+import { Schema, type FieldDef, type ObjectDef } from './schema.js';
+import type { EmulatorSeed, OrgType } from './seed.js';
+import { USER_PERMISSIONS } from './userPermissions.js';
+
+export type Rec = Record<string, unknown> & { Id: string };
+
+/** Shared by every org of one server: ids and the username registry (usernames are unique across orgs). */
+export class ServerContext {
+  public readonly ids = new IdFactory();
+  public readonly usernames = new Map<string, { orgId: string; userId: string }>();
+  public orgCount = 0;
+}
+
+export const PROFILE_NAMES = {
+  admin: 'System Administrator',
+  standard: 'Standard User',
+  minimum: 'Minimum Access - Salesforce',
+  integration: 'Minimum Access - API Only Integrations',
+  legacyIntegration: 'Salesforce API Only System Integrations',
+} as const;
+
+export const LICENSE_NAMES = {
+  salesforce: 'Salesforce',
+  integration: 'Salesforce Integration',
+  platform: 'Salesforce Platform',
+  integrationPsl: 'SalesforceAPIIntegrationPsl',
+} as const;
+
+export type OrgConfig = { queryPageSize: number; deployPolls: number; retrievePolls: number; maxApiVersion: string };
+
+/** Metadata sections a permission set keeps beside its records (tabs, classes, apps ...), for retrieve. */
+export type StoredPermissionSetMeta = {
+  description?: string;
+  hasActivationRequired?: boolean;
+  sections: Record<string, Array<Record<string, string>>>;
+};
+
+export class OrgState {
+  public readonly schema: Schema;
+  public readonly id: string;
+  public readonly accessToken: string;
+  public readonly config: OrgConfig;
+  public readonly orgType: OrgType;
+  public adminUserId = '';
+  public adminUsername = '';
+  public readonly permissionSetMeta = new Map<string, StoredPermissionSetMeta>();
+  public readonly setupEntityIds = new Map<string, string>();
+  private readonly tables = new Map<string, Map<string, Rec>>();
+
+  public constructor(
+    public readonly ctx: ServerContext,
+    public readonly seed: EmulatorSeed = {}
+  ) {
+    this.schema = new Schema([...new Set([...USER_PERMISSIONS, ...(seed.userPermissions ?? [])])].sort());
+    for (const o of seed.objects ?? []) {
+      if (this.schema.get(o.name) && !this.schema.get(o.name)!.custom) {
+        for (const f of o.fields ?? []) this.schema.addCustomField(o.name, f);
+      } else this.schema.addCustomObject(o);
+    }
+    ctx.orgCount += 1;
+    this.id = ctx.ids.next('00D');
+    this.accessToken = `${this.id}!AQ${randomBytes(24).toString('base64url').replace(/-/g, '.')}`;
+    this.orgType = seed.type ?? 'production';
+    this.config = {
+      queryPageSize: seed.queryPageSize ?? 2000,
+      deployPolls: seed.deployPolls ?? 0,
+      retrievePolls: seed.retrievePolls ?? 0,
+      maxApiVersion: seed.maxApiVersion ?? '62.0',
+    };
+  }
+
+  // ---- tables -------------------------------------------------------------------------------
+
+  public table(objectName: string): Map<string, Rec> {
+    const key = objectName.toLowerCase();
+    let t = this.tables.get(key);
+    if (!t) {
+      t = new Map();
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  public all(objectName: string): Rec[] {
+    return [...this.table(objectName).values()];
+  }
+
+  public get(id: string | undefined | null): Rec | undefined {
+    if (!id || !looksLikeId(id)) return undefined;
+    const obj = this.schema.byKeyPrefix(id);
+    return obj ? this.table(obj.name).get(to18(id)) : undefined;
+  }
+
+  public objectOf(id: string): ObjectDef | undefined {
+    return this.schema.byKeyPrefix(id);
+  }
+
+  public find(objectName: string, pred: (r: Rec) => boolean): Rec | undefined {
+    for (const r of this.table(objectName).values()) if (pred(r)) return r;
+    return undefined;
+  }
+
+  public filter(objectName: string, pred: (r: Rec) => boolean): Rec[] {
+    return this.all(objectName).filter(pred);
+  }
+
+  /** Inserts a record with no business rules (seeding, system-created rows); returns it. */
+  public insert(objectName: string, values: Record<string, unknown>): Rec {
+    const obj = this.schema.get(objectName);
+    if (!obj) throw new Error(`unknown object ${objectName}`);
+    const now = Date.now();
+    const rec: Rec = { Id: values.Id ? to18(String(values.Id)) : this.ctx.ids.next(obj.keyPrefix) };
+    for (const f of obj.fields.values()) {
+      if (f.type === 'boolean') rec[f.name] = false;
+    }
+    if (obj.fields.has('createddate')) rec.CreatedDate = now;
+    if (obj.fields.has('lastmodifieddate')) rec.LastModifiedDate = now;
+    if (obj.fields.has('systemmodstamp')) rec.SystemModstamp = now;
+    if (obj.fields.has('createdbyid') && this.adminUserId) rec.CreatedById = this.adminUserId;
+    if (obj.fields.has('lastmodifiedbyid') && this.adminUserId) rec.LastModifiedById = this.adminUserId;
+    for (const [k, v] of Object.entries(values)) {
+      if (k === 'Id' || k === 'attributes') continue;
+      const f = obj.fields.get(k.toLowerCase());
+      if (!f) throw new Error(`unknown field ${objectName}.${k}`);
+      rec[f.name] = normalize(f, v);
+    }
+    this.table(obj.name).set(rec.Id, rec);
+    return rec;
+  }
+
+  /** Bulk insert of plain rows (fast path for large seeds such as LoginHistory). */
+  public insertMany(objectName: string, rows: Array<Record<string, unknown>>): void {
+    for (const r of rows) this.insert(objectName, r);
+  }
+
+  public update(rec: Rec, values: Record<string, unknown>): void {
+    const obj = this.schema.byKeyPrefix(rec.Id)!;
+    for (const [k, v] of Object.entries(values)) {
+      const f = obj.fields.get(k.toLowerCase());
+      if (f) rec[f.name] = normalize(f, v);
+    }
+    if (obj.fields.has('lastmodifieddate')) rec.LastModifiedDate = Date.now();
+    if (obj.fields.has('systemmodstamp')) rec.SystemModstamp = Date.now();
+  }
+
+  public remove(id: string): boolean {
+    const obj = this.schema.byKeyPrefix(id);
+    return obj ? this.table(obj.name).delete(to18(id)) : false;
+  }
+
+  // ---- lookups ------------------------------------------------------------------------------
+
+  public organization(): Rec {
+    return this.all('Organization')[0];
+  }
+
+  public profileByName(name: string): Rec | undefined {
+    return this.find('Profile', (p) => String(p.Name).toLowerCase() === name.toLowerCase());
+  }
+
+  public userLicenseByName(name: string): Rec | undefined {
+    return this.find('UserLicense', (l) => String(l.Name).toLowerCase() === name.toLowerCase());
+  }
+
+  public pslByName(name: string): Rec | undefined {
+    const n = name.toLowerCase();
+    return this.find('PermissionSetLicense', (l) => String(l.DeveloperName).toLowerCase() === n || String(l.MasterLabel).toLowerCase() === n);
+  }
+
+  public permissionSetByName(name: string): Rec | undefined {
+    return this.find('PermissionSet', (p) => String(p.Name).toLowerCase() === name.toLowerCase() && !p.IsOwnedByProfile);
+  }
+
+  public userByUsername(username: string): Rec | undefined {
+    return this.find('User', (u) => String(u.Username).toLowerCase() === username.toLowerCase());
+  }
+
+  public userLicenseOfUser(user: Rec): Rec | undefined {
+    const profile = this.get(user.ProfileId as string);
+    return profile ? this.get(profile.UserLicenseId as string) : undefined;
+  }
+
+  public setupEntityId(type: string, name: string, prefix: string): string {
+    const key = `${type}:${name.toLowerCase()}`;
+    let id = this.setupEntityIds.get(key);
+    if (!id) {
+      id = this.ctx.ids.next(prefix);
+      this.setupEntityIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Keeps UsedLicenses true: active users per user license, assignments per permission set license. */
+  public recountLicenses(): void {
+    const usedByLicense = new Map<string, number>();
+    for (const u of this.table('User').values()) {
+      if (!u.IsActive) continue;
+      const lic = this.userLicenseOfUser(u);
+      if (lic) usedByLicense.set(lic.Id, (usedByLicense.get(lic.Id) ?? 0) + 1);
+    }
+    for (const l of this.table('UserLicense').values()) {
+      l.UsedLicenses = usedByLicense.get(l.Id) ?? 0;
+      l.UsedLicensesLastUpdated = Date.now();
+    }
+    const usedByPsl = new Map<string, number>();
+    for (const a of this.table('PermissionSetLicenseAssign').values()) {
+      usedByPsl.set(a.PermissionSetLicenseId as string, (usedByPsl.get(a.PermissionSetLicenseId as string) ?? 0) + 1);
+    }
+    for (const l of this.table('PermissionSetLicense').values()) l.UsedLicenses = usedByPsl.get(l.Id) ?? 0;
+  }
+
+  public registerUsername(user: Rec): void {
+    this.ctx.usernames.set(String(user.Username).toLowerCase(), { orgId: this.id, userId: user.Id });
+  }
+
+  public usernameTaken(username: string, exceptUserId?: string): boolean {
+    const hit = this.ctx.usernames.get(username.toLowerCase());
+    return !!hit && hit.userId !== exceptUserId;
+  }
+}
+
+export function normalize(f: FieldDef, v: unknown): unknown {
+  if (v === null || v === undefined) return f.type === 'boolean' ? false : null;
+  switch (f.type) {
+    case 'boolean':
+      return v === true || v === 'true' || v === 1;
+    case 'int':
+    case 'double':
+    case 'currency':
+      return typeof v === 'number' ? v : Number(v);
+    case 'datetime':
+      return typeof v === 'number' ? v : parseDateTime(String(v));
+    case 'date':
+      return typeof v === 'number' ? new Date(v).toISOString().slice(0, 10) : String(v).slice(0, 10);
+    case 'reference':
+    case 'id':
+      return to18(String(v));
+    default:
+      return String(v);
+  }
+}
+
+export function parseDateTime(s: string): number {
+  // Salesforce writes +0000; Date.parse wants +00:00
+  const t = Date.parse(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  if (Number.isNaN(t)) throw new Error(`bad datetime ${s}`);
+  return t;
+}
+
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
