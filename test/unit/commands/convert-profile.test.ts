@@ -1,0 +1,119 @@
+import { mkdir, mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { SfError } from '@salesforce/core';
+import sinon from 'sinon';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import ConvertProfile, { type ConvertProfileResult } from '../../../src/commands/integration-user/convert-profile.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'profiles');
+const quirks = join(fixtures, 'Quirks.profile-meta.xml');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const run = async (args: string[]): Promise<ConvertProfileResult> => ConvertProfile.run(args, root);
+
+describe('integration-user convert-profile', () => {
+  let dir: string;
+  // no TestContext: it fakes SfProject resolution, and these tests need real temp projects
+  const sandbox = sinon.createSandbox();
+  let ux: ReturnType<typeof stubSfCommandUx>;
+  const warnings = (): string[] => ux.warn.getCalls().map((c) => String(c.args[0]));
+  const tables = (): Array<Array<Record<string, unknown>>> =>
+    ux.table.getCalls().map((c) => (c.args[0] as { data: Array<Record<string, unknown>> }).data);
+
+  beforeEach(async () => {
+    dir = await realpath(await mkdtemp(join(tmpdir(), 'convert-profile-')));
+    // a stubbed cwd rather than process.chdir: mocha's tsx loader and oclif's config resolve from the real one
+    sandbox.stub(process, 'cwd').returns(dir);
+    ux = stubSfCommandUx(sandbox);
+  });
+  afterEach(async () => {
+    sandbox.restore();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function project(decomposed: boolean): Promise<void> {
+    await mkdir(join(dir, 'force-app'), { recursive: true });
+    await writeFile(
+      join(dir, 'sfdx-project.json'),
+      JSON.stringify({
+        packageDirectories: [{ path: 'force-app', default: true }],
+        sourceApiVersion: '66.0',
+        ...(decomposed ? { sourceBehaviorOptions: ['decomposePermissionSetBeta2'] } : {}),
+      })
+    );
+  }
+
+  it('converts into the current folder outside a project, with a derived name and a report', async () => {
+    const result = await run(['--source-file', quirks]);
+    expect(result.profile).to.equal('Quirks');
+    expect(result.outputDir).to.equal(dir);
+    expect(result.permissionSets.map((p) => [p.name, p.label, p.license])).to.deep.equal([
+      ['Quirks_Integration', 'Quirks Integration', 'SalesforceAPIIntegrationPsl'],
+      ['Quirks_Integration_Companion', 'Quirks Integration Companion', null],
+    ]);
+    expect(result.permissionSets[0].path).to.equal(join(dir, 'Quirks_Integration.permissionset-meta.xml'));
+    expect(result.permissionSets[0].counts.userPermissions).to.equal(2);
+    expect(await readdir(dir)).to.have.members(['Quirks_Integration.permissionset-meta.xml', 'Quirks_Integration_Companion.permissionset-meta.xml']);
+    expect(result.omitted.find((o) => o.section === 'tabVisibilities')).to.include({ name: 'standard-Account' });
+    expect(result.sections.fieldPermissions).to.deep.equal({ carried: 3, companion: 0, omitted: 0 });
+    // per-section summary, written sets, grouped omissions
+    expect(tables()).to.have.length(3);
+    expect(tables()[0].find((r) => r.section === 'userPermissions')).to.deep.equal({
+      section: 'userPermissions',
+      carried: 2,
+      companion: 1,
+      omitted: 2,
+    });
+    expect(warnings().some((w) => w.includes('High-risk permission ModifyAllData'))).to.equal(true);
+    expect(warnings()).to.deep.equal(result.warnings);
+  });
+
+  it('writes into the default package directory of a project, honours flags, refuses to overwrite', async () => {
+    await project(false);
+    const args = ['--source-file', quirks, '--name', 'Sync_API', '--label', 'Sync API', '--include-ui', '-x', 'AuthorApex', '-x', 'ModifyAllData'];
+    const result = await run(args);
+    const out = join(dir, 'force-app', 'main', 'default', 'permissionsets');
+    expect(result.permissionSets.map((p) => p.path)).to.deep.equal([
+      join(out, 'Sync_API.permissionset-meta.xml'),
+      join(out, 'Sync_API_Companion.permissionset-meta.xml'),
+    ]);
+    const companion = await readFile(join(out, 'Sync_API_Companion.permissionset-meta.xml'), 'utf8');
+    expect(companion).to.contain('<visibility>Visible</visibility>').and.not.contain('<license>').and.not.contain('AuthorApex');
+    expect(result.omitted.filter((o) => o.reason.includes('--exclude-permission')).map((o) => o.name)).to.have.members([
+      'AuthorApex',
+      'ModifyAllData',
+    ]);
+
+    const error = (await run(args).catch((e: SfError) => e)) as SfError;
+    expect(error).to.be.instanceOf(SfError);
+    expect(error.name).to.equal('OutputExistsError');
+    await run([...args, '--force']);
+  });
+
+  it('writes decomposed permission sets when the project asks for it', async () => {
+    await project(true);
+    const result = await run(['--source-file', quirks, '--name', 'Sync_API', '--output-dir', 'force-app/main/default/permissionsets', '--json']);
+    const folder = join(dir, 'force-app', 'main', 'default', 'permissionsets', 'Sync_API');
+    expect(result.permissionSets[0].path).to.equal(join(folder, 'Sync_API.permissionset-meta.xml'));
+    expect(result.permissionSets[0].files.length).to.be.greaterThan(1);
+    expect(result.permissionSets[0].files.every((f) => f.startsWith(folder))).to.equal(true);
+    expect(await readdir(folder)).to.include('Sync_API.permissionset-meta.xml');
+  });
+
+  it('fails with a clear error on bad input', async () => {
+    const notProfile = (await run(['--source-file', join(fixtures, 'Not_A_Profile.permissionset-meta.xml')]).catch(
+      (e: SfError) => e
+    )) as SfError;
+    expect(notProfile.name).to.equal('ProfileIsPermissionSetError');
+    const missing = (await run(['--source-file', 'nope.profile']).catch((e: SfError) => e)) as SfError;
+    expect(missing.name).to.equal('ProfileUnreadableError');
+    await writeFile(join(dir, 'empty.profile'), '');
+    const empty = (await run(['--source-file', 'empty.profile']).catch((e: SfError) => e)) as SfError;
+    expect(empty.name).to.equal('ProfileEmptyError');
+    const badName = (await run(['--source-file', quirks, '--name', 'bad name']).catch((e: SfError) => e)) as SfError;
+    expect(badName.name).to.equal('InvalidNameError');
+    expect(await readdir(dir)).to.deep.equal(['empty.profile']);
+  });
+});
