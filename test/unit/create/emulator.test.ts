@@ -1,0 +1,216 @@
+/**
+ * The create command in-process against helper B's org emulator: real HTTP, real source-deploy-retrieve,
+ * an access-token auth saved in a temporary HOME.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { AuthInfo, ConfigAggregator, SfError, StateAggregator } from '@salesforce/core';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
+import type { CreateResult } from '../../../src/create/executor.js';
+import { startEmulator, type Emulator, type EmulatorSeed, type EmulatedOrg } from '../../emulator/index.js';
+
+const USERNAME = 'erp.sync@acme.com.integration';
+const PS = 'Integration_erp_sync';
+
+describe('integration-user create against the emulator', function () {
+  this.timeout(30_000);
+  let emu: Emulator;
+  let home: string;
+  let outputDir: string;
+  let sandbox: sinon.SinonSandbox;
+  const saved = { HOME: process.env.HOME, keychain: process.env.SF_USE_GENERIC_UNIX_KEYCHAIN, poll: process.env.SF_INTEGRATION_USER_POLL_MS };
+
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'create-emu-home-'));
+    process.env.HOME = home;
+    process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = 'true';
+    process.env.SF_INTEGRATION_USER_POLL_MS = '10';
+    process.env.SF_DISABLE_TELEMETRY = 'true';
+  });
+  after(async () => {
+    process.env.HOME = saved.HOME;
+    if (saved.keychain === undefined) delete process.env.SF_USE_GENERIC_UNIX_KEYCHAIN;
+    else process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = saved.keychain;
+    if (saved.poll === undefined) delete process.env.SF_INTEGRATION_USER_POLL_MS;
+    else process.env.SF_INTEGRATION_USER_POLL_MS = saved.poll;
+    await rm(home, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    sandbox = sinon.createSandbox();
+    stubSfCommandUx(sandbox);
+    outputDir = await mkdtemp(join(tmpdir(), 'create-emu-out-'));
+  });
+  afterEach(async () => {
+    sandbox.restore();
+    await emu?.stop();
+    await rm(outputDir, { recursive: true, force: true });
+  });
+
+  async function start(seed: EmulatorSeed | EmulatorSeed[]): Promise<Emulator> {
+    emu = await startEmulator({ seed });
+    StateAggregator.clearInstance();
+    ConfigAggregator.clearInstance();
+    for (const org of emu.orgs) {
+      const auth = await AuthInfo.create({
+        accessTokenOptions: { accessToken: org.accessToken, instanceUrl: emu.url, loginUrl: emu.url },
+      });
+      await auth.save();
+    }
+    emu.clearRequests();
+    return emu;
+  }
+
+  const create = (org: EmulatedOrg, extra: string[] = []): Promise<CreateResult> =>
+    IntegrationUserCreate.run([
+      '--target-org',
+      org.adminUsername,
+      '--username',
+      USERNAME,
+      '--email',
+      'integrations@acme.com',
+      '--last-name',
+      'ERP Sync',
+      '--object',
+      'Account:read,edit',
+      '--field',
+      'Account.Industry:read',
+      '--user-permission',
+      'RunReports',
+      '--output-dir',
+      outputDir,
+      '--json',
+      ...extra,
+    ]) as unknown as Promise<CreateResult>;
+  const fail = (org: EmulatedOrg, extra: string[] = []): Promise<SfError> =>
+    create(org, extra).then(
+      () => {
+        throw new Error('expected the command to fail');
+      },
+      (e: SfError) => e
+    );
+
+  const statuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
+  const writes = (): string[] =>
+    emu.requests.filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy'].includes(r.soapOperation ?? '')).map((r) => `${r.method} ${r.path}`);
+
+  /** Exactly one user, one license assignment and one assignment per wanted permission set. */
+  function expectNoDuplicates(org: EmulatedOrg, permissionSets: string[]): void {
+    const users = org.query(`SELECT Id FROM User WHERE Username = '${USERNAME}'`);
+    expect(users, 'users').to.have.length(1);
+    const id = String(users[0].Id);
+    expect(org.count(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`), 'license assignments').to.equal(1);
+    for (const ps of permissionSets) {
+      expect(org.count(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.Name = '${ps}'`), ps).to.equal(1);
+    }
+  }
+
+  it('creates the user on a production-like org, then a re-run is a no-op', async () => {
+    const org = (await start({ type: 'production', edition: 'Enterprise Edition' })).org();
+    const started = Date.now();
+    const result = await create(org);
+    const wall = Date.now() - started;
+    const fullCreate = emu.requests.length;
+    expect(statuses(result)).to.deep.equal({
+      preflight: 'done',
+      generate: 'done',
+      validate: 'done',
+      'create-user': 'done',
+      deploy: 'done',
+      'assign-license': 'done',
+      'assign-permission-sets': 'done',
+      'next-steps': 'done',
+    });
+    const user = org.user(USERNAME)!;
+    expect(user).to.include({ Email: 'integrations@acme.com', LastName: 'ERP Sync' });
+    expect(org.record(String(user.ProfileId))).to.include({ Name: 'Minimum Access - API Only Integrations' });
+    expect(org.permissionSet(PS)).to.not.equal(undefined);
+    expectNoDuplicates(org, [PS]);
+
+    emu.clearRequests();
+    const again = await create(org);
+    const noOp = emu.requests.length;
+    expect(statuses(again)).to.include({
+      validate: 'skipped',
+      'create-user': 'already done',
+      'assign-license': 'already done',
+      'assign-permission-sets': 'already done',
+    });
+    expect(writes()).to.deep.equal([]);
+    expectNoDuplicates(org, [PS]);
+    // figures for the report (CREATE_LOG_REQUESTS=1 lists the requests)
+    console.log(`      round trips: full create ${fullCreate}, no-op re-run ${noOp}; wall time ${wall} ms`);
+    if (process.env.CREATE_LOG_REQUESTS) console.log(JSON.stringify(emu.requests.map((r) => `${r.method} ${r.path} ${decodeURIComponent(r.query)} ${r.soapOperation ?? ''}`), null, 1));
+  });
+
+  it('creates the user on a sandbox', async () => {
+    const org = (await start({ type: 'sandbox', myDomain: 'acme--uat' })).org();
+    const result = await create(org, ['--role', 'Integrations']).catch((e: SfError) => e);
+    // the default seed may have no such role: then preflight says so without changing anything
+    if (result instanceof Error) {
+      expect(result.name).to.equal('RoleNotFoundError');
+      expect(writes()).to.deep.equal([]);
+      const ok = await create(org);
+      expect(ok.success).to.equal(true);
+    } else {
+      expect(result.success).to.equal(true);
+    }
+    expectNoDuplicates(org, [PS]);
+  });
+
+  it('a username taken in another org fails with DUPLICATE_USERNAME and leaves nothing behind', async () => {
+    const e = await start([{ type: 'production' }, { type: 'production', users: [{ username: USERNAME, lastName: 'Other' }] }]);
+    const error = await fail(e.org(0));
+    expect(error.name).to.equal('DuplicateUsernameError');
+    expect(error.actions?.join(' ')).to.contain(`${USERNAME}.integration`);
+    expect(e.org(0).user(USERNAME)).to.equal(undefined);
+    expect(e.org(0).permissionSet(PS)).to.equal(undefined);
+  });
+
+  it('no free Salesforce Integration seat: stops in preflight with nothing changed', async () => {
+    const org = (await start({ type: 'production', licenses: { integration: 0 } })).org();
+    const error = await fail(org);
+    expect(error.message, error.message).to.match(/No Salesforce Integration user license is free/);
+    expect(writes()).to.deep.equal([]);
+    expect(emu.requests.filter((r) => r.soapOperation)).to.deep.equal([]);
+  });
+
+  it('a deploy failing on an unknown field (from a profile file) leaves no user behind', async () => {
+    const org = (await start({ type: 'production' })).org();
+    const profile = join(outputDir, 'Bad.profile-meta.xml');
+    await writeFile(
+      profile,
+      '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><fieldPermissions><editable>false</editable><field>Account.Nope__c</field><readable>true</readable></fieldPermissions></Profile>'
+    );
+    const error = await fail(org, ['--from-profile-file', profile]);
+    expect(error.name).to.equal('DeployFailedError');
+    expect(error.message).to.contain('Nope__c');
+    expect(org.user(USERNAME)).to.equal(undefined);
+  });
+
+  const drops: Array<{ step: string; fault: Parameters<Emulator['faults']['add']>[0] }> = [
+    { step: 'preflight', fault: { method: 'GET', path: '/query', nth: 2, respond: { drop: true } } },
+    { step: 'validate', fault: { soapAction: 'deploy', nth: 1, respond: { drop: true } } },
+    { step: 'create-user', fault: { method: 'POST', path: /\/sobjects\/User$/, respond: { drop: true } } },
+    { step: 'deploy', fault: { soapAction: 'deploy', nth: 2, respond: { drop: true } } },
+    { step: 'assign-license', fault: { method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { drop: true } } },
+    { step: 'assign-permission-sets', fault: { method: 'POST', path: /PermissionSetAssignment$|composite\/sobjects/, respond: { drop: true } } },
+  ];
+  for (const { step, fault } of drops) {
+    it(`a dropped connection in ${step}, then a re-run completes with no duplicate records`, async () => {
+      const org = (await start({ type: 'production' })).org();
+      emu.faults.add(fault);
+      const error = await fail(org);
+      const data = error.data as CreateResult | undefined;
+      if (data?.steps) expect(data.steps.find((s) => s.status === 'failed')?.name).to.equal(step);
+      if (error.exitCode === 68) expect(error.message).to.contain('run the same command again');
+      const again = await create(org);
+      expect(again.success).to.equal(true);
+      expectNoDuplicates(org, [PS]);
+    });
+  }
+});
