@@ -85,21 +85,39 @@ export class OrgReader {
     return { records: r.records, done: r.done, next: r.nextRecordsUrl, totalSize: r.totalSize };
   }
 
-  /** Every page of a query, up to `max` records; `onPage` sees the running count. */
-  public async all(soql: string, max = Infinity, onPage?: (read: number, total: number) => void): Promise<{ records: Rec[]; truncated: boolean; totalSize: number }> {
+  /** Every page of a query, up to `max` records, handed to `onPage` as they come (nothing kept). */
+  public async each(soql: string, max: number, onPage: (records: Rec[], read: number, total: number) => void): Promise<{ read: number; truncated: boolean; totalSize: number }> {
     const first = await this.page(soql);
-    const records = [...first.records];
+    let read = 0;
+    const take = (records: Rec[]): void => {
+      const slice = records.length > max - read ? records.slice(0, max - read) : records;
+      read += slice.length;
+      onPage(slice, read, first.totalSize);
+    };
+    take(first.records);
     let next = first.done ? undefined : first.next;
-    onPage?.(records.length, first.totalSize);
-    while (next && records.length < max) {
+    let more = false;
+    while (next) {
+      if (read >= max) {
+        more = true;
+        break;
+      }
       this.roundTrips++;
+      // Each page needs the previous page's locator.
       const r = await this.conn.queryMore<Rec>(next);
-      for (const rec of r.records) records.push(rec);
+      take(r.records);
       next = r.done ? undefined : r.nextRecordsUrl;
-      onPage?.(records.length, first.totalSize);
     }
-    const truncated = next !== undefined || records.length > max;
-    return { records: records.slice(0, max), truncated, totalSize: first.totalSize };
+    return { read, truncated: more || read < first.totalSize, totalSize: first.totalSize };
+  }
+
+  /** Every record of a query. */
+  public async all(soql: string): Promise<Rec[]> {
+    const out: Rec[] = [];
+    await this.each(soql, Infinity, (records) => {
+      for (const r of records) out.push(r);
+    });
+    return out;
   }
 }
 
@@ -145,7 +163,7 @@ export const USERS_QUERY =
   'SELECT Id, Username, Name, IsActive, Profile.Name, Profile.UserLicense.Name, UserType, LastLoginDate FROM User WHERE IsActive = true';
 
 export async function readUsers(reader: OrgReader): Promise<AuditUser[]> {
-  const { records } = await reader.all(USERS_QUERY);
+  const records = await reader.all(USERS_QUERY);
   return (
     records
       .map(
@@ -224,26 +242,28 @@ async function readLoginsAggregated(reader: OrgReader, userIds: string[], opts: 
 async function readLoginsByRows(reader: OrgReader, userIds: Set<string>, opts: ReadOptions, stats: LoginReadStats): Promise<LoginAggregate[]> {
   stats.mode = 'rows';
   const before = reader.roundTrips;
-  const { records, truncated, totalSize } = await reader.all(rowsLoginQuery(opts.days), opts.maxLoginRows, (read, total) =>
-    opts.onProgress?.(`LoginHistory: ${read.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows`)
-  );
+  const groups = new Map<string, LoginAggregate>();
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  const { read, truncated, totalSize } = await reader.each(rowsLoginQuery(opts.days), opts.maxLoginRows, (records, soFar, total) => {
+    opts.onProgress?.(`LoginHistory: ${fmt(soFar)}/${fmt(total)} rows`);
+    // Aggregate page by page: a large org's rows never sit in memory all at once.
+    for (const r of records) {
+      const userId = String(r.UserId);
+      if (!userIds.has(userId)) continue;
+      const loginType = String(r.LoginType ?? '');
+      const application = str(r.Application);
+      const key = `${userId}\u0000${loginType}\u0000${application ?? ''}`;
+      const g = groups.get(key) ?? { userId, loginType, application, count: 0 };
+      g.count++;
+      const t = isoTime(r.LoginTime);
+      if (t && (!g.last || t > g.last)) g.last = t;
+      groups.set(key, g);
+    }
+  });
   stats.queries += reader.roundTrips - before;
-  stats.rowsRead = records.length;
+  stats.rowsRead = read;
   stats.totalRows = totalSize;
   stats.truncated = stats.truncated || truncated;
-  const groups = new Map<string, LoginAggregate>();
-  for (const r of records) {
-    const userId = String(r.UserId);
-    if (!userIds.has(userId)) continue;
-    const loginType = String(r.LoginType ?? '');
-    const application = str(r.Application);
-    const key = `${userId}\u0000${loginType}\u0000${application ?? ''}`;
-    const g = groups.get(key) ?? { userId, loginType, application, count: 0 };
-    g.count++;
-    const t = isoTime(r.LoginTime);
-    if (t && (!g.last || t > g.last)) g.last = t;
-    groups.set(key, g);
-  }
   return [...groups.values()];
 }
 
@@ -272,7 +292,7 @@ export async function readLogins(reader: OrgReader, users: AuditUser[], opts: Re
 export const OAUTH_TOKEN_QUERY = 'SELECT AppName, UserId, LastUsedDate, UseCount FROM OauthToken';
 
 export async function readTokens(reader: OrgReader): Promise<OauthTokenRow[]> {
-  const { records } = await reader.all(OAUTH_TOKEN_QUERY);
+  const records = await reader.all(OAUTH_TOKEN_QUERY);
   return records.map((r) => ({
     userId: String(r.UserId),
     appName: str(r.AppName) ?? '(unnamed connected app)',
