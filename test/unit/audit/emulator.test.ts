@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
+import Audit from '../../../src/commands/integration-user/audit.js';
+import Licenses from '../../../src/commands/integration-user/licenses.js';
+import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { loginInTempHome } from './emulatorLogin.js';
+import { smallEmulatorSeed } from './emulatorSeed.js';
+
+describe('integration-user audit and licenses against the org emulator', () => {
+  let emu: Emulator;
+  let login: Awaited<ReturnType<typeof loginInTempHome>>;
+  const listeners = process.getMaxListeners();
+  const sandbox = sinon.createSandbox();
+
+  beforeEach(() => {
+    stubSfCommandUx(sandbox);
+    stubSpinner(sandbox);
+  });
+  afterEach(() => {
+    sandbox.restore();
+    process.exitCode = undefined;
+  });
+
+  before(async () => {
+    process.setMaxListeners(50);
+    emu = await startEmulator({ seed: smallEmulatorSeed() });
+    login = await loginInTempHome(emu.url, emu.org().accessToken);
+  });
+  after(async () => {
+    await login?.restore();
+    await emu?.stop();
+    process.setMaxListeners(listeners);
+  });
+
+  it('classifies each seeded user and computes the savings exactly, over HTTP', async () => {
+    emu.clearRequests();
+    const r = await Audit.run(['--target-org', login.username, '--json']);
+    expect(r.candidates.map((c) => [c.username, c.class, c.movable, c.extraSeats])).to.deep.equal([
+      ['bob@acme.com', 'person-and-integration', false, 1],
+      ['etl@acme.com', 'admin-integration', true, 0],
+      ['integrations@acme.com', 'shared-integration', true, 2],
+      ['marketo@acme.com', 'api-only-full-license', true, 0],
+      ['mule@acme.com', 'integration-license', false, 0],
+    ]);
+    expect(r.candidates[3].apps[0]).to.include({ app: 'Marketo', logins: 30, tokenUseCount: 400 });
+    expect(r.seats.integrationUserLicense).to.deep.include({ total: 5, used: 1, free: 4 });
+    expect(r.savings).to.deep.include({ movableUsers: 3, freeSeatsUsed: 3, paidSeats: 0, netSavingsPerYear: 3600, netSavingsPerYearAfterSplit: 3360 });
+    expect(r.savings.splitOut).to.deep.equal({ seats: 3, freeSeatsUsed: 1, paidSeats: 2, costPerYear: 240 });
+    expect(r.gaps).to.deep.equal([]);
+    expect(r.loginHistory).to.deep.include({ read: true, mode: 'aggregate', queries: 1 });
+    const queries = emu.requests.filter((q) => q.path.endsWith('/query'));
+    expect(queries).to.have.length(r.stats.roundTrips);
+  });
+
+  it('gets the same answer paging LoginHistory rows', async () => {
+    emu.org().config.queryPageSize = 25;
+    try {
+      const r = await Audit.run(['--target-org', login.username, '--login-query', 'rows', '--json']);
+      expect(r.loginHistory).to.deep.include({ mode: 'rows', truncated: false });
+      expect(r.savings.netSavingsPerYearAfterSplit).to.equal(3360);
+      expect(r.candidates.map((c) => c.class)).to.deep.equal([
+        'person-and-integration',
+        'admin-integration',
+        'shared-integration',
+        'api-only-full-license',
+        'integration-license',
+      ]);
+    } finally {
+      emu.org().config.queryPageSize = 2000;
+    }
+  });
+
+  it('licenses shows the seats', async () => {
+    const r = await Licenses.run(['--target-org', login.username, '--json']);
+    expect(r.userLicense).to.deep.include({ total: 5, used: 1, free: 4 });
+    expect(r.permissionSetLicense).to.deep.include({ name: 'SalesforceAPIIntegrationPsl' });
+  });
+});
