@@ -11,7 +11,7 @@ import {
   hasLicenseAssignment,
   type PermissionSetRef,
 } from '../org/assignments.js';
-import { mapAssignError, mapCreateUserError, mapDeployError } from '../org/errors.js';
+import { connectionLostError, isConnectionError, mapAssignError, mapCreateUserError, mapDeployError } from '../org/errors.js';
 import { getIntegrationSeats, type SeatCount } from '../org/licenses.js';
 import { findIntegrationProfile, findRole, type ProfileRef, type RoleRef } from '../org/profile.js';
 import { createUser, isEmailShaped, lookupUsers, userRecord, type ExistingUser, type NewUser } from '../org/users.js';
@@ -278,7 +278,9 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       return Promise.resolve({ status: dryRun ? 'planned' : 'done', detail: result.nextSteps.join(' ') });
     });
   } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
+    // a lost connection surfaces as a TypeError from fetch: name it, and keep it out of the cause chain
+    // (the CLI would report any TypeError in the chain as exit code 10, hiding the partial result)
+    const error = isConnectionError(e) ? connectionLostError(current, e) : e instanceof Error ? e : new Error(String(e));
     const failed: Step = { name: current, status: 'failed', detail: error.message };
     result.steps.push(failed);
     progress?.end?.(failed);
@@ -287,7 +289,7 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     }
     if (!orgTouched) throw error;
     const doneSoFar = result.steps.filter((s) => s.status === 'done' || s.status === 'already done').map((s) => s.name);
-    const partial = messages.createError('error.PartialFailure', [current, error.message, doneSoFar.join(', ') || 'nothing'], [], PARTIAL_EXIT_CODE, error);
+    const partial = messages.createError('error.PartialFailure', [current, error.message, doneSoFar.join(', ') || 'nothing'], [], PARTIAL_EXIT_CODE);
     if (error instanceof SfError && error.actions) partial.actions = [...error.actions, ...(partial.actions ?? [])];
     partial.setData(result);
     throw partial;

@@ -71,4 +71,26 @@ export function mapDeployError(e: unknown, files: readonly string[]): Error {
   return error;
 }
 
+const NETWORK = /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|network|terminated/i;
+
+/** Whether an error is a lost connection (undici throws `TypeError: fetch failed` with the socket error as cause). */
+export function isConnectionError(e: unknown): boolean {
+  for (let err = e as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; err && depth < 5; depth++) {
+    if (NETWORK.test(`${err.message ?? ''} ${err.code ?? ''} ${(err as { errorCode?: string }).errorCode ?? ''}`)) return true;
+    err = err.cause as typeof err;
+  }
+  return false;
+}
+
+/** A lost connection as an SfError with the step and the low-level reason, and no TypeError in its chain. */
+export function connectionLostError(step: string, e: unknown): SfError {
+  const reasons: string[] = [];
+  for (let err = e as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; err && depth < 5; depth++) {
+    const text = [err.code, err.message].filter(Boolean).join(' ');
+    if (text && !reasons.includes(text)) reasons.push(text);
+    err = err.cause as typeof err;
+  }
+  return messages.createError('error.ConnectionLost', [step, reasons.join(': ') || 'no answer']);
+}
+
 export const isSfError = (e: unknown): e is SfError => e instanceof SfError;

@@ -147,19 +147,23 @@ describe('integration-user create against the emulator', function () {
     if (process.env.CREATE_LOG_REQUESTS) console.log(JSON.stringify(emu.requests.map((r) => `${r.method} ${r.path} ${decodeURIComponent(r.query)} ${r.soapOperation ?? ''}`), null, 1));
   });
 
-  it('creates the user on a sandbox', async () => {
-    const org = (await start({ type: 'sandbox', myDomain: 'acme--uat' })).org();
-    const result = await create(org, ['--role', 'Integrations']).catch((e: SfError) => e);
-    // the default seed may have no such role: then preflight says so without changing anything
-    if (result instanceof Error) {
-      expect(result.name).to.equal('RoleNotFoundError');
-      expect(writes()).to.deep.equal([]);
-      const ok = await create(org);
-      expect(ok.success).to.equal(true);
-    } else {
-      expect(result.success).to.equal(true);
-    }
+  it('creates the user on a sandbox, with a role and as a Marketing User', async () => {
+    const org = (await start({ type: 'sandbox', myDomain: 'acme--uat', roles: [{ name: 'Integrations', developerName: 'Integrations' }] })).org();
+    const result = await create(org, ['--role', 'Integrations', '--marketing-user']);
+    expect(result.success).to.equal(true);
+    expect(result.role).to.equal('Integrations');
+    const user = org.user(USERNAME)!;
+    expect(org.record(String(user.UserRoleId))).to.include({ DeveloperName: 'Integrations' });
+    expect(user.UserPermissionsMarketingUser).to.equal(true);
     expectNoDuplicates(org, [PS]);
+  });
+
+  it('an unknown role stops in preflight with nothing changed', async () => {
+    const org = (await start({ type: 'sandbox' })).org();
+    const error = await fail(org, ['--role', 'No_Such_Role']);
+    expect(error.name).to.equal('RoleNotFoundError');
+    expect(writes()).to.deep.equal([]);
+    expect(org.user(USERNAME)).to.equal(undefined);
   });
 
   it('a username taken in another org fails with DUPLICATE_USERNAME and leaves nothing behind', async () => {
@@ -192,22 +196,36 @@ describe('integration-user create against the emulator', function () {
     expect(org.user(USERNAME)).to.equal(undefined);
   });
 
-  const drops: Array<{ step: string; fault: Parameters<Emulator['faults']['add']>[0] }> = [
-    { step: 'preflight', fault: { method: 'GET', path: '/query', nth: 2, respond: { drop: true } } },
-    { step: 'validate', fault: { soapAction: 'deploy', nth: 1, respond: { drop: true } } },
-    { step: 'create-user', fault: { method: 'POST', path: /\/sobjects\/User$/, respond: { drop: true } } },
-    { step: 'deploy', fault: { soapAction: 'deploy', nth: 2, respond: { drop: true } } },
-    { step: 'assign-license', fault: { method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { drop: true } } },
-    { step: 'assign-permission-sets', fault: { method: 'POST', path: /PermissionSetAssignment$|composite\/sobjects/, respond: { drop: true } } },
+  // partial: whether the org holds something of ours when the step fails (then exit code 68)
+  const drops: Array<{ step: string; partial: boolean; fault: Parameters<Emulator['faults']['add']>[0] }> = [
+    { step: 'preflight', partial: false, fault: { method: 'GET', path: '/query', nth: 2, respond: { drop: true } } },
+    { step: 'validate', partial: false, fault: { soapAction: 'deploy', nth: 1, respond: { drop: true } } },
+    { step: 'create-user', partial: false, fault: { method: 'POST', path: /\/sobjects\/User$/, respond: { drop: true } } },
+    { step: 'deploy', partial: true, fault: { soapAction: 'deploy', nth: 2, respond: { drop: true } } },
+    { step: 'assign-license', partial: true, fault: { method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { drop: true } } },
+    {
+      step: 'assign-permission-sets',
+      partial: true,
+      fault: { method: 'POST', path: /PermissionSetAssignment$|composite\/sobjects/, respond: { drop: true } },
+    },
   ];
-  for (const { step, fault } of drops) {
+  for (const { step, partial, fault } of drops) {
     it(`a dropped connection in ${step}, then a re-run completes with no duplicate records`, async () => {
       const org = (await start({ type: 'production' })).org();
       emu.faults.add(fault);
       const error = await fail(org);
-      const data = error.data as CreateResult | undefined;
-      if (data?.steps) expect(data.steps.find((s) => s.status === 'failed')?.name).to.equal(step);
-      if (error.exitCode === 68) expect(error.message).to.contain('run the same command again');
+      if (partial) {
+        expect(error.exitCode).to.equal(68);
+        expect(error.message).to.contain(`Step "${step}" failed`).and.contain('run the same command again');
+        expect(error.message).to.contain('connection to the org was lost');
+        const data = error.data as CreateResult;
+        expect(data.steps.find((s) => s.status === 'failed')?.name).to.equal(step);
+      } else {
+        expect(error.exitCode).to.equal(1);
+        expect(error.name).to.equal('ConnectionLostError');
+        expect(error.message).to.contain(`during step "${step}"`);
+        expect(org.user(USERNAME)).to.equal(undefined);
+      }
       const again = await create(org);
       expect(again.success).to.equal(true);
       expectNoDuplicates(org, [PS]);
