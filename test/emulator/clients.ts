@@ -24,7 +24,7 @@ export async function connect(emu: Emulator, org: EmulatedOrg = emu.org(), acces
 }
 
 /** The error a client call throws, for asserting on name/errorCode/message. */
-export async function failure(p: Promise<unknown>): Promise<Error & { errorCode?: string; data?: unknown }> {
+export async function failure(p: PromiseLike<unknown>): Promise<Error & { errorCode?: string; data?: unknown }> {
   try {
     await p;
   } catch (e) {

@@ -134,9 +134,37 @@ export class OrgState {
     return rec;
   }
 
-  /** Bulk insert of plain rows (fast path for large seeds such as LoginHistory). */
+  /** Bulk insert of plain rows (fast path for large fixtures such as LoginHistory). */
   public insertMany(objectName: string, rows: Array<Record<string, unknown>>): void {
-    for (const r of rows) this.insert(objectName, r);
+    const obj = this.schema.get(objectName);
+    if (!obj) throw new Error(`unknown object ${objectName}`);
+    const table = this.table(obj.name);
+    const booleans = [...obj.fields.values()].filter((f) => f.type === 'boolean').map((f) => f.name);
+    const audit = obj.fields.has('createddate');
+    const defs = new Map<string, FieldDef>();
+    const now = Date.now();
+    for (const row of rows) {
+      const rec: Rec = { Id: row.Id ? to18(String(row.Id)) : this.ctx.ids.next(obj.keyPrefix) };
+      for (const b of booleans) rec[b] = false;
+      if (audit) {
+        rec.CreatedDate = now;
+        rec.LastModifiedDate = now;
+        rec.SystemModstamp = now;
+        rec.CreatedById = this.adminUserId;
+        rec.LastModifiedById = this.adminUserId;
+      }
+      for (const k in row) {
+        if (k === 'Id' || k === 'attributes') continue;
+        let f = defs.get(k);
+        if (!f) {
+          f = obj.fields.get(k.toLowerCase());
+          if (!f) throw new Error(`unknown field ${objectName}.${k}`);
+          defs.set(k, f);
+        }
+        rec[f.name] = normalize(f, row[k]);
+      }
+      table.set(rec.Id, rec);
+    }
   }
 
   public update(rec: Rec, values: Record<string, unknown>): void {
