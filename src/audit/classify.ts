@@ -123,8 +123,10 @@ function nextCommands(user: AuditUser, traits: CandidateClass[], apps: AppUsage[
     // One user per integration: each system's changes become traceable and its access its own.
     const used = new Set<string>();
     return apps.map((a) => {
-      let name = `${slug(a.app)}.integration@${domain}`;
-      for (let i = 2; used.has(name) || name === user.username; i++) name = `${slug(a.app)}-${i}.integration@${domain}`;
+      // "(unnamed Other Apex API client)" → other-apex-api
+      const base = slug(a.app.replace(/^\(unnamed (.*) client\)$/, '$1'));
+      let name = `${base}.integration@${domain}`;
+      for (let i = 2; used.has(name) || name === user.username; i++) name = `${base}-${i}.integration@${domain}`;
       used.add(name);
       return createCommand(targetOrg, name, user.username);
     });

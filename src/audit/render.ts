@@ -50,6 +50,19 @@ export type CandidateRow = {
   movable: string;
 };
 
+/** Column titles of the candidates table (oclif would title-case the keys as "Api Logins"). */
+export const CANDIDATE_COLUMNS: Array<{ key: keyof CandidateRow; name: string }> = [
+  { key: 'user', name: 'User' },
+  { key: 'class', name: 'Class' },
+  { key: 'license', name: 'License' },
+  { key: 'profile', name: 'Profile' },
+  { key: 'apps', name: 'Apps' },
+  { key: 'apiLogins', name: 'API logins' },
+  { key: 'uiLogins', name: 'UI logins' },
+  { key: 'lastApiLogin', name: 'Last API login' },
+  { key: 'movable', name: 'Can move' },
+];
+
 export function candidateRows(candidates: Candidate[]): CandidateRow[] {
   return candidates.map((c) => ({
     user: c.username,

@@ -4,6 +4,7 @@ import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { runAudit, CLASSES, type AuditResult } from '../../audit/audit.js';
 import {
+  CANDIDATE_COLUMNS,
   CLASS_LABELS,
   RISK_LABELS,
   assumptionLines,
@@ -111,7 +112,7 @@ export default class Audit extends SfCommand<AuditCommandResult> {
       this.info(messages.getMessage('info.noCandidates', [r.period.days]));
     } else {
       this.styledHeader(messages.getMessage('heading.candidates', [r.period.days]));
-      this.table({ data: candidateRows(r.candidates) });
+      this.table({ data: candidateRows(r.candidates), columns: CANDIDATE_COLUMNS });
       for (const c of r.candidates.filter((x) => x.risks.length > 0)) {
         this.log(`${c.username}: ${c.risks.map((k) => RISK_LABELS[k]).join('; ')}`);
       }

@@ -187,6 +187,8 @@ describe('audit classify', () => {
     const [c] = run([user('soap')], [{ userId: 'soap', loginType: 'Partner Product', application: 'N/A', count: 1 }]);
     expect(c.apps[0].app).to.equal('(unnamed Partner Product client)');
     expect(c.nextCommands[0]).to.contain('--username soap.integration@acme.com');
+    const [shared] = run([user('s2')], [{ userId: 's2', loginType: 'Other Apex API', count: 1 }, api('s2', 'X')]);
+    expect(shared.nextCommands[0]).to.contain('--username other-apex-api.integration@acme.com');
   });
 
   it('orders candidates by class severity then username', () => {

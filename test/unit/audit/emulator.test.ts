@@ -23,7 +23,7 @@ describe('integration-user audit and licenses against the org emulator', () => {
   });
 
   before(async () => {
-    process.setMaxListeners(50);
+    process.setMaxListeners(100);
     emu = await startEmulator({ seed: smallEmulatorSeed() });
     login = await loginInTempHome(emu.url, emu.org().accessToken);
   });

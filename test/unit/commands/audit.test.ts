@@ -23,7 +23,7 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
 
   // Every command run adds signal listeners; this suite runs the command a dozen times.
   const listeners = process.getMaxListeners();
-  before(() => process.setMaxListeners(50));
+  before(() => process.setMaxListeners(100));
   after(() => process.setMaxListeners(listeners));
 
   beforeEach(() => {

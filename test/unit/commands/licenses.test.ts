@@ -15,6 +15,10 @@ describe('integration-user licenses (in-process, faked query endpoint)', () => {
     $$.fakeConnectionRequest = fake.handler as typeof $$.fakeConnectionRequest;
     return fake;
   };
+  // Every command run adds process signal listeners; several suites run commands in this process.
+  const listeners = process.getMaxListeners();
+  before(() => process.setMaxListeners(100));
+  after(() => process.setMaxListeners(listeners));
   beforeEach(() => {
     ux = stubSfCommandUx($$.SANDBOX);
   });
