@@ -171,7 +171,6 @@ describe('emulator SOQL', () => {
     const t0 = performance.now();
     const res = big.query('SELECT UserId, LoginType, COUNT(Id), MAX(LoginTime) FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:90 GROUP BY UserId, LoginType');
     const ms = performance.now() - t0;
-    // eslint-disable-next-line no-console
     if (process.env.EMU_TIMINGS) console.log(`GROUP BY over 500k rows: ${ms.toFixed(0)} ms`);
     expect(res).to.have.length(12);
     const total = res.reduce((s, r) => s + Number(r.expr0), 0);
