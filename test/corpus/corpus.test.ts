@@ -109,7 +109,6 @@ describe('corpus: every real profile converts to schema-valid permission sets', 
 
   before(function () {
     if (!present) {
-      // eslint-disable-next-line no-console
       console.log(`    (skipped: ${profilesDir} or the schema extract is absent)`);
       this.skip();
     }
