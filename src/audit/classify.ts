@@ -1,6 +1,6 @@
 import type { AppUsage, AuditUser, Candidate, CandidateClass, LoginAggregate, OauthTokenRow, Risk } from './types.js';
 import { INTEGRATION_USER_LICENSE as INTEGRATION_LICENSE_NAME } from '../permissions/model.js';
-import { ADMIN_PROFILE_NAMES, appLabel, loginKind } from './loginTypes.js';
+import { ADMIN_PROFILE_NAMES, appLabel, isInteractiveApp, loginKind } from './loginTypes.js';
 
 export type ClassifyInput = {
   users: AuditUser[];
@@ -77,7 +77,7 @@ function activityByUser(logins: LoginAggregate[], tokens: OauthTokenRow[], since
   const sinceIso = since.toISOString();
   for (const t of tokens) {
     // A token unused within the period is history, not an integration running now.
-    if (!t.lastUsedDate || t.lastUsedDate < sinceIso) continue;
+    if (!t.lastUsedDate || t.lastUsedDate < sinceIso || isInteractiveApp(t.appName)) continue;
     const a = get(t.userId);
     const app = a.apps.get(t.appName) ?? { app: t.appName, logins: 0, loginTypes: [] };
     app.tokenUseCount = (app.tokenUseCount ?? 0) + (t.useCount ?? 0);
@@ -152,7 +152,8 @@ export function classify(input: ClassifyInput): Candidate[] {
     const traits: CandidateClass[] = [];
     if (onIntegrationLicense) traits.push('integration-license');
     if (hasIntegration && a.uiLogins > 0 && !onIntegrationLicense) traits.push('person-and-integration');
-    if (hasIntegration && user.profileName && ADMIN_PROFILE_NAMES.includes(user.profileName)) {
+    const admin = user.modifyAllData === true || (user.profileName !== undefined && ADMIN_PROFILE_NAMES.includes(user.profileName));
+    if (hasIntegration && admin) {
       traits.push('admin-integration');
     }
     if (apps.length > 1) traits.push('shared-integration');

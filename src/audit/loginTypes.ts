@@ -12,13 +12,18 @@ export const ADMIN_PROFILE_NAMES: readonly string[] = ['System Administrator'];
  * Salesforce's own interactive apps log in through OAuth ("Remote Access 2.0") but are a person at a
  * screen, not an integration. Heuristic list, matched on `LoginHistory.Application`.
  */
-const INTERACTIVE_APPS = [/^Salesforce for (iOS|Android)\b/i, /^Salesforce Mobile\b/i, /^Salesforce Authenticator\b/i];
+const INTERACTIVE_APPS = [/^Salesforce for (iOS|Android|Outlook)\b/i, /^Salesforce Mobile\b/i, /^Salesforce Authenticator\b/i];
+
+/** Salesforce's own apps a person uses on a phone or in a mail client: not integrations. */
+export function isInteractiveApp(name?: string): boolean {
+  return name !== undefined && INTERACTIVE_APPS.some((re) => re.test(name));
+}
 
 export type LoginKind = 'api' | 'ui' | 'other';
 
 export function loginKind(loginType: string, application?: string): LoginKind {
   if (API_LOGIN_TYPES.includes(loginType)) {
-    return application && INTERACTIVE_APPS.some((re) => re.test(application)) ? 'ui' : 'api';
+    return isInteractiveApp(application) ? 'ui' : 'api';
   }
   // "Application" is the browser login; SSO logins are people too.
   if (loginType === 'Application' || /SAML|SSO/i.test(loginType)) return 'ui';

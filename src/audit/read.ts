@@ -160,7 +160,7 @@ export async function readSeats(reader: OrgReader): Promise<{ seats: Seats; gaps
 }
 
 export const USERS_QUERY =
-  'SELECT Id, Username, Name, IsActive, Profile.Name, Profile.UserLicense.Name, UserType, LastLoginDate FROM User WHERE IsActive = true';
+  'SELECT Id, Username, Name, IsActive, Profile.Name, Profile.PermissionsModifyAllData, Profile.UserLicense.Name, UserType, LastLoginDate FROM User WHERE IsActive = true';
 
 export async function readUsers(reader: OrgReader): Promise<AuditUser[]> {
   const records = await reader.all(USERS_QUERY);
@@ -173,6 +173,7 @@ export async function readUsers(reader: OrgReader): Promise<AuditUser[]> {
           name: str(r.Name) ?? String(r.Username),
           isActive: r.IsActive !== false,
           profileName: str(path(r, 'Profile', 'Name')),
+          modifyAllData: path(r, 'Profile', 'PermissionsModifyAllData') === true,
           userLicenseName: str(path(r, 'Profile', 'UserLicense', 'Name')),
           userType: str(r.UserType),
           lastLoginDate: isoTime(r.LastLoginDate),

@@ -104,7 +104,8 @@ export function assumptionLines(r: AuditResult): string[] {
       ? `Free Integration seats: ${a.freeIntegrationSeats}, as the org reports them (TotalLicenses - UsedLicenses).`
       : `Free Integration seats: ${a.freeIntegrationSeats}, assumed from the usual allowance of 5 (the org's count could not be read).`,
     'A user that also logs in through the browser keeps its license: only its integrations move, to new users.',
-    'Logins of Salesforce mobile apps count as a person, not an integration.',
+    'Logins and tokens of Salesforce mobile apps and Salesforce for Outlook count as a person, not an integration.',
+    'An admin profile is System Administrator or any profile with Modify All Data; Modify All Data from permission sets is not checked.',
   ];
 }
 

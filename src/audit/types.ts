@@ -6,6 +6,8 @@ export type AuditUser = {
   name: string;
   isActive: boolean;
   profileName?: string;
+  /** The profile grants Modify All Data: an admin profile, whatever its name. */
+  modifyAllData?: boolean;
   userLicenseName?: string;
   userType?: string;
   lastLoginDate?: string;

@@ -73,7 +73,6 @@ export default class Audit extends SfCommand<AuditCommandResult> {
 
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
-    const targetOrg = this.argv.includes('--target-org') || this.argv.includes('-o') ? targetOrgArg(this.argv) : undefined;
 
     this.spinner.start(messages.getMessage('progress.title'));
     let result: AuditResult;
@@ -84,7 +83,7 @@ export default class Audit extends SfCommand<AuditCommandResult> {
         integrationLicensePerMonth: flags['integration-license-cost'],
         maxLoginRows: flags['max-login-rows'],
         mode: flags['login-query'],
-        targetOrg: targetOrg ?? org.getUsername() ?? org.getOrgId(),
+        targetOrg: targetOrgArg(this.argv) ?? org.getUsername() ?? org.getOrgId(),
         onProgress: (status) => {
           this.spinner.status = messages.getMessage('progress.reading', [status]);
         },
@@ -139,7 +138,8 @@ function targetOrgArg(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--target-org' || a === '-o') return argv[i + 1];
-    if (a.startsWith('--target-org=')) return a.slice('--target-org='.length);
+    const m = /^(?:--target-org|-o)=(.+)$/.exec(a);
+    if (m) return m[1];
   }
   return undefined;
 }

@@ -111,6 +111,18 @@ describe('audit classify', () => {
     expect(c.movable).to.be.true;
   });
 
+  it('a custom profile with Modify All Data is an admin profile too', () => {
+    const [c] = run([user('cust', { profileName: 'Integration Admin', modifyAllData: true })], [api('cust', 'Boomi')]);
+    expect(c.class).to.equal('admin-integration');
+    const [d] = run([user('std', { modifyAllData: false })], [api('std', 'Boomi')]);
+    expect(d.class).to.equal('api-only-full-license');
+  });
+
+  it('ignores OAuth tokens of Salesforce mobile apps', () => {
+    const tokens: OauthTokenRow[] = [{ userId: 'p', appName: 'Salesforce for iOS', lastUsedDate: '2026-11-20T00:00:00.000Z', useCount: 9 }];
+    expect(run([user('p')], [ui('p')], tokens)).to.deep.equal([]);
+  });
+
   it('an admin who also logs in through the browser is a person first, admin second', () => {
     const [c] = run([user('root', { profileName: 'System Administrator' })], [ui('root'), api('root', 'Workbench')]);
     expect(c.class).to.equal('person-and-integration');

@@ -108,6 +108,13 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
     expect(r.savings).to.deep.include({ movableUsers: 3, freeSeatsUsed: 1, paidSeats: 2, fullLicenseSavingsPerYear: 4500, integrationCostPerYear: 300, netSavingsPerYear: 4200 });
   });
 
+  it('names the org in the next commands as it was given', async () => {
+    await withOrg(smallOrg());
+    const r = await Audit.run([`--target-org=${testOrg.username}`, '--json']);
+    expect(r.candidates[1].nextCommands[0]).to.contain(`--target-org ${testOrg.username} `);
+    expect(r.targetOrg).to.equal(testOrg.username);
+  });
+
   it('rejects a negative price', async () => {
     await withOrg(smallOrg());
     try {
