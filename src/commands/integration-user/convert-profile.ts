@@ -115,7 +115,8 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
 
   private report(result: ConvertProfileResult): void {
     this.styledHeader(messages.getMessage('header.sections', [result.profile]));
-    this.table({
+    if (Object.keys(result.sections).length === 0) this.log(messages.getMessage('nothingGranted'));
+    else this.table({
       data: Object.entries(result.sections).map(([section, c]) => ({
         section,
         carried: c.carried,
