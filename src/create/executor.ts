@@ -12,7 +12,7 @@ import {
   type PermissionSetRef,
 } from '../org/assignments.js';
 import { connectionLostError, isConnectionError, mapAssignError, mapCreateUserError, mapDeployError } from '../org/errors.js';
-import { getIntegrationSeats, type SeatCount } from '../org/licenses.js';
+import { getIntegrationSeats, getPslAllowedPermissions, type SeatCount } from '../org/licenses.js';
 import { findIntegrationProfile, findRole, type ProfileRef, type RoleRef } from '../org/profile.js';
 import { createUser, isEmailShaped, lookupUsers, userRecord, type ExistingUser, type NewUser } from '../org/users.js';
 import { wantsGeneratedAccess, type CreateRequest } from './request.js';
@@ -44,9 +44,12 @@ export type GeneratedSets = {
   omitted: Array<{ section: string; name: string; reason: string }>;
 };
 
+/** What the org tells the generator: the user permissions the PSL can carry (else the built-in table). */
+export type GenerateContext = { licensedUserPermissions?: ReadonlySet<string> };
+
 /** Permission set generation, injected so this module stays independent of the converter's internals. */
 export type Generator = {
-  generate(request: CreateRequest): Promise<GeneratedSets>;
+  generate(request: CreateRequest, context?: GenerateContext): Promise<GeneratedSets>;
   toXml(doc: PermissionSetDoc): string;
   write(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<string[]>;
 };
@@ -98,6 +101,10 @@ type Preflight = {
   assigned: Set<string>;
   namedSets: Map<string, PermissionSetRef>;
   seats: { userLicense?: SeatCount; permissionSetLicense?: SeatCount };
+  /** the request with names spelled as the org spells them */
+  request: CreateRequest;
+  licensedUserPermissions?: ReadonlySet<string>;
+  warnings: string[];
 };
 
 /**
@@ -108,7 +115,8 @@ type Preflight = {
  * a PartialFailure error (exit code 68, the result as data) when it was.
  */
 export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
-  const { conn, request, generator, progress } = ctx;
+  const { conn, generator, progress } = ctx;
+  let request = ctx.request;
   const dryRun = ctx.dryRun ?? false;
   const result: CreateResult = {
     username: request.username,
@@ -139,6 +147,8 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     let pre!: Preflight;
     await run('preflight', async () => {
       pre = await preflight(conn, request);
+      request = pre.request;
+      result.warnings.push(...pre.warnings);
       result.seats = pre.seats;
       result.profile = pre.profile.name;
       result.role = pre.role?.developerName;
@@ -163,7 +173,7 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     let docs: PermissionSetDoc[] = [];
     await run('generate', async () => {
       if (!wantsGeneratedAccess(request)) return { status: 'skipped', detail: 'no object, field or user permission requested' };
-      const generated = await generator.generate(request);
+      const generated = await generator.generate(request, { licensedUserPermissions: pre.licensedUserPermissions });
       docs = generated.docs;
       result.warnings.push(
         ...generated.warnings,
@@ -307,7 +317,10 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
   if (!isEmailShaped(request.email)) throw messages.createError('error.InvalidEmail', [request.email]);
 
   // independent reads go out together
-  const [seats, profile, role, users, missing, namedSets] = await Promise.all([
+  // the PSL's own list of what it carries matters only when user permissions are converted
+  const wantsPslList = request.userPermissions.length > 0 || Boolean(request.fromProfileFile);
+  const warnings: string[] = [];
+  const [seats, profile, role, users, missing, namedSets, licensedUserPermissions] = await Promise.all([
     getIntegrationSeats(conn),
     findIntegrationProfile(conn),
     request.role ? findRole(conn, request.role) : Promise.resolve(undefined),
@@ -318,6 +331,12 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
       userPermissions: request.userPermissions,
     }),
     findPermissionSets(conn, request.permissionSets),
+    wantsPslList
+      ? getPslAllowedPermissions(conn, request.fromProfileFile ? undefined : request.userPermissions).catch((e: unknown) => {
+          warnings.push(`Couldn't read what the permission set license carries (${e instanceof Error ? e.message : String(e)}): using the built-in list.`);
+          return undefined;
+        })
+      : Promise.resolve(undefined),
   ]);
 
   const problems: SfError[] = [];
@@ -376,6 +395,9 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
     assigned,
     namedSets,
     seats,
+    licensedUserPermissions,
+    warnings,
+    request: canonicalize(request, missing.canonical),
     newUser: {
       username: request.username,
       email: request.email,
@@ -387,6 +409,17 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
       marketingUser: request.marketingUser,
       defaults: users.defaults,
     },
+  };
+}
+
+/** The request with object, field and permission names as the org spells them (the converter matches exactly). */
+function canonicalize(request: CreateRequest, canonical: Map<string, string>): CreateRequest {
+  const name = (n: string): string => canonical.get(n.toLowerCase()) ?? n;
+  return {
+    ...request,
+    objects: request.objects.map((o) => ({ ...o, object: name(o.object) })),
+    fields: request.fields.map((f) => ({ ...f, field: name(f.field) })),
+    userPermissions: request.userPermissions.map(name),
   };
 }
 

@@ -9,7 +9,13 @@ export type AccessTargets = {
   userPermissions: readonly string[];
 };
 
-export type MissingTargets = { objects: string[]; fields: string[]; userPermissions: string[] };
+export type MissingTargets = {
+  objects: string[];
+  fields: string[];
+  userPermissions: string[];
+  /** the org's spelling of each name found, keyed by the lower-cased request name */
+  canonical: Map<string, string>;
+};
 
 type Describe = { name: string; fields: Array<{ name: string }> };
 
@@ -48,20 +54,28 @@ export async function findMissingTargets(conn: Connection, targets: AccessTarget
   const describes = await Promise.all(objectNames.map((name) => describeOrUndefined(conn, name)));
   const byObject = new Map(objectNames.map((name, i) => [name.toLowerCase(), describes[i]]));
 
-  const missing: MissingTargets = { objects: [], fields: [], userPermissions: [] };
-  for (const name of objectNames) if (!byObject.get(name.toLowerCase())) missing.objects.push(name);
+  const missing: MissingTargets = { objects: [], fields: [], userPermissions: [], canonical: new Map() };
+  for (const name of objectNames) {
+    const describe = byObject.get(name.toLowerCase());
+    if (describe) missing.canonical.set(name.toLowerCase(), describe.name);
+    else missing.objects.push(name);
+  }
   for (const field of targets.fields) {
     const [object, fieldName] = field.split('.');
     const describe = byObject.get(object.toLowerCase());
     // an unknown object is reported once, not again for each of its fields
     if (!describe) continue;
-    if (!describe.fields.some((f) => f.name.toLowerCase() === (fieldName ?? '').toLowerCase())) missing.fields.push(field);
+    const found = describe.fields.find((f) => f.name.toLowerCase() === (fieldName ?? '').toLowerCase());
+    if (found) missing.canonical.set(field.toLowerCase(), `${describe.name}.${found.name}`);
+    else missing.fields.push(field);
   }
   if (targets.userPermissions.length > 0) {
     const ps = (await conn.describe('PermissionSet')) as unknown as Describe;
-    const names = new Set(ps.fields.map((f) => f.name.toLowerCase()));
+    const names = new Map(ps.fields.map((f) => [f.name.toLowerCase(), f.name]));
     for (const perm of targets.userPermissions) {
-      if (!names.has(`permissions${perm.toLowerCase()}`)) missing.userPermissions.push(perm);
+      const found = names.get(`permissions${perm.toLowerCase()}`);
+      if (found) missing.canonical.set(perm.toLowerCase(), found.slice('Permissions'.length));
+      else missing.userPermissions.push(perm);
     }
   }
   return missing;

@@ -55,3 +55,32 @@ export async function getIntegrationSeats(conn: Connection): Promise<Integration
     permissionSetLicense: toSeats(psls.records[0], INTEGRATION_PSL),
   };
 }
+
+const MAX_PREFIX = 'MaximumPermissions';
+// ~40 characters a field: keeps each query URL well under the REST API's 16 KB limit
+const FIELDS_PER_QUERY = 300;
+
+/**
+ * Which user permissions the Salesforce API Integration PSL can carry, as the org says
+ * (PermissionSetLicense.MaximumPermissions<Name> = true): among `wanted` when given (one describe and one
+ * small query), else all of them. Undefined when the org has no such fields.
+ */
+export async function getPslAllowedPermissions(conn: Connection, wanted?: readonly string[]): Promise<Set<string> | undefined> {
+  const describe = (await conn.describe('PermissionSetLicense')) as unknown as { fields: Array<{ name: string }> };
+  const all = describe.fields.map((f) => f.name).filter((n) => n.startsWith(MAX_PREFIX));
+  if (all.length === 0) return undefined;
+  const wantedFields = wanted ? new Set(wanted.map((w) => `${MAX_PREFIX}${w}`.toLowerCase())) : undefined;
+  const fields = wantedFields ? all.filter((f) => wantedFields.has(f.toLowerCase())) : all;
+  const allowed = new Set<string>();
+  for (let i = 0; i < fields.length; i += FIELDS_PER_QUERY) {
+    const chunk = fields.slice(i, i + FIELDS_PER_QUERY);
+    // one query in the usual case; sequential chunks only for whole profiles
+    const { records } = await conn.query<Record<string, unknown>>(
+      `SELECT Id, ${chunk.join(', ')} FROM PermissionSetLicense WHERE DeveloperName = ${soqlLiteral(INTEGRATION_PSL)}`
+    );
+    const record = records[0];
+    if (!record) return undefined;
+    for (const f of chunk) if (record[f] === true) allowed.add(f.slice(MAX_PREFIX.length));
+  }
+  return allowed;
+}

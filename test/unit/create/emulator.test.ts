@@ -196,6 +196,26 @@ describe('integration-user create against the emulator', function () {
     expect(org.user(USERNAME)).to.equal(undefined);
   });
 
+  it("uses the org's list of what the permission set license carries, and the org's spelling of names", async () => {
+    const org = (await start({ type: 'production', integrationPslPermissions: ['ApexRestServices', 'RunReports'] })).org();
+    const result = await create(org, ['--user-permission', 'apexrestservices', '--object', 'account:read']);
+    expect(result.success).to.equal(true);
+    // not in the built-in table, but this org's PSL allows it: it stays in the licensed set
+    expect(result.permissionSets.map((p) => p.name)).to.deep.equal([PS]);
+    expect(org.permissionSet(PS)).to.include({ PermissionsApexRestServices: true, PermissionsRunReports: true });
+    expectNoDuplicates(org, [PS]);
+  });
+
+  it('a permission the licenses cannot carry: the companion set fails to assign, exit 68 with the reason', async () => {
+    const org = (await start({ type: 'production', integrationPslPermissions: ['ApexRestServices'] })).org();
+    const error = await fail(org);
+    expect(error.exitCode).to.equal(68);
+    expect(error.message).to.contain('assign-permission-sets').and.match(/doesn't allow the permission/);
+    expect(error.actions?.join(' ')).to.contain('companion');
+    const data = error.data as CreateResult;
+    expect(data.permissionSets.map((p) => p.name)).to.deep.equal([PS, `${PS}_Companion`]);
+  });
+
   // partial: whether the org holds something of ours when the step fails (then exit code 68)
   const drops: Array<{ step: string; partial: boolean; fault: Parameters<Emulator['faults']['add']>[0] }> = [
     { step: 'preflight', partial: false, fault: { method: 'GET', path: '/query', nth: 2, respond: { drop: true } } },

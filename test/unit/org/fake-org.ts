@@ -28,6 +28,8 @@ export class FakeOrg {
     Status: 'Active',
     TotalLicenses: 5,
     UsedLicenses: 1,
+    MaximumPermissionsRunReports: true,
+    MaximumPermissionsViewSetup: false,
   };
   public profiles: Rec[] = [
     { Id: '00e000000000001AAA', Name: 'Minimum Access - API Only Integrations' },
@@ -42,7 +44,8 @@ export class FakeOrg {
   public describes: Record<string, string[]> = {
     Account: ['Id', 'Name', 'Industry'],
     Contact: ['Id', 'Email', 'LastName'],
-    PermissionSet: ['Id', 'Name', 'PermissionsApiEnabled', 'PermissionsViewSetup', 'PermissionsApiUserOnly'],
+    PermissionSet: ['Id', 'Name', 'PermissionsApiEnabled', 'PermissionsViewSetup', 'PermissionsApiUserOnly', 'PermissionsRunReports'],
+    PermissionSetLicense: ['Id', 'DeveloperName', 'MaximumPermissionsRunReports', 'MaximumPermissionsViewSetup'],
   };
   /** errors to throw once for the next request whose "METHOD path" matches */
   public failOnce: FakeFault[] = [];
@@ -95,9 +98,10 @@ export class FakeOrg {
       if (method === 'GET' && path === '/query') return Promise.resolve(this.query(url.searchParams.get('q') ?? '') as AnyJson);
       const describe = /^\/sobjects\/(\w+)\/describe$/.exec(path);
       if (method === 'GET' && describe) {
-        const fields = this.describes[describe[1]];
-        if (!fields) throw this.err('NOT_FOUND', 'The requested resource does not exist');
-        return Promise.resolve({ name: describe[1], fields: fields.map((name) => ({ name })) } as AnyJson);
+        // object names are case-insensitive in the REST API; the describe answers with the real spelling
+        const name = Object.keys(this.describes).find((k) => k.toLowerCase() === describe[1].toLowerCase());
+        if (!name) throw this.err('NOT_FOUND', 'The requested resource does not exist');
+        return Promise.resolve({ name, fields: this.describes[name].map((f) => ({ name: f })) } as AnyJson);
       }
       const create = /^\/sobjects\/(\w+)$/.exec(path);
       if (method === 'POST' && create) return Promise.resolve(this.create(create[1], JSON.parse(reqBody ?? '{}')) as AnyJson);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { escapeSoqlString, soqlInList, soqlLiteral } from '../../../src/org/soql.js';
-import { getIntegrationSeats } from '../../../src/org/licenses.js';
+import { getIntegrationSeats, getPslAllowedPermissions } from '../../../src/org/licenses.js';
 import { findIntegrationProfile, findRole, pickIntegrationProfile } from '../../../src/org/profile.js';
 import { createUser, deriveAlias, isEmailShaped, lookupUsers, userRecord } from '../../../src/org/users.js';
 import {
@@ -51,6 +51,21 @@ describe('org steps', () => {
       const seats = await getIntegrationSeats(conn);
       expect(seats.userLicense).to.equal(undefined);
       expect(seats.permissionSetLicense).to.equal(undefined);
+    });
+  });
+
+  describe('what the permission set license carries', () => {
+    it('reads MaximumPermissions* for the wanted permissions only', async () => {
+      const allowed = await getPslAllowedPermissions(conn, ['runreports']);
+      expect(allowed).to.deep.equal(new Set(['RunReports']));
+      expect(org.requests.at(-1)).to.contain('MaximumPermissionsRunReports').and.not.contain('MaximumPermissionsViewSetup');
+    });
+    it('reads all of them when no list is given', async () => {
+      expect(await getPslAllowedPermissions(conn)).to.deep.equal(new Set(['RunReports']));
+    });
+    it('is undefined when the org has no such fields', async () => {
+      org.describes.PermissionSetLicense = ['Id'];
+      expect(await getPslAllowedPermissions(conn)).to.equal(undefined);
     });
   });
 
@@ -179,7 +194,11 @@ describe('org steps', () => {
         fields: ['Contact.Email', 'Contact.Nope__c', 'Invoice__c.Total__c'],
         userPermissions: ['ViewSetup', 'ApiOnlyUser'],
       });
-      expect(missing).to.deep.equal({ objects: ['Invoice__c'], fields: ['Contact.Nope__c'], userPermissions: ['ApiOnlyUser'] });
+      expect(missing).to.deep.include({ objects: ['Invoice__c'], fields: ['Contact.Nope__c'], userPermissions: ['ApiOnlyUser'] });
+    });
+    it("returns the org's spelling of every name found", async () => {
+      const { canonical } = await findMissingTargets(conn, { objects: ['account'], fields: ['contact.email'], userPermissions: ['viewsetup'] });
+      expect(Object.fromEntries(canonical)).to.deep.equal({ account: 'Account', contact: 'Contact', 'contact.email': 'Contact.Email', viewsetup: 'ViewSetup' });
     });
     it('asks nothing when nothing is requested', async () => {
       const before = org.requests.length;
