@@ -1,12 +1,14 @@
 import tseslint from 'typescript-eslint';
 import sfPlugin from 'eslint-plugin-sf-plugin';
+import { fixupPluginRules } from '@eslint/compat';
 
 export default tseslint.config(
   { ignores: ['lib/**', 'node_modules/**', 'test/fixtures/**', 'bench/out/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts'],
-    plugins: { 'sf-plugin': sfPlugin },
+    // The sf-plugin rules still call context.getAncestors(), which ESLint 9 moved to sourceCode.
+    plugins: { 'sf-plugin': fixupPluginRules(sfPlugin) },
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: { ...sfPlugin.configs.recommended.rules },
   },
