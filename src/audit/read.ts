@@ -60,6 +60,14 @@ const errorCode = (e: unknown): string => {
   return err?.errorCode ?? err?.name ?? 'UNKNOWN_ERROR';
 };
 export const isAccessError = (e: unknown): boolean => ACCESS_ERRORS.has(errorCode(e));
+/**
+ * The org refused the query itself (MALFORMED_QUERY, INVALID_FIELD, QUERY_TIMEOUT, ...): worth another
+ * query form. Network failures (ECONNRESET) and HTTP errors are not: they would fail the next form too.
+ */
+export const isQueryRejection = (e: unknown): boolean => {
+  const code = errorCode(e);
+  return /^[A-Z]+(_[A-Z]+)+$/.test(code) && !code.startsWith('ERROR_HTTP_') && !ACCESS_ERRORS.has(code);
+};
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 /** Salesforce writes `2026-11-26T19:28:00.000+0000`: normalize to ISO so times compare as strings. */
@@ -73,16 +81,38 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0))
 const path = (r: Rec, ...keys: string[]): unknown =>
   keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Rec)[k] : undefined), r);
 
+/** A dropped connection or a reset socket, as opposed to an answer from Salesforce. */
+export function isNetworkError(e: unknown): boolean {
+  const err = e as ErrorLike & { code?: string; cause?: { code?: string; message?: string } };
+  const text = `${err?.name ?? ''} ${err?.code ?? ''} ${err?.message ?? ''} ${err?.cause?.code ?? ''} ${err?.cause?.message ?? ''}`;
+  return /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|other side closed/i.test(text);
+}
+
+const RETRY_DELAYS_MS = [200, 1000];
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Counts round trips so the report can say how much it asked of the org. */
 export class OrgReader {
   public roundTrips = 0;
-  public constructor(private readonly conn: Connection) {}
+  public constructor(private readonly conn: Connection, private readonly retryDelaysMs: number[] = RETRY_DELAYS_MS) {}
 
   /** One page of a query. */
   public async page(soql: string): Promise<{ records: Rec[]; done: boolean; next?: string; totalSize: number }> {
-    this.roundTrips++;
-    const r = await this.conn.query<Rec>(soql);
+    const r = await this.retrying(() => this.conn.query<Rec>(soql));
     return { records: r.records, done: r.done, next: r.nextRecordsUrl, totalSize: r.totalSize };
+  }
+
+  /** Queries only read: a request lost on the way is safe to send again, a couple of times. */
+  private async retrying<T>(send: () => PromiseLike<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      this.roundTrips++;
+      try {
+        return await send();
+      } catch (e) {
+        if (attempt >= this.retryDelaysMs.length || !isNetworkError(e)) throw e;
+        await sleep(this.retryDelaysMs[attempt]);
+      }
+    }
   }
 
   /** Every page of a query, up to `max` records, handed to `onPage` as they come (nothing kept). */
@@ -102,9 +132,9 @@ export class OrgReader {
         more = true;
         break;
       }
-      this.roundTrips++;
+      const locator = next;
       // Each page needs the previous page's locator.
-      const r = await this.conn.queryMore<Rec>(next);
+      const r = await this.retrying(() => this.conn.queryMore<Rec>(locator));
       take(r.records);
       next = r.done ? undefined : r.nextRecordsUrl;
     }
@@ -281,7 +311,7 @@ export async function readLogins(reader: OrgReader, users: AuditUser[], opts: Re
     try {
       return { logins: await readLoginsAggregated(reader, ids, opts, stats), stats };
     } catch (e) {
-      if (isAccessError(e)) throw e;
+      if (!isQueryRejection(e)) throw e;
       stats.fallbackReason = `${errorCode(e)}: ${(e as ErrorLike)?.message ?? String(e)}`.trim();
       stats.rowsRead = 0;
       stats.truncated = false;

@@ -17,6 +17,7 @@ import {
   seatRows,
   splitLine,
 } from '../../audit/render.js';
+import { isNetworkError } from '../../audit/read.js';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -88,6 +89,9 @@ export default class Audit extends SfCommand<AuditCommandResult> {
           this.spinner.status = messages.getMessage('progress.reading', [status]);
         },
       });
+    } catch (e) {
+      if (isNetworkError(e)) throw messages.createError('error.connectionLost', [(e as Error).message]);
+      throw e;
     } finally {
       this.spinner.stop();
     }

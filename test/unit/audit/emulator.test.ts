@@ -77,3 +77,72 @@ describe('integration-user audit and licenses against the org emulator', () => {
     expect(r.permissionSetLicense).to.deep.include({ name: 'SalesforceAPIIntegrationPsl' });
   });
 });
+
+describe('integration-user audit against the org emulator: faults', () => {
+  let emu: Emulator;
+  let login: Awaited<ReturnType<typeof loginInTempHome>>;
+  const sandbox = sinon.createSandbox();
+  const listeners = process.getMaxListeners();
+
+  before(async () => {
+    process.setMaxListeners(100);
+    emu = await startEmulator({ seed: smallEmulatorSeed() });
+    login = await loginInTempHome(emu.url, emu.org().accessToken);
+  });
+  after(async () => {
+    await login?.restore();
+    await emu?.stop();
+    process.setMaxListeners(listeners);
+  });
+  beforeEach(() => {
+    stubSfCommandUx(sandbox);
+    stubSpinner(sandbox);
+  });
+  afterEach(() => {
+    sandbox.restore();
+    process.exitCode = undefined;
+  });
+
+  it('falls back to paging rows when the org rejects the aggregate query', async () => {
+    // Seats and users are the first three queries; LoginHistory the fourth.
+    const fault = emu.faults.add({ path: /\/query$/, nth: 4, respond: { error: 'MALFORMED_QUERY', message: 'unexpected token: MAX', status: 400 } });
+    try {
+      const r = await Audit.run(['--target-org', login.username, '--json']);
+      expect(r.loginHistory).to.deep.include({ mode: 'rows', truncated: false });
+      expect(r.loginHistory.fallbackReason).to.contain('MALFORMED_QUERY');
+      expect(r.savings.netSavingsPerYearAfterSplit).to.equal(3360);
+    } finally {
+      fault.remove();
+    }
+  });
+
+  it('sends a query again when the connection drops once', async () => {
+    emu.clearRequests();
+    const fault = emu.faults.add({ path: /\/query$/, nth: 4, respond: { drop: true } });
+    try {
+      const r = await Audit.run(['--target-org', login.username, '--json']);
+      expect(r.loginHistory).to.deep.include({ mode: 'aggregate', queries: 1 });
+      expect(r.savings.netSavingsPerYearAfterSplit).to.equal(3360);
+      expect(emu.requests.filter((q) => q.query.includes('GROUP%20BY'))).to.have.length(2);
+      expect(r.stats.roundTrips).to.equal(6);
+    } finally {
+      fault.remove();
+    }
+  });
+
+  it('fails with a clear error (rather than switching query form) when the connection keeps dropping', async () => {
+    emu.clearRequests();
+    const fault = emu.faults.add({ path: /\/query$/, nth: 4, times: Infinity, respond: { drop: true } });
+    try {
+      await Audit.run(['--target-org', login.username, '--json']);
+      expect.fail('should have failed');
+    } catch (e) {
+      expect((e as Error).name).to.equal('ConnectionLostError');
+      expect((e as Error).message).to.contain('The connection to the org was lost');
+      expect(emu.requests.filter((q) => q.query.includes('GROUP%20BY'))).to.have.length(3);
+      expect(emu.requests.some((q) => q.query.includes('LoginTime%20FROM%20LoginHistory'))).to.be.false;
+    } finally {
+      fault.remove();
+    }
+  });
+});
