@@ -11,7 +11,7 @@ const messages = Messages.loadMessages('sf-integration-user', 'integration-user.
 
 export type IntegrationUserCreateResult = CreateResult;
 
-type StageData = { details: Partial<Record<StepName, string>>; deploy?: string };
+type StageData = { details: Partial<Record<StepName, string>> };
 
 export default class IntegrationUserCreate extends SfCommand<IntegrationUserCreateResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -72,25 +72,29 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       stages: STEP_NAMES.map((n) => labels[n]),
       jsonEnabled: this.jsonEnabled(),
       data: { details: {} },
-      stageSpecificBlock: [
-        ...STEP_NAMES.map((n) => ({
-          stage: labels[n],
-          type: 'message' as const,
-          get: (data?: StageData): string | undefined => data?.details[n],
-        })),
-        { stage: labels.validate, type: 'message' as const, get: (data?: StageData): string | undefined => data?.deploy },
-        { stage: labels.deploy, type: 'message' as const, get: (data?: StageData): string | undefined => data?.deploy },
-      ],
+      stageSpecificBlock: STEP_NAMES.map((n) => ({
+        stage: labels[n],
+        type: 'message' as const,
+        get: (data?: StageData): string | undefined => data?.details[n],
+      })),
     });
     const details: Partial<Record<StepName, string>> = {};
+    let running: StepName | undefined;
     const progress: Progress = {
-      start: (name) => mso.startStage(labels[name]),
-      end: (step: Step) => {
-        details[step.name] = `${step.status}: ${step.detail}`;
-        const status = step.status === 'failed' ? 'failed' : step.status === 'skipped' || step.status === 'planned' ? 'skipped' : 'completed';
-        mso.updateStage(labels[step.name], status, { details: { ...details }, deploy: undefined });
+      start: (name) => {
+        running = name;
+        mso.startStage(labels[name]);
       },
-      deploy: (s) => mso.updateData({ deploy: `${s.status} ${s.deployed}/${s.total}${s.errors ? `, ${s.errors} errors` : ''}` }),
+      end: (step: Step) => {
+        // the next steps are printed in full below
+        details[step.name] = step.name === 'next-steps' ? step.status : `${step.status}: ${step.detail}`;
+        const status = step.status === 'failed' ? 'failed' : step.status === 'skipped' || step.status === 'planned' ? 'skipped' : 'completed';
+        mso.updateStage(labels[step.name], status, { details: { ...details } });
+      },
+      deploy: (s) => {
+        if (running) details[running] = `${s.status} ${s.deployed}/${s.total}${s.errors ? `, ${s.errors} errors` : ''}`;
+        mso.updateData({ details: { ...details } });
+      },
     };
 
     let result: CreateResult;
@@ -116,7 +120,6 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       this.log(ps.xml);
     }
     if (result.userRecord) this.styledJSON(result.userRecord);
-    for (const step of result.steps) this.log(messages.getMessage('info.summary', [labels[step.name], `${step.status}: ${step.detail}`]));
     this.log('');
     for (const line of result.nextSteps) this.log(`- ${line}`);
     return result;
