@@ -19,15 +19,28 @@ const appsFor = (userId: string, apps: number): FakeLogin[] =>
   Array.from({ length: apps }, (_, i) => ({ UserId: userId, LoginType: 'Remote Access 2.0', Application: `App ${i}`, LoginTime: ago(NOW, 1) }));
 
 describe('audit read: LoginHistory', () => {
-  it('asks for 200 users a query, with the period and the 2,000-group limit', async () => {
-    const fake = new FakeOrg({ users: [], logins: [], now: NOW });
+  it('asks for the whole org in one query when its groups fit in one answer', async () => {
+    const logins = [...appsFor(id(1), 3), ...appsFor(id(300), 2), ...appsFor(id(999), 1)];
+    const fake = new FakeOrg({ users: [], logins, now: NOW });
+    const { logins: out, stats } = await readLogins(new OrgReader(conn(fake)), users(450), { days: 30, maxLoginRows: 10 });
+    expect(stats).to.deep.include({ mode: 'aggregate', queries: 1, rowsRead: 6, truncated: false });
+    expect(fake.soql[0]).to.equal(
+      'SELECT UserId, LoginType, Application, COUNT(Id) cnt, MAX(LoginTime) lastLogin FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:30 GROUP BY UserId, LoginType, Application LIMIT 2000'
+    );
+    // user 999 is not one of the 450 users read: left out
+    expect(out.map((r) => r.userId).sort()).to.deep.equal([id(1), id(1), id(1), id(300), id(300)]);
+  });
+
+  it('asks for 200 users a query when the whole org has too many groups', async () => {
+    const logins = appsFor(id(999), 2000);
+    const fake = new FakeOrg({ users: [], logins, now: NOW });
     const { stats } = await readLogins(new OrgReader(conn(fake)), users(450), { days: 30, maxLoginRows: 10 });
-    expect(stats).to.deep.include({ mode: 'aggregate', queries: 3, truncated: false });
-    expect(fake.soql).to.have.length(3);
+    expect(stats).to.deep.include({ mode: 'aggregate', queries: 4, rowsRead: 0, truncated: false });
+    expect(fake.soql).to.have.length(4);
     expect(USERS_PER_LOGIN_QUERY).to.equal(200);
-    expect(fake.soql.map((q) => (q.match(/'005/g) ?? []).length).sort()).to.deep.equal([200, 200, 50]);
-    expect(fake.soql[0]).to.match(/WHERE LoginTime = LAST_N_DAYS:30 AND UserId IN/);
-    expect(fake.soql[0]).to.match(/GROUP BY UserId, LoginType, Application LIMIT 2000$/);
+    expect(fake.soql.slice(1).map((q) => (q.match(/'005/g) ?? []).length).sort()).to.deep.equal([200, 200, 50]);
+    expect(fake.soql[1]).to.match(/WHERE LoginTime = LAST_N_DAYS:30 AND UserId IN/);
+    expect(fake.soql[1]).to.match(/GROUP BY UserId, LoginType, Application LIMIT 2000$/);
   });
 
   it('halves the users of a query that hits 2,000 groups, and marks a single user over the limit as truncated', async () => {
