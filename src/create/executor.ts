@@ -360,6 +360,18 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
   }
   const absent = request.permissionSets.filter((n) => !namedSets.has(n.toLowerCase()));
   if (absent.length) problems.push(messages.createError('error.PermissionSetNotFound', [absent.join(', ')]));
+  // a set tied to another license (e.g. the full Salesforce user license) can never be assigned to this user
+  const okLicenses = [psl?.id, userLicense?.id].filter((id): id is string => Boolean(id));
+  const wrongLicense = [...namedSets.values()].filter((ps) => ps.licenseId && !okLicenses.some((id) => sameId(id, ps.licenseId)));
+  if (wrongLicense.length) {
+    problems.push(messages.createError('error.PermissionSetWrongLicense', [wrongLicense.map((ps) => ps.name).join(', ')]));
+  }
+  if (existing && role && !sameId(existing.userRoleId, role.id)) {
+    warnings.push(messages.getMessage('warning.existingDiffers', ['role', `requested ${role.developerName}`]));
+  }
+  if (existing && existing.email && existing.email.toLowerCase() !== request.email.toLowerCase()) {
+    warnings.push(messages.getMessage('warning.existingDiffers', ['email', `${existing.email}, requested ${request.email}`]));
+  }
 
   // the user's current assignments decide what a re-run still has to do
   let hasLicense = false;

@@ -155,6 +155,13 @@ describe('create executor', () => {
       expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
     });
 
+    it('warns, without changing anything, when the existing user differs from the request', async () => {
+      org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000001AAA', Email: 'old@acme.com' });
+      const result = await run({ role: 'Integrations' });
+      expect(result.warnings.join(' ')).to.contain('role').and.contain('old@acme.com');
+      expect(org.userByName(USERNAME)).to.include({ Email: 'old@acme.com' }).and.not.have.property('UserRoleId');
+    });
+
     it('user and license: assigns only the permission sets', async () => {
       org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000002AAA' });
       org.pslAssignments.push({ Id: '2LA1', AssigneeId: '005000000000050AAA', PermissionSetLicenseId: '0PL000000000001AAA' });
@@ -225,6 +232,11 @@ describe('create executor', () => {
     });
     it('unknown existing permission set', async () => {
       await expectPreflightError('PermissionSetNotFoundError', { permissionSets: ['Nope'] });
+    });
+    it('an existing permission set tied to another license', async () => {
+      org.permissionSets.push({ Id: '0PS000000000007AAA', Name: 'Full_License_Set', LicenseId: '100000000000009AAA' });
+      const error = await expectPreflightError('PermissionSetWrongLicenseError', { permissionSets: ['Full_License_Set', 'Shared_Read'] });
+      expect(error.message).to.contain('Full_License_Set').and.not.contain('Shared_Read');
     });
     it('username not email-shaped', async () => {
       await expectPreflightError('InvalidUsernameError', { username: 'not a username' });
