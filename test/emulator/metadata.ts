@@ -9,8 +9,7 @@ import { ApiError } from './errors.js';
 import { to18 } from './ids.js';
 import { applyPermissionSet, ParseError, parsePermissionSetXml, permissionSetBody, readPermissionSet, validatePermissionSet, type PsDoc } from './permsets.js';
 import type { OrgState, Rec, ServerContext } from './state.js';
-import { LICENSE_NAMES } from './state.js';
-import { OBJECT_PERMISSION_FIELDS } from './schema.js';
+import { applyProfile, parseProfileXml, profileBody, profileFullName, type ProfileDoc } from './profiles.js';
 
 type Reply = { status: number; body?: unknown; contentType?: string };
 type Value = string | number | boolean | null | undefined | Value[] | { [k: string]: Value };
@@ -82,11 +81,6 @@ type DeployJob = {
 
 type RetrieveJob = { id: string; org: OrgState; request: Record<string, unknown>; pollsLeft: number; result?: Record<string, Value> };
 
-const PROFILE_FILE_NAMES: Record<string, string> = { 'System Administrator': 'Admin', 'Standard User': 'Standard' };
-
-function profileFullName(p: Rec): string {
-  return PROFILE_FILE_NAMES[String(p.Name)] ?? String(p.Name);
-}
 
 const bool = (v: unknown, dflt: boolean): boolean => (v === undefined || v === null || v === '' ? dflt : v === true || String(v) === 'true');
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
@@ -330,19 +324,32 @@ async function runDeploy(job: DeployJob): Promise<void> {
         results.push({ c, problem: `Unknown profile: ${c.fullName}. Creating profiles is not supported by the org emulator` });
         continue;
       }
-      let doc: PsDoc;
+      let doc: ProfileDoc;
       try {
-        doc = parseProfileXml(c.xml!, c.fullName);
+        doc = parseProfileXml(c.xml!);
       } catch (e) {
         results.push({ c, problem: (e as Error).message });
         continue;
       }
-      const problems = validatePermissionSet(org, { ...doc, license: undefined });
+      const problems = validatePermissionSet(org, {
+        fullName: c.fullName,
+        label: c.fullName,
+        sections: {
+          userPermissions: doc.userPermissions.map((u) => ({ name: u.name, enabled: String(u.enabled) })),
+          objectPermissions: doc.objectPermissions,
+          fieldPermissions: doc.fieldPermissions,
+        },
+      });
       if (problems.length) results.push({ c, problem: problems[0] });
-      else results.push({ c, apply: () => {
-        if (!job.options.checkOnly) mergeIntoProfile(org, profile, doc);
-        return msg(c, { changed: true, id: profile.Id });
-      } });
+      else {
+        results.push({
+          c,
+          apply: () => {
+            if (!job.options.checkOnly) applyProfile(org, profile, doc, false);
+            return msg(c, { changed: true, id: profile.Id });
+          },
+        });
+      }
     }
   }
   for (const c of unsupported) results.push({ c, problem: `The org emulator does not support deploying ${c.type}` });
@@ -403,66 +410,6 @@ function restBody(job: DeployJob, includeDetails: boolean): Record<string, unkno
     deployResult: result,
     deployOptions: { ...job.options, runTests: job.options.runTests },
   };
-}
-
-// ---- profiles ---------------------------------------------------------------------------------------------
-
-const PROFILE_KNOWN = new Set(['applicationVisibilities', 'categoryGroupVisibilities', 'classAccesses', 'custom', 'customMetadataTypeAccesses', 'customPermissions', 'customSettingAccesses', 'description', 'externalDataSourceAccesses', 'fieldPermissions', 'flowAccesses', 'fullName', 'layoutAssignments', 'loginFlows', 'loginHours', 'loginIpRanges', 'objectPermissions', 'pageAccesses', 'profileActionOverrides', 'recordTypeVisibilities', 'tabVisibilities', 'userLicense', 'userPermissions', 'agentAccesses', 'emailRoutingAddressAccesses', 'externalCredentialPrincipalAccesses', 'servicePresenceStatusAccesses', 'genComputingSummaryDefAccesses']);
-
-function parseProfileXml(xml: string, fullName: string): PsDoc {
-  const parsed = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false }).parse(xml) as { Profile?: Record<string, unknown> };
-  if (!parsed.Profile) throw new Error('Error parsing file: root element must be Profile');
-  const sections: PsDoc['sections'] = {};
-  for (const [k, v] of Object.entries(parsed.Profile)) {
-    if (!PROFILE_KNOWN.has(k)) throw new Error(`Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}${k} invalid at this location in type Profile`);
-    if (k === 'userPermissions' || k === 'objectPermissions' || k === 'fieldPermissions') {
-      sections[k] = arr(v as Array<Record<string, unknown>>).map((e) => Object.fromEntries(Object.entries(e).map(([a, b]) => [a, String(b)])));
-    }
-  }
-  return { fullName, label: fullName, sections };
-}
-
-/** Profile deploys update what the file mentions and leave the rest (unlike permission sets). */
-function mergeIntoProfile(org: OrgState, profile: Rec, doc: PsDoc): void {
-  const ps = org.find('PermissionSet', (p) => p.ProfileId === profile.Id)!;
-  const perms: Record<string, unknown> = {};
-  for (const up of doc.sections.userPermissions ?? []) {
-    const name = org.schema.userPermissions.find((p) => p.toLowerCase() === up.name.toLowerCase())!;
-    perms[`Permissions${name}`] = up.enabled === 'true';
-  }
-  org.update(profile, perms);
-  org.update(ps, perms);
-  const map: Record<string, string> = { allowCreate: 'PermissionsCreate', allowRead: 'PermissionsRead', allowEdit: 'PermissionsEdit', allowDelete: 'PermissionsDelete', viewAllRecords: 'PermissionsViewAllRecords', modifyAllRecords: 'PermissionsModifyAllRecords', viewAllFields: 'PermissionsViewAllFields' };
-  for (const op of doc.sections.objectPermissions ?? []) {
-    const values: Record<string, unknown> = { ParentId: ps.Id, SobjectType: org.schema.get(op.object)!.name };
-    for (const f of OBJECT_PERMISSION_FIELDS) values[f] = false;
-    for (const [k, f] of Object.entries(map)) values[f] = op[k] === 'true';
-    const existing = org.find('ObjectPermissions', (o) => o.ParentId === ps.Id && String(o.SobjectType).toLowerCase() === op.object.toLowerCase());
-    if (existing) org.update(existing, values);
-    else org.insert('ObjectPermissions', values);
-  }
-  for (const fp of doc.sections.fieldPermissions ?? []) {
-    const existing = org.find('FieldPermissions', (o) => o.ParentId === ps.Id && String(o.Field).toLowerCase() === fp.field.toLowerCase());
-    const values = { ParentId: ps.Id, SobjectType: fp.field.split('.')[0], Field: fp.field, PermissionsRead: fp.readable === 'true', PermissionsEdit: fp.editable === 'true' };
-    if (existing) org.update(existing, values);
-    else org.insert('FieldPermissions', values);
-  }
-}
-
-function profileBody(org: OrgState, profile: Rec, withFullName: boolean): string {
-  const ps = org.find('PermissionSet', (p) => p.ProfileId === profile.Id);
-  const doc = ps ? readPermissionSet(org, ps) : { sections: {} as PsDoc['sections'] };
-  const lic = org.get(profile.UserLicenseId as string);
-  const parts: string[] = [];
-  if (withFullName) parts.push(`<fullName>${esc(profileFullName(profile))}</fullName>`);
-  parts.push('<custom>false</custom>');
-  for (const e of doc.sections.fieldPermissions ?? []) parts.push(`<fieldPermissions><editable>${e.editable}</editable><field>${esc(e.field)}</field><readable>${e.readable}</readable></fieldPermissions>`);
-  for (const e of doc.sections.objectPermissions ?? []) {
-    parts.push(`<objectPermissions><allowCreate>${e.allowCreate}</allowCreate><allowDelete>${e.allowDelete}</allowDelete><allowEdit>${e.allowEdit}</allowEdit><allowRead>${e.allowRead}</allowRead><modifyAllRecords>${e.modifyAllRecords}</modifyAllRecords><object>${esc(e.object)}</object><viewAllFields>${e.viewAllFields}</viewAllFields><viewAllRecords>${e.viewAllRecords}</viewAllRecords></objectPermissions>`);
-  }
-  parts.push(`<userLicense>${esc(String(lic?.Name ?? LICENSE_NAMES.salesforce))}</userLicense>`);
-  for (const e of doc.sections.userPermissions ?? []) parts.push(`<userPermissions><enabled>true</enabled><name>${esc(e.name)}</name></userPermissions>`);
-  return parts.join('');
 }
 
 // ---- list / read / retrieve ----------------------------------------------------------------------------------

@@ -269,8 +269,9 @@ export class Schema {
       return existing;
     }
     this.customPrefixCounter += 1;
-    const prefix = `a0${'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'[this.customPrefixCounter % 36]}`;
-    const def = this.addObject(seed.name, seed.label ?? labelOf(seed.name), prefix, true, ['Id:id', 'Name', 'OwnerId:reference:User/Owner', ...AUDIT].map(parseSpec), {});
+    const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+    const prefix = `a${B62[Math.floor(this.customPrefixCounter / 62) % 62]}${B62[this.customPrefixCounter % 62]}`;
+    const def = this.addObject(seed.name, seed.label ?? labelOf(seed.name), prefix, seed.name.endsWith('__c'), ['Id:id', 'Name', 'OwnerId:reference:User/Owner', ...AUDIT].map(parseSpec), {});
     for (const f of seed.fields ?? []) this.addCustomField(def.name, f);
     return def;
   }

@@ -64,7 +64,12 @@ export type EmulatorSeed = {
   integrationPslPermissions?: string[];
   /** extra user permission names the org knows (Permissions* fields) */
   userPermissions?: string[];
-  profiles?: Array<{ name: string; userLicense?: string; userPermissions?: string[] }>;
+  /**
+   * extra profiles, or content for a built-in one (same name). `metadataXml` / `metadataFile` (a .profile file,
+   * relative to the seed file) give its whole metadata; the org's schema then includes the objects, fields and
+   * user permissions the profile names, as the org it came from did.
+   */
+  profiles?: Array<{ name: string; userLicense?: string; userPermissions?: string[]; metadataXml?: string; metadataFile?: string }>;
   roles?: Array<{ name: string; developerName?: string; parentRole?: string }>;
   users?: UserSeed[];
   permissionSets?: PermissionSetSeed[];

@@ -1,5 +1,6 @@
 /** Builds an org's initial data from a seed: organization, licenses, profiles, admin, then the seed's extras. */
 import { applyPermissionSet, docFromSeed, validatePermissionSet } from './permsets.js';
+import { applyProfile, profileFullName } from './profiles.js';
 import type { EmulatorSeed } from './seed.js';
 import { LICENSE_NAMES, OrgState, PROFILE_NAMES, ServerContext, parseDateTime, type Rec } from './state.js';
 import { INTEGRATION_PSL_PERMISSIONS } from './userPermissions.js';
@@ -47,9 +48,16 @@ export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState
   insertProfile(org, PROFILE_NAMES.minimum, sfLicense, [], false);
   insertProfile(org, seed.legacyIntegrationProfile ? PROFILE_NAMES.legacyIntegration : PROFILE_NAMES.integration, intLicense, ['ApiEnabled', 'ApiUserOnly'], false);
   for (const p of seed.profiles ?? []) {
-    const l = org.userLicenseByName(p.userLicense ?? LICENSE_NAMES.salesforce);
-    if (!l) throw new Error(`seed: unknown user license ${p.userLicense}`);
-    insertProfile(org, p.name, l, p.userPermissions ?? ['ApiEnabled'], false);
+    const doc = org.seedProfileDocs.get(p.name);
+    const licenseName = p.userLicense ?? doc?.userLicense ?? LICENSE_NAMES.salesforce;
+    const l = org.userLicenseByName(licenseName);
+    if (!l) throw new Error(`seed: unknown user license ${licenseName}`);
+    let profile = org.find('Profile', (x) => x.Name === p.name || profileFullName(x) === p.name);
+    if (profile) {
+      org.update(profile, { UserLicenseId: l.Id });
+      org.update(org.find('PermissionSet', (x) => x.ProfileId === profile!.Id)!, { LicenseId: l.Id });
+    } else profile = insertProfile(org, p.name, l, p.userPermissions ?? ['ApiEnabled'], false);
+    if (doc) applyProfile(org, profile, doc, true);
   }
 
   for (const r of seed.roles ?? []) {

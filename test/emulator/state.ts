@@ -3,6 +3,8 @@
  * Values are stored normalised (datetime as epoch ms, ids in 18-char form) and formatted on output.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseProfileXml, profileReferences, type ProfileDoc } from './profiles.js';
 import { IdFactory, looksLikeId, to18 } from './ids.js';
 import { Schema, type FieldDef, type ObjectDef } from './schema.js';
 import type { EmulatorSeed, OrgType } from './seed.js';
@@ -41,6 +43,9 @@ export type StoredPermissionSetMeta = {
   sections: Record<string, Array<Record<string, string>>>;
 };
 
+/** What a profile holds beyond its records: the custom flag, other elements as XML, and entries granting nothing. */
+export type ProfileMeta = { custom?: boolean; raw: Map<string, string[]>; zeroObjects: Set<string>; zeroFields: Set<string> };
+
 export class OrgState {
   public readonly schema: Schema;
   public readonly id: string;
@@ -51,13 +56,37 @@ export class OrgState {
   public adminUsername = '';
   public readonly permissionSetMeta = new Map<string, StoredPermissionSetMeta>();
   public readonly setupEntityIds = new Map<string, string>();
+  /** Profile metadata kept beside the records (custom flag, tabs, layouts ... as XML) */
+  public readonly profileMeta = new Map<string, ProfileMeta>();
+  /** parsed profile metadata of the seed, by profile name */
+  public readonly seedProfileDocs = new Map<string, ProfileDoc>();
   private readonly tables = new Map<string, Map<string, Rec>>();
 
   public constructor(
     public readonly ctx: ServerContext,
     public readonly seed: EmulatorSeed = {}
   ) {
-    this.schema = new Schema([...new Set([...USER_PERMISSIONS, ...(seed.userPermissions ?? [])])].sort());
+    const extraPerms = new Set(seed.userPermissions ?? []);
+    const refs: Array<ReturnType<typeof profileReferences>> = [];
+    for (const p of seed.profiles ?? []) {
+      const xml = p.metadataXml ?? (p.metadataFile ? readFileSync(p.metadataFile, 'utf8') : undefined);
+      if (!xml) continue;
+      const doc = parseProfileXml(xml);
+      this.seedProfileDocs.set(p.name, doc);
+      const r = profileReferences(doc);
+      refs.push(r);
+      for (const u of r.userPermissions) extraPerms.add(u);
+    }
+    const known = new Set(USER_PERMISSIONS.map((p) => p.toLowerCase()));
+    this.schema = new Schema([...USER_PERMISSIONS, ...[...extraPerms].filter((p) => !known.has(p.toLowerCase()))].sort());
+    // the org a profile came from has the objects and fields it names
+    for (const r of refs) {
+      for (const o of r.objects) if (!this.schema.get(o)) this.schema.addCustomObject({ name: o });
+      for (const f of r.fields) {
+        const [o, name] = f.split('.');
+        if (name && !this.schema.get(o)!.fields.has(name.toLowerCase())) this.schema.addCustomField(o, { name });
+      }
+    }
     for (const o of seed.objects ?? []) {
       if (this.schema.get(o.name) && !this.schema.get(o.name)!.custom) {
         for (const f of o.fields ?? []) this.schema.addCustomField(o.name, f);
