@@ -30,7 +30,7 @@ export type CreateRequest = {
   outputDir?: string;
 };
 
-/** The --definition-file content (see schemas/integration-user-definition.schema.json). */
+/** The --definition-file content (see definition-schema/integration-user-definition.schema.json). */
 export type Definition = {
   username?: string;
   email?: string;
@@ -55,7 +55,7 @@ export type FlagInput = Omit<Definition, 'objects' | 'fields'> & { objects?: str
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 export const schemaPath = (): string =>
-  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'integration-user-definition.schema.json');
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'definition-schema', 'integration-user-definition.schema.json');
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
