@@ -14,9 +14,16 @@ export type Rec = Record<string, unknown> & { Id: string };
 
 /** Shared by every org of one server: ids and the username registry (usernames are unique across orgs). */
 export class ServerContext {
-  public readonly ids = new IdFactory();
+  private static servers = 0;
+  // each server of a process gets its own pod letters, so two servers never hand out the same ids
+  public readonly ids = new IdFactory(ServerContext.pod(ServerContext.servers++));
   public readonly usernames = new Map<string, { orgId: string; userId: string }>();
   public orgCount = 0;
+
+  private static pod(n: number): string {
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    return n === 0 ? 'Hu' : `${letters[Math.floor(n / 26) % 26]}${letters[n % 26].toLowerCase()}`;
+  }
 }
 
 export const PROFILE_NAMES = {
