@@ -182,6 +182,11 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
     expect(profiles.map((p) => p.fullName)).to.include.members(['Admin', 'Minimum Access - API Only Integrations']);
   });
 
+  it('answers 404 for the SourceMember describe of a production org', async () => {
+    const err = await failure(conn.request('/services/data/v62.0/tooling/sobjects/SourceMember/describe'));
+    expect(err.name).to.equal('NOT_FOUND');
+  });
+
   it('answers an unknown session with a SOAP INVALID_SESSION_ID fault', async () => {
     const bad = await connect(emu);
     bad.accessToken = `${emu.org().id}!bad`;

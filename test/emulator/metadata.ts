@@ -365,6 +365,19 @@ async function runDeploy(job: DeployJob): Promise<void> {
   job.failures = failed.map((r) => msg(r.c, { success: false, problem: r.problem, problemType: 'Error', lineNumber: 0, columnNumber: 0 }));
   job.status = failed.length ? 'SucceededPartial' : 'Succeeded';
   org.recountLicenses();
+  if (!job.options.checkOnly && org.orgType === 'scratch') trackSourceMembers(org, job.successes.slice(1));
+}
+
+/** Scratch orgs track source: each deployed component gets a SourceMember row with a new revision. */
+function trackSourceMembers(org: OrgState, deployed: DeployMessage[]): void {
+  let revision = Math.max(0, ...org.all('SourceMember').map((r) => Number(r.RevisionCounter)));
+  for (const m of deployed) {
+    revision += 1;
+    const existing = org.find('SourceMember', (r) => r.MemberType === m.componentType && r.MemberName === m.fullName);
+    const values = { MemberType: m.componentType, MemberName: m.fullName, MemberIdOrName: m.id ?? m.fullName, RevisionCounter: revision, RevisionNum: revision, IsNameObsolete: false, IsNewMember: !existing, ChangedBy: org.adminUserId, LastModifiedDate: Date.now() };
+    if (existing) org.update(existing, values);
+    else org.insert('SourceMember', values);
+  }
 }
 
 function deployResult(job: DeployJob, includeDetails: boolean): Record<string, unknown> {

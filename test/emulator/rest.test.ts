@@ -99,7 +99,7 @@ describe('emulator REST through @salesforce/core', () => {
     expect((res[1].errors[0] as unknown as { statusCode: string }).statusCode).to.equal('DUPLICATE_USERNAME');
   });
 
-  it('serves the tooling query, column metadata and the SourceMember describe 404', async () => {
+  it('serves the tooling query, column metadata and SourceMember', async () => {
     const t = await conn.tooling.query("SELECT Id, Status FROM SandboxProcess WHERE SandboxOrganization = '00D000000000001'");
     expect(t.totalSize).to.equal(0);
     const cols = (await conn.request(`/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, Profile.UserLicense.Name, COUNT(Id) c FROM User GROUP BY Id, Profile.UserLicense.Name')}&columns=true`)) as {
@@ -108,8 +108,10 @@ describe('emulator REST through @salesforce/core', () => {
     expect(cols.columnMetadata.map((c) => c.columnName)).to.deep.equal(['Id', 'Profile', 'c']);
     expect(cols.columnMetadata[1].joinColumns[0].columnName).to.equal('UserLicense');
     expect(cols.columnMetadata[1].joinColumns[0].joinColumns[0].columnName).to.equal('Name');
-    const err = await failure(conn.request('/services/data/v62.0/tooling/sobjects/SourceMember/describe'));
-    expect(err.name).to.equal('NOT_FOUND');
+    // a scratch org tracks source: SourceMember is described and queryable on the tooling API
+    const d = (await conn.request('/services/data/v62.0/tooling/sobjects/SourceMember/describe')) as { name: string };
+    expect(d.name).to.equal('SourceMember');
+    expect((await conn.tooling.query('SELECT MemberName FROM SourceMember WHERE RevisionCounter > 0')).totalSize).to.equal(0);
   });
 
   it('serves the User password resource', async () => {

@@ -209,6 +209,14 @@ function standardSpecs(userPermissions: readonly string[]): Record<string, StdSp
       fields: ['Name', 'Type:picklist', 'Status:picklist', 'StartDate:date', 'EndDate:date', 'IsActive:boolean', 'BudgetedCost:currency', 'ActualCost:currency', 'Description:textarea',
         'ParentId:reference:Campaign/Parent', 'OwnerId:reference:User/Owner'],
     },
+    SourceMember: {
+      prefix: '0MZ',
+      tooling: true,
+      toolingOnly: true,
+      readOnly: true,
+      audit: false,
+      fields: ['MemberIdOrName', 'MemberType', 'MemberName', 'IsNameObsolete:boolean', 'RevisionCounter:int', 'RevisionNum:int', 'IsNewMember:boolean', 'ChangedBy', 'LastModifiedDate:datetime'],
+    },
     SandboxProcess: {
       prefix: '0GR',
       tooling: true,

@@ -170,7 +170,11 @@ export class EmulatorServer {
       const out = runQuery(org, q, { tooling, apiVersion: version });
       return this.firstPage(org, out.records, out.totalSize, tooling, version, Number(req.headers['sforce-query-options']?.toString().match(/batchSize=(\d+)/)?.[1] ?? 0));
     }
-    if (seg[0] === 'tooling' && seg[1] === 'sobjects') throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
+    if (seg[0] === 'tooling' && seg[1] === 'sobjects') {
+      // source tracking exists only in scratch orgs (and tracked sandboxes); elsewhere SourceMember is unknown
+      if (org.orgType === 'scratch' && seg[2] === 'SourceMember' && seg[3] === 'describe') return json(200, describe(org, 'SourceMember', version));
+      throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
+    }
     if (seg[0] === 'sobjects') return this.sobjects(org, method, seg.slice(1), body, url, version);
     if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(org, method, seg.slice(2), body, url, version);
     if (seg[0] === 'metadata' && seg[1] === 'deployRequest') return this.metadata.rest(org, method, seg[2], raw, req.headers['content-type'] ?? '', url, version);
