@@ -62,7 +62,8 @@ export class EmulatorServer {
 
   public async listen(port = 0): Promise<string> {
     const server = createServer((req, res) => {
-      void this.handle(req, res);
+      // a client that hangs up mid-request must not take the test process down
+      this.handle(req, res).catch(() => res.destroy());
     });
     server.keepAliveTimeout = 1000;
     this.server = server;
