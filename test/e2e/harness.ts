@@ -55,6 +55,8 @@ export type RunSfOptions = {
   json?: boolean;
   /** also copy the child's output to this process's stdout/stderr as it arrives (the demo) */
   echo?: boolean;
+  /** give sf this process's terminal (stdout and stderr are then not captured) */
+  inherit?: boolean;
   timeoutMs?: number;
 };
 
@@ -137,15 +139,15 @@ export function runSf<T = unknown>(args: string[], env: NodeJS.ProcessEnv, optio
     const child = spawn(SF, argv, {
       cwd: options.cwd ?? env.HOME,
       env: options.env ? sfEnvWith(env, options.env) : env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', options.inherit ? 'inherit' : 'pipe', options.inherit ? 'inherit' : 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       if (options.echo) process.stdout.write(d);
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
       if (options.echo) process.stderr.write(d);
     });
