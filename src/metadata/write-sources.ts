@@ -1,10 +1,10 @@
-import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Messages, SfProject } from '@salesforce/core';
 import { ComponentSet, MetadataConverter, RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import type { PermissionSetDoc } from '../permissions/model.js';
-import { permissionSetToXml } from './permission-set-xml.js';
+import { writePermissionSetXml } from './permission-set-xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'metadata.write');
@@ -36,9 +36,8 @@ export async function writePermissionSetSources(docs: PermissionSetDoc[], option
   try {
     const mdapiDir = join(work, 'mdapi', 'permissionsets');
     await mkdir(mdapiDir, { recursive: true });
-    await Promise.all(
-      docs.map((doc) => writeFile(join(mdapiDir, `${doc.fullName}.permissionset`), permissionSetToXml(doc), 'utf8'))
-    );
+    // streamed: a permission set converted from a large profile can be tens of MB
+    await Promise.all(docs.map((doc) => writePermissionSetXml(doc, join(mdapiDir, `${doc.fullName}.permissionset`))));
 
     const registry = new RegistryAccess(undefined, projectDir);
     const components = ComponentSet.fromSource({ fsPaths: [join(work, 'mdapi')], registry });
