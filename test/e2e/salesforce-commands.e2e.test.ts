@@ -3,7 +3,7 @@
  * wire formats are right. One emulator and one HOME for the suite; the tests run in order.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadSeed, type EmulatedOrg } from '../emulator/index.js';
@@ -168,5 +168,41 @@ describe('Salesforce commands through the real sf, against the org emulator', fu
     expect(ps.result.successes).to.deep.equal([{ name: READER, value: 'E2E_Lead_Sync' }]);
     expect(prod.count(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${String(user.Id)}' AND PermissionSet.Name = 'E2E_Lead_Sync'`)).to.equal(1);
     expect(s.emulator.requests.filter((q) => q.method === 'POST').map((q) => q.path.replace(/v\d+\.0/, 'vXX.X'))).to.deep.equal(['/services/data/vXX.X/sobjects/PermissionSetAssignment']);
+  });
+
+  it('project deploy start over the REST deploy API: the new version replaces the permission set whole', async () => {
+    const config = await sf('config set', ['config', 'set', 'org-metadata-rest-deploy=true'], project);
+    expect(config.exitCode, config.stdout).to.equal(0);
+    await writeFile(
+      join(project, PS_DIR, 'E2E_Lead_Sync.permissionset-meta.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
+    <hasActivationRequired>false</hasActivationRequired>
+    <label>E2E Lead Sync (read only)</label>
+    <license>SalesforceAPIIntegrationPsl</license>
+    <objectPermissions>
+        <allowCreate>false</allowCreate>
+        <allowDelete>false</allowDelete>
+        <allowEdit>false</allowEdit>
+        <allowRead>true</allowRead>
+        <modifyAllRecords>false</modifyAllRecords>
+        <object>Lead</object>
+        <viewAllRecords>false</viewAllRecords>
+    </objectPermissions>
+</PermissionSet>
+`
+    );
+    const r = await sf<DeployResult>('deploy (REST)', ['project', 'deploy', 'start', '--source-dir', join(PS_DIR, 'E2E_Lead_Sync.permissionset-meta.xml'), '--target-org', 'acme'], project);
+    expect(r.exitCode, r.stdout).to.equal(0);
+    expect(r.result).to.include({ status: 'Succeeded', success: true });
+    expect(r.result.files.map((f) => [f.fullName, f.state])).to.deep.equal([['E2E_Lead_Sync', 'Changed']]);
+    expect(s.emulator.requests.some((q) => q.method === 'POST' && q.path.endsWith('/metadata/deployRequest')), requested().join('\n')).to.equal(true);
+    expect(s.emulator.requests.filter((q) => q.soapOperation === 'deploy')).to.deep.equal([]);
+
+    const ps = prod.permissionSet('E2E_Lead_Sync')!;
+    expect(ps.Label).to.equal('E2E Lead Sync (read only)');
+    expect(prod.query(`SELECT Id FROM FieldPermissions WHERE ParentId = '${String(ps.Id)}'`), 'field permission gone').to.deep.equal([]);
+    const objectPerms = prod.query(`SELECT SobjectType, PermissionsRead, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`);
+    expect(objectPerms.map((o) => [o.SobjectType, o.PermissionsRead, o.PermissionsEdit])).to.deep.equal([['Lead', true, false]]);
   });
 });
