@@ -141,7 +141,7 @@ export class Dml {
       if (org.find('PermissionSetAssignment', (a) => a.PermissionSetId === rec.Id)) {
         throw new ApiError('DELETE_FAILED', 'Cannot delete a permission set that is assigned to users. Remove the assignments first.', []);
       }
-      for (const t of ['ObjectPermissions', 'FieldPermissions', 'SetupEntityAccess']) for (const c of org.filter(t, (x) => x.ParentId === rec.Id)) org.remove(c.Id);
+      for (const t of ['ObjectPermissions', 'FieldPermissions', 'SetupEntityAccess', 'PermissionSetTabSetting']) for (const c of org.filter(t, (x) => x.ParentId === rec.Id)) org.remove(c.Id);
       org.permissionSetMeta.delete(rec.Id);
     }
     if (obj.name === 'PermissionSetAssignment') {

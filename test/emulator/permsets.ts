@@ -7,6 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { OBJECT_PERMISSION_FIELDS } from './schema.js';
 import { CHILD_TYPE_FIELDS, PERMISSION_SET_SEQUENCE } from './permissionSetSchema.js';
 import type { OrgState, Rec } from './state.js';
+import { writeSetupEntityRows } from './setupEntities.js';
 
 export type PsDoc = {
   fullName: string;
@@ -20,17 +21,6 @@ export type PsDoc = {
 
 const NS = '{http://soap.sforce.com/2006/04/metadata}';
 const RECORD_SECTIONS = new Set(['userPermissions', 'objectPermissions', 'fieldPermissions']);
-
-/** setup entity sections stored as SetupEntityAccess rows: section -> [name field, enabled field, SetupEntityType, key prefix] */
-const SETUP_ENTITY_SECTIONS: Record<string, [string, string, string, string]> = {
-  classAccesses: ['apexClass', 'enabled', 'ApexClass', '01p'],
-  pageAccesses: ['apexPage', 'enabled', 'ApexPage', '066'],
-  customPermissions: ['name', 'enabled', 'CustomPermission', '0CP'],
-  applicationVisibilities: ['application', 'visible', 'TabSet', '02u'],
-  flowAccesses: ['flow', 'enabled', 'FlowDefinition', '300'],
-  customMetadataTypeAccesses: ['name', 'enabled', 'CustomEntityDefinition', '01I'],
-  customSettingAccesses: ['name', 'enabled', 'CustomEntityDefinition', '01I'],
-};
 
 const OBJ_MAP: Array<[string, (typeof OBJECT_PERMISSION_FIELDS)[number]]> = [
   ['allowCreate', 'PermissionsCreate'],
@@ -176,9 +166,9 @@ export function applyPermissionSet(org: OrgState, doc: PsDoc): { rec: Rec; creat
   return { rec, created };
 }
 
-/** Replaces the ObjectPermissions/FieldPermissions/SetupEntityAccess rows of a permission set. */
+/** Replaces the ObjectPermissions/FieldPermissions/SetupEntityAccess/PermissionSetTabSetting rows of a permission set. */
 export function writeChildren(org: OrgState, rec: Rec, doc: PsDoc): void {
-  for (const t of ['ObjectPermissions', 'FieldPermissions', 'SetupEntityAccess']) {
+  for (const t of ['ObjectPermissions', 'FieldPermissions']) {
     for (const r of org.filter(t, (x) => x.ParentId === rec.Id)) org.remove(r.Id);
   }
   for (const op of doc.sections.objectPermissions ?? []) {
@@ -202,15 +192,9 @@ export function writeChildren(org: OrgState, rec: Rec, doc: PsDoc): void {
   }
   const stored: Record<string, Array<Record<string, string>>> = {};
   for (const [section, entries] of Object.entries(doc.sections)) {
-    if (RECORD_SECTIONS.has(section)) continue;
-    stored[section] = entries;
-    const se = SETUP_ENTITY_SECTIONS[section];
-    if (!se) continue;
-    for (const e of entries) {
-      if (!truthy(e[se[1]])) continue;
-      org.insert('SetupEntityAccess', { ParentId: rec.Id, SetupEntityId: org.setupEntityId(se[2], e[se[0]], se[3]), SetupEntityType: se[2] });
-    }
+    if (!RECORD_SECTIONS.has(section)) stored[section] = entries;
   }
+  writeSetupEntityRows(org, rec, stored);
   org.permissionSetMeta.set(rec.Id, { description: doc.description, hasActivationRequired: doc.hasActivationRequired, sections: stored });
 }
 
@@ -282,6 +266,7 @@ export function docFromSeed(s: {
   userPermissions?: string[];
   objectPermissions?: Array<Record<string, unknown>>;
   fieldPermissions?: Array<Record<string, unknown>>;
+  sections?: Record<string, Array<Record<string, unknown>>>;
 }): PsDoc {
   const str = (e: Record<string, unknown>): Record<string, string> =>
     Object.fromEntries(Object.entries(e).map(([k, v]) => [k, String(v)]));
@@ -289,5 +274,6 @@ export function docFromSeed(s: {
   if (s.userPermissions?.length) sections.userPermissions = s.userPermissions.map((name) => ({ enabled: 'true', name }));
   if (s.objectPermissions?.length) sections.objectPermissions = s.objectPermissions.map(str);
   if (s.fieldPermissions?.length) sections.fieldPermissions = s.fieldPermissions.map(str);
+  for (const [section, entries] of Object.entries(s.sections ?? {})) sections[section] = [...(sections[section] ?? []), ...entries.map(str)];
   return { fullName: s.name, label: s.label ?? s.name, description: s.description, license: s.license, sections };
 }

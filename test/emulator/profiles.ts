@@ -7,6 +7,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { OBJECT_PERMISSION_FIELDS } from './schema.js';
 import type { OrgState, ProfileMeta, Rec } from './state.js';
 import { LICENSE_NAMES } from './state.js';
+import { syncProfileRecords } from './profileRecords.js';
 
 const NS = '{http://soap.sforce.com/2006/04/metadata}';
 
@@ -147,6 +148,8 @@ export function applyProfile(org: OrgState, profile: Rec, doc: ProfileDoc, repla
   else for (const [k, v] of doc.raw) stored.raw.set(k, v);
   if (doc.custom !== undefined) stored.custom = doc.custom;
   org.profileMeta.set(profile.Id, stored);
+  // classes, pages, apps, tabs ... as SetupEntityAccess / PermissionSetTabSetting rows of the profile's set
+  syncProfileRecords(org, profile);
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -144,7 +144,25 @@ function standardSpecs(userPermissions: readonly string[]): Record<string, StdSp
       fields: ['Name', 'Label', 'Description:textarea', 'LicenseId:reference:UserLicense|PermissionSetLicense/License', 'IsOwnedByProfile:boolean!',
         'ProfileId:reference:Profile!', 'NamespacePrefix!', 'IsCustom:boolean!', 'HasActivationRequired:boolean', 'Type:picklist!', 'PermissionSetGroupId:reference:PermissionSetGroup!', ...perms],
     },
-    PermissionSetGroup: { prefix: '0PG', fields: ['DeveloperName', 'MasterLabel', 'Description:textarea', 'Status:picklist!'] },
+    PermissionSetGroup: { prefix: '0PG', fields: ['DeveloperName', 'MasterLabel', 'Description:textarea', 'Status:picklist!', 'NamespacePrefix!'] },
+    PermissionSetGroupComponent: {
+      prefix: '0PC',
+      fields: ['PermissionSetGroupId:reference:PermissionSetGroup', 'PermissionSetId:reference:PermissionSet'],
+    },
+    PermissionSetTabSetting: {
+      prefix: '01P',
+      fields: ['ParentId:reference:PermissionSet', 'Name', 'Visibility:picklist'],
+    },
+    // setup entities a SetupEntityAccess row points to (SetupEntityId), by SetupEntityType
+    ApexClass: { prefix: '01p', readOnly: true, fields: ['Name', 'NamespacePrefix', 'Status:picklist', 'ApiVersion:double'] },
+    ApexPage: { prefix: '066', readOnly: true, fields: ['Name', 'NamespacePrefix', 'MasterLabel'] },
+    CustomPermission: { prefix: '0CP', readOnly: true, fields: ['DeveloperName', 'NamespacePrefix', 'MasterLabel'] },
+    ExternalDataSource: { prefix: '0XC', readOnly: true, fields: ['DeveloperName', 'NamespacePrefix', 'MasterLabel', 'Type:picklist'] },
+    ConnectedApplication: { prefix: '0H4', readOnly: true, fields: ['Name', 'NamespacePrefix'] },
+    AppMenuItem: { prefix: '0DS', readOnly: true, audit: false, fields: ['ApplicationId', 'Name', 'NamespacePrefix', 'Label', 'Type'] },
+    // DurableId: the 15-character Id of the custom entity (01I) or flow definition (300)
+    EntityDefinition: { prefix: '4ie', readOnly: true, audit: false, fields: ['DurableId', 'QualifiedApiName', 'DeveloperName', 'NamespacePrefix', 'IsCustomSetting:boolean'] },
+    FlowDefinitionView: { prefix: '3dd', readOnly: true, audit: false, fields: ['DurableId', 'ApiName', 'NamespacePrefix', 'Label', 'IsActive:boolean'] },
     PermissionSetAssignment: {
       prefix: '0Pa',
       noUpdate: true,
@@ -236,6 +254,7 @@ const CHILDREN: Array<[string, string, string, string]> = [
   ['PermissionSet', 'ObjectPerms', 'ObjectPermissions', 'ParentId'],
   ['PermissionSet', 'FieldPerms', 'FieldPermissions', 'ParentId'],
   ['PermissionSet', 'SetupEntityAccessItems', 'SetupEntityAccess', 'ParentId'],
+  ['PermissionSetGroup', 'PermissionSetGroupComponents', 'PermissionSetGroupComponent', 'PermissionSetGroupId'],
   ['User', 'PermissionSetAssignments', 'PermissionSetAssignment', 'AssigneeId'],
   ['User', 'PermissionSetLicenseAssignments', 'PermissionSetLicenseAssign', 'AssigneeId'],
   ['Profile', 'Users', 'User', 'ProfileId'],

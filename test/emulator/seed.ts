@@ -21,6 +21,19 @@ export type PermissionSetSeed = {
     viewAllRecords?: boolean;
   }>;
   fieldPermissions?: Array<{ field: string; readable?: boolean; editable?: boolean }>;
+  /** any other PermissionSet metadata section by element name, e.g. { classAccesses: [{ apexClass: 'X', enabled: true }], tabSettings: [...] } */
+  sections?: Record<string, Array<Record<string, string | boolean>>>;
+};
+
+/** A permission set group: its component permission sets and, optionally, a muting permission set. */
+export type PermissionSetGroupSeed = {
+  /** DeveloperName */
+  name: string;
+  label?: string;
+  /** permission set Names */
+  permissionSets: string[];
+  /** a permission set of Type Muting in the group: what it grants is removed from the group's access */
+  muting?: Omit<PermissionSetSeed, 'license' | 'sections'>;
 };
 
 export type UserSeed = {
@@ -36,6 +49,8 @@ export type UserSeed = {
   isActive?: boolean;
   /** permission set Names to assign */
   permissionSets?: string[];
+  /** permission set group DeveloperNames to assign */
+  permissionSetGroups?: string[];
   /** permission set license DeveloperNames to assign */
   permissionSetLicenses?: string[];
   lastLoginDate?: string;
@@ -73,7 +88,9 @@ export type EmulatorSeed = {
   roles?: Array<{ name: string; developerName?: string; parentRole?: string }>;
   users?: UserSeed[];
   permissionSets?: PermissionSetSeed[];
-  permissionSetAssignments?: Array<{ username: string; permissionSet: string }>;
+  permissionSetGroups?: PermissionSetGroupSeed[];
+  /** a permission set or a permission set group (DeveloperName) per row */
+  permissionSetAssignments?: Array<{ username: string; permissionSet?: string; permissionSetGroup?: string }>;
   /** custom objects, or extra custom fields on standard objects (name of a standard object) */
   objects?: Array<CustomObjectSeed & { fields?: Array<{ name: string; type?: FieldType; label?: string; referenceTo?: string }> }>;
   loginHistory?: Array<{

@@ -1,7 +1,7 @@
 /** Builds an org's initial data from a seed: organization, licenses, profiles, admin, then the seed's extras. */
 import { applyPermissionSet, docFromSeed, validatePermissionSet } from './permsets.js';
 import { applyProfile, profileFullName } from './profiles.js';
-import type { EmulatorSeed } from './seed.js';
+import type { EmulatorSeed, PermissionSetGroupSeed } from './seed.js';
 import { LICENSE_NAMES, OrgState, PROFILE_NAMES, ServerContext, parseDateTime, type Rec } from './state.js';
 import { INTEGRATION_PSL_PERMISSIONS } from './userPermissions.js';
 
@@ -92,6 +92,8 @@ export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState
     applyPermissionSet(org, doc);
   }
 
+  for (const g of seed.permissionSetGroups ?? []) insertGroup(org, g);
+
   for (const u of seed.users ?? []) {
     const profile = org.profileByName(u.profile ?? PROFILE_NAMES.standard);
     if (!profile) throw new Error(`seed: unknown profile ${u.profile}`);
@@ -113,11 +115,13 @@ export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState
       org.insert('PermissionSetLicenseAssign', { AssigneeId: user.Id, PermissionSetLicenseId: l.Id });
     }
     for (const ps of u.permissionSets ?? []) assign(org, user, ps);
+    for (const g of u.permissionSetGroups ?? []) assignGroup(org, user, g);
   }
   for (const a of seed.permissionSetAssignments ?? []) {
     const user = org.userByUsername(a.username);
     if (!user) throw new Error(`seed: unknown user ${a.username}`);
-    assign(org, user, a.permissionSet);
+    if (a.permissionSet) assign(org, user, a.permissionSet);
+    if (a.permissionSetGroup) assignGroup(org, user, a.permissionSetGroup);
   }
 
   for (const [objectName, rows] of Object.entries(seed.records ?? {})) org.insertMany(objectName, rows);
@@ -165,6 +169,36 @@ function assign(org: OrgState, user: Rec, psName: string): void {
   const ps = org.permissionSetByName(psName);
   if (!ps) throw new Error(`seed: unknown permission set ${psName}`);
   org.insert('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: ps.Id, IsActive: true });
+}
+
+/**
+ * A permission set group as Salesforce stores it: the PermissionSetGroup, its aggregate permission set (Type Group,
+ * PermissionSetGroupId; assignments point at it), one PermissionSetGroupComponent per permission set, and a muting
+ * permission set (Type Muting) as one more component.
+ */
+function insertGroup(org: OrgState, g: PermissionSetGroupSeed): void {
+  const group = org.insert('PermissionSetGroup', { DeveloperName: g.name, MasterLabel: g.label ?? g.name, Status: 'Updated' });
+  org.insert('PermissionSet', { Name: `X${group.Id}`, Label: g.label ?? g.name, IsOwnedByProfile: false, IsCustom: false, Type: 'Group', PermissionSetGroupId: group.Id });
+  for (const name of g.permissionSets) {
+    const ps = org.permissionSetByName(name);
+    if (!ps) throw new Error(`seed: permission set group ${g.name}: unknown permission set ${name}`);
+    org.insert('PermissionSetGroupComponent', { PermissionSetGroupId: group.Id, PermissionSetId: ps.Id });
+  }
+  if (g.muting) {
+    const doc = docFromSeed(g.muting);
+    const problems = validatePermissionSet(org, doc);
+    if (problems.length) throw new Error(`seed: muting permission set ${g.muting.name}: ${problems.join('; ')}`);
+    const { rec } = applyPermissionSet(org, doc);
+    org.update(rec, { Type: 'Muting', IsCustom: true });
+    org.insert('PermissionSetGroupComponent', { PermissionSetGroupId: group.Id, PermissionSetId: rec.Id });
+  }
+}
+
+function assignGroup(org: OrgState, user: Rec, name: string): void {
+  const group = org.find('PermissionSetGroup', (x) => String(x.DeveloperName).toLowerCase() === name.toLowerCase());
+  if (!group) throw new Error(`seed: unknown permission set group ${name}`);
+  const aggregate = org.find('PermissionSet', (p) => p.PermissionSetGroupId === group.Id && p.Type === 'Group');
+  org.insert('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: aggregate?.Id ?? null, PermissionSetGroupId: group.Id, IsActive: true });
 }
 
 function insertUser(org: OrgState, values: Record<string, unknown>): Rec {

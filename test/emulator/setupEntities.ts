@@ -1,0 +1,124 @@
+/**
+ * Setup entities as Salesforce stores access to them: a SetupEntityAccess row (ParentId = the permission set,
+ * SetupEntityId, SetupEntityType) pointing at the entity's own record (ApexClass, ApexPage, CustomPermission,
+ * ExternalDataSource, the app's TabSet id with an AppMenuItem, a custom object's 01I id with an EntityDefinition row,
+ * a FlowDefinition's 300 id with a FlowDefinitionView row). Tab visibility is a PermissionSetTabSetting row.
+ */
+import { to18 } from './ids.js';
+import type { OrgState, Rec } from './state.js';
+
+export type SetupEntitySection = {
+  /** metadata field naming the entity */
+  nameField: string;
+  /** metadata field whose `true` grants access */
+  enabledField: string;
+  /** SetupEntityAccess.SetupEntityType */
+  type: string;
+};
+
+/** PermissionSet / Profile metadata sections stored as SetupEntityAccess rows. */
+export const SETUP_ENTITY_SECTIONS: Readonly<Record<string, SetupEntitySection>> = {
+  classAccesses: { nameField: 'apexClass', enabledField: 'enabled', type: 'ApexClass' },
+  pageAccesses: { nameField: 'apexPage', enabledField: 'enabled', type: 'ApexPage' },
+  customPermissions: { nameField: 'name', enabledField: 'enabled', type: 'CustomPermission' },
+  applicationVisibilities: { nameField: 'application', enabledField: 'visible', type: 'TabSet' },
+  flowAccesses: { nameField: 'flow', enabledField: 'enabled', type: 'FlowDefinition' },
+  customMetadataTypeAccesses: { nameField: 'name', enabledField: 'enabled', type: 'CustomEntityDefinition' },
+  customSettingAccesses: { nameField: 'name', enabledField: 'enabled', type: 'CustomEntityDefinition' },
+  externalDataSourceAccesses: { nameField: 'externalDataSource', enabledField: 'enabled', type: 'ExternalDataSource' },
+};
+
+/** `ns__Name` -> [ns, Name]; custom object names (`ns__Obj__c`) keep their suffix. */
+function splitNamespace(name: string): [string | null, string] {
+  const m = /^([A-Za-z][A-Za-z0-9]*)__(?!c$|mdt$|e$|x$|b$)(.+)$/.exec(name);
+  return m ? [m[1], m[2]] : [null, name];
+}
+
+const qualified = (ns: unknown, name: unknown): string => (ns ? `${String(ns)}__${String(name)}` : String(name));
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** The id SetupEntityAccess uses for the entity `name` of `type`, creating the entity's record when new. */
+export function setupEntityId(org: OrgState, type: string, name: string): string {
+  const [ns, local] = splitNamespace(name);
+  switch (type) {
+    case 'ApexClass':
+    case 'ApexPage': {
+      const hit = org.find(type, (r) => same(qualified(r.NamespacePrefix, r.Name), name));
+      return (hit ?? org.insert(type, { Name: local, NamespacePrefix: ns, ...(type === 'ApexPage' ? { MasterLabel: local } : {}) })).Id;
+    }
+    case 'CustomPermission':
+    case 'ExternalDataSource': {
+      const hit = org.find(type, (r) => same(qualified(r.NamespacePrefix, r.DeveloperName), name));
+      return (hit ?? org.insert(type, { DeveloperName: local, NamespacePrefix: ns, MasterLabel: local })).Id;
+    }
+    case 'ConnectedApplication': {
+      const hit = org.find(type, (r) => same(String(r.Name), name));
+      return (hit ?? org.insert(type, { Name: name })).Id;
+    }
+    case 'TabSet': {
+      const hit = org.find('AppMenuItem', (r) => r.Type === 'TabSet' && same(qualified(r.NamespacePrefix, r.Name), name));
+      if (hit) return String(hit.ApplicationId);
+      const id = org.ctx.ids.next('02u');
+      org.insert('AppMenuItem', { ApplicationId: id, Name: local, NamespacePrefix: ns, Label: local, Type: 'TabSet' });
+      return id;
+    }
+    case 'CustomEntityDefinition': {
+      const hit = org.find('EntityDefinition', (r) => same(String(r.QualifiedApiName), name));
+      if (hit) return to18(String(hit.DurableId));
+      const id = org.ctx.ids.next('01I');
+      const developerName = local.replace(/__(c|mdt)$/, '');
+      org.insert('EntityDefinition', {
+        DurableId: id.slice(0, 15),
+        QualifiedApiName: name,
+        DeveloperName: developerName,
+        NamespacePrefix: ns,
+        IsCustomSetting: !name.endsWith('__mdt'),
+      });
+      return id;
+    }
+    case 'FlowDefinition': {
+      const hit = org.find('FlowDefinitionView', (r) => same(qualified(r.NamespacePrefix, r.ApiName), name));
+      if (hit) return to18(String(hit.DurableId));
+      const id = org.ctx.ids.next('300');
+      org.insert('FlowDefinitionView', { DurableId: id.slice(0, 15), ApiName: local, NamespacePrefix: ns, Label: local, IsActive: true });
+      return id;
+    }
+    default:
+      return org.setupEntityId(type, name, '0J1');
+  }
+}
+
+const TAB_TO_RECORD: Readonly<Record<string, string | undefined>> = {
+  Visible: 'DefaultOn',
+  Available: 'DefaultOff',
+  DefaultOn: 'DefaultOn',
+  DefaultOff: 'DefaultOff',
+};
+
+/**
+ * Replaces the SetupEntityAccess and PermissionSetTabSetting rows of a permission set with those the metadata
+ * sections describe (permission set `tabSettings` or profile `tabVisibilities`; Hidden / None store nothing).
+ */
+export function writeSetupEntityRows(org: OrgState, parent: Rec, sections: Record<string, Array<Record<string, string>>>): void {
+  for (const t of ['SetupEntityAccess', 'PermissionSetTabSetting']) {
+    for (const r of org.filter(t, (x) => x.ParentId === parent.Id)) org.remove(r.Id);
+  }
+  const seen = new Set<string>();
+  for (const [section, entries] of Object.entries(sections)) {
+    const spec = SETUP_ENTITY_SECTIONS[section];
+    if (spec) {
+      for (const e of entries) {
+        if (e[spec.enabledField] !== 'true' || !e[spec.nameField]) continue;
+        const id = setupEntityId(org, spec.type, e[spec.nameField]);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        org.insert('SetupEntityAccess', { ParentId: parent.Id, SetupEntityId: id, SetupEntityType: spec.type });
+      }
+    } else if (section === 'tabSettings' || section === 'tabVisibilities') {
+      for (const e of entries) {
+        const visibility = TAB_TO_RECORD[e.visibility ?? ''];
+        if (visibility && e.tab) org.insert('PermissionSetTabSetting', { ParentId: parent.Id, Name: e.tab, Visibility: visibility });
+      }
+    }
+  }
+}
