@@ -1,5 +1,13 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
-import { escapeXml, permissionSetToXml } from '../../../src/metadata/permission-set-xml.js';
+import {
+  escapeXml,
+  permissionSetToXml,
+  permissionSetXmlPieces,
+  writePermissionSetXml,
+} from '../../../src/metadata/permission-set-xml.js';
 import type { PermissionSetDoc } from '../../../src/permissions/model.js';
 
 const doc: PermissionSetDoc = {
@@ -95,5 +103,28 @@ describe('permissionSetToXml', () => {
   it('escapes only what needs it', () => {
     expect(escapeXml('plain')).to.equal('plain');
     expect(escapeXml('a<b>&"\'')).to.equal('a&lt;b&gt;&amp;&quot;&apos;');
+  });
+
+  it('streams the same bytes in pieces, to a file too', async () => {
+    const big: PermissionSetDoc = {
+      ...doc,
+      sections: {
+        ...doc.sections,
+        fieldPermissions: Array.from({ length: 300 }, (_, i) => ({ field: `Account.F${i}__c`, readable: true, editable: i % 2 === 0 })),
+      },
+    };
+    const whole = permissionSetToXml(big);
+    const pieces = [...permissionSetXmlPieces(big, 1000)];
+    expect(pieces.length).to.be.greaterThan(10);
+    expect(pieces.join('')).to.equal(whole);
+    expect(pieces.slice(0, -1).every((p) => p.length >= 1000 && p.length < 1200)).to.equal(true);
+    const dir = await mkdtemp(join(tmpdir(), 'permission-set-xml-test-'));
+    try {
+      const path = join(dir, 'Big.permissionset-meta.xml');
+      await writePermissionSetXml(big, path);
+      expect(await readFile(path, 'utf8')).to.equal(whole);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
