@@ -109,6 +109,8 @@ export type EmulatorSeed = {
   records?: Record<string, Array<Record<string, unknown>>>;
   /** SOQL page size (default 2000) */
   queryPageSize?: number;
+  /** objects the running (API) user cannot read, e.g. ['LoginHistory'] (no Manage Users): answered as unknown types */
+  unreadableObjects?: string[];
   /** how many checkDeployStatus polls answer "InProgress" before a deploy completes (default 0) */
   deployPolls?: number;
   /** how many checkRetrieveStatus polls answer "InProgress" before a retrieve completes (default 0) */
