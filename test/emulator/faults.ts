@@ -15,6 +15,16 @@ export type FaultSpec = {
   path?: RegExp | string;
   /** the SOAP operation (first child of soapenv:Body), e.g. 'deploy', 'checkDeployStatus' */
   soapAction?: string;
+  /**
+   * the SOQL of a query request, a RegExp or a case-insensitive substring, e.g. /FROM\s+LoginHistory/i; a
+   * nextRecordsUrl page carries its query's SOQL. Requests without SOQL never match.
+   */
+  soql?: RegExp | string;
+  /**
+   * an sObject name (case-insensitive): a query's FROM object, the {name} of /sobjects/{name}/..., or a record
+   * type in an sObject collection. Requests about no sObject never match.
+   */
+  sobject?: string;
   /** the first matching request to fault (1-based, default 1) */
   nth?: number;
   /** how many consecutive matching requests fault from nth on (default 1; Infinity for all) */
@@ -24,7 +34,28 @@ export type FaultSpec = {
 
 export type Fault = FaultSpec & { id: number; seen: number; fired: number; remove(): void };
 
-export type RequestInfo = { method: string; path: string; soapOperation?: string };
+export type RequestInfo = { method: string; path: string; soapOperation?: string; soql?: string; sobjects?: readonly string[] };
+
+function matches(f: FaultSpec, req: RequestInfo): boolean {
+  if (f.method && f.method.toUpperCase() !== req.method.toUpperCase()) return false;
+  if (f.path !== undefined && !(typeof f.path === 'string' ? req.path.includes(f.path) : f.path.test(req.path))) return false;
+  if (f.soapAction && f.soapAction !== req.soapOperation) return false;
+  if (f.soql !== undefined) {
+    if (req.soql === undefined) return false;
+    if (typeof f.soql === 'string' ? !req.soql.toLowerCase().includes(f.soql.toLowerCase()) : !testRegExp(f.soql, req.soql)) return false;
+  }
+  if (f.sobject !== undefined) {
+    const want = f.sobject.toLowerCase();
+    if (!req.sobjects?.some((o) => o.toLowerCase() === want)) return false;
+  }
+  return true;
+}
+
+/** RegExp.test without the lastIndex state a /g or /y pattern would carry from one request to the next. */
+function testRegExp(re: RegExp, s: string): boolean {
+  re.lastIndex = 0;
+  return re.test(s);
+}
 
 export class FaultInjector {
   private readonly list: Fault[] = [];
@@ -57,9 +88,7 @@ export class FaultInjector {
   public match(req: RequestInfo): FaultResponse | undefined {
     let hit: FaultResponse | undefined;
     for (const f of this.list) {
-      if (f.method && f.method.toUpperCase() !== req.method.toUpperCase()) continue;
-      if (f.path !== undefined && !(typeof f.path === 'string' ? req.path.includes(f.path) : f.path.test(req.path))) continue;
-      if (f.soapAction && f.soapAction !== req.soapOperation) continue;
+      if (!matches(f, req)) continue;
       f.seen += 1;
       const first = f.nth ?? 1;
       const times = f.times ?? 1;

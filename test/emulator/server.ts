@@ -13,7 +13,7 @@ import { looksLikeId } from './ids.js';
 import { MetadataApi, soapEnvelope, soapFault } from './metadata.js';
 import type { EmulatorSeed } from './seed.js';
 import { createOrg } from './seeding.js';
-import { format, queryColumns, runQuery, type FormattedRecord } from './soql.js';
+import { format, openQuery, queryColumns, type FormattedRecord, type ResultSet } from './soql.js';
 import { ServerContext, type OrgState, type Rec } from './state.js';
 
 export type RequestLogEntry = {
@@ -21,12 +21,20 @@ export type RequestLogEntry = {
   path: string;
   query: string;
   soapOperation?: string;
+  /** the SOQL of a query request (also of a nextRecordsUrl page) */
+  soql?: string;
+  /** the sObjects a request is about: a query's FROM object, /sobjects/{name}, a collection's record types */
+  sobjects?: string[];
   status: number;
   orgId?: string;
 };
 
 type Reply = { status: number; body?: unknown; contentType?: string; headers?: Record<string, string> };
-type Cursor = { org: OrgState; records: FormattedRecord[]; totalSize: number; pageSize: number; tooling: boolean; version: string };
+/** A server-side query cursor: the result set (row references, formatted per page), never copies of rows. */
+type Cursor = { org: OrgState; result: ResultSet; soql: string; pageSize: number; tooling: boolean; version: string };
+
+/** Salesforce's REST answer to an aggregate query whose groups do not fit in one batch (see README). */
+export const AGGREGATE_QUERY_MORE = 'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const XML_TYPE = 'text/xml;charset=UTF-8';
@@ -105,9 +113,10 @@ export class EmulatorServer {
     const entry: RequestLogEntry = { method, path, query: url.search, soapOperation: soap?.op, status: 0 };
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
     entry.orgId = this.orgByToken(soap ? soap.sessionId : bearer)?.id;
+    if (!soap) Object.assign(entry, this.subject(path, url, raw));
     this.requests.push(entry);
 
-    const fault = this.faults.match({ method, path, soapOperation: soap?.op });
+    const fault = this.faults.match({ method, path, soapOperation: soap?.op, soql: entry.soql, sobjects: entry.sobjects });
     if (fault && 'drop' in fault) {
       entry.status = -1;
       req.socket.destroy();
@@ -167,9 +176,10 @@ export class EmulatorServer {
       if (locator) return this.nextPage(org, locator);
       const q = url.searchParams.get('q');
       if (!q) throw new ApiError('MALFORMED_QUERY', 'q parameter is required', []);
-      if (url.searchParams.get('columns') === 'true') return json(200, queryColumns(org, q, { tooling, apiVersion: version }));
-      const out = runQuery(org, q, { tooling, apiVersion: version });
-      return this.firstPage(org, out.records, out.totalSize, tooling, version, Number(req.headers['sforce-query-options']?.toString().match(/batchSize=(\d+)/)?.[1] ?? 0));
+      const opts = { tooling, apiVersion: version, unreadable: org.unreadable() };
+      if (url.searchParams.get('columns') === 'true') return json(200, queryColumns(org, q, opts));
+      const result = openQuery(org, q, opts);
+      return this.firstPage(org, result, q, tooling, version, Number(req.headers['sforce-query-options']?.toString().match(/batchSize=(\d+)/)?.[1] ?? 0));
     }
     if (seg[0] === 'tooling' && seg[1] === 'sobjects') {
       // source tracking exists only in scratch orgs (and tracked sandboxes); elsewhere SourceMember is unknown
@@ -182,25 +192,61 @@ export class EmulatorServer {
     throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
   }
 
-  // ---- query paging ---------------------------------------------------------------------------------
-
-  private firstPage(org: OrgState, records: FormattedRecord[], totalSize: number, tooling: boolean, version: string, batchSize: number): Reply {
-    const pageSize = batchSize > 0 ? Math.min(batchSize, org.config.queryPageSize) : org.config.queryPageSize;
-    if (records.length <= pageSize) return json(200, { totalSize, done: true, records });
-    const base = this.ctx.ids.next('01g');
-    this.cursors.set(base, { org, records, totalSize, pageSize, tooling, version });
-    return json(200, { totalSize, done: false, nextRecordsUrl: nextUrl(tooling, version, base, pageSize), records: records.slice(0, pageSize) });
+  /** What a REST request is about, for the request log and fault matching: its SOQL and sObject names. */
+  private subject(path: string, url: URL, raw: Buffer): { soql?: string; sobjects?: string[] } {
+    const m = /^\/services\/data\/v\d+\.\d\/(?:tooling\/)?(query|queryAll|sobjects|composite\/sobjects)(?:\/([^/]+))?/.exec(path);
+    if (!m) return {};
+    const name = m[2] ? decodeURIComponent(m[2]) : undefined;
+    if (m[1] === 'query' || m[1] === 'queryAll') {
+      const soql = name ? this.cursors.get(name.split('-')[0])?.soql : (url.searchParams.get('q') ?? undefined);
+      return soql ? { soql, sobjects: [fromObject(soql)].filter((o): o is string => !!o) } : {};
+    }
+    if (name) return { sobjects: [name] };
+    if (m[1] === 'composite/sobjects' && raw.length) {
+      try {
+        const records = (JSON.parse(raw.toString('utf8')) as { records?: Array<{ attributes?: { type?: string } }> }).records ?? [];
+        return { sobjects: [...new Set(records.map((r) => r.attributes?.type).filter((t): t is string => !!t))] };
+      } catch {
+        return {};
+      }
+    }
+    return {};
   }
 
-  private nextPage(org: OrgState, locator: string): Reply {
+  // ---- query paging ---------------------------------------------------------------------------------
+
+  private firstPage(org: OrgState, result: ResultSet, soql: string, tooling: boolean, version: string, batchSize: number): Reply {
+    const { totalSize, size } = result;
+    let pageSize = batchSize > 0 ? Math.min(batchSize, org.config.queryPageSize) : org.config.queryPageSize;
+    if (result.aggregate) {
+      // Aggregates are never paged: up to one batch (2,000 rows, or the batchSize asked for, 200 at least) in one answer.
+      pageSize = Math.min(org.config.aggregateRowLimit, batchSize > 0 ? Math.max(200, batchSize) : Infinity);
+      if (size > pageSize && org.config.aggregateOverflow === 'refuse') throw new ApiError('EXCEEDED_ID_LIMIT', AGGREGATE_QUERY_MORE, []);
+    }
+    if (size <= pageSize) return json(200, { totalSize, done: true, records: result.page(0, size) });
+    const base = this.ctx.ids.next('01g');
+    this.cursors.set(base, { org, result, soql, pageSize, tooling, version });
+    return json(200, { totalSize, done: false, nextRecordsUrl: nextUrl(tooling, version, base, pageSize), records: result.page(0, pageSize) });
+  }
+
+  private cursor(org: OrgState, locator: string): { cur: Cursor; base: string; pos: number } {
     const [base, posText] = locator.split('-');
     const cur = this.cursors.get(base);
     const pos = Number(posText);
     if (!cur || cur.org !== org || !Number.isInteger(pos)) throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator', []);
+    return { cur, base, pos };
+  }
+
+  private nextPage(org: OrgState, locator: string): Reply {
+    const { cur, base, pos } = this.cursor(org, locator);
+    if (cur.result.aggregate) throw new ApiError('EXCEEDED_ID_LIMIT', AGGREGATE_QUERY_MORE, []);
     const end = pos + cur.pageSize;
-    const page = cur.records.slice(pos, end);
-    if (end >= cur.records.length) return json(200, { totalSize: cur.totalSize, done: true, records: page });
-    return json(200, { totalSize: cur.totalSize, done: false, nextRecordsUrl: nextUrl(cur.tooling, cur.version, base, end), records: page });
+    const size = cur.result.size;
+    const page = cur.result.page(pos, end);
+    if (end >= size) {
+      return json(200, { totalSize: cur.result.totalSize, done: true, records: page });
+    }
+    return json(200, { totalSize: cur.result.totalSize, done: false, nextRecordsUrl: nextUrl(cur.tooling, cur.version, base, end), records: page });
   }
 
   // ---- sObjects ---------------------------------------------------------------------------------------
@@ -208,7 +254,7 @@ export class EmulatorServer {
   private sobjects(org: OrgState, method: string, seg: string[], body: () => Record<string, unknown>, url: URL, version: string): Reply {
     const dml = new Dml(org);
     if (seg.length === 0) return json(200, describeGlobal(org, version));
-    const obj = objectOrThrow(org, seg[0]);
+    const obj = readableObject(org, seg[0]);
     if (seg.length === 1) {
       if (method === 'POST') {
         try {
@@ -246,12 +292,24 @@ export class EmulatorServer {
   private password(org: OrgState, method: string, id: string, body: () => Record<string, unknown>): Reply {
     const user = org.get(id);
     if (!user || org.objectOf(user.Id)?.name !== 'User') throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
-    if (method === 'GET') return json(200, { isExpired: false });
-    if (method === 'DELETE') return json(200, { NewPassword: randomBytes(9).toString('base64url') });
+    const stored = passwordOf(org, user.Id);
+    if (method === 'GET') return json(200, { isExpired: stored.expired });
+    if (method === 'DELETE') {
+      // a reset password must be changed at the next login
+      let pw: string;
+      do pw = randomBytes(9).toString('base64url');
+      while (!/[a-zA-Z]/.test(pw) || !/\d/.test(pw));
+      setStoredPassword(stored, pw, true);
+      return json(200, { NewPassword: pw });
+    }
     if (method === 'POST') {
       const pw = body().NewPassword;
+      // Salesforce's default policy: 8 characters, letters and numbers, not the username, none of the last 3
       if (typeof pw !== 'string' || pw.length < 8) throw new ApiError('INVALID_NEW_PASSWORD', 'Your password must be at least 8 characters long.', []);
       if (!/[a-zA-Z]/.test(pw) || !/\d/.test(pw)) throw new ApiError('INVALID_NEW_PASSWORD', 'Your password must have a mix of letters and numbers.', []);
+      if (pw.toLowerCase().includes(String(user.Username).toLowerCase())) throw new ApiError('INVALID_NEW_PASSWORD', 'Your password cannot equal or contain your user name.', []);
+      if (stored.history.includes(pw)) throw new ApiError('INVALID_NEW_PASSWORD', 'You cannot reuse this old password.', []);
+      setStoredPassword(stored, pw, false);
       return { status: 204 };
     }
     throw methodNotAllowed(method, 'GET,HEAD,POST,DELETE');
@@ -260,7 +318,7 @@ export class EmulatorServer {
   private collections(org: OrgState, method: string, seg: string[], body: () => Record<string, unknown>, url: URL, version: string): Reply {
     const dml = new Dml(org);
     if (method === 'GET' && seg[0]) {
-      const obj = objectOrThrow(org, seg[0]);
+      const obj = readableObject(org, seg[0]);
       const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
       const fields = (url.searchParams.get('fields') ?? '').split(',').filter(Boolean);
       return json(200, ids.map((id) => {
@@ -346,6 +404,13 @@ function undoCreate(org: OrgState, rec: Rec): void {
   }
 }
 
+/** An object the running user may read; one they cannot is answered like an unknown one (404). */
+function readableObject(org: OrgState, name: string): ReturnType<typeof objectOrThrow> {
+  const obj = objectOrThrow(org, name);
+  if (org.unreadable().has(obj.name.toLowerCase())) throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
+  return obj;
+}
+
 function methodNotAllowed(method: string, allowed: string): ApiError {
   return new ApiError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed}`, [], 405);
 }
@@ -387,6 +452,40 @@ function parseJsonBody(raw: Buffer): Record<string, unknown> {
   } catch (e) {
     throw new ApiError('JSON_PARSER_ERROR', `Unexpected character: ${(e as Error).message}`, []);
   }
+}
+
+/** The FROM object of a SOQL query: the first FROM outside string literals and parentheses (subqueries). */
+export function fromObject(soql: string): string | undefined {
+  let s = soql.replace(/'(?:[^'\\]|\\.)*'/g, "''");
+  for (let prev = ''; prev !== s; ) {
+    prev = s;
+    s = s.replace(/\([^()]*\)/g, ' ');
+  }
+  return /\bFROM\s+(\w+)/i.exec(s)?.[1];
+}
+
+/** Users' passwords, kept out of the records so no query or describe can show them. */
+type StoredPassword = { current?: string; history: string[]; expired: boolean };
+const passwords = new WeakMap<OrgState, Map<string, StoredPassword>>();
+
+function passwordOf(org: OrgState, userId: string): StoredPassword {
+  let byUser = passwords.get(org);
+  if (!byUser) passwords.set(org, (byUser = new Map()));
+  let stored = byUser.get(userId);
+  if (!stored) byUser.set(userId, (stored = { history: [], expired: false }));
+  return stored;
+}
+
+function setStoredPassword(stored: StoredPassword, pw: string, expired: boolean): void {
+  stored.current = pw;
+  stored.history = [pw, ...stored.history].slice(0, 3);
+  stored.expired = expired;
+}
+
+/** The password the org holds for a user (set or reset through the password resource), for tests. */
+export function storedPassword(org: OrgState, userId: string): string | undefined {
+  const id = org.get(userId)?.Id;
+  return id ? passwords.get(org)?.get(id)?.current : undefined;
 }
 
 function nextUrl(tooling: boolean, version: string, base: string, pos: number): string {
@@ -466,7 +565,8 @@ function describeBasic(org: OrgState, name: string, version: string): Record<str
 }
 
 function describeGlobal(org: OrgState, version: string): Record<string, unknown> {
-  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: [...org.schema.objects.values()].filter((o) => !o.toolingOnly).map((o) => describeBasic(org, o.name, version)) };
+  const unreadable = org.unreadable();
+  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: [...org.schema.objects.values()].filter((o) => !o.toolingOnly && !unreadable.has(o.name.toLowerCase())).map((o) => describeBasic(org, o.name, version)) };
 }
 
 function describe(org: OrgState, name: string, version: string): Record<string, unknown> {

@@ -19,9 +19,29 @@ import { formatDateTime, type OrgState, type Rec } from './state.js';
 
 const { parseQuery } = soqlParser;
 
-export type QueryOptions = { tooling?: boolean; apiVersion: string };
+export type QueryOptions = {
+  tooling?: boolean;
+  apiVersion: string;
+  /** lower-case names of objects the running user cannot read: answered as if they did not exist */
+  unreadable?: ReadonlySet<string>;
+};
 export type FormattedRecord = Record<string, unknown>;
 export type QueryOutput = { totalSize: number; records: FormattedRecord[] };
+
+/**
+ * A query's answer, formatted on demand: plain queries keep references to the matching rows (no copies) and
+ * format a page when it is asked for; aggregate results are the (small) list of groups.
+ */
+export type ResultSet = {
+  readonly totalSize: number;
+  /** rows the result holds (0 for COUNT()) */
+  readonly size: number;
+  /** GROUP BY or aggregate functions: Salesforce cannot page such a result */
+  readonly aggregate: boolean;
+  /** the FROM object */
+  readonly sObject: string;
+  page(start: number, end: number): FormattedRecord[];
+};
 
 type Accessor = (r: Rec) => unknown;
 type Resolved = { get: Accessor; field: FieldDef; chain: FieldDef[]; object: ObjectDef };
@@ -49,9 +69,14 @@ class Compiler {
     private readonly opts: QueryOptions
   ) {}
 
+  private hidden(name: string): boolean {
+    return !!this.opts.unreadable?.has(name.toLowerCase());
+  }
+
   public object(name: string | undefined): ObjectDef {
     const obj = name ? this.org.schema.get(name) : undefined;
-    if (!obj || (obj.toolingOnly && !this.opts.tooling)) {
+    // an object the user may not read is answered exactly like one that does not exist
+    if (!obj || (obj.toolingOnly && !this.opts.tooling) || this.hidden(obj.name)) {
       throw new ApiError(
         'INVALID_TYPE',
         located(
@@ -74,7 +99,7 @@ class Compiler {
     let cur = obj;
     for (let i = 0; i < parts.length - 1; i++) {
       const ref = cur.relationships.get(parts[i].toLowerCase());
-      if (!ref) {
+      if (!ref || ref.referenceTo!.every((t) => this.hidden(t))) {
         throw new ApiError(
           'INVALID_FIELD',
           located(
@@ -297,7 +322,7 @@ class Compiler {
 
   // ---- SELECT -----------------------------------------------------------------------------------
 
-  public run(q: Query): { rows: FormattedRecord[]; countOnly: boolean; count: number; obj: ObjectDef } {
+  public run(q: Query): ResultSet {
     if (q.withDataCategory || q.for || q.update || q.usingScope) throw malformed(this.soql, 'clause not supported by the emulator');
     const obj = this.object(q.sObject);
     const alias = q.sObjectAlias;
@@ -312,9 +337,12 @@ class Compiler {
       for (const r of this.org.table(obj.name).values()) if (pred(r)) n++;
       if (q.offset) n = Math.max(0, n - q.offset);
       if (q.limit !== undefined) n = Math.min(n, q.limit);
-      return { rows: [], countOnly: true, count: n, obj };
+      return { totalSize: n, size: 0, aggregate: false, sObject: obj.name, page: () => [] };
     }
-    if (hasAggregate || groupBy.length) return this.aggregate(q, obj, pred, groupBy);
+    if (hasAggregate || groupBy.length) {
+      const rows = this.aggregate(q, obj, pred, groupBy);
+      return { totalSize: rows.length, size: rows.length, aggregate: true, sObject: obj.name, page: (start, end) => rows.slice(start, end) };
+    }
     const select = this.selectors(obj, fields, alias);
     const order = this.orderBy(obj, q.orderBy, alias);
     let matched: Rec[] = [];
@@ -322,7 +350,8 @@ class Compiler {
     if (order) matched.sort(order);
     if (q.offset) matched = matched.slice(q.offset);
     if (q.limit !== undefined) matched = matched.slice(0, q.limit);
-    return { rows: matched.map((r) => select(r)), countOnly: false, count: matched.length, obj };
+    const rows = matched;
+    return { totalSize: rows.length, size: rows.length, aggregate: false, sObject: obj.name, page: (start, end) => rows.slice(start, end).map(select) };
   }
 
   private selectors(obj: ObjectDef, fields: SelectItem[], alias?: string): (r: Rec) => FormattedRecord {
@@ -369,7 +398,7 @@ class Compiler {
       } else if (item.type === 'FieldSubquery') {
         const sub = item.subquery;
         const rel = obj.children.get(sub.relationshipName.toLowerCase());
-        if (!rel) {
+        if (!rel || this.hidden(rel.childSObject)) {
           throw new ApiError('INVALID_TYPE', located(this.soql, sub.relationshipName, `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`));
         }
         const childObj = this.org.schema.get(rel.childSObject)!;
@@ -431,7 +460,7 @@ class Compiler {
 
   // ---- aggregates ---------------------------------------------------------------------------------
 
-  private aggregate(q: Query, obj: ObjectDef, pred: (r: Rec) => boolean, groupBy: Array<{ field?: string; fn?: unknown }>): { rows: FormattedRecord[]; countOnly: boolean; count: number; obj: ObjectDef } {
+  private aggregate(q: Query, obj: ObjectDef, pred: (r: Rec) => boolean, groupBy: Array<{ field?: string; fn?: unknown }>): FormattedRecord[] {
     const alias = q.sObjectAlias;
     const groups = groupBy.map((g) => {
       if (!g.field) throw malformed(this.soql, 'GROUP BY functions (ROLLUP, CUBE, date functions) are not supported by the emulator', 'GROUP BY');
@@ -548,7 +577,7 @@ class Compiler {
       }
       return out;
     });
-    return { rows, countOnly: false, count: rows.length, obj };
+    return rows;
   }
 
   private having(
@@ -781,11 +810,15 @@ export function parseSoql(soql: string): Query {
   return q;
 }
 
+/** Runs a query and keeps its answer for paging (see ResultSet). */
+export function openQuery(org: OrgState, soql: string, opts: QueryOptions): ResultSet {
+  return new Compiler(org, soql, opts).run(parseSoql(soql));
+}
+
+/** Runs a query and formats every row (in-process access, no paging). */
 export function runQuery(org: OrgState, soql: string, opts: QueryOptions): QueryOutput {
-  const q = parseSoql(soql);
-  const c = new Compiler(org, soql, opts);
-  const out = c.run(q);
-  return out.countOnly ? { totalSize: out.count, records: [] } : { totalSize: out.rows.length, records: out.rows };
+  const out = openQuery(org, soql, opts);
+  return { totalSize: out.totalSize, records: out.page(0, out.size) };
 }
 
 export function queryColumns(org: OrgState, soql: string, opts: QueryOptions): Record<string, unknown> {

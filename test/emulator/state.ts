@@ -41,7 +41,21 @@ export const LICENSE_NAMES = {
   integrationPsl: 'SalesforceAPIIntegrationPsl',
 } as const;
 
-export type OrgConfig = { queryPageSize: number; deployPolls: number; retrievePolls: number; maxApiVersion: string };
+export type OrgConfig = {
+  queryPageSize: number;
+  deployPolls: number;
+  retrievePolls: number;
+  maxApiVersion: string;
+  /** most groups an aggregate query may return (Salesforce: 2,000, one batch; aggregates are never paged) */
+  aggregateRowLimit: number;
+  /**
+   * what the REST API does with an aggregate result larger than one batch: 'refuse' the query (default, what
+   * Salesforce is reported to do), or answer the first batch with a nextRecordsUrl that then fails ('locator')
+   */
+  aggregateOverflow: 'refuse' | 'locator';
+  /** objects the running (API) user cannot read: the API answers as if they did not exist */
+  unreadableObjects: string[];
+};
 
 /** Metadata sections a permission set keeps beside its records (tabs, classes, apps ...), for retrieve. */
 export type StoredPermissionSetMeta = {
@@ -108,6 +122,9 @@ export class OrgState {
       deployPolls: seed.deployPolls ?? 0,
       retrievePolls: seed.retrievePolls ?? 0,
       maxApiVersion: seed.maxApiVersion ?? '62.0',
+      aggregateRowLimit: 2000,
+      aggregateOverflow: 'refuse',
+      unreadableObjects: [...(seed.unreadableObjects ?? [])],
     };
   }
 
@@ -170,37 +187,53 @@ export class OrgState {
     return rec;
   }
 
-  /** Bulk insert of plain rows (fast path for large fixtures such as LoginHistory). */
-  public insertMany(objectName: string, rows: Array<Record<string, unknown>>): void {
+  /**
+   * Bulk insert of plain rows, no business rules (large fixtures such as 500,000 LoginHistory rows): one pass,
+   * each distinct column's converter resolved once, records built from one template (one hidden class),
+   * the username registry updated for User rows. Same stored values as insert().
+   */
+  public insertMany(objectName: string, rows: ReadonlyArray<Record<string, unknown>>): Rec[] {
     const obj = this.schema.get(objectName);
     if (!obj) throw new Error(`unknown object ${objectName}`);
     const table = this.table(obj.name);
-    const booleans = [...obj.fields.values()].filter((f) => f.type === 'boolean').map((f) => f.name);
-    const audit = obj.fields.has('createddate');
-    const defs = new Map<string, FieldDef>();
     const now = Date.now();
-    for (const row of rows) {
-      const rec: Rec = { Id: row.Id ? to18(String(row.Id)) : this.ctx.ids.next(obj.keyPrefix) };
-      for (const b of booleans) rec[b] = false;
-      if (audit) {
-        rec.CreatedDate = now;
-        rec.LastModifiedDate = now;
-        rec.SystemModstamp = now;
-        rec.CreatedById = this.adminUserId;
-        rec.LastModifiedById = this.adminUserId;
-      }
-      for (const k in row) {
-        if (k === 'Id' || k === 'attributes') continue;
-        let f = defs.get(k);
-        if (!f) {
-          f = obj.fields.get(k.toLowerCase());
+    const template: Record<string, unknown> = { Id: '' };
+    for (const f of obj.fields.values()) if (f.type === 'boolean') template[f.name] = false;
+    if (obj.fields.has('createddate')) template.CreatedDate = now;
+    if (obj.fields.has('lastmodifieddate')) template.LastModifiedDate = now;
+    if (obj.fields.has('systemmodstamp')) template.SystemModstamp = now;
+    if (obj.fields.has('createdbyid') && this.adminUserId) template.CreatedById = this.adminUserId;
+    if (obj.fields.has('lastmodifiedbyid') && this.adminUserId) template.LastModifiedById = this.adminUserId;
+    type Column = { name: string; convert: (v: unknown) => unknown } | null;
+    const columns = new Map<string, Column>();
+    const column = (k: string): Column => {
+      let c = columns.get(k);
+      if (c === undefined) {
+        if (k === 'Id' || k === 'attributes') c = null;
+        else {
+          const f = obj.fields.get(k.toLowerCase());
           if (!f) throw new Error(`unknown field ${objectName}.${k}`);
-          defs.set(k, f);
+          c = { name: f.name, convert: converter(f) };
         }
-        rec[f.name] = normalize(f, row[k]);
+        columns.set(k, c);
+      }
+      return c;
+    };
+    const out: Rec[] = new Array<Rec>(rows.length);
+    const isUser = obj.name === 'User';
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const rec = { ...template } as Rec;
+      rec.Id = row.Id ? to18(String(row.Id)) : this.ctx.ids.next(obj.keyPrefix);
+      for (const k in row) {
+        const c = column(k);
+        if (c) rec[c.name] = c.convert(row[k]);
       }
       table.set(rec.Id, rec);
+      out[i] = rec;
+      if (isUser && rec.Username) this.registerUsername(rec);
     }
+    return out;
   }
 
   public update(rec: Rec, values: Record<string, unknown>): void {
@@ -216,6 +249,11 @@ export class OrgState {
   public remove(id: string): boolean {
     const obj = this.schema.byKeyPrefix(id);
     return obj ? this.table(obj.name).delete(to18(id)) : false;
+  }
+
+  /** lower-case names of the objects the API hides from the running user */
+  public unreadable(): ReadonlySet<string> {
+    return new Set(this.config.unreadableObjects.map((o) => o.toLowerCase()));
   }
 
   // ---- lookups ------------------------------------------------------------------------------
@@ -289,6 +327,22 @@ export class OrgState {
   }
 }
 
+/** normalize() for one field, with the 18-char form of repeated ids remembered (bulk inserts). */
+function converter(f: FieldDef): (v: unknown) => unknown {
+  if (f.type !== 'reference' && f.type !== 'id') return (v) => normalize(f, v);
+  const seen = new Map<string, string>();
+  return (v) => {
+    if (v === null || v === undefined) return null;
+    const s = String(v);
+    let id = seen.get(s);
+    if (id === undefined) {
+      id = to18(s);
+      if (seen.size < 100_000) seen.set(s, id);
+    }
+    return id;
+  };
+}
+
 export function normalize(f: FieldDef, v: unknown): unknown {
   if (v === null || v === undefined) return f.type === 'boolean' ? false : null;
   switch (f.type) {
@@ -311,8 +365,11 @@ export function normalize(f: FieldDef, v: unknown): unknown {
 }
 
 export function parseDateTime(s: string): number {
-  // Salesforce writes +0000; Date.parse wants +00:00
-  const t = Date.parse(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  // Salesforce writes +0000; Date.parse wants +00:00 (checked by hand: this runs once per seeded row)
+  const n = s.length;
+  const sign = n > 5 ? s.charCodeAt(n - 5) : 0;
+  const offset = (sign === 43 || sign === 45) && s.charCodeAt(n - 3) !== 58;
+  const t = Date.parse(offset ? s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2') : s);
   if (Number.isNaN(t)) throw new Error(`bad datetime ${s}`);
   return t;
 }
