@@ -10,6 +10,7 @@ import { to18 } from './ids.js';
 import { applyPermissionSet, ParseError, parsePermissionSetXml, permissionSetBody, readPermissionSet, validatePermissionSet, type PsDoc } from './permsets.js';
 import type { OrgState, Rec, ServerContext } from './state.js';
 import { applyProfile, parseProfileXml, profileBody, profileFullName, type ProfileDoc } from './profiles.js';
+import { applyEca, ECA_FILES, isEcaType, listEca, matchEcaFile, readEcaXml, validateEca } from './externalClientApps.js';
 
 type Reply = { status: number; body?: unknown; contentType?: string };
 type Value = string | number | boolean | null | undefined | Value[] | { [k: string]: Value };
@@ -288,15 +289,23 @@ async function runDeploy(job: DeployJob): Promise<void> {
     const rel = n.slice(base.length);
     const m = /^(permissionsets|profiles)\/([^/]+)\.(permissionset|profile)$/.exec(rel);
     if (m) components.push({ type: m[1] === 'profiles' ? 'Profile' : 'PermissionSet', fullName: decodeURIComponent(m[2]), fileName: rel, xml: await zip.files[n].async('string') });
+    const eca = m ? undefined : matchEcaFile(rel);
+    if (eca) components.push({ ...eca, fileName: rel, xml: await zip.files[n].async('string') });
   }
   for (const t of pkg.Package?.types ?? []) {
-    if (t.name === 'PermissionSet' || t.name === 'Profile') continue;
+    if (t.name === 'PermissionSet' || t.name === 'Profile' || isEcaType(t.name)) continue;
     for (const member of t.members ?? []) unsupported.push({ type: t.name, fullName: String(member), fileName: '' });
   }
   const org = job.org;
   const packageMsg = msg({ type: '', fullName: 'package.xml', fileName: 'package.xml' }, {});
   const results: Array<{ c: Component; apply?: () => DeployMessage; problem?: string }> = [];
   for (const c of components) {
+    if (isEcaType(c.type)) {
+      const type = c.type;
+      const problem = validateEca(org, type, c.fullName, c.xml!, components);
+      results.push(problem ? { c, problem } : { c, apply: () => msg(c, job.options.checkOnly ? {} : applyEca(org, type, c.fullName, c.xml!)) });
+      continue;
+    }
     if (c.type === 'PermissionSet') {
       let doc: PsDoc;
       try {
@@ -453,12 +462,14 @@ function componentsOf(org: OrgState, type: string): Array<{ fullName: string; re
 }
 
 function listMetadata(org: OrgState, type: string): Array<Record<string, Value>> {
+  if (isEcaType(type)) return listEca(org, type).map((r) => fileProps(org, type, r.fullName, `${ECA_FILES[type].folder}/${r.fullName}.${ECA_FILES[type].suffix}`, r.id));
   const folder = type === 'PermissionSet' ? 'permissionsets' : 'profiles';
   const ext = type === 'PermissionSet' ? 'permissionset' : 'profile';
   return componentsOf(org, type).map((c) => fileProps(org, type, c.fullName, `${folder}/${c.fullName}.${ext}`, c.rec.Id));
 }
 
 function readMetadata(org: OrgState, type: string, fullName: string): string {
+  if (isEcaType(type)) return readEcaXml(org, type, fullName) ?? '<records xsi:nil="true"/>';
   const c = componentsOf(org, type).find((x) => x.fullName === fullName);
   if (!c) return '<records xsi:nil="true"/>';
   if (type === 'PermissionSet') return `<records xsi:type="PermissionSet">${permissionSetBody(readPermissionSet(org, c.rec), true)}</records>`;
