@@ -8,8 +8,8 @@
  *
  * Every sf start costs 1-3 s of CPU, so a suite should keep its sf invocations few.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -203,29 +203,10 @@ function parseJson<T>(stdout: string): SfJson<T> | undefined {
   }
 }
 
-let pluginRootPath: string | undefined;
-
-/**
- * The directory `sf plugins link` gets: this repository's package.json, lib, messages and schemas (symlinks)
- * with an oclif manifest generated from the built lib/, as `npm pack` would ship it. Linking the repository
- * itself would make sf trust the committed oclif.manifest.json, which can lag behind lib/ (new commands missing);
- * without any manifest sf imports every command on each start (about 3 s more per run).
- */
+/** The directory `sf plugins link` gets: this repository, whose built lib/ and oclif.manifest.json `npm run build` writes. */
 export function pluginRoot(): string {
-  if (pluginRootPath) return pluginRootPath;
   if (!existsSync(join(REPO_ROOT, 'lib', 'commands'))) throw new Error('lib/ is missing: run `npm run build` before the e2e tests');
-  const root = mkdtempSync(join(tmpdir(), 'sf-iu-plugin-'));
-  for (const entry of ['package.json', 'lib', 'messages', 'schemas', 'node_modules', 'bin']) {
-    if (existsSync(join(REPO_ROOT, entry))) symlinkSync(join(REPO_ROOT, entry), join(root, entry));
-  }
-  const made = spawnSync(join(BIN, 'oclif'), ['manifest', root], { env: sfEnv(root), encoding: 'utf8' });
-  if (made.status !== 0 || !existsSync(join(root, 'oclif.manifest.json'))) {
-    rmSync(root, { recursive: true, force: true });
-    throw new Error(`oclif manifest failed: ${made.stderr || made.stdout}`);
-  }
-  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-  pluginRootPath = root;
-  return root;
+  return REPO_ROOT;
 }
 
 /** Links the plugin into the sf of this HOME without running npm (offline, about one sf start). */
