@@ -82,6 +82,15 @@ describe('emulator fidelity: aggregate queries are not paged', () => {
     expect(auto.name).to.equal('EXCEEDED_ID_LIMIT');
   });
 
+  it('keeps at most 10 query cursors per user: an eleventh releases the oldest', async () => {
+    org.config.queryPageSize = 100;
+    const firsts: Page[] = [];
+    for (let i = 0; i < 11; i++) firsts.push(await get(`SELECT Id FROM Account WHERE NumberOfEmployees != ${i}`));
+    const released = await failure(conn.request(firsts[0].nextRecordsUrl!));
+    expect(released.name).to.equal('INVALID_QUERY_LOCATOR');
+    for (const f of firsts.slice(1)) expect((await conn.request<Page>(f.nextRecordsUrl!)).records).to.have.length(100);
+  });
+
   it('still counts COUNT() over any number of rows without paging', async () => {
     const res = await conn.query('SELECT COUNT() FROM Account');
     expect(res).to.include({ totalSize: 2001, done: true });

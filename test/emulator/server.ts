@@ -34,6 +34,8 @@ type Reply = { status: number; body?: unknown; contentType?: string; headers?: R
 type Cursor = { org: OrgState; result: ResultSet; soql: string; pageSize: number; tooling: boolean; version: string };
 
 /** Salesforce's REST answer to an aggregate query whose groups do not fit in one batch (see README). */
+const MAX_OPEN_CURSORS = 10;
+
 export const AGGREGATE_QUERY_MORE = 'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
@@ -225,8 +227,15 @@ export class EmulatorServer {
     }
     if (size <= pageSize) return json(200, { totalSize, done: true, records: result.page(0, size) });
     const base = this.ctx.ids.next('01g');
-    this.cursors.set(base, { org, result, soql, pageSize, tooling, version });
+    this.openCursor(base, { org, result, soql, pageSize, tooling, version });
     return json(200, { totalSize, done: false, nextRecordsUrl: nextUrl(tooling, version, base, pageSize), records: result.page(0, pageSize) });
+  }
+
+  /** A user has at most 10 query cursors open; opening another releases the oldest (its locator then fails). */
+  private openCursor(base: string, cursor: Cursor): void {
+    const mine = [...this.cursors].filter(([, c]) => c.org === cursor.org);
+    if (mine.length >= MAX_OPEN_CURSORS) this.cursors.delete(mine[0][0]);
+    this.cursors.set(base, cursor);
   }
 
   private cursor(org: OrgState, locator: string): { cur: Cursor; base: string; pos: number } {
