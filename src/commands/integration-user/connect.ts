@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { runConnect, type ConnectResult } from '../../connect/connect.js';
+import { resolveMetadataBaseDir } from '../../connect/files.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
+
+export type IntegrationUserConnectResult = ConnectResult;
+
+export default class IntegrationUserConnect extends SfCommand<IntegrationUserConnectResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    username: Flags.string({ summary: messages.getMessage('flags.username.summary'), required: true }),
+    'app-name': Flags.string({ summary: messages.getMessage('flags.app-name.summary'), required: true }),
+    label: Flags.string({ summary: messages.getMessage('flags.label.summary') }),
+    scopes: Flags.string({
+      summary: messages.getMessage('flags.scopes.summary'),
+      description: messages.getMessage('flags.scopes.description'),
+      delimiter: ',',
+      multiple: true,
+    }),
+    'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
+    wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
+  };
+
+  public async run(): Promise<IntegrationUserConnectResult> {
+    const { flags } = await this.parse(IntegrationUserConnect);
+    const conn = flags['target-org'].getConnection(flags['api-version']);
+    const baseDir = flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd());
+    const pollMs = Number(process.env.SF_INTEGRATION_USER_POLL_MS);
+
+    this.spinner.start(messages.getMessage('info.status', [flags['app-name'], flags['dry-run'] ? 'planning' : 'connecting']));
+    let result: ConnectResult;
+    try {
+      result = await runConnect({
+        conn,
+        username: flags.username,
+        appName: flags['app-name'],
+        label: flags.label,
+        scopes: flags.scopes,
+        baseDir,
+        dryRun: flags['dry-run'],
+        force: flags.force,
+        deploy: { waitMinutes: flags.wait.minutes, pollFrequencyMs: Number.isFinite(pollMs) && pollMs > 0 ? pollMs : undefined },
+      });
+    } finally {
+      this.spinner.stop();
+    }
+
+    for (const warning of result.warnings) this.warn(warning);
+    this.log(messages.getMessage('info.plan', [result.appName, result.username, result.scopes.join(', ')]));
+    for (const c of result.xml ?? []) {
+      this.log(messages.getMessage('info.xml', [c.type, c.fullName]));
+      this.log(c.xml);
+    }
+    if (!result.dryRun) {
+      this.table({ data: result.components.map((c) => ({ type: c.type, name: c.fullName, file: c.file, path: c.path })) });
+      this.log(messages.getMessage('info.status', [result.appName, result.deployId ? `${result.status} (deploy ${result.deployId})` : result.status]));
+    }
+    this.log('');
+    for (const line of result.nextSteps) this.log(`- ${line}`);
+    return result;
+  }
+}

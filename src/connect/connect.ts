@@ -1,0 +1,155 @@
+import type { Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
+import { DeployFailure, deployPermissionSets as deploySourceFiles, type DeployOptions } from '../metadata/deploy.js';
+import { DEFAULT_SCOPES, ecaComponents, isValidAppName, toMetadataScopes, type EcaComponent, type EcaSpec } from './eca.js';
+import { checkExecutionUser, type ExecutionUser } from './execution-user.js';
+import { compareWithOrg } from './existing.js';
+import { componentPath, writeEcaSources } from './files.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
+
+export type ConnectOptions = {
+  conn: Connection;
+  /** the execution user */
+  username: string;
+  appName: string;
+  label?: string;
+  /** wire (api, refresh_token) or metadata (Api, RefreshToken) names; default: api */
+  scopes?: readonly string[];
+  /** folder holding the metadata type folders, such as force-app/main/default */
+  baseDir: string;
+  dryRun?: boolean;
+  /** replace local files with other content, and change an existing app whose settings differ */
+  force?: boolean;
+  /** the user is already known (create has just made it): don't read it again */
+  knownUser?: ExecutionUser;
+  deploy?: Pick<DeployOptions, 'waitMinutes' | 'pollFrequencyMs' | 'onProgress'>;
+};
+
+export type ConnectStatus = 'done' | 'already done' | 'planned';
+
+export type ConnectResult = {
+  appName: string;
+  username: string;
+  userId: string;
+  dryRun: boolean;
+  /** done: deployed; already done: the org has the app with these settings; planned: dry run */
+  status: ConnectStatus;
+  scopes: string[];
+  components: Array<{ type: string; fullName: string; path: string; file: 'written' | 'unchanged' | 'planned' }>;
+  /** dry run only: the XML that would be written */
+  xml?: Array<{ type: string; fullName: string; xml: string }>;
+  deployId?: string;
+  /** where the other system asks for tokens */
+  tokenEndpoint: string;
+  /** Setup path to the consumer key and secret (never read or printed by this plugin) */
+  credentialsSetupPath: string;
+  /** the token request the other system sends, with placeholders for the credentials */
+  tokenRequest: string;
+  warnings: string[];
+  nextSteps: string[];
+};
+
+/**
+ * Sets up an External Client App whose client credentials flow runs as an API-only integration user: checks the
+ * user, writes the metadata into the project, deploys it. Reads only before anything is written; a re-run with the
+ * same settings deploys nothing ("already done").
+ */
+export async function runConnect(options: ConnectOptions): Promise<ConnectResult> {
+  const { conn, appName } = options;
+  const dryRun = options.dryRun ?? false;
+  if (!isValidAppName(appName)) throw messages.createError('error.InvalidAppName', [appName]);
+  const { scopes, unknown } = toMetadataScopes(options.scopes?.length ? options.scopes : DEFAULT_SCOPES);
+  if (unknown.length) throw messages.createError('error.UnknownScope', [unknown.join(', ')]);
+  if (scopes.length === 0) throw messages.createError('error.UnknownScope', ['(none)']);
+
+  const warnings: string[] = [];
+  if (scopes.includes('Full')) warnings.push(messages.getMessage('warning.fullScope'));
+  if (scopes.includes('RefreshToken') || scopes.includes('OfflineAccess')) warnings.push(messages.getMessage('warning.refreshScope'));
+
+  let user = options.knownUser;
+  if (!user) {
+    const checked = await checkExecutionUser(conn, options.username);
+    user = checked.user;
+    warnings.push(...checked.warnings);
+  }
+
+  const spec: EcaSpec = {
+    appName,
+    label: options.label,
+    description: messages.getMessage('appDescription', [user.username]),
+    contactEmail: user.email,
+    executionUsername: user.username,
+    executionProfile: user.profileName,
+    scopes,
+  };
+  const components = ecaComponents(spec);
+  const tokenEndpoint = `${(conn.instanceUrl ?? '').replace(/\/$/, '')}/services/oauth2/token`;
+  const result: ConnectResult = {
+    appName,
+    username: user.username,
+    userId: user.id,
+    dryRun,
+    status: 'planned',
+    scopes,
+    components: components.map((c) => ({ type: c.type, fullName: c.fullName, path: componentPath(options.baseDir, c), file: 'planned' })),
+    tokenEndpoint,
+    credentialsSetupPath: messages.getMessage('credentialsSetupPath', [spec.label ?? appName]),
+    tokenRequest: messages.getMessage('tokenRequest', [tokenEndpoint]),
+    warnings,
+    nextSteps: [],
+  };
+
+  // a user not created yet (create --connect --dry-run) has no app to compare with
+  const existing = user.id ? await compareWithOrg(conn, spec) : ({ state: 'absent' } as const);
+  if (existing.state === 'unknown') warnings.push(messages.getMessage('warning.cannotRead', [existing.reason]));
+  if (existing.state === 'different' && !options.force) {
+    throw messages.createError('error.AppDiffers', [appName, existing.differences.map((d) => `\n  ${d}`).join('')]);
+  }
+
+  if (dryRun) {
+    result.xml = components.map((c) => ({ type: c.type, fullName: c.fullName, xml: c.xml }));
+    result.nextSteps = [messages.getMessage('next.dryRun')];
+    if (existing.state === 'same') result.warnings.push(messages.getMessage('info.alreadyInOrg', [appName]));
+    return result;
+  }
+
+  const written = await writeEcaSources(components, { baseDir: options.baseDir, force: options.force });
+  result.components = written.map((w) => ({ type: w.type, fullName: w.fullName, path: w.path, file: w.status }));
+
+  if (existing.state === 'same') {
+    result.status = 'already done';
+  } else {
+    result.deployId = await deploy(conn, components, written.map((w) => w.path), options.deploy);
+    result.status = 'done';
+  }
+  result.nextSteps = [
+    messages.getMessage('next.credentials', [result.credentialsSetupPath]),
+    messages.getMessage('next.token', [result.tokenRequest]),
+    messages.getMessage('next.secret'),
+    ...(written.some((w) => w.status === 'written') ? [messages.getMessage('next.commit', [written.map((w) => w.path).join(', ')])] : []),
+  ];
+  return result;
+}
+
+async function deploy(
+  conn: Connection,
+  components: readonly EcaComponent[],
+  files: string[],
+  options: ConnectOptions['deploy'] = {}
+): Promise<string> {
+  try {
+    // deployPermissionSets deploys any source files through SDR; the name is historical
+    const outcome = await deploySourceFiles(conn, files, options);
+    return outcome.id;
+  } catch (e) {
+    if (!(e instanceof DeployFailure)) throw e;
+    const error = messages.createError('error.DeployFailed', [e.message]);
+    if (e.failures.some((f) => /execution user/i.test(f.problem ?? ''))) {
+      error.actions = [...messages.getMessages('error.ExecutionUser.actions'), ...(error.actions ?? [])];
+    }
+    error.setData({ deployId: e.outcome.id, failures: e.failures, components: components.map((c) => c.fullName) });
+    throw error;
+  }
+}

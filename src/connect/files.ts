@@ -1,0 +1,77 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Messages, SfProject } from '@salesforce/core';
+import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import type { EcaComponent } from './eca.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
+
+const registry = new RegistryAccess();
+
+/** Source-format path of a component below a metadata folder such as force-app/main/default (folder and suffix from SDR's registry). */
+export function componentPath(baseDir: string, component: Pick<EcaComponent, 'type' | 'fullName'>): string {
+  const type = registry.getTypeByName(component.type);
+  return join(baseDir, type.directoryName, `${component.fullName}.${type.suffix!}-meta.xml`);
+}
+
+/**
+ * Where metadata goes by default: `main/default` of the default package directory when `cwd` is inside an SFDX
+ * project (or the package folder itself when it keeps metadata folders at its top), else `cwd`.
+ */
+export async function resolveMetadataBaseDir(cwd: string): Promise<string> {
+  let packageDir: string;
+  try {
+    packageDir = (await SfProject.resolve(cwd)).getDefaultPackage().fullPath;
+  } catch {
+    return resolve(cwd);
+  }
+  if (!(await exists(join(packageDir, 'main', 'default'))) && (await exists(join(packageDir, 'externalClientApps')))) {
+    return packageDir;
+  }
+  return join(packageDir, 'main', 'default');
+}
+
+export type WrittenFile = { path: string; type: string; fullName: string; status: 'written' | 'unchanged' };
+
+/**
+ * Writes the components as source files. A file with the same content is left alone ("unchanged"); a file with other
+ * content is replaced only with `force`. Nothing is written when any file would need `force` and it isn't set.
+ *
+ * @throws SfError OutputExists
+ */
+export async function writeEcaSources(
+  components: readonly EcaComponent[],
+  options: { baseDir: string; force?: boolean }
+): Promise<WrittenFile[]> {
+  const planned = await Promise.all(
+    components.map(async (c) => {
+      const path = componentPath(options.baseDir, c);
+      const current = await readFile(path, 'utf8').catch(() => undefined);
+      return { c, path, current };
+    })
+  );
+  const conflicting = planned.filter((p) => p.current !== undefined && p.current !== p.c.xml).map((p) => p.path);
+  if (conflicting.length && !options.force) {
+    throw messages.createError('error.OutputExists', [conflicting.map((p) => `\n  ${p}`).join('')]);
+  }
+  const written: WrittenFile[] = [];
+  for (const p of planned) {
+    const unchanged = p.current === p.c.xml;
+    if (!unchanged) {
+      await mkdir(dirname(p.path), { recursive: true });
+      await writeFile(p.path, p.c.xml, 'utf8');
+    }
+    written.push({ path: p.path, type: p.c.type, fullName: p.c.fullName, status: unchanged ? 'unchanged' : 'written' });
+  }
+  return written;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
