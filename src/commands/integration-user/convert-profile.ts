@@ -13,6 +13,12 @@ import {
 import type { PermissionSetDoc } from '../../permissions/model.js';
 import { readProfileFile, type ProfileDoc } from '../../profile/read-profile.js';
 import { resolveDefaultOutputDir, writePermissionSetSources } from '../../metadata/write-sources.js';
+import { readEffectiveAccess, type AccessSource } from '../../org-access/effective-access.js';
+import type { GrantSources, MutedGrant } from '../../org-access/merge-access.js';
+import { applyOrgRules, readOrgRules } from '../../org-access/org-rules.js';
+import type { ReadStats } from '../../org-access/query.js';
+import { PermissionSetReader } from '../../org-access/read-permission-sets.js';
+import { readProfileFromOrg } from '../../org-access/read-profile-from-org.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
@@ -39,6 +45,12 @@ export type ConvertProfileResult = {
   warnings: string[];
   /** per profile section: entries carried by the licensed set, put in the companion, omitted */
   sections: Record<string, SectionCounts>;
+  /** with --target-org: where the license rules came from ("org", or "built-in" when the org had none) */
+  licenseRules?: 'org' | 'built-in';
+  /** with --from-user: what the user's access is made of, and the sources of every grant */
+  effectiveAccess?: { username: string; profile?: string; sources: AccessSource[]; grantSources: GrantSources; muted: MutedGrant[] };
+  /** with --profile or --from-user: queries sent to the org */
+  readStats?: ReadStats;
 };
 
 export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
@@ -52,8 +64,23 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       summary: messages.getMessage('flags.source-file.summary'),
       description: messages.getMessage('flags.source-file.description'),
       // read errors are reported by the reader, with actions
-      required: true,
+      exactlyOne: ['source-file', 'profile', 'from-user'],
     }),
+    profile: Flags.string({
+      summary: messages.getMessage('flags.profile.summary'),
+      description: messages.getMessage('flags.profile.description'),
+      exactlyOne: ['source-file', 'profile', 'from-user'],
+    }),
+    'from-user': Flags.string({
+      summary: messages.getMessage('flags.from-user.summary'),
+      description: messages.getMessage('flags.from-user.description'),
+      exactlyOne: ['source-file', 'profile', 'from-user'],
+    }),
+    'target-org': Flags.optionalOrg({
+      summary: messages.getMessage('flags.target-org.summary'),
+      description: messages.getMessage('flags.target-org.description'),
+    }),
+    'api-version': Flags.orgApiVersion(),
     name: Flags.string({
       char: 'n',
       summary: messages.getMessage('flags.name.summary'),
@@ -87,9 +114,38 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
   public async run(): Promise<ConvertProfileResult> {
     const { flags } = await this.parse(ConvertProfile);
 
-    // the one input for now; a profile retrieved from --target-org will be another loader returning a ProfileDoc
-    const source = resolve(flags['source-file']);
-    const profile = await readProfileFile(source);
+    // a file converts offline unless --target-org is given explicitly (a configured default org isn't enough)
+    const explicitOrg = this.argv.some((a) => /^(?:--target-org(?:=|$)|-o)/.test(a));
+    const org = flags['source-file'] && !explicitOrg ? undefined : flags['target-org'];
+    if (!org && !flags['source-file']) throw messages.createError('error.NoTargetOrg');
+    const conn = org?.getConnection(flags['api-version']);
+    const reader = conn ? new PermissionSetReader(conn) : undefined;
+
+    let source: string;
+    let profile: ProfileDoc;
+    let effectiveAccess: ConvertProfileResult['effectiveAccess'];
+    const readWarnings: string[] = [];
+    if (flags['source-file']) {
+      source = resolve(flags['source-file']);
+      profile = await readProfileFile(source);
+    } else if (flags.profile) {
+      const read = await readProfileFromOrg(conn!, flags.profile, reader);
+      source = `${org!.getUsername() ?? org!.getOrgId()}: profile ${flags.profile}`;
+      profile = read.doc;
+      readWarnings.push(...read.warnings);
+    } else {
+      const access = await readEffectiveAccess(conn!, flags['from-user']!, reader);
+      source = `${org!.getUsername() ?? org!.getOrgId()}: user ${access.user.username}`;
+      profile = access.doc;
+      readWarnings.push(...access.warnings);
+      effectiveAccess = {
+        username: access.user.username,
+        profile: access.user.profile,
+        sources: access.sources,
+        grantSources: access.grantSources,
+        muted: access.muted,
+      };
+    }
     const profileName = profile.fullName ?? basename(source);
 
     const name = flags.name ?? permissionSetNameFromProfile(profileName);
@@ -97,18 +153,30 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       throw messages.createError('error.InvalidName', [name]);
     }
 
-    const conversion = convertToIntegrationPermissionSets(profile, {
+    // connected: the org's license rules, and what the org doesn't know is reported rather than written
+    const rules = conn ? await readOrgRules(conn, reader) : undefined;
+    const prepared = rules ? applyOrgRules(profile, rules) : { input: profile, omitted: [] };
+    const conversion = convertToIntegrationPermissionSets(prepared.input, {
       name,
       label: flags.label,
       includeUi: flags['include-ui'],
       excludePermissions: flags['exclude-permission'],
+      licensedUserPermissions: rules?.licensedUserPermissions,
     });
+    for (const o of prepared.omitted) {
+      conversion.omitted.push(o);
+      (conversion.counts[o.section] ??= { carried: 0, companion: 0, omitted: 0 }).omitted++;
+    }
+    conversion.warnings.unshift(...readWarnings, ...(rules?.warnings ?? []));
 
     const outputDir = resolve(flags['output-dir'] ?? (await resolveDefaultOutputDir(process.cwd())));
     const docs = [conversion.main, ...(conversion.companion ? [conversion.companion] : [])];
     const written = await writePermissionSetSources(docs, { outputDir, force: flags.force });
 
     const result = toResult(profile, profileName, source, outputDir, conversion, docs, written);
+    if (rules) result.licenseRules = rules.licensedUserPermissions ? 'org' : 'built-in';
+    if (effectiveAccess) result.effectiveAccess = effectiveAccess;
+    if (reader) result.readStats = reader.stats;
     this.report(result);
     return result;
   }
@@ -146,6 +214,11 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
         { key: 'path', name: 'Path' },
       ],
     });
+
+    if (result.effectiveAccess) {
+      this.styledHeader(messages.getMessage('header.sources', [result.effectiveAccess.username]));
+      this.table({ data: sourceCounts(result.effectiveAccess) });
+    }
 
     if (result.omitted.length > 0) {
       this.styledHeader(messages.getMessage('header.omitted', [result.omitted.length]));
@@ -202,4 +275,15 @@ function groupOmissions(omitted: OmittedEntry[]): Array<{ section: string; count
     reason: g.reason,
     examples: g.names.length > 3 ? `${g.names.slice(0, 3).join(', ')}, …` : g.names.join(', '),
   }));
+}
+
+/** How many grants each source of a user's access gives (a grant given twice counts for both). */
+function sourceCounts(access: NonNullable<ConvertProfileResult['effectiveAccess']>): Array<{ source: string; grants: number }> {
+  const counts = new Map<string, number>(access.sources.map((s) => [s.source, 0]));
+  for (const byName of Object.values(access.grantSources)) {
+    for (const byGrant of Object.values(byName)) {
+      for (const sources of Object.values(byGrant)) for (const s of sources) counts.set(s, (counts.get(s) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([source, grants]) => ({ source, grants }));
 }

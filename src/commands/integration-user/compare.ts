@@ -1,0 +1,83 @@
+import { resolve } from 'node:path';
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { compareInOrg, type OrgComparison } from '../../compare/from-org.js';
+import { tableRows, writeComparisonFile } from '../../compare/render.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.compare');
+
+export type IntegrationUserCompareResult = OrgComparison & { outputFile?: string };
+
+export default class IntegrationUserCompare extends SfCommand<IntegrationUserCompareResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    user: Flags.string({ char: 'u', summary: messages.getMessage('flags.user.summary'), multiple: true, required: true }),
+    'permission-set': Flags.string({ char: 'p', summary: messages.getMessage('flags.permission-set.summary'), multiple: true }),
+    'output-file': Flags.file({ char: 'f', summary: messages.getMessage('flags.output-file.summary') }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
+    all: Flags.boolean({ char: 'a', summary: messages.getMessage('flags.all.summary') }),
+  };
+
+  public async run(): Promise<IntegrationUserCompareResult> {
+    const { flags } = await this.parse(IntegrationUserCompare);
+    const users = flags.user;
+    const sets = flags['permission-set'] ?? [];
+    if (!((users.length === 2 && sets.length === 0) || (users.length === 1 && sets.length > 0))) {
+      throw messages.createError('error.WrongSides');
+    }
+    const conn = flags['target-org'].getConnection(flags['api-version']);
+    const result: IntegrationUserCompareResult = await compareInOrg(
+      conn,
+      { user: users[0] },
+      users.length === 2 ? { user: users[1] } : { permissionSets: sets },
+      { includeSame: flags.all }
+    );
+    if (flags['output-file']) {
+      const path = resolve(flags['output-file']);
+      const format = await writeComparisonFile(path, result.comparison, flags.force);
+      result.outputFile = path;
+      this.log(messages.getMessage('info.written', [format, path]));
+    }
+    this.report(result, flags.all);
+    return result;
+  }
+
+  private report(result: OrgComparison, all: boolean): void {
+    const c = result.comparison;
+    this.styledHeader(messages.getMessage('header.summary', [c.second, c.first]));
+    this.table({
+      data: Object.entries(c.summary).map(([access, s]) => ({ access, ...s })),
+      columns: [
+        { key: 'access', name: 'Access' },
+        { key: 'compared', name: 'Compared' },
+        { key: 'same', name: 'Same' },
+        { key: 'lacks', name: 'Second lacks' },
+        { key: 'beyond', name: 'Second has more' },
+        { key: 'differs', name: 'Both' },
+      ],
+    });
+    if (c.rows.length === 0) {
+      this.log(messages.getMessage('info.noDifference', [c.second, c.first]));
+    } else {
+      this.styledHeader(messages.getMessage(all ? 'header.rowsAll' : 'header.rows', [c.rows.length]));
+      this.table({
+        data: tableRows(c),
+        columns: [
+          { key: 'access', name: 'Access' },
+          { key: 'name', name: 'Name' },
+          { key: 'first', name: c.first },
+          { key: 'second', name: c.second },
+          { key: 'gap', name: 'Gap' },
+          { key: 'why', name: 'Why' },
+        ],
+      });
+    }
+    for (const w of result.warnings) this.warn(w);
+  }
+}
