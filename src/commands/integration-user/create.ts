@@ -1,10 +1,12 @@
+import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
-import { runCreate, STEP_NAMES, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
+import { runCreate, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
 import { createGenerator } from '../../create/generate.js';
 import { buildRequest, readDefinitionFile, type Definition } from '../../create/request.js';
 import { deriveAlias } from '../../org/users.js';
+import { resolveMetadataBaseDir } from '../../connect/files.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -36,6 +38,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     'from-profile-file': Flags.file({ summary: messages.getMessage('flags.from-profile-file.summary'), exists: true }),
     'definition-file': Flags.file({ summary: messages.getMessage('flags.definition-file.summary'), exists: true }),
     'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
+    connect: Flags.string({ summary: messages.getMessage('flags.connect.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
   };
@@ -66,6 +69,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (!request.username) throw messages.createError('error.MissingUsername');
 
     const conn = flags['target-org'].getConnection(flags['api-version']);
+    const STEP_NAMES = stepNames(Boolean(flags.connect));
     const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
     const mso = new ParallelMultiStageOutput<StageData>({
       title: messages.getMessage('title', [request.username]),
@@ -107,6 +111,13 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
         waitMinutes: flags.wait.minutes,
         pollFrequencyMs: pollFrequency(),
         progress,
+        connect: flags.connect
+          ? {
+              appName: flags.connect,
+              // with --output-dir, the app's type folders go into it, like the permission sets
+              baseDir: flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd()),
+            }
+          : undefined,
       });
     } catch (e) {
       mso.error();

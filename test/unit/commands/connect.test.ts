@@ -9,6 +9,8 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { AuthInfo, ConfigAggregator, Org, SfError, StateAggregator } from '@salesforce/core';
 import IntegrationUserConnect from '../../../src/commands/integration-user/connect.js';
+import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
+import type { CreateResult } from '../../../src/create/executor.js';
 import { runConnect, type ConnectResult } from '../../../src/connect/connect.js';
 import { findEca } from '../../emulator/externalClientApps.js';
 import { startEmulator, type Emulator, type EmulatedOrg } from '../../emulator/index.js';
@@ -175,5 +177,41 @@ describe('integration-user connect against the emulator', function () {
     expect(error.message).to.contain('Enter a valid execution user for the OAuth client credentials flow.');
     expect(error.actions?.join(' ')).to.contain('active and API only');
     expect(findEca(org.state, 'ExternalClientApplication', 'Jane_App')).to.equal(undefined);
+  });
+
+  describe('create --connect', () => {
+    const NEW = 'marketo.sync@acme.com.integration';
+    const create = (extra: string[] = []): Promise<CreateResult> =>
+      IntegrationUserCreate.run([
+        '--target-org', org.adminUsername, '--username', NEW, '--email', 'integrations@acme.com', '--object', 'Account:read',
+        '--output-dir', dir, '--connect', 'Marketo_Sync', '--json', ...extra,
+      ]) as unknown as Promise<CreateResult>;
+    const statuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
+
+    it('connects after the user is created and assigned; a re-run is already done', async () => {
+      const plan = await create(['--dry-run']);
+      expect(plan.steps.map((s) => s.name).slice(-3)).to.deep.equal(['assign-permission-sets', 'connect', 'next-steps']);
+      expect(statuses(plan).connect).to.equal('planned');
+      expect(plan.connect?.xml?.[3].xml).to.contain(`<clientCredentialsFlowUser>${NEW}</clientCredentialsFlowUser>`);
+      expect(findEca(org.state, 'ExternalClientApplication', 'Marketo_Sync')).to.equal(undefined);
+
+      const result = await create();
+      expect(statuses(result)).to.include({ 'create-user': 'done', 'assign-permission-sets': 'done', connect: 'done', 'next-steps': 'done' });
+      expect(findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'Marketo_Sync_oauthPlcy')!.values.clientCredentialsFlowUser).to.equal(NEW);
+      expect(result.files.some((f) => f.endsWith('Marketo_Sync.eca-meta.xml'))).to.equal(true);
+      expect(result.nextSteps.join(' ')).to.contain('Consumer Key and Secret').and.contain('grant_type=client_credentials');
+
+      emu.clearRequests();
+      const again = await create();
+      expect(statuses(again)).to.include({ 'create-user': 'already done', connect: 'already done' });
+      // the one deploy of the re-run is create's own permission set deploy; the app is not deployed again
+      expect(writes().filter((w) => !w.endsWith('checkDeployStatus'))).to.deep.equal(['POST deploy']);
+      expect(again.connect?.deployId).to.equal(undefined);
+    });
+
+    it('has no connect step without --connect', async () => {
+      const plan = (await IntegrationUserCreate.run(['--target-org', org.adminUsername, '--username', NEW, '--dry-run', '--json'])) as unknown as CreateResult;
+      expect(plan.steps.map((s) => s.name)).to.not.include('connect');
+    });
   });
 });
