@@ -36,7 +36,7 @@ export function omissionKind(o: OmittedEntry): GapKind {
  * the converter's reason; entries the converter put in the companion set are a license gap when the second lacks
  * them (the companion isn't assigned, or the license rules moved them there).
  */
-export function explainFromConversion(conversion: ConversionResult, alsoOmitted: readonly OmittedEntry[] = []): Explain {
+export function explainFromConversion(conversion: Pick<ConversionResult, 'omitted' | 'companion'>, alsoOmitted: readonly OmittedEntry[] = []): Explain {
   const reasons = new Map<string, GapReason>();
   for (const o of [...alsoOmitted, ...conversion.omitted]) {
     const id = `${shapeSection(o.section)}\u0000${o.name}`;

@@ -15,8 +15,10 @@ import { connectionLostError, isConnectionError, mapAssignError, mapCreateUserEr
 import { getIntegrationSeats, getPslAllowedPermissions, type SeatCount } from '../org/licenses.js';
 import { findIntegrationProfile, findRole, type ProfileRef, type RoleRef } from '../org/profile.js';
 import { createUser, isEmailShaped, lookupUsers, userRecord, type ExistingUser, type NewUser } from '../org/users.js';
+import type { ConversionInput } from '../permissions/convert.js';
+import type { Comparison } from '../compare/compare.js';
+import { compareWithNewUser, readFromUser, type FromUser, type FromUserComparison } from './from-user.js';
 import { wantsGeneratedAccess, type CreateRequest } from './request.js';
-import { runConnect, type ConnectResult } from '../connect/connect.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -29,7 +31,7 @@ export const STEP_NAMES = [
   'deploy',
   'assign-license',
   'assign-permission-sets',
-  'connect',
+  'compare',
   'next-steps',
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
@@ -47,7 +49,11 @@ export type GeneratedSets = {
 };
 
 /** What the org tells the generator: the user permissions the PSL can carry (else the built-in table). */
-export type GenerateContext = { licensedUserPermissions?: ReadonlySet<string> };
+export type GenerateContext = {
+  licensedUserPermissions?: ReadonlySet<string>;
+  /** --from-user: the old user's effective access, converted instead of a profile file */
+  baseInput?: ConversionInput;
+};
 
 /** Permission set generation, injected so this module stays independent of the converter's internals. */
 export type Generator = {
@@ -70,12 +76,7 @@ export type CreateContext = {
   waitMinutes?: number;
   pollFrequencyMs?: number;
   progress?: Progress;
-  /** create --connect: an External Client App running as the user, its files written below baseDir */
-  connect?: { appName: string; scopes?: string[]; baseDir: string };
 };
-
-/** The steps of a run: connect only when asked for. */
-export const stepNames = (connect: boolean): StepName[] => STEP_NAMES.filter((n) => n !== 'connect' || connect);
 
 export type CreateResult = {
   username: string;
@@ -94,8 +95,9 @@ export type CreateResult = {
   /** dry run only: the User record that would be created (no secrets in it) */
   userRecord?: Record<string, string | boolean>;
   seats?: { userLicense?: SeatCount; permissionSetLicense?: SeatCount };
-  /** create --connect: the External Client App step's result */
-  connect?: ConnectResult;
+  /** --from-user: the old user's access compared with the new user's (every gap also a warning) */
+  fromUser?: FromUserComparison['from'];
+  comparison?: Comparison;
   warnings: string[];
   nextSteps: string[];
 };
@@ -113,6 +115,7 @@ type Preflight = {
   /** the request with names spelled as the org spells them */
   request: CreateRequest;
   licensedUserPermissions?: ReadonlySet<string>;
+  fromUser?: FromUser;
   warnings: string[];
 };
 
@@ -180,13 +183,15 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
 
     // 2. generate the permission set source
     let docs: PermissionSetDoc[] = [];
+    let omitted: GeneratedSets['omitted'] = [];
     await run('generate', async () => {
       if (!wantsGeneratedAccess(request)) return { status: 'skipped', detail: 'no object, field or user permission requested' };
-      const generated = await generator.generate(request, { licensedUserPermissions: pre.licensedUserPermissions });
+      const generated = await generator.generate(request, { licensedUserPermissions: pre.licensedUserPermissions, baseInput: pre.fromUser?.input });
       docs = generated.docs;
+      omitted = [...(pre.fromUser?.omitted ?? []), ...generated.omitted];
       result.warnings.push(
         ...generated.warnings,
-        ...generated.omitted.map((o) => `Left out ${o.section} ${o.name}: ${o.reason}`)
+        ...omitted.map((o) => `Left out ${o.section} ${o.name}: ${o.reason}`)
       );
       result.permissionSets.push(...docs.map((d) => ({ name: d.fullName, generated: true, license: d.license })));
       if (dryRun) {
@@ -291,28 +296,29 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       };
     });
 
-    // the External Client App running as the user (API only: preflight allows no other user)
-    if (ctx.connect) {
-      const wanted = ctx.connect;
-      await run('connect', async () => {
-        const outcome = await runConnect({
-          conn,
+    // 8. --from-user: what the new user will and won't be able to do, compared with the old one
+    // (a step only with --from-user, as connect only with --connect)
+    if (pre.fromUser) await run('compare', async () => {
+      if (!pre.fromUser) return { status: 'skipped', detail: 'no --from-user' };
+      try {
+        const compared = await compareWithNewUser(conn, pre.fromUser, { docs, omitted }, {
           username: request.username,
-          appName: wanted.appName,
-          scopes: wanted.scopes,
-          baseDir: wanted.baseDir,
-          dryRun: dryRun || !result.userId,
-          knownUser: { id: result.userId ?? '', username: request.username, email: request.email, profileName: pre.profile.name, apiOnly: true, isActive: true },
-          deploy: deployOptions,
+          existsInOrg: !dryRun && Boolean(result.userId),
         });
-        result.connect = outcome;
-        result.files.push(...outcome.components.filter((c) => c.file === 'written').map((c) => c.path));
-        result.warnings.push(...outcome.warnings);
-        return { status: outcome.status, detail: `External Client App ${outcome.appName}${outcome.deployId ? ` (deploy ${outcome.deployId})` : ''}` };
-      });
-    }
+        result.fromUser = compared.from;
+        result.comparison = compared.comparison;
+        result.warnings.push(...compared.warnings);
+        const gaps = compared.comparison.rows.filter((r) => r.lacks.length > 0).length;
+        return { status: dryRun ? 'planned' : 'done', detail: `${gaps} gaps compared with ${compared.from.username}` };
+      } catch (e) {
+        // the user is in place: a comparison that can't be read is a warning, not a failure
+        if (isConnectionError(e)) throw e;
+        result.warnings.push(`Couldn't compare with ${pre.fromUser.access.user.username}: ${e instanceof Error ? e.message : String(e)}`);
+        return { status: 'skipped', detail: 'comparison failed, see warnings' };
+      }
+    });
 
-    // 8. what to do next
+    // 9. what to do next
     await run('next-steps', () => {
       result.nextSteps = nextSteps(request, result);
       return Promise.resolve({ status: dryRun ? 'planned' : 'done', detail: result.nextSteps.join(' ') });
@@ -324,8 +330,8 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     const failed: Step = { name: current, status: 'failed', detail: error.message };
     result.steps.push(failed);
     progress?.end?.(failed);
-    const names = stepNames(Boolean(ctx.connect));
-    for (const name of names.slice(names.indexOf(current) + 1)) {
+    for (const name of STEP_NAMES.slice(STEP_NAMES.indexOf(current) + 1)) {
+      if (name === 'compare' && !request.fromUser) continue;
       result.steps.push({ name, status: 'skipped', detail: `not run: ${current} failed` });
     }
     if (!orgTouched) throw error;
@@ -349,9 +355,9 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
 
   // independent reads go out together
   // the PSL's own list of what it carries matters only when user permissions are converted
-  const wantsPslList = request.userPermissions.length > 0 || Boolean(request.fromProfileFile);
+  const wantsPslList = request.userPermissions.length > 0 || Boolean(request.fromProfileFile) || Boolean(request.fromUser);
   const warnings: string[] = [];
-  const [seats, profile, role, users, missing, namedSets, licensedUserPermissions] = await Promise.all([
+  const [seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser] = await Promise.all([
     getIntegrationSeats(conn),
     findIntegrationProfile(conn),
     request.role ? findRole(conn, request.role) : Promise.resolve(undefined),
@@ -363,11 +369,12 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
     }),
     findPermissionSets(conn, request.permissionSets),
     wantsPslList
-      ? getPslAllowedPermissions(conn, request.fromProfileFile ? undefined : request.userPermissions).catch((e: unknown) => {
+      ? getPslAllowedPermissions(conn, request.fromProfileFile || request.fromUser ? undefined : request.userPermissions).catch((e: unknown) => {
           warnings.push(`Couldn't read what the permission set license carries (${e instanceof Error ? e.message : String(e)}): using the built-in list.`);
           return undefined;
         })
       : Promise.resolve(undefined),
+    request.fromUser ? readFromUser(conn, request.fromUser) : Promise.resolve(undefined),
   ]);
 
   const problems: SfError[] = [];
@@ -439,7 +446,8 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
     namedSets,
     seats,
     licensedUserPermissions,
-    warnings,
+    fromUser,
+    warnings: [...warnings, ...(fromUser?.access.warnings ?? [])],
     request: canonicalize(request, missing.canonical),
     newUser: {
       username: request.username,
@@ -488,9 +496,7 @@ function nextSteps(request: CreateRequest, result: CreateResult): string[] {
   const steps: string[] = [];
   if (result.dryRun) steps.push(messages.getMessage('next.dryRun'));
   steps.push(messages.getMessage('next.noPassword'));
-  // a dry run's connect step has only its own dry-run line, which the line above says already
-  if (result.connect) steps.push(...(result.dryRun ? [] : result.connect.nextSteps));
-  else steps.push(messages.getMessage('next.password', [request.username, request.email]));
+  steps.push(messages.getMessage('next.password', [request.username, request.email]));
   if (result.files.length) steps.push(messages.getMessage('next.commit', [result.files.join(', ')]));
   return steps;
 }

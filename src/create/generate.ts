@@ -22,8 +22,9 @@ const messages = Messages.loadMessages('sf-integration-user', 'integration-user.
  * The requested access as conversion input: the profile file's grants (when given), with each
  * --object / --field / --user-permission entry replacing the profile's entry for the same name.
  */
-export async function requestToConversionInput(request: CreateRequest): Promise<ConversionInput> {
-  const base: ConversionInput = request.fromProfileFile ? await readProfileFile(request.fromProfileFile) : { sections: {} };
+export async function requestToConversionInput(request: CreateRequest, from?: ConversionInput): Promise<ConversionInput> {
+  // --from-user: the user's effective access, read by the executor's preflight
+  const base: ConversionInput = from ?? (request.fromProfileFile ? await readProfileFile(request.fromProfileFile) : { sections: {} });
   const sections: Record<string, Entry[]> = {};
   for (const [name, entries] of Object.entries(base.sections)) sections[name] = [...(entries ?? [])];
   const upsert = (section: string, key: string, entry: Entry): void => {
@@ -45,7 +46,7 @@ export function createGenerator(options: { cwd: string }): Generator {
       if (!isValidApiName(request.permissionSetName)) {
         throw messages.createError('error.InvalidAccess', [`"${request.permissionSetName}" isn't a valid permission set API name.`]);
       }
-      const input = await requestToConversionInput(request);
+      const input = await requestToConversionInput(request, context.baseInput);
       const converted = convertToIntegrationPermissionSets(input, {
         name: request.permissionSetName,
         label: request.permissionSetLabel,

@@ -27,6 +27,8 @@ export type CreateRequest = {
   userPermissions: string[];
   permissionSets: string[];
   fromProfileFile?: string;
+  /** username of an existing user whose effective access the new user gets (converted) */
+  fromUser?: string;
   outputDir?: string;
 };
 
@@ -50,7 +52,7 @@ export type Definition = {
 };
 
 /** What the flags supply; arrays in the raw `Object:access` / `Object.Field:access` flag syntax. */
-export type FlagInput = Omit<Definition, 'objects' | 'fields'> & { objects?: string[]; fields?: string[] };
+export type FlagInput = Omit<Definition, 'objects' | 'fields'> & { objects?: string[]; fields?: string[]; fromUser?: string };
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -171,10 +173,11 @@ export function buildRequest(
     userPermissions: unionCaseless(definition.userPermissions, flags.userPermissions),
     permissionSets: unionCaseless(definition.permissionSets, flags.permissionSets),
     fromProfileFile: flags.fromProfileFile ?? definition.fromProfileFile,
+    fromUser: flags.fromUser,
     outputDir: flags.outputDir ?? definition.outputDir,
   };
 }
 
 /** Whether the request asks for any generated permission set at all. */
 export const wantsGeneratedAccess = (r: CreateRequest): boolean =>
-  r.objects.length > 0 || r.fields.length > 0 || r.userPermissions.length > 0 || Boolean(r.fromProfileFile);
+  r.objects.length > 0 || r.fields.length > 0 || r.userPermissions.length > 0 || Boolean(r.fromProfileFile) || Boolean(r.fromUser);

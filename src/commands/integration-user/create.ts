@@ -1,12 +1,11 @@
-import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
-import { runCreate, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
+import { runCreate, STEP_NAMES, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
 import { createGenerator } from '../../create/generate.js';
 import { buildRequest, readDefinitionFile, type Definition } from '../../create/request.js';
 import { deriveAlias } from '../../org/users.js';
-import { resolveMetadataBaseDir } from '../../connect/files.js';
+import { tableRows } from '../../compare/render.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -36,9 +35,9 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     'user-permission': Flags.string({ summary: messages.getMessage('flags.user-permission.summary'), multiple: true }),
     'permission-set': Flags.string({ summary: messages.getMessage('flags.permission-set.summary'), multiple: true }),
     'from-profile-file': Flags.file({ summary: messages.getMessage('flags.from-profile-file.summary'), exists: true }),
+    'from-user': Flags.string({ summary: messages.getMessage('flags.from-user.summary'), exclusive: ['from-profile-file'] }),
     'definition-file': Flags.file({ summary: messages.getMessage('flags.definition-file.summary'), exists: true }),
     'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
-    connect: Flags.string({ summary: messages.getMessage('flags.connect.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
   };
@@ -61,6 +60,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
         userPermissions: flags['user-permission'],
         permissionSets: flags['permission-set'],
         fromProfileFile: flags['from-profile-file'],
+        fromUser: flags['from-user'],
         outputDir: flags['output-dir'],
       },
       definition,
@@ -69,14 +69,15 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (!request.username) throw messages.createError('error.MissingUsername');
 
     const conn = flags['target-org'].getConnection(flags['api-version']);
-    const STEP_NAMES = stepNames(Boolean(flags.connect));
-    const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
+    // the compare step runs only with --from-user
+    const steps = STEP_NAMES.filter((n) => n !== 'compare' || Boolean(flags['from-user']));
+    const labels = Object.fromEntries(steps.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
     const mso = new ParallelMultiStageOutput<StageData>({
       title: messages.getMessage('title', [request.username]),
-      stages: STEP_NAMES.map((n) => labels[n]),
+      stages: steps.map((n) => labels[n]),
       jsonEnabled: this.jsonEnabled(),
       data: { details: {} },
-      stageSpecificBlock: STEP_NAMES.map((n) => ({
+      stageSpecificBlock: steps.map((n) => ({
         stage: labels[n],
         type: 'message' as const,
         get: (data?: StageData): string | undefined => data?.details[n],
@@ -111,13 +112,6 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
         waitMinutes: flags.wait.minutes,
         pollFrequencyMs: pollFrequency(),
         progress,
-        connect: flags.connect
-          ? {
-              appName: flags.connect,
-              // with --output-dir, the app's type folders go into it, like the permission sets
-              baseDir: flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd()),
-            }
-          : undefined,
       });
     } catch (e) {
       mso.error();
@@ -131,6 +125,11 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       this.log(ps.xml);
     }
     if (result.userRecord) this.styledJSON(result.userRecord);
+    if (result.comparison && result.comparison.rows.length > 0) {
+      const c = result.comparison;
+      this.styledHeader(messages.getMessage('header.comparison', [c.first, c.second, c.rows.length]));
+      this.table({ data: tableRows(c) });
+    }
     this.log('');
     for (const line of result.nextSteps) this.log(`- ${line}`);
     return result;
