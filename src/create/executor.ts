@@ -19,6 +19,7 @@ import type { ConversionInput } from '../permissions/convert.js';
 import type { Comparison } from '../compare/compare.js';
 import { compareWithNewUser, readFromUser, type FromUser, type FromUserComparison } from './from-user.js';
 import { wantsGeneratedAccess, type CreateRequest } from './request.js';
+import { runConnect, type ConnectResult } from '../connect/connect.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -31,6 +32,7 @@ export const STEP_NAMES = [
   'deploy',
   'assign-license',
   'assign-permission-sets',
+  'connect',
   'compare',
   'next-steps',
 ] as const;
@@ -76,7 +78,13 @@ export type CreateContext = {
   waitMinutes?: number;
   pollFrequencyMs?: number;
   progress?: Progress;
+  /** create --connect: an External Client App running as the user, its files written below baseDir */
+  connect?: { appName: string; scopes?: string[]; baseDir: string };
 };
+
+/** The steps of a run: connect only when asked for. */
+export const stepNames = (connect: boolean, fromUser = false): StepName[] =>
+  STEP_NAMES.filter((n) => (n !== 'connect' || connect) && (n !== 'compare' || fromUser));
 
 export type CreateResult = {
   username: string;
@@ -95,6 +103,8 @@ export type CreateResult = {
   /** dry run only: the User record that would be created (no secrets in it) */
   userRecord?: Record<string, string | boolean>;
   seats?: { userLicense?: SeatCount; permissionSetLicense?: SeatCount };
+  /** create --connect: the External Client App step's result */
+  connect?: ConnectResult;
   /** --from-user: the old user's access compared with the new user's (every gap also a warning) */
   fromUser?: FromUserComparison['from'];
   comparison?: Comparison;
@@ -296,6 +306,27 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       };
     });
 
+    // the External Client App running as the user (API only: preflight allows no other user)
+    if (ctx.connect) {
+      const wanted = ctx.connect;
+      await run('connect', async () => {
+        const outcome = await runConnect({
+          conn,
+          username: request.username,
+          appName: wanted.appName,
+          scopes: wanted.scopes,
+          baseDir: wanted.baseDir,
+          dryRun: dryRun || !result.userId,
+          knownUser: { id: result.userId ?? '', username: request.username, email: request.email, profileName: pre.profile.name, apiOnly: true, isActive: true },
+          deploy: deployOptions,
+        });
+        result.connect = outcome;
+        result.files.push(...outcome.components.filter((c) => c.file === 'written').map((c) => c.path));
+        result.warnings.push(...outcome.warnings);
+        return { status: outcome.status, detail: `External Client App ${outcome.appName}${outcome.deployId ? ` (deploy ${outcome.deployId})` : ''}` };
+      });
+    }
+
     // 8. --from-user: what the new user will and won't be able to do, compared with the old one
     // (a step only with --from-user, as connect only with --connect)
     if (pre.fromUser) await run('compare', async () => {
@@ -330,8 +361,8 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     const failed: Step = { name: current, status: 'failed', detail: error.message };
     result.steps.push(failed);
     progress?.end?.(failed);
-    for (const name of STEP_NAMES.slice(STEP_NAMES.indexOf(current) + 1)) {
-      if (name === 'compare' && !request.fromUser) continue;
+    const names = stepNames(Boolean(ctx.connect), Boolean(request.fromUser));
+    for (const name of names.slice(names.indexOf(current) + 1)) {
       result.steps.push({ name, status: 'skipped', detail: `not run: ${current} failed` });
     }
     if (!orgTouched) throw error;
@@ -496,7 +527,9 @@ function nextSteps(request: CreateRequest, result: CreateResult): string[] {
   const steps: string[] = [];
   if (result.dryRun) steps.push(messages.getMessage('next.dryRun'));
   steps.push(messages.getMessage('next.noPassword'));
-  steps.push(messages.getMessage('next.password', [request.username, request.email]));
+  // a dry run's connect step has only its own dry-run line, which the line above says already
+  if (result.connect) steps.push(...(result.dryRun ? [] : result.connect.nextSteps));
+  else steps.push(messages.getMessage('next.password', [request.username, request.email]));
   if (result.files.length) steps.push(messages.getMessage('next.commit', [result.files.join(', ')]));
   return steps;
 }

@@ -1,10 +1,12 @@
+import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
-import { runCreate, STEP_NAMES, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
+import { runCreate, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
 import { createGenerator } from '../../create/generate.js';
 import { buildRequest, readDefinitionFile, type Definition } from '../../create/request.js';
 import { deriveAlias } from '../../org/users.js';
+import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { tableRows } from '../../compare/render.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -38,6 +40,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     'from-user': Flags.string({ summary: messages.getMessage('flags.from-user.summary'), exclusive: ['from-profile-file'] }),
     'definition-file': Flags.file({ summary: messages.getMessage('flags.definition-file.summary'), exists: true }),
     'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
+    connect: Flags.string({ summary: messages.getMessage('flags.connect.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
   };
@@ -69,15 +72,14 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (!request.username) throw messages.createError('error.MissingUsername');
 
     const conn = flags['target-org'].getConnection(flags['api-version']);
-    // the compare step runs only with --from-user
-    const steps = STEP_NAMES.filter((n) => n !== 'compare' || Boolean(flags['from-user']));
-    const labels = Object.fromEntries(steps.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
+    const STEP_NAMES = stepNames(Boolean(flags.connect), Boolean(flags['from-user']));
+    const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
     const mso = new ParallelMultiStageOutput<StageData>({
       title: messages.getMessage('title', [request.username]),
-      stages: steps.map((n) => labels[n]),
+      stages: STEP_NAMES.map((n) => labels[n]),
       jsonEnabled: this.jsonEnabled(),
       data: { details: {} },
-      stageSpecificBlock: steps.map((n) => ({
+      stageSpecificBlock: STEP_NAMES.map((n) => ({
         stage: labels[n],
         type: 'message' as const,
         get: (data?: StageData): string | undefined => data?.details[n],
@@ -112,6 +114,13 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
         waitMinutes: flags.wait.minutes,
         pollFrequencyMs: pollFrequency(),
         progress,
+        connect: flags.connect
+          ? {
+              appName: flags.connect,
+              // with --output-dir, the app's type folders go into it, like the permission sets
+              baseDir: flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd()),
+            }
+          : undefined,
       });
     } catch (e) {
       mso.error();
