@@ -3,6 +3,7 @@ import { Messages, SfError } from '@salesforce/core';
 import type { PermissionSetDoc } from '../permissions/model.js';
 import { deployPermissionSets, type DeployOutcome } from '../metadata/deploy.js';
 import { findMissingTargets } from '../org/access-check.js';
+import { checkOrgPermissionSets, type OrgState } from './org-permission-sets.js';
 import {
   assignPermissionSetLicense,
   assignPermissionSets,
@@ -221,9 +222,13 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       onProgress: progress?.deploy,
     };
 
-    // 3. validate first when the user is new, so a bad permission set never leaves a user behind
+    // 3. validate first when the user is new, so a bad permission set never leaves a user behind;
+    // first, whether the org holds the generated sets already (a re-run then deploys nothing)
+    let inOrg: OrgState | undefined;
     await run('validate', async () => {
       if (docs.length === 0) return { status: 'skipped', detail: 'nothing to deploy' };
+      inOrg = await checkOrgPermissionSets(conn, docs);
+      if (inOrg.upToDate) return { status: 'skipped', detail: inOrg.reason };
       if (pre.existing) return { status: 'skipped', detail: 'the user exists: deploying directly' };
       if (dryRun) return { status: 'planned', detail: 'check-only deploy of the generated permission sets' };
       try {
@@ -254,7 +259,9 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     let deployed: DeployOutcome | undefined;
     await run('deploy', async () => {
       if (docs.length === 0) return { status: 'skipped', detail: 'nothing to deploy' };
-      if (dryRun) return { status: 'planned', detail: `deploy ${docs.map((d) => d.fullName).join(', ')}` };
+      if (inOrg?.upToDate) return { status: 'already done', detail: inOrg.reason };
+      const why = inOrg ? `${inOrg.reason}; ` : '';
+      if (dryRun) return { status: 'planned', detail: `${why}deploy ${docs.map((d) => d.fullName).join(', ')}` };
       try {
         deployed = await deployPermissionSets(conn, result.files, deployOptions);
       } catch (e) {
@@ -263,7 +270,7 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       orgTouched = true;
       return {
         status: deployed.changed ? 'done' : 'already done',
-        detail: `deploy ${deployed.id}: ${deployed.components.map((c) => `${c.fullName} ${c.state}`).join(', ')}`,
+        detail: `${why}deploy ${deployed.id}: ${deployed.components.map((c) => `${c.fullName} ${c.state}`).join(', ')}`,
       };
     });
 

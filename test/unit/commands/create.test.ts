@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type sinon from 'sinon';
 import { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
@@ -14,10 +15,14 @@ describe('integration-user create (command, fake org)', () => {
   let org: FakeOrg;
   let username: string;
   let dir: string;
+  let reads: sinon.SinonStub;
 
   beforeEach(async () => {
     let testOrg;
-    ({ org, testOrg } = await fakeOrgConnection($$));
+    let conn;
+    ({ org, testOrg, conn } = await fakeOrgConnection($$));
+    // the command opens its own connection: stub readMetadata on the class (the fake org answers no SOAP)
+    reads = $$.SANDBOX.stub(Object.getPrototypeOf(conn.metadata) as { read: () => Promise<unknown> }, 'read').resolves([{}]);
     username = testOrg.username;
     stubSfCommandUx($$.SANDBOX);
     dir = await mkdtemp(join(tmpdir(), 'create-cmd-'));
@@ -43,6 +48,9 @@ describe('integration-user create (command, fake org)', () => {
     expect(result.steps.map((s) => s.status)).to.deep.equal(['done', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned']);
     expect(result.permissionSetXml?.[0].xml).to.contain('<object>Account</object>').and.contain('<field>Contact.Email</field>');
     expect(org.requests.filter((r) => !r.startsWith('GET'))).to.deep.equal([]);
+    // the only Metadata API call is the read that tells whether a deploy is needed
+    expect(reads.args).to.deep.equal([['PermissionSet', ['Integration_bot']]]);
+    expect(result.steps.find((s) => s.name === 'deploy')?.detail).to.contain('Integration_bot is not in the org');
     expect(await readdir(dir)).to.deep.equal([]);
   });
 

@@ -45,12 +45,32 @@ function fakeGenerator(): Generator & { written: number } {
   return gen;
 }
 
-type DeployScript = { problem?: string; state?: 'created' | 'changed' | 'unchanged' };
+type DeployScript = {
+  problem?: string;
+  state?: 'created' | 'changed' | 'unchanged';
+  /** readMetadata: the org's label differs from the generated one, or the call fails */
+  orgLabel?: string;
+  readFails?: boolean;
+};
 
 /** Stubs the two Metadata API calls SDR makes; the org's PermissionSet appears on a real (not check-only) deploy. */
-function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript): { deploys: Array<{ checkOnly: boolean }> } {
+function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript): { deploys: Array<{ checkOnly: boolean }>; reads: string[][] } {
   const deploys: Array<{ checkOnly: boolean }> = [];
+  const reads: string[][] = [];
   let last: { checkOnly: boolean; name: string } = { checkOnly: false, name: '' };
+  const deployed = new Set<string>();
+  // readMetadata: what a real deploy put in the org (the fake generator's content), an empty record otherwise
+  sinon.stub(conn.metadata, 'read').callsFake(((_type: string, names: string[]) => {
+    reads.push(names);
+    if (script().readFails) return Promise.reject(Object.assign(new Error('INVALID_TYPE: readMetadata unsupported'), { name: 'INVALID_TYPE' }));
+    return Promise.resolve(
+      names.map((n) =>
+        deployed.has(n)
+          ? { fullName: n, label: script().orgLabel ?? 'X', license: 'SalesforceAPIIntegrationPsl', hasActivationRequired: false, userPermissions: [] }
+          : {}
+      )
+    );
+  }) as never);
   sinon.stub(conn.metadata, 'deploy').callsFake(((_zip: unknown, options: { checkOnly?: boolean }) => {
     deploys.push({ checkOnly: Boolean(options.checkOnly) });
     last = { checkOnly: Boolean(options.checkOnly), name: 'Integration_marketo_sync' };
@@ -63,6 +83,7 @@ function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript
       ps = { Id: '0PS000000000099AAA', Name: last.name };
       org.permissionSets.push(ps);
     }
+    if (!s.problem && !last.checkOnly) deployed.add(last.name);
     const base = {
       changed: s.state === 'changed',
       created: s.state === 'created' || s.state === undefined,
@@ -86,7 +107,7 @@ function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript
         : { componentSuccesses: [pkg, { ...base, id: ps?.Id ?? '', success: true }], componentFailures: [] },
     });
   }) as never);
-  return { deploys };
+  return { deploys, reads };
 }
 
 const stepStatus = (result: CreateResult): Record<string, string> =>
@@ -99,6 +120,7 @@ describe('create executor', () => {
   let dir: string;
   let script: DeployScript;
   let deploys: Array<{ checkOnly: boolean }>;
+  let reads: string[][];
   let generator: ReturnType<typeof fakeGenerator>;
 
   const request = (flags: Partial<FlagInput> = {}) =>
@@ -115,7 +137,7 @@ describe('create executor', () => {
     ({ org, conn } = await fakeOrgConnection($$));
     dir = await mkdtemp(join(tmpdir(), 'create-exec-'));
     script = {};
-    ({ deploys } = stubMetadata(conn, org, () => script));
+    ({ deploys, reads } = stubMetadata(conn, org, () => script));
     generator = fakeGenerator();
   });
   afterEach(async () => {
@@ -171,18 +193,52 @@ describe('create executor', () => {
       expect(posts().some((r) => r.includes('PermissionSetLicenseAssign'))).to.equal(false);
     });
 
-    it('everything: a re-run creates nothing and reports already done', async () => {
+    it('everything: a re-run creates nothing, deploys nothing and reports already done', async () => {
       await run();
+      expect(reads).to.deep.equal([['Integration_marketo_sync']]);
       const before = { users: org.users.length, psl: org.pslAssignments.length, ps: org.psAssignments.length, posts: posts().length };
-      script = { state: 'unchanged' };
+      const deploysBefore = deploys.length;
       const again = await run();
       expect(stepStatus(again)).to.deep.include({
+        validate: 'skipped',
         'create-user': 'already done',
         deploy: 'already done',
         'assign-license': 'already done',
         'assign-permission-sets': 'already done',
       });
+      expect(again.steps.find((st) => st.name === 'deploy')?.detail).to.contain('in the org as generated');
+      expect(deploys, 'no deploy on a re-run').to.have.length(deploysBefore);
       expect({ users: org.users.length, psl: org.pslAssignments.length, ps: org.psAssignments.length, posts: posts().length }).to.deep.equal(before);
+    });
+
+    it('everything but the org\'s set differs: the re-run deploys it, saying why', async () => {
+      await run();
+      script = { orgLabel: 'Edited in Setup', state: 'changed' };
+      const deploysBefore = deploys.length;
+      const again = await run();
+      expect(stepStatus(again)).to.include({ validate: 'skipped', deploy: 'done', 'assign-permission-sets': 'already done' });
+      expect(again.steps.find((st) => st.name === 'deploy')?.detail).to.contain('Integration_marketo_sync differs in the org (label)');
+      expect(deploys.slice(deploysBefore)).to.deep.equal([{ checkOnly: false }]);
+    });
+
+    it('readMetadata fails: falls back to deploying (validating first for a new user), with the reason', async () => {
+      script = { readFails: true };
+      const result = await run();
+      expect(stepStatus(result)).to.include({ validate: 'done', deploy: 'done' });
+      expect(result.steps.find((st) => st.name === 'deploy')?.detail).to.match(/could not read the permission sets in the org \(INVALID_TYPE: readMetadata unsupported\): deploying/);
+      expect(deploys).to.deep.equal([{ checkOnly: true }, { checkOnly: false }]);
+    });
+
+    it('the sets are in the org already but the user is new: no validation, no deploy', async () => {
+      await run();
+      org.users.splice(org.users.findIndex((u) => u.Username === USERNAME), 1);
+      org.pslAssignments.length = 0;
+      org.psAssignments.length = 0;
+      const deploysBefore = deploys.length;
+      const again = await run();
+      expect(stepStatus(again)).to.include({ validate: 'skipped', 'create-user': 'done', deploy: 'already done', 'assign-permission-sets': 'done' });
+      expect(deploys).to.have.length(deploysBefore);
+      expect(org.psAssignments).to.have.length(1);
     });
   });
 
@@ -326,6 +382,8 @@ describe('create executor', () => {
       expect(result.userRecord).to.include({ Username: USERNAME, ProfileId: '00e000000000001AAA' });
       expect(posts()).to.deep.equal([]);
       expect(deploys).to.deep.equal([]);
+      // reading what the org holds is allowed: it tells whether a deploy is planned at all
+      expect(reads).to.deep.equal([['Integration_marketo_sync']]);
       expect(await readdir(dir)).to.deep.equal([]);
       expect(JSON.stringify(result)).to.not.match(/password"\s*:|accessToken|00D[\w]{12,15}!/i);
     });
