@@ -1,6 +1,18 @@
-import type { Connection } from '@salesforce/core';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SfProject, type Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import { ComponentSet, RequestStatus, type MetadataApiDeployStatus } from '@salesforce/source-deploy-retrieve';
+import {
+  ComponentSet,
+  MetadataConverter,
+  RegistryAccess,
+  RequestStatus,
+  type MetadataApiDeployStatus,
+} from '@salesforce/source-deploy-retrieve';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { PERMISSION_SET_SECTIONS, type SectionName } from '../permissions/model.js';
+import { PERMISSION_SET_ELEMENT_ORDER, SECTION_FIELD_ORDER } from '../permissions/schema.js';
 
 export type DeployedComponent = {
   fullName: string;
@@ -28,6 +40,8 @@ export type DeployOptions = {
   waitMinutes?: number;
   pollFrequencyMs?: number;
   onProgress?: (status: { status: string; deployed: number; total: number; errors: number }) => void;
+  /** SFDX project whose sfdx-project.json decides the source layout; default: the project holding the files, if any */
+  projectDir?: string;
 };
 
 /** A deploy that ran but didn't succeed: failures carry each component's problem text. */
@@ -51,7 +65,27 @@ export async function deployPermissionSets(
   files: readonly string[],
   options: DeployOptions = {}
 ): Promise<DeployOutcome> {
-  const components = ComponentSet.fromSource([...files]);
+  // the project's registry, so decomposed permission sets (sourceBehaviorOptions) resolve as one component each
+  const projectDir = options.projectDir ?? (files.length ? await findProjectDir(dirname(files[0])) : undefined);
+  const registry = new RegistryAccess(undefined, projectDir);
+  let components = ComponentSet.fromSource({ fsPaths: [...files], registry });
+  let work: string | undefined;
+  try {
+    if (isDecomposed(registry)) {
+      // SDR recomposes a decomposed permission set with its elements out of the schema's sequence, which the
+      // Metadata API rejects ("invalid at this location"): deploy a metadata-format copy put back in order
+      work = await mkdtemp(join(tmpdir(), 'sf-integration-user-deploy-'));
+      await new MetadataConverter(registry).convert(components, 'metadata', { type: 'directory', outputDirectory: work, genUniqueDir: false });
+      await reorderPermissionSets(work);
+      components = ComponentSet.fromSource({ fsPaths: [work], registry: new RegistryAccess() });
+    }
+    return await deployComponents(conn, components, options);
+  } finally {
+    if (work) await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function deployComponents(conn: Connection, components: ComponentSet, options: DeployOptions): Promise<DeployOutcome> {
   const checkOnly = options.checkOnly ?? false;
   const deploy = await components.deploy({
     usernameOrConnection: conn,
@@ -111,6 +145,52 @@ export async function deployPermissionSets(
     throw new DeployFailure(outcome, failures, text);
   }
   return outcome;
+}
+
+const isDecomposed = (registry: RegistryAccess): boolean =>
+  registry.getTypeByName('PermissionSet').strategies?.transformer === 'decomposedPermissionSet';
+
+const XML_OPTIONS = { preserveOrder: true, ignoreAttributes: false, processEntities: false, parseTagValue: false, trimValues: true } as const;
+type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
+const nameOf = (node: XmlNode): string => Object.keys(node).find((k) => k !== ':@') ?? '';
+const rank = (order: readonly string[], name: string): number => {
+  const at = order.indexOf(name);
+  return at < 0 ? order.length : at;
+};
+
+/** Puts every PermissionSet under `dir` back in the schema's sequence: elements, then each entry's fields (stable). */
+async function reorderPermissionSets(dir: string): Promise<void> {
+  const parser = new XMLParser(XML_OPTIONS);
+  const builder = new XMLBuilder({ ...XML_OPTIONS, format: true, indentBy: '    ', suppressEmptyNode: false });
+  for (const file of await listFiles(dir)) {
+    if (!file.endsWith('.permissionset')) continue;
+    const doc = parser.parse(await readFile(file, 'utf8')) as XmlNode[];
+    const root = doc.find((n) => nameOf(n) === 'PermissionSet');
+    if (!root) continue;
+    const children = root.PermissionSet as XmlNode[];
+    children.sort((a, b) => rank(PERMISSION_SET_ELEMENT_ORDER, nameOf(a)) - rank(PERMISSION_SET_ELEMENT_ORDER, nameOf(b)));
+    for (const child of children) {
+      const section = nameOf(child);
+      if (!(section in PERMISSION_SET_SECTIONS) || !Array.isArray(child[section])) continue;
+      const order = SECTION_FIELD_ORDER[section as SectionName];
+      (child[section] as XmlNode[]).sort((a, b) => rank(order, nameOf(a)) - rank(order, nameOf(b)));
+    }
+    await writeFile(file, String(builder.build(doc)));
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))));
+  return nested.flat();
+}
+
+async function findProjectDir(dir: string): Promise<string | undefined> {
+  try {
+    return await SfProject.resolveProjectPath(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Classifies a component problem so the caller can suggest the right fix. */

@@ -4,7 +4,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { AuthInfo, ConfigAggregator, SfError, StateAggregator } from '@salesforce/core';
@@ -65,7 +65,7 @@ describe('integration-user create against the emulator', function () {
     return emu;
   }
 
-  const create = (org: EmulatedOrg, extra: string[] = []): Promise<CreateResult> =>
+  const create = (org: EmulatedOrg, extra: string[] = [], out = outputDir): Promise<CreateResult> =>
     IntegrationUserCreate.run([
       '--target-org',
       org.adminUsername,
@@ -82,7 +82,7 @@ describe('integration-user create against the emulator', function () {
       '--user-permission',
       'RunReports',
       '--output-dir',
-      outputDir,
+      out,
       '--json',
       ...extra,
     ]) as unknown as Promise<CreateResult>;
@@ -96,7 +96,12 @@ describe('integration-user create against the emulator', function () {
 
   const statuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
   const writes = (): string[] =>
-    emu.requests.filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy'].includes(r.soapOperation ?? '')).map((r) => `${r.method} ${r.path}`);
+    emu.requests.filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy', 'readMetadata'].includes(r.soapOperation ?? '')).map((r) => `${r.method} ${r.path}`);
+  /** Deploys of any kind: SOAP deploy and its polls, REST deployRequest. */
+  const deploys = (): string[] =>
+    emu.requests
+      .filter((r) => ['deploy', 'checkDeployStatus', 'deployRecentValidation'].includes(r.soapOperation ?? '') || /deployRequest/.test(r.path))
+      .map((r) => `${r.method} ${r.path} ${r.soapOperation ?? ''}`);
 
   /** Exactly one user, one license assignment and one assignment per wanted permission set. */
   function expectNoDuplicates(org: EmulatedOrg, permissionSets: string[]): void {
@@ -137,14 +142,44 @@ describe('integration-user create against the emulator', function () {
     expect(statuses(again)).to.include({
       validate: 'skipped',
       'create-user': 'already done',
+      deploy: 'already done',
       'assign-license': 'already done',
       'assign-permission-sets': 'already done',
     });
+    expect(again.steps.find((st) => st.name === 'deploy')?.detail).to.contain(`${PS} in the org as generated`);
     expect(writes()).to.deep.equal([]);
+    expect(deploys(), 'no deploy on a no-op re-run').to.deep.equal([]);
+    expect(emu.requests.filter((r) => r.soapOperation === 'readMetadata'), 'one readMetadata').to.have.length(1);
     expectNoDuplicates(org, [PS]);
     // figures for the report (CREATE_LOG_REQUESTS=1 lists the requests)
     console.log(`      round trips: full create ${fullCreate}, no-op re-run ${noOp}; wall time ${wall} ms`);
     if (process.env.CREATE_LOG_REQUESTS) console.log(JSON.stringify(emu.requests.map((r) => `${r.method} ${r.path} ${decodeURIComponent(r.query)} ${r.soapOperation ?? ''}`), null, 1));
+  });
+
+  it('in a project with decomposed permission sets: deploys the decomposed source, a re-run deploys nothing', async () => {
+    const org = (await start({ type: 'production' })).org();
+    await writeFile(
+      join(outputDir, 'sfdx-project.json'),
+      JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0', sourceBehaviorOptions: ['decomposePermissionSetBeta2'] })
+    );
+    const psDir = join(outputDir, 'force-app', 'main', 'default', 'permissionsets');
+    const result = await create(org, [], psDir);
+    expect(statuses(result)).to.include({ validate: 'done', deploy: 'done', 'assign-permission-sets': 'done' });
+    // decomposed: a folder per set, its grants in child files
+    expect(result.files.every((f) => f.startsWith(join(psDir, PS) + sep)), result.files.join(', ')).to.equal(true);
+    expect(result.files.some((f) => f.endsWith('.objectSettings-meta.xml'))).to.equal(true);
+    const ps = org.permissionSet(PS)!;
+    expect(ps).to.include({ PermissionsRunReports: true });
+    const objects = org.query(`SELECT SobjectType, PermissionsRead, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`);
+    expect(objects.map((o) => [o.SobjectType, o.PermissionsRead, o.PermissionsEdit])).to.deep.equal([['Account', true, true]]);
+    const fields = org.query(`SELECT Field, PermissionsRead FROM FieldPermissions WHERE ParentId = '${String(ps.Id)}'`);
+    expect(fields.map((f) => [f.Field, f.PermissionsRead])).to.deep.equal([['Account.Industry', true]]);
+    expectNoDuplicates(org, [PS]);
+
+    emu.clearRequests();
+    const again = await create(org, [], psDir);
+    expect(statuses(again)).to.include({ deploy: 'already done', 'assign-permission-sets': 'already done' });
+    expect(deploys()).to.deep.equal([]);
   });
 
   it('creates the user on a sandbox, with a role and as a Marketing User', async () => {
