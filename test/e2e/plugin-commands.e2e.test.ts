@@ -65,7 +65,14 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     sf<CreateResult>(label, ['integration-user', 'create', '--target-org', org, '--username', username, '--email', 'integrations@acme-prod.com', ...extra]);
   const statuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((st) => [st.name, st.status]));
   const writes = (): string[] =>
-    s.emulator.requests.filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy'].includes(r.soapOperation ?? '')).map((r) => `${r.method} ${r.path}`);
+    s.emulator.requests
+      .filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy', 'readMetadata'].includes(r.soapOperation ?? ''))
+      .map((r) => `${r.method} ${r.path}`);
+  /** Deploys of any kind: SOAP deploy and its polls, REST deployRequest. */
+  const deploys = (): string[] =>
+    s.emulator.requests
+      .filter((r) => ['deploy', 'checkDeployStatus', 'deployRecentValidation'].includes(r.soapOperation ?? '') || /deployRequest/.test(r.path))
+      .map((r) => `${r.method} ${r.path} ${r.soapOperation ?? ''}`);
 
   /** The records that make up an integration user; a re-run must leave exactly these. */
   function records(org: EmulatedOrg, username: string): { user: string[]; licenses: string[]; assignments: string[] } {
@@ -112,7 +119,7 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     expect(s.emulator.requests, 'no org needed').to.deep.equal([]);
   });
 
-  it('create on a production org: user, license, permission set deployed and assigned; a re-run changes nothing', async () => {
+  it('create on a production org: user, license, permission set deployed and assigned; a re-run changes and deploys nothing', async () => {
     const r = await create('create', 'prod', USERNAME);
     const fullCreate = { trips: s.emulator.requests.length, ms: r.ms };
     expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
@@ -150,10 +157,12 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     expect(statuses(again.result)).to.include({
       validate: 'skipped',
       'create-user': 'already done',
+      deploy: 'already done',
       'assign-license': 'already done',
       'assign-permission-sets': 'already done',
     });
     expect(writes(), 'no writes on a re-run').to.deep.equal([]);
+    expect(deploys(), 'no deploy on a re-run: the org holds the permission set as generated').to.deep.equal([]);
     expect(records(prod, USERNAME)).to.deep.equal(created);
     console.log(
       `      create through the real sf: full create ${fullCreate.trips} round trips, ${fullCreate.ms} ms; no-op re-run ${noOp.trips} round trips, ${noOp.ms} ms`
