@@ -5,6 +5,7 @@
 import { ApiError, MESSAGES } from './errors.js';
 import { looksLikeId, to18 } from './ids.js';
 import type { ObjectDef } from './schema.js';
+import { groupPermissionSet, insertPermissionSetGroup } from './permsets.js';
 import { LICENSE_NAMES, type OrgState, type Rec } from './state.js';
 
 const USER_REQUIRED = ['Username', 'LastName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'ProfileId'];
@@ -16,6 +17,7 @@ const REQUIRED: Record<string, string[]> = {
   Opportunity: ['Name', 'StageName', 'CloseDate'],
   Campaign: ['Name'],
   PermissionSet: ['Name', 'Label'],
+  PermissionSetGroup: ['DeveloperName', 'MasterLabel'],
   PermissionSetAssignment: ['AssigneeId'],
   PermissionSetLicenseAssign: ['AssigneeId', 'PermissionSetLicenseId'],
   ObjectPermissions: ['ParentId', 'SobjectType'],
@@ -109,6 +111,14 @@ export class Dml {
         }
         return org.insert('PermissionSet', { ...values, IsCustom: true, IsOwnedByProfile: false, Type: 'Regular' });
       }
+      case 'PermissionSetGroup': {
+        const name = String(values.DeveloperName).toLowerCase();
+        if (org.find('PermissionSetGroup', (g) => String(g.DeveloperName).toLowerCase() === name)) {
+          throw new ApiError('DUPLICATE_DEVELOPER_NAME', 'The API name you entered is already in use. Please enter a unique API name.', ['DeveloperName']);
+        }
+        // Salesforce creates the group's aggregate permission set with it
+        return insertPermissionSetGroup(org, values).group;
+      }
       default:
         return org.insert(obj.name, values);
     }
@@ -143,6 +153,15 @@ export class Dml {
       }
       for (const t of ['ObjectPermissions', 'FieldPermissions', 'SetupEntityAccess', 'PermissionSetTabSetting']) for (const c of org.filter(t, (x) => x.ParentId === rec.Id)) org.remove(c.Id);
       org.permissionSetMeta.delete(rec.Id);
+    }
+    if (obj.name === 'PermissionSetGroup') {
+      if (org.find('PermissionSetAssignment', (a) => a.PermissionSetGroupId === rec.Id)) {
+        throw new ApiError('DELETE_FAILED', 'Cannot delete a permission set group that is assigned to users. Remove the assignments first.', []);
+      }
+      // the aggregate permission set and the group's components go with it
+      for (const c of org.filter('PermissionSetGroupComponent', (x) => x.PermissionSetGroupId === rec.Id)) org.remove(c.Id);
+      const aggregate = groupPermissionSet(org, rec.Id);
+      if (aggregate) org.remove(aggregate.Id);
     }
     if (obj.name === 'PermissionSetAssignment') {
       const ps = org.get(rec.PermissionSetId as string);
@@ -245,7 +264,9 @@ export class Dml {
       if (org.find('PermissionSetAssignment', (a) => a.AssigneeId === values.AssigneeId && a.PermissionSetGroupId === values.PermissionSetGroupId)) {
         throw new ApiError('DUPLICATE_VALUE', MESSAGES.duplicateValue, []);
       }
-      return org.insert('PermissionSetAssignment', { ...values, IsActive: true });
+      // a group assignment names the group's aggregate permission set in PermissionSetId, as Salesforce fills it in
+      const aggregate = groupPermissionSet(org, values.PermissionSetGroupId as string);
+      return org.insert('PermissionSetAssignment', { ...values, PermissionSetId: aggregate?.Id ?? null, IsActive: true });
     }
     const user = org.get(values.AssigneeId as string)!;
     const ps = org.get(values.PermissionSetId as string)!;

@@ -156,8 +156,9 @@ export function applyPermissionSet(org: OrgState, doc: PsDoc): { rec: Rec; creat
     HasActivationRequired: doc.hasActivationRequired ?? false,
   };
   for (const p of org.schema.userPermissions) base[`Permissions${p}`] = false;
+  const permNames = new Map(org.schema.userPermissions.map((p) => [p.toLowerCase(), p]));
   for (const up of doc.sections.userPermissions ?? []) {
-    const name = org.schema.userPermissions.find((p) => p.toLowerCase() === (up.name ?? '').toLowerCase());
+    const name = permNames.get((up.name ?? '').toLowerCase());
     if (name && truthy(up.enabled)) base[`Permissions${name}`] = true;
   }
   if (rec) org.update(rec, base);
@@ -171,6 +172,8 @@ export function writeChildren(org: OrgState, rec: Rec, doc: PsDoc): void {
   for (const t of ['ObjectPermissions', 'FieldPermissions']) {
     for (const r of org.filter(t, (x) => x.ParentId === rec.Id)) org.remove(r.Id);
   }
+  // one bulk insert per object: a large set has tens of thousands of field entries
+  const objectRows: Array<Record<string, unknown>> = [];
   for (const op of doc.sections.objectPermissions ?? []) {
     const values: Record<string, unknown> = { ParentId: rec.Id, SobjectType: org.schema.get(op.object)?.name ?? op.object };
     let any = false;
@@ -178,11 +181,13 @@ export function writeChildren(org: OrgState, rec: Rec, doc: PsDoc): void {
       values[f] = truthy(op[k]);
       any ||= truthy(op[k]);
     }
-    if (any) org.insert('ObjectPermissions', values);
+    if (any) objectRows.push(values);
   }
+  org.insertMany('ObjectPermissions', objectRows);
+  const fieldRows: Array<Record<string, unknown>> = [];
   for (const fp of doc.sections.fieldPermissions ?? []) {
     if (!truthy(fp.readable) && !truthy(fp.editable)) continue;
-    org.insert('FieldPermissions', {
+    fieldRows.push({
       ParentId: rec.Id,
       SobjectType: fp.field.split('.')[0],
       Field: fp.field,
@@ -190,6 +195,7 @@ export function writeChildren(org: OrgState, rec: Rec, doc: PsDoc): void {
       PermissionsEdit: truthy(fp.editable),
     });
   }
+  org.insertMany('FieldPermissions', fieldRows);
   const stored: Record<string, Array<Record<string, string>>> = {};
   for (const [section, entries] of Object.entries(doc.sections)) {
     if (!RECORD_SECTIONS.has(section)) stored[section] = entries;
@@ -276,4 +282,21 @@ export function docFromSeed(s: {
   if (s.fieldPermissions?.length) sections.fieldPermissions = s.fieldPermissions.map(str);
   for (const [section, entries] of Object.entries(s.sections ?? {})) sections[section] = [...(sections[section] ?? []), ...entries.map(str)];
   return { fullName: s.name, label: s.label ?? s.name, description: s.description, license: s.license, sections };
+}
+
+/**
+ * A permission set group as Salesforce stores it: the PermissionSetGroup and its aggregate permission set (Type
+ * Group, PermissionSetGroupId set, not custom, not owned by a profile), which the group's assignments point at.
+ * Used by seeding and by API creates, so both kinds of group look the same.
+ */
+export function insertPermissionSetGroup(org: OrgState, values: Record<string, unknown>): { group: Rec; aggregate: Rec } {
+  const group = org.insert('PermissionSetGroup', { Status: 'Updated', ...values });
+  const label = String(group.MasterLabel ?? group.DeveloperName);
+  const aggregate = org.insert('PermissionSet', { Name: `X${group.Id}`, Label: label, IsOwnedByProfile: false, IsCustom: false, Type: 'Group', PermissionSetGroupId: group.Id });
+  return { group, aggregate };
+}
+
+/** The aggregate permission set of a group (the one its assignments name in PermissionSetId). */
+export function groupPermissionSet(org: OrgState, groupId: string): Rec | undefined {
+  return org.find('PermissionSet', (p) => p.PermissionSetGroupId === groupId && p.Type === 'Group');
 }

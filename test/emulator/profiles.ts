@@ -106,8 +106,9 @@ export function applyProfile(org: OrgState, profile: Rec, doc: ProfileDoc, repla
   const ps = org.find('PermissionSet', (p) => p.ProfileId === profile.Id)!;
   const perms: Record<string, unknown> = {};
   if (replace) for (const p of org.schema.userPermissions) perms[`Permissions${p}`] = false;
+  const permNames = new Map(org.schema.userPermissions.map((p) => [p.toLowerCase(), p]));
   for (const up of doc.userPermissions) {
-    const name = org.schema.userPermissions.find((p) => p.toLowerCase() === up.name.toLowerCase());
+    const name = permNames.get(up.name.toLowerCase());
     if (name) perms[`Permissions${name}`] = up.enabled;
   }
   org.update(profile, perms);
@@ -120,36 +121,72 @@ export function applyProfile(org: OrgState, profile: Rec, doc: ProfileDoc, repla
     stored.zeroObjects.clear();
     stored.zeroFields.clear();
   }
+  // existing rows of the set by lower-case name, and new rows gathered for one bulk insert (a large profile
+  // has tens of thousands of entries: one table scan, not one per entry); a name repeated in the file acts on
+  // the row its first mention created, as inserting one by one would
+  const objects = childIndex(org, 'ObjectPermissions', ps.Id, 'SobjectType');
   for (const op of doc.objectPermissions) {
     const values: Record<string, unknown> = { ParentId: ps.Id, SobjectType: org.schema.get(op.object)?.name ?? op.object };
     for (const [k, f] of Object.entries(OBJ_MAP)) values[f] = op[k] === 'true';
-    const existing = org.find('ObjectPermissions', (o) => o.ParentId === ps.Id && String(o.SobjectType).toLowerCase() === op.object.toLowerCase());
     const any = Object.keys(OBJ_MAP).some((k) => op[k] === 'true');
     // a profile lists objects it grants nothing on; keep them for retrieve
     if (any) stored.zeroObjects.delete(String(values.SobjectType));
     else stored.zeroObjects.add(String(values.SobjectType));
-    if (existing) {
-      if (any) org.update(existing, values);
-      else org.remove(existing.Id);
-    } else if (any) org.insert('ObjectPermissions', values);
+    objects.put(op.object.toLowerCase(), any ? values : undefined);
   }
+  objects.flush();
+  const fields = childIndex(org, 'FieldPermissions', ps.Id, 'Field');
   for (const fp of doc.fieldPermissions) {
-    const existing = org.find('FieldPermissions', (o) => o.ParentId === ps.Id && String(o.Field).toLowerCase() === fp.field.toLowerCase());
     const values = { ParentId: ps.Id, SobjectType: fp.field.split('.')[0], Field: fp.field, PermissionsRead: fp.readable === 'true', PermissionsEdit: fp.editable === 'true' };
     const any = values.PermissionsRead || values.PermissionsEdit;
     if (any) stored.zeroFields.delete(fp.field);
     else stored.zeroFields.add(fp.field);
-    if (existing) {
-      if (any) org.update(existing, values);
-      else org.remove(existing.Id);
-    } else if (any) org.insert('FieldPermissions', values);
+    fields.put(fp.field.toLowerCase(), any ? values : undefined);
   }
+  fields.flush();
   if (replace) stored.raw = new Map(doc.raw);
   else for (const [k, v] of doc.raw) stored.raw.set(k, v);
   if (doc.custom !== undefined) stored.custom = doc.custom;
   org.profileMeta.set(profile.Id, stored);
   // classes, pages, apps, tabs ... as SetupEntityAccess / PermissionSetTabSetting rows of the profile's set
   syncProfileRecords(org, profile);
+}
+
+/**
+ * The child rows of one permission set keyed by a lower-cased name field: `put` updates or removes an existing row
+ * (undefined = remove) or queues a new one; `flush` inserts the queued rows in one insertMany.
+ */
+function childIndex(
+  org: OrgState,
+  object: string,
+  parentId: string,
+  nameField: string
+): { put: (name: string, values: Record<string, unknown> | undefined) => void; flush: () => void } {
+  // a name can have more than one row (rows created through the API are not deduplicated): the first is used
+  const existing = new Map<string, Rec[]>();
+  for (const r of org.table(object).values()) {
+    if (r.ParentId === parentId) {
+      const k = String(r[nameField]).toLowerCase();
+      const list = existing.get(k);
+      if (list) list.push(r);
+      else existing.set(k, [r]);
+    }
+  }
+  const pending = new Map<string, Record<string, unknown>>();
+  return {
+    put: (name, values): void => {
+      const rows = existing.get(name);
+      if (rows?.length) {
+        if (values) org.update(rows[0], values);
+        else org.remove(rows.shift()!.Id);
+      } else if (values) pending.set(name, values);
+      else pending.delete(name);
+    },
+    flush: (): void => {
+      if (pending.size) org.insertMany(object, [...pending.values()]);
+      pending.clear();
+    },
+  };
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,5 +1,5 @@
 /** Builds an org's initial data from a seed: organization, licenses, profiles, admin, then the seed's extras. */
-import { applyPermissionSet, docFromSeed, validatePermissionSet } from './permsets.js';
+import { applyPermissionSet, docFromSeed, groupPermissionSet, insertPermissionSetGroup, validatePermissionSet } from './permsets.js';
 import { applyProfile, profileFullName } from './profiles.js';
 import type { EmulatorSeed, PermissionSetGroupSeed } from './seed.js';
 import { LICENSE_NAMES, OrgState, PROFILE_NAMES, ServerContext, parseDateTime, type Rec } from './state.js';
@@ -177,8 +177,7 @@ function assign(org: OrgState, user: Rec, psName: string): void {
  * permission set (Type Muting) as one more component.
  */
 function insertGroup(org: OrgState, g: PermissionSetGroupSeed): void {
-  const group = org.insert('PermissionSetGroup', { DeveloperName: g.name, MasterLabel: g.label ?? g.name, Status: 'Updated' });
-  org.insert('PermissionSet', { Name: `X${group.Id}`, Label: g.label ?? g.name, IsOwnedByProfile: false, IsCustom: false, Type: 'Group', PermissionSetGroupId: group.Id });
+  const { group } = insertPermissionSetGroup(org, { DeveloperName: g.name, MasterLabel: g.label ?? g.name });
   for (const name of g.permissionSets) {
     const ps = org.permissionSetByName(name);
     if (!ps) throw new Error(`seed: permission set group ${g.name}: unknown permission set ${name}`);
@@ -198,7 +197,7 @@ function insertGroup(org: OrgState, g: PermissionSetGroupSeed): void {
 function assignGroup(org: OrgState, user: Rec, name: string): void {
   const group = org.find('PermissionSetGroup', (x) => String(x.DeveloperName).toLowerCase() === name.toLowerCase());
   if (!group) throw new Error(`seed: unknown permission set group ${name}`);
-  const aggregate = org.find('PermissionSet', (p) => p.PermissionSetGroupId === group.Id && p.Type === 'Group');
+  const aggregate = groupPermissionSet(org, group.Id);
   org.insert('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: aggregate?.Id ?? null, PermissionSetGroupId: group.Id, IsActive: true });
 }
 
