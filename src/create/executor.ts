@@ -10,6 +10,7 @@ import {
   findPermissionSets,
   getAssignedPermissionSetNames,
   hasLicenseAssignment,
+  isLicenseRefusal,
   type PermissionSetRef,
 } from '../org/assignments.js';
 import { connectionLostError, isConnectionError, mapAssignError, mapCreateUserError, mapDeployError } from '../org/errors.js';
@@ -87,6 +88,12 @@ export type CreateContext = {
 export const stepNames = (connect: boolean, fromUser = false): StepName[] =>
   STEP_NAMES.filter((n) => (n !== 'connect' || connect) && (n !== 'compare' || fromUser));
 
+/**
+ * One permission set's assignment to the user. "skipped": the org refused the generated companion set because the
+ * user license doesn't allow a permission in it (reason: the org's message); it stays deployed, for review.
+ */
+export type Assignment = { status: 'done' | 'already done' | 'skipped' | 'planned'; reason?: string };
+
 export type CreateResult = {
   username: string;
   userId?: string;
@@ -97,7 +104,7 @@ export type CreateResult = {
   /** true when every step finished (done, already done or skipped) */
   success: boolean;
   steps: Step[];
-  permissionSets: Array<{ name: string; generated: boolean; license?: string }>;
+  permissionSets: Array<{ name: string; generated: boolean; license?: string; assignment?: Assignment }>;
   files: string[];
   /** dry run only: the generated permission sets' XML */
   permissionSetXml?: Array<{ name: string; xml: string }>;
@@ -287,27 +294,56 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       return { status: outcome, detail: 'Salesforce API Integration license' };
     });
 
-    // 7. the generated and the named permission sets
+    // 7. the generated and the named permission sets. The companion set (no license) may hold permissions the
+    // Salesforce Integration user license doesn't allow either: the org then refuses it, which is a warning (the set
+    // stays deployed for review, the comparison shows what's missing), not a failed run. Sets named with
+    // --permission-set were asked for by name: a refusal of those fails the step.
     await run('assign-permission-sets', async () => {
       const wanted = [...docs.map((d) => d.fullName), ...request.permissionSets];
       if (wanted.length === 0) return { status: 'skipped', detail: 'no permission sets to assign' };
+      const companions = docs.filter((d) => !d.license);
+      const companionOf = (name: string): PermissionSetDoc | undefined => companions.find((d) => d.fullName.toLowerCase() === name.toLowerCase());
+      const mark = (name: string, assignment: Assignment): void => {
+        const entry = result.permissionSets.find((p) => p.name.toLowerCase() === name.toLowerCase());
+        if (entry) entry.assignment = assignment;
+      };
       const todo = wanted.filter((n) => !pre.assigned.has(n.toLowerCase()));
       const already = wanted.filter((n) => pre.assigned.has(n.toLowerCase()));
+      already.forEach((n) => mark(n, { status: 'already done' }));
       if (todo.length === 0) return { status: 'already done', detail: `assigned: ${already.join(', ')}` };
-      if (dryRun || !result.userId) return { status: 'planned', detail: `assign ${todo.join(', ')}` };
+      if (dryRun || !result.userId) {
+        todo.forEach((n) => mark(n, { status: 'planned' }));
+        const mayBeRefused = todo.filter((n) => companionOf(n));
+        return {
+          status: 'planned',
+          detail: [`assign ${todo.join(', ')}`, ...mayBeRefused.map((n) => messages.getMessage('plan.companionMayBeRefused', [n]))].join('; '),
+        };
+      }
       const refs = await resolvePermissionSetIds(conn, todo, pre.namedSets, deployed);
       const outcomes = await assignPermissionSets(conn, result.userId, refs);
       const failed = outcomes.filter((o): o is { name: string; error: Error } => 'error' in o);
-      if (failed.length > 0) {
-        const mapped = mapAssignError(failed[0].error);
-        mapped.message = `${failed.map((f) => `${f.name}: ${f.error.message}`).join('; ')}`;
-        throw mapped;
+      const refused = failed.filter((f) => companionOf(f.name) && isLicenseRefusal(f.error as Error & { errorCode?: string }));
+      for (const { name, error } of refused) {
+        mark(name, { status: 'skipped', reason: error.message });
+        result.warnings.push(companionRefusedWarning(companionOf(name)!, request.username, error.message, result.files));
       }
       const done = outcomes.filter((o) => 'outcome' in o && o.outcome === 'done').map((o) => o.name);
       const dup = [...already, ...outcomes.filter((o) => 'outcome' in o && o.outcome === 'already done').map((o) => o.name)];
+      done.forEach((n) => mark(n, { status: 'done' }));
+      dup.forEach((n) => mark(n, { status: 'already done' }));
+      const hard = failed.filter((f) => !refused.includes(f));
+      if (hard.length > 0) {
+        const mapped = mapAssignError(hard[0].error);
+        mapped.message = `${hard.map((f) => `${f.name}: ${f.error.message}`).join('; ')}`;
+        throw mapped;
+      }
       return {
-        status: done.length > 0 ? 'done' : 'already done',
-        detail: [done.length ? `assigned ${done.join(', ')}` : '', dup.length ? `already assigned ${dup.join(', ')}` : '']
+        status: done.length > 0 ? 'done' : dup.length > 0 ? 'already done' : 'skipped',
+        detail: [
+          done.length ? `assigned ${done.join(', ')}` : '',
+          dup.length ? `already assigned ${dup.join(', ')}` : '',
+          ...refused.map((f) => `not assigned ${f.name}: the org refused it (${f.error.message}), see warnings`),
+        ]
           .filter(Boolean)
           .join('; '),
       };
@@ -528,6 +564,19 @@ async function resolvePermissionSetIds(
   const stillUnknown = names.filter((n) => !refs.has(n.toLowerCase()));
   if (stillUnknown.length) throw messages.createError('error.PermissionSetNotFound', [stillUnknown.join(', ')]);
   return names.map((n) => refs.get(n.toLowerCase())!);
+}
+
+/** What to do about a companion set the org refused: the set, the refused permission, the way out. */
+function companionRefusedWarning(companion: PermissionSetDoc, username: string, reason: string, files: readonly string[]): string {
+  const userPermissions = (companion.sections.userPermissions ?? []).map((e) => String(e.name)).sort();
+  const file = files.find((f) => f.includes(companion.fullName)) ?? companion.fullName;
+  return messages.getMessage('warning.companionRefused', [
+    companion.fullName,
+    username,
+    reason,
+    userPermissions.length ? `its user permissions: ${userPermissions.join(', ')}` : 'its content',
+    file,
+  ]);
 }
 
 function nextSteps(request: CreateRequest, result: CreateResult): string[] {

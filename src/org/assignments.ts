@@ -12,6 +12,16 @@ export function isDuplicateError(error: { name?: string; errorCode?: string; sta
   return code === 'DUPLICATE_VALUE' || /^duplicate value found/i.test(error.message ?? '') || /duplicate value found/i.test(code);
 }
 
+/**
+ * The org refuses an assignment because the user's license doesn't allow a permission in the set
+ * (FIELD_INTEGRITY_EXCEPTION "The user license doesn't allow the permission: Author Apex").
+ */
+export function isLicenseRefusal(error: { name?: string; errorCode?: string; statusCode?: string; message?: string }): boolean {
+  const code = error.errorCode ?? error.statusCode ?? error.name ?? '';
+  const text = error.message ?? '';
+  return /license (doesn't|does not) allow/i.test(text) || (code === 'FIELD_INTEGRITY_EXCEPTION' && /licen[cs]e/i.test(text));
+}
+
 const toError = (e: SaveError | undefined, fallback: string): Error => {
   const error = new Error(e?.message ?? fallback);
   error.name = e?.statusCode ?? e?.errorCode ?? 'UNKNOWN_ERROR';

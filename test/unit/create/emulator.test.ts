@@ -241,14 +241,65 @@ describe('integration-user create against the emulator', function () {
     expectNoDuplicates(org, [PS]);
   });
 
-  it('a permission the licenses cannot carry: the companion set fails to assign, exit 68 with the reason', async () => {
+  it('a companion the user license refuses: deployed, not assigned, a warning, exit 0; a re-run ends the same', async () => {
+    // this org's PSL carries neither RunReports nor AuthorApex: both go to the companion, which the user license refuses
     const org = (await start({ type: 'production', integrationPslPermissions: ['ApexRestServices'] })).org();
-    const error = await fail(org);
-    expect(error.exitCode).to.equal(68);
-    expect(error.message).to.contain('assign-permission-sets').and.match(/doesn't allow the permission/);
-    expect(error.actions?.join(' ')).to.contain('companion');
-    const data = error.data as CreateResult;
-    expect(data.permissionSets.map((p) => p.name)).to.deep.equal([PS, `${PS}_Companion`]);
+    const companion = `${PS}_Companion`;
+    const result = await create(org, ['--user-permission', 'AuthorApex']);
+    expect(result.success).to.equal(true);
+    expect(statuses(result)).to.include({ deploy: 'done', 'assign-license': 'done', 'assign-permission-sets': 'done', 'next-steps': 'done' });
+    expect(result.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
+      [PS, 'done'],
+      [companion, 'skipped'],
+    ]);
+    const reason = result.permissionSets[1].assignment?.reason;
+    expect(reason).to.match(/^The user license doesn't allow the permission: (Run Reports|Author Apex)$/);
+    const step = result.steps.find((st) => st.name === 'assign-permission-sets')!;
+    expect(step.detail).to.contain(`assigned ${PS}`).and.contain(`not assigned ${companion}`).and.contain(reason);
+    const warning = result.warnings.find((w) => w.includes(`companion permission set ${companion}`));
+    expect(warning, result.warnings.join('\n')).to.contain(reason).and.contain('AuthorApex, RunReports').and.contain('full Salesforce license').and.contain('--exclude-permission');
+    // deployed for review, not assigned
+    expect(org.permissionSet(companion)).to.include({ PermissionsRunReports: true, PermissionsAuthorApex: true });
+    expectNoDuplicates(org, [PS]);
+    const userId = String(org.user(USERNAME)!.Id);
+    expect(org.count(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${companion}'`)).to.equal(0);
+
+    emu.clearRequests();
+    const again = await create(org, ['--user-permission', 'AuthorApex']);
+    expect(again.success).to.equal(true);
+    expect(statuses(again)).to.include({ 'create-user': 'already done', deploy: 'already done', 'assign-license': 'already done', 'assign-permission-sets': 'already done' });
+    expect(again.permissionSets.map((p) => p.assignment?.status)).to.deep.equal(['already done', 'skipped']);
+    expect(again.warnings.filter((w) => w.includes(`companion permission set ${companion}`))).to.have.length(1);
+    expect(deploys()).to.deep.equal([]);
+    // only the companion's assignment is tried again
+    expect(writes().map((w) => w.replace(/\/v[\d.]+\//, '/vXX/'))).to.deep.equal(['POST /services/data/vXX/sobjects/PermissionSetAssignment']);
+    expectNoDuplicates(org, [PS]);
+  });
+
+  it('the dry run plans the assignment and says the companion may be refused', async () => {
+    const org = (await start({ type: 'production', integrationPslPermissions: ['ApexRestServices'] })).org();
+    const result = await create(org, ['--dry-run']);
+    const step = result.steps.find((st) => st.name === 'assign-permission-sets')!;
+    expect(step.status).to.equal('planned');
+    expect(step.detail).to.contain(`assign ${PS}, ${PS}_Companion`).and.contain(`${PS}_Companion has no license`).and.contain('not a failure');
+    expect(result.permissionSets.map((p) => p.assignment?.status)).to.deep.equal(['planned', 'planned']);
+    expect(writes()).to.deep.equal([]);
+  });
+
+  it('a permission set named with --permission-set that the user license refuses: exit 68 with the reason; a re-run fails the same way', async () => {
+    const org = (await start({ type: 'production', permissionSets: [{ name: 'Apex_Authors', userPermissions: ['AuthorApex'] }] })).org();
+    for (const run of [1, 2]) {
+      const error = await fail(org, ['--permission-set', 'Apex_Authors']);
+      expect(error.exitCode, `run ${run}`).to.equal(68);
+      expect(error.message).to.contain('assign-permission-sets').and.contain("Apex_Authors: The user license doesn't allow the permission: Author Apex");
+      const data = error.data as CreateResult;
+      expect(data.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
+        [PS, run === 1 ? 'done' : 'already done'],
+        ['Apex_Authors', undefined],
+      ]);
+      expect(statuses(data)).to.include({ 'assign-permission-sets': 'failed', 'next-steps': 'skipped' });
+    }
+    expectNoDuplicates(org, [PS]);
   });
 
   // partial: whether the org holds something of ours when the step fails (then exit code 68)

@@ -355,6 +355,103 @@ describe('create executor', () => {
       expect(org.pslAssignments).to.have.length(1);
     });
 
+    describe('a companion set (no license) the user license refuses', () => {
+      const COMPANION = 'Integration_marketo_sync_Companion';
+      /** The fake generator plus a companion holding a permission the Integration user license doesn't allow. */
+      const withCompanion = (): void => {
+        const base = generator.generate;
+        generator.generate = async (req) => {
+          const generated = await base(req);
+          const companion = { fullName: COMPANION, label: 'C', sections: { userPermissions: [{ name: 'AuthorApex', enabled: true }] } } as PermissionSetDoc;
+          return { ...generated, docs: [...generated.docs, companion] };
+        };
+        // the companion's Id: deployed with the licensed set (the stubbed deploy reports one component)
+        org.permissionSets.push({ Id: '0PS000000000098AAA', Name: COMPANION, LicenseId: null });
+      };
+      /** The org refuses every assignment of these permission set Ids, as a real org refuses a set the license can't hold. */
+      const refuse = (ids: string[], permission: string): void => {
+        const fake = org as unknown as { create(type: string, fields: Record<string, unknown>): unknown };
+        const create = fake.create.bind(org);
+        sinon.stub(fake, 'create').callsFake((type: string, fields: Record<string, unknown>) => {
+          if (type === 'PermissionSetAssignment' && ids.includes(String(fields.PermissionSetId))) {
+            throw Object.assign(new Error(`The user license doesn't allow the permission: ${permission}`), {
+              name: 'FIELD_INTEGRITY_EXCEPTION',
+              errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+            });
+          }
+          return create(type, fields);
+        });
+      };
+
+      it('is deployed but not assigned: a warning naming the set and the permission, exit 0; a re-run ends the same, no duplicates', async () => {
+        withCompanion();
+        refuse(['0PS000000000098AAA'], 'Author Apex');
+        const result = await run();
+        expect(result.success).to.equal(true);
+        expect(stepStatus(result)).to.include({ deploy: 'done', 'assign-license': 'done', 'assign-permission-sets': 'done', 'next-steps': 'done' });
+        expect(result.permissionSets).to.deep.equal([
+          { name: 'Integration_marketo_sync', generated: true, license: 'SalesforceAPIIntegrationPsl', assignment: { status: 'done' } },
+          { name: COMPANION, generated: true, license: undefined, assignment: { status: 'skipped', reason: "The user license doesn't allow the permission: Author Apex" } },
+        ]);
+        const warnings = result.warnings.filter((w) => w.includes(COMPANION));
+        expect(warnings).to.have.length(1);
+        expect(warnings[0]).to.contain('Author Apex').and.contain('AuthorApex').and.contain(`${COMPANION}.permissionset-meta.xml`).and.contain('full Salesforce license');
+        const userId = org.userByName(USERNAME)!.Id;
+        expect(org.psAssignments.map((a) => a.PermissionSetId)).to.deep.equal(['0PS000000000099AAA']);
+        expect(org.psAssignments[0].AssigneeId).to.equal(userId);
+
+        const again = await run();
+        expect(again.success).to.equal(true);
+        expect(stepStatus(again)).to.include({ 'create-user': 'already done', 'assign-permission-sets': 'already done', 'next-steps': 'done' });
+        expect(again.permissionSets.map((p) => p.assignment?.status)).to.deep.equal(['already done', 'skipped']);
+        expect(again.warnings.filter((w) => w.includes(COMPANION))).to.have.length(1);
+        expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
+        expect(org.pslAssignments).to.have.length(1);
+        expect(org.psAssignments).to.have.length(1);
+      });
+
+      it('any other refusal of the companion still fails the run (exit 68)', async () => {
+        withCompanion();
+        const fake = org as unknown as { create(type: string, fields: Record<string, unknown>): unknown };
+        const create = fake.create.bind(org);
+        sinon.stub(fake, 'create').callsFake((type: string, fields: Record<string, unknown>) => {
+          if (type === 'PermissionSetAssignment' && fields.PermissionSetId === '0PS000000000098AAA') {
+            throw Object.assign(new Error('insufficient access rights on cross-reference id'), { errorCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY' });
+          }
+          return create(type, fields);
+        });
+        const error = (await run().catch((e: unknown) => e)) as SfError;
+        expect(error.exitCode).to.equal(68);
+        expect(error.message).to.contain(`${COMPANION}: insufficient access`);
+      });
+
+      it('a set named with --permission-set that the org refuses fails the run (exit 68), the companion\'s refusal stays a warning', async () => {
+        withCompanion();
+        refuse(['0PS000000000098AAA', '0PS000000000001AAA'], 'Author Apex');
+        const error = (await run({ permissionSets: ['Shared_Read'] }).catch((e: unknown) => e)) as SfError;
+        expect(error.name).to.equal('PartialFailureError');
+        expect(error.exitCode).to.equal(68);
+        expect(error.message).to.contain("Shared_Read: The user license doesn't allow the permission: Author Apex").and.not.contain(`${COMPANION}:`);
+        const data = error.data as CreateResult;
+        expect(Object.fromEntries(data.steps.map((st) => [st.name, st.status]))).to.include({ 'assign-permission-sets': 'failed', 'next-steps': 'skipped' });
+        expect(data.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
+          ['Integration_marketo_sync', 'done'],
+          [COMPANION, 'skipped'],
+          ['Shared_Read', undefined],
+        ]);
+        expect(data.warnings.some((w) => w.includes(COMPANION))).to.equal(true);
+      });
+
+      it('the dry run says the companion may be refused', async () => {
+        withCompanion();
+        const result = await run({}, true);
+        const step = result.steps.find((st) => st.name === 'assign-permission-sets')!;
+        expect(step).to.include({ status: 'planned' });
+        expect(step.detail).to.contain(`assign Integration_marketo_sync, ${COMPANION}`).and.contain(`${COMPANION} has no license`);
+        expect(posts()).to.deep.equal([]);
+      });
+    });
+
     for (const [step, match] of [
       ['create-user', /^POST .*\/sobjects\/User$/],
       ['assign-license', /^POST .*\/sobjects\/PermissionSetLicenseAssign$/],
