@@ -1,8 +1,9 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Messages, SfProject } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import type { EcaComponent } from './eca.js';
+import { defaultPackageMetadataRoot } from '../metadata/project-paths.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
@@ -20,16 +21,7 @@ export function componentPath(baseDir: string, component: Pick<EcaComponent, 'ty
  * project (or the package folder itself when it keeps metadata folders at its top), else `cwd`.
  */
 export async function resolveMetadataBaseDir(cwd: string): Promise<string> {
-  let packageDir: string;
-  try {
-    packageDir = (await SfProject.resolve(cwd)).getDefaultPackage().fullPath;
-  } catch {
-    return resolve(cwd);
-  }
-  if (!(await exists(join(packageDir, 'main', 'default'))) && (await exists(join(packageDir, 'externalClientApps')))) {
-    return packageDir;
-  }
-  return join(packageDir, 'main', 'default');
+  return (await defaultPackageMetadataRoot(cwd, 'externalClientApps')) ?? resolve(cwd);
 }
 
 export type WrittenFile = { path: string; type: string; fullName: string; status: 'written' | 'unchanged' };
@@ -65,13 +57,4 @@ export async function writeEcaSources(
     written.push({ path: p.path, type: p.c.type, fullName: p.c.fullName, status: unchanged ? 'unchanged' : 'written' });
   }
   return written;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

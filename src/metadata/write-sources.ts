@@ -5,6 +5,7 @@ import { Messages, SfProject } from '@salesforce/core';
 import { ComponentSet, MetadataConverter, RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import type { PermissionSetDoc } from '../permissions/model.js';
 import { writePermissionSetXml } from './permission-set-xml.js';
+import { defaultPackageMetadataRoot, pathExists } from './project-paths.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'metadata.write');
@@ -55,7 +56,7 @@ export async function writePermissionSetSources(docs: PermissionSetDoc[], option
       join(outputDir, `${doc.fullName}.permissionset-meta.xml`),
       join(outputDir, doc.fullName),
     ]);
-    const existing = (await Promise.all(targets.map(async (t) => ((await exists(t)) ? t : undefined)))).filter(
+    const existing = (await Promise.all(targets.map(async (t) => ((await pathExists(t)) ? t : undefined)))).filter(
       (t): t is string => t !== undefined
     );
     if (existing.length > 0 && !options.force) {
@@ -77,17 +78,8 @@ export async function writePermissionSetSources(docs: PermissionSetDoc[], option
  * inside an SFDX project (under `main/default` unless the package keeps metadata folders at its top), else `cwd`.
  */
 export async function resolveDefaultOutputDir(cwd: string): Promise<string> {
-  let packageDir: string;
-  try {
-    const project = await SfProject.resolve(cwd);
-    packageDir = project.getDefaultPackage().fullPath;
-  } catch {
-    return resolve(cwd);
-  }
-  if (!(await exists(join(packageDir, 'main', 'default'))) && (await exists(join(packageDir, 'permissionsets')))) {
-    return join(packageDir, 'permissionsets');
-  }
-  return join(packageDir, 'main', 'default', 'permissionsets');
+  const root = await defaultPackageMetadataRoot(cwd, 'permissionsets');
+  return root ? join(root, 'permissionsets') : resolve(cwd);
 }
 
 async function findProjectDir(dir: string): Promise<string | undefined> {
@@ -117,13 +109,4 @@ async function listFiles(path: string): Promise<string[]> {
   if (!info.isDirectory()) return [path];
   const entries = await readdir(path);
   return (await Promise.all(entries.map((e) => listFiles(join(path, e))))).flat();
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

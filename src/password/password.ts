@@ -5,11 +5,12 @@
  * The password never goes to a logger, an error message or error data: the only places it appears are the return
  * value and, when asked, a file only its owner can read.
  */
-import { open, rm, stat } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { Connection, Messages } from '@salesforce/core';
 import { errorCode } from '../org/errors.js';
 import { soqlLiteral } from '../org/soql.js';
 import { DEFAULT_PASSWORD_LENGTH, generatePassword } from './generate.js';
+import { pathExists } from '../metadata/project-paths.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.password');
@@ -54,7 +55,7 @@ export async function findUser(conn: Connection, username: string): Promise<User
  */
 export async function changePassword(options: PasswordOptions): Promise<PasswordOutcome> {
   const { conn, action, outputFile } = options;
-  if (outputFile && !options.force && (await exists(outputFile))) throw messages.createError('error.FileExists', [outputFile]);
+  if (outputFile && !options.force && (await pathExists(outputFile))) throw messages.createError('error.FileExists', [outputFile]);
   const user = await findUser(conn, options.username);
   const url = `${conn.baseUrl()}/sobjects/User/${user.Id}/password`;
 
@@ -130,14 +131,5 @@ export async function writeSecretFile(path: string, secret: string, force = fals
     await handle.writeFile(`${secret}\n`, 'utf8');
   } finally {
     await handle.close();
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
