@@ -276,6 +276,24 @@ describe('integration-user create against the emulator', function () {
     expectNoDuplicates(org, [PS]);
   });
 
+  it('an admin profile file (no --from-user): the refused companion is a warning too, exit 0', async () => {
+    const org = (await start({ type: 'production' })).org();
+    const profile = join(outputDir, 'Admin.profile-meta.xml');
+    const perm = (name: string): string => `<userPermissions><enabled>true</enabled><name>${name}</name></userPermissions>`;
+    await writeFile(
+      profile,
+      `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${perm('AuthorApex')}${perm('ManageRemoteAccess')}${perm('ViewSetup')}</Profile>`
+    );
+    const result = await create(org, ['--from-profile-file', profile]);
+    expect(result.success).to.equal(true);
+    expect(result.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
+      [PS, 'done'],
+      [`${PS}_Companion`, 'skipped'],
+    ]);
+    expect(result.warnings.find((w) => w.includes(`companion permission set ${PS}_Companion`))).to.contain('AuthorApex, ManageRemoteAccess');
+    expectNoDuplicates(org, [PS]);
+  });
+
   it('the dry run plans the assignment and says the companion may be refused', async () => {
     const org = (await start({ type: 'production', integrationPslPermissions: ['ApexRestServices'] })).org();
     const result = await create(org, ['--dry-run']);
