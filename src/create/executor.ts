@@ -63,8 +63,19 @@ export type GenerateContext = {
 export type Generator = {
   generate(request: CreateRequest, context?: GenerateContext): Promise<GeneratedSets>;
   toXml(doc: PermissionSetDoc): string;
-  write(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<string[]>;
+  /** writes the sets' source; a set whose files are identical is left alone, other content needs `force` (else GeneratedFileDiffers, nothing written) */
+  write(docs: PermissionSetDoc[], outputDir: string | undefined, options?: { force?: boolean }): Promise<WrittenSets>;
+  /** dry run: what write would do, writing nothing */
+  plan(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<PlannedSet[]>;
 };
+
+export type WrittenSets = {
+  /** every file of the sets, written or unchanged */
+  files: string[];
+  sets: Array<{ fullName: string; action: 'written' | 'replaced' | 'unchanged' }>;
+};
+/** A set's files compared with what would be written: differing lists the existing files that differ. */
+export type PlannedSet = { fullName: string; state: 'new' | 'unchanged' | 'differs'; files: string[]; differing: string[] };
 
 export type Progress = {
   start?(name: StepName): void;
@@ -77,6 +88,8 @@ export type CreateContext = {
   request: CreateRequest;
   generator: Generator;
   dryRun?: boolean;
+  /** replace generated permission set files that differ from what this run generates (e.g. edited by hand) */
+  force?: boolean;
   waitMinutes?: number;
   pollFrequencyMs?: number;
   progress?: Progress;
@@ -214,10 +227,37 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       result.permissionSets.push(...docs.map((d) => ({ name: d.fullName, generated: true, license: d.license })));
       if (dryRun) {
         result.permissionSetXml = docs.map((d) => ({ name: d.fullName, xml: generator.toXml(d) }));
-        return { status: 'planned', detail: `would write ${docs.map((d) => d.fullName).join(', ')}` };
+        const planned = await generator.plan(docs, request.outputDir);
+        const differs = planned.filter((p) => p.state === 'differs');
+        if (differs.length > 0 && !ctx.force) {
+          result.warnings.push(messages.getMessage('plan.filesDiffer', [differs.flatMap((p) => p.differing).join(', ')]));
+        }
+        const plan = planned.map((p) =>
+          p.state === 'new'
+            ? `would write ${p.fullName}`
+            : p.state === 'unchanged'
+              ? `${p.fullName} unchanged`
+              : messages.getMessage(ctx.force ? 'plan.wouldReplace' : 'plan.wouldNeedForce', [p.fullName, p.differing.join(', ')])
+        );
+        return { status: 'planned', detail: plan.join('; ') };
       }
-      result.files = await generator.write(docs, request.outputDir);
-      return { status: 'done', detail: `wrote ${result.files.join(', ')}` };
+      const written = await generator.write(docs, request.outputDir, { force: ctx.force });
+      result.files = written.files;
+      const byAction = (action: WrittenSets['sets'][number]['action']): string[] =>
+        written.sets.filter((w) => w.action === action).map((w) => w.fullName);
+      const unchanged = byAction('unchanged');
+      if (unchanged.length === written.sets.length) return { status: 'already done', detail: `unchanged: ${result.files.join(', ')}` };
+      return {
+        status: 'done',
+        detail: [
+          byAction('written').length ? `wrote ${byAction('written').join(', ')}` : '',
+          byAction('replaced').length ? `replaced (--force) ${byAction('replaced').join(', ')}` : '',
+          unchanged.length ? `unchanged ${unchanged.join(', ')}` : '',
+          `files: ${result.files.join(', ')}`,
+        ]
+          .filter(Boolean)
+          .join('; '),
+      };
     });
     result.permissionSets.push(
       ...request.permissionSets.map((name) => ({ name: pre.namedSets.get(name.toLowerCase())?.name ?? name, generated: false }))
@@ -408,7 +448,8 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     for (const name of names.slice(names.indexOf(current) + 1)) {
       result.steps.push({ name, status: 'skipped', detail: `not run: ${current} failed` });
     }
-    if (!orgTouched) throw error;
+    // files that differ stop the run before this run changed anything: a plain error, not "re-run to resume"
+    if (!orgTouched || (error instanceof SfError && error.name === 'GeneratedFileDiffersError')) throw error;
     const doneSoFar = result.steps.filter((s) => s.status === 'done' || s.status === 'already done').map((s) => s.name);
     const partial = messages.createError('error.PartialFailure', [current, error.message, doneSoFar.join(', ') || 'nothing'], [], PARTIAL_EXIT_CODE);
     if (error instanceof SfError && error.actions) partial.actions = [...error.actions, ...(partial.actions ?? [])];

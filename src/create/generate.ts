@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import type { Entry, PermissionSetDoc } from '../permissions/model.js';
 import {
   convertToIntegrationPermissionSets,
@@ -11,8 +11,8 @@ import {
 } from '../permissions/convert.js';
 import { readProfileFile } from '../profile/read-profile.js';
 import { permissionSetToXml } from '../metadata/permission-set-xml.js';
-import { resolveDefaultOutputDir, writePermissionSetSources } from '../metadata/write-sources.js';
-import type { GenerateContext, GeneratedSets, Generator } from './executor.js';
+import { planPermissionSetSources, resolveDefaultOutputDir, writePermissionSetSourcesDetailed } from '../metadata/write-sources.js';
+import type { GenerateContext, GeneratedSets, Generator, PlannedSet, WrittenSets } from './executor.js';
 import type { CreateRequest } from './request.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -57,10 +57,30 @@ export function createGenerator(options: { cwd: string }): Generator {
       return { docs, warnings: converted.warnings, omitted: converted.omitted };
     },
     toXml: permissionSetToXml,
-    async write(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<string[]> {
-      const dir = outputDir ? resolve(options.cwd, outputDir) : await resolveDefaultOutputDir(options.cwd);
-      // the request is the source of truth: a re-run regenerates the same sets in place
-      return writePermissionSetSources(docs, { outputDir: dir, force: true });
+    async plan(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<PlannedSet[]> {
+      return planPermissionSetSources(docs, { outputDir: await targetDir(options.cwd, outputDir) });
+    },
+    async write(docs: PermissionSetDoc[], outputDir: string | undefined, writeOptions: { force?: boolean } = {}): Promise<WrittenSets> {
+      // a re-run with the same request finds the same files: left alone. Other content (a hand edit, or the
+      // request's access changed) is replaced only with --force, so no edit is lost silently.
+      try {
+        const outcome = await writePermissionSetSourcesDetailed(docs, {
+          outputDir: await targetDir(options.cwd, outputDir),
+          force: writeOptions.force,
+          keepIdentical: true,
+        });
+        return { files: outcome.files, sets: outcome.sets.map((s) => ({ fullName: s.fullName, action: s.action })) };
+      } catch (e) {
+        if (e instanceof SfError && e.name === 'OutputExistsError') {
+          const existing = (e.data as { existing?: string[] } | undefined)?.existing ?? [];
+          throw messages.createError('error.GeneratedFileDiffers', [existing.map((f) => `\n  ${f}`).join('')]);
+        }
+        throw e;
+      }
     },
   };
+}
+
+async function targetDir(cwd: string, outputDir: string | undefined): Promise<string> {
+  return outputDir ? resolve(cwd, outputDir) : resolveDefaultOutputDir(cwd);
 }

@@ -191,7 +191,7 @@ export function convertToIntegrationPermissionSets(input: ConversionInput, optio
 
   if (unlicensed.length > 0) {
     warnings.push(
-      messages.getMessage('warning.unlicensed', [unlicensed.length, companion?.fullName ?? '', listSome(unlicensed.sort())])
+      messages.getMessage('warning.unlicensed', [`${plural(unlicensed.length, 'user permission')} ${unlicensed.length === 1 ? 'is' : 'are'}`, companion?.fullName ?? '', listSome(unlicensed.sort())])
     );
   }
   warnings.push(...riskWarnings(main, companion));
@@ -407,10 +407,10 @@ function riskWarnings(main: PermissionSetDoc, companion?: PermissionSetDoc): str
     const modifyAll = objects.filter((e) => e.modifyAllRecords === true).map((e) => e.object as string);
     const viewAll = objects.filter((e) => e.viewAllRecords === true && e.modifyAllRecords !== true).map((e) => e.object as string);
     if (modifyAll.length > 0) {
-      warnings.push(messages.getMessage('warning.modifyAllRecords', [doc.fullName, modifyAll.length, listSome(modifyAll)]));
+      warnings.push(messages.getMessage('warning.modifyAllRecords', [doc.fullName, plural(modifyAll.length, 'object'), listSome(modifyAll)]));
     }
     if (viewAll.length > 0) {
-      warnings.push(messages.getMessage('warning.viewAllRecords', [doc.fullName, viewAll.length, listSome(viewAll)]));
+      warnings.push(messages.getMessage('warning.viewAllRecords', [doc.fullName, plural(viewAll.length, 'object'), listSome(viewAll)]));
     }
   }
   return warnings;
@@ -429,7 +429,12 @@ function dependencyWarnings(docs: Array<PermissionSetDoc | undefined>): string[]
       if (!ok) broken.push(e.object as string);
     }
   }
-  return broken.length > 0 ? [messages.getMessage('warning.objectDependencies', [broken.length, listSome(broken)])] : [];
+  return broken.length > 0 ? [messages.getMessage('warning.objectDependencies', [`${plural(broken.length, 'object permission')} ${broken.length === 1 ? 'does' : 'do'}`, listSome(broken)])] : [];
+}
+
+/** "1 object", "2 objects": counts in warnings read correctly for one. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function listSome(names: string[], max = 10): string {

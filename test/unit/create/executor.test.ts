@@ -6,7 +6,7 @@ import sinon from 'sinon';
 import type { Connection } from '@salesforce/core';
 import { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
-import { runCreate, type CreateResult, type Generator, type StepName } from '../../../src/create/executor.js';
+import { runCreate, type CreateResult, type Generator, type StepName, type WrittenSets } from '../../../src/create/executor.js';
 import { buildRequest, type FlagInput } from '../../../src/create/request.js';
 import { deriveAlias } from '../../../src/org/users.js';
 import type { PermissionSetDoc } from '../../../src/permissions/model.js';
@@ -26,11 +26,12 @@ function fakeGenerator(): Generator & { written: number } {
         omitted: [],
       }),
     toXml: (doc: PermissionSetDoc) => `<PermissionSet><label>${doc.label}</label></PermissionSet>`,
-    async write(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<string[]> {
+    plan: (docs: PermissionSetDoc[]) => Promise.resolve(docs.map((d) => ({ fullName: d.fullName, state: 'new' as const, files: [], differing: [] }))),
+    async write(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<WrittenSets> {
       gen.written++;
       const dir = join(outputDir!, 'permissionsets');
       await mkdir(dir, { recursive: true });
-      return Promise.all(
+      const files = await Promise.all(
         docs.map(async (d) => {
           const file = join(dir, `${d.fullName}.permissionset-meta.xml`);
           await writeFile(
@@ -40,6 +41,7 @@ function fakeGenerator(): Generator & { written: number } {
           return file;
         })
       );
+      return { files, sets: docs.map((d) => ({ fullName: d.fullName, action: 'written' as const })) };
     },
   };
   return gen;

@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import type { SfError } from '@salesforce/core';
 import { createGenerator, requestToConversionInput } from '../../../src/create/generate.js';
 import { buildRequest, type FlagInput } from '../../../src/create/request.js';
 import { deriveAlias } from '../../../src/org/users.js';
@@ -34,17 +35,30 @@ describe('create generator', () => {
     expect(input.sections.fieldPermissions).to.have.length(1);
   });
 
-  it('generates a licensed set and writes it; a re-run rewrites the same files', async () => {
+  it('generates a licensed set and writes it; a re-run leaves identical files alone', async () => {
     const generator = createGenerator({ cwd: dir });
     const req = request({ objects: ['Account:read'], permissionSetName: 'Bot_Access', outputDir: dir });
     const generated = await generator.generate(req);
     expect(generated.docs[0]).to.include({ fullName: 'Bot_Access', license: 'SalesforceAPIIntegrationPsl' });
     const xml = generator.toXml(generated.docs[0]);
     expect(xml).to.contain('<license>SalesforceAPIIntegrationPsl</license>').and.contain('<object>Account</object>');
-    const files = await generator.write(generated.docs, dir);
+    const { files, sets } = await generator.write(generated.docs, dir);
     expect(files).to.have.length(1);
+    expect(sets).to.deep.equal([{ fullName: 'Bot_Access', action: 'written' }]);
     expect(await readFile(files[0], 'utf8')).to.equal(xml);
-    expect(await generator.write(generated.docs, dir)).to.deep.equal(files);
+    const again = await generator.write(generated.docs, dir);
+    expect(again).to.deep.equal({ files, sets: [{ fullName: 'Bot_Access', action: 'unchanged' }] });
+
+    // other content (a hand edit): refused, naming the file and the ways out, unless forced
+    await writeFile(files[0], xml.replace('<object>Account</object>', '<object>Contact</object>'));
+    const error = (await generator.write(generated.docs, dir).catch((e: unknown) => e)) as SfError;
+    expect(error.name).to.equal('GeneratedFileDiffersError');
+    expect(error.message).to.contain(files[0]).and.contain('edited by hand');
+    expect(error.actions?.join(' ')).to.contain('--force').and.contain('--permission-set-name').and.contain('--permission-set <Name>');
+    expect(await readFile(files[0], 'utf8')).to.contain('<object>Contact</object>');
+    expect(await generator.plan(generated.docs, dir)).to.deep.equal([{ fullName: 'Bot_Access', state: 'differs', files, differing: files }]);
+    expect((await generator.write(generated.docs, dir, { force: true })).sets).to.deep.equal([{ fullName: 'Bot_Access', action: 'replaced' }]);
+    expect(await readFile(files[0], 'utf8')).to.equal(xml);
   });
 
   it('rejects an invalid permission set name before writing anything', async () => {
