@@ -2,7 +2,7 @@
  * The create command in-process against helper B's org emulator: real HTTP, real source-deploy-retrieve,
  * an access-token auth saved in a temporary HOME.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { expect } from 'chai';
@@ -154,6 +154,54 @@ describe('integration-user create against the emulator', function () {
     // figures for the report (CREATE_LOG_REQUESTS=1 lists the requests)
     console.log(`      round trips: full create ${fullCreate}, no-op re-run ${noOp}; wall time ${wall} ms`);
     if (process.env.CREATE_LOG_REQUESTS) console.log(JSON.stringify(emu.requests.map((r) => `${r.method} ${r.path} ${decodeURIComponent(r.query)} ${r.soapOperation ?? ''}`), null, 1));
+  });
+
+  it('a hand-edited permission set file: the re-run stops before any org write; --force replaces and deploys it; then clean', async () => {
+    const org = (await start({ type: 'production', edition: 'Enterprise Edition' })).org();
+    await create(org);
+    const file = join(outputDir, `${PS}.permissionset-meta.xml`);
+    const generated = await readFile(file, 'utf8');
+    const edited = generated.replace('<allowEdit>true</allowEdit>', '<allowEdit>false</allowEdit>');
+    expect(edited).to.not.equal(generated);
+    await writeFile(file, edited);
+    const mtime = (await stat(file)).mtimeMs;
+
+    emu.clearRequests();
+    const error = await fail(org);
+    expect(error.name).to.equal('GeneratedFileDiffersError');
+    expect(error.message).to.contain(file);
+    expect(error.actions?.join(' ')).to.contain('--force');
+    expect(writes(), 'no org write').to.deep.equal([]);
+    expect(deploys(), 'no deploy').to.deep.equal([]);
+    expect(await readFile(file, 'utf8')).to.equal(edited);
+    expect((await stat(file)).mtimeMs).to.equal(mtime);
+
+    emu.clearRequests();
+    const forced = await create(org, ['--force']);
+    // the org holds the generated content (the edit was never deployed): nothing to deploy
+    expect(statuses(forced)).to.include({ generate: 'done', deploy: 'already done', 'create-user': 'already done' });
+    expect(await readFile(file, 'utf8')).to.equal(generated);
+    expectNoDuplicates(org, [PS]);
+
+    // the access flags changed: the file differs too; --force replaces and deploys it
+    const more = ['--object', 'Contact:read'];
+    emu.clearRequests();
+    expect((await fail(org, more)).name).to.equal('GeneratedFileDiffersError');
+    expect(writes()).to.deep.equal([]);
+    expect(deploys()).to.deep.equal([]);
+    emu.clearRequests();
+    const widened = await create(org, [...more, '--force']);
+    expect(statuses(widened)).to.include({ generate: 'done', deploy: 'done' });
+    expect(await readFile(file, 'utf8')).to.contain('<object>Contact</object>');
+    expect(deploys().length).to.be.greaterThan(0);
+    expectNoDuplicates(org, [PS]);
+
+    const mtimeForced = (await stat(file)).mtimeMs;
+    emu.clearRequests();
+    const again = await create(org, more);
+    expect(statuses(again)).to.include({ generate: 'already done', deploy: 'already done' });
+    expect(deploys()).to.deep.equal([]);
+    expect((await stat(file)).mtimeMs).to.equal(mtimeForced);
   });
 
   it('in a project with decomposed permission sets: deploys the decomposed source, a re-run deploys nothing', async () => {

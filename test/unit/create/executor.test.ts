@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -8,6 +8,7 @@ import { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { runCreate, type CreateResult, type Generator, type StepName, type WrittenSets } from '../../../src/create/executor.js';
 import { buildRequest, type FlagInput } from '../../../src/create/request.js';
+import { createGenerator } from '../../../src/create/generate.js';
 import { deriveAlias } from '../../../src/org/users.js';
 import type { PermissionSetDoc } from '../../../src/permissions/model.js';
 import { FakeOrg } from '../org/fake-org.js';
@@ -485,6 +486,72 @@ describe('create executor', () => {
       expect(reads).to.deep.equal([['Integration_marketo_sync']]);
       expect(await readdir(dir)).to.deep.equal([]);
       expect(JSON.stringify(result)).to.not.match(/password"\s*:|accessToken|00D[\w]{12,15}!/i);
+    });
+  });
+
+  describe('generated files already in the project', () => {
+    const FILE = () => join(dir, 'Integration_marketo_sync.permissionset-meta.xml');
+    const runReal = (options: { dryRun?: boolean; force?: boolean } = {}) =>
+      runCreate({ conn, request: request(), generator: createGenerator({ cwd: dir }), pollFrequencyMs: 1, ...options });
+    const orgWrites = () => org.requests.filter((r) => !r.startsWith('GET'));
+    const edit = async (): Promise<string> => {
+      const edited = (await readFile(FILE(), 'utf8')).replace('<allowEdit>true</allowEdit>', '<allowEdit>false</allowEdit>');
+      await writeFile(FILE(), edited);
+      return edited;
+    };
+
+    it('a hand-edited file stops a first run before any org write; --force replaces it and deploys; identical stays untouched', async () => {
+      // the file from an earlier run (e.g. committed), then edited by hand; the org has nothing yet
+      await runReal({ dryRun: false });
+      const generated = await readFile(FILE(), 'utf8');
+      org.users.length = 0;
+      org.pslAssignments.length = 0;
+      org.psAssignments.length = 0;
+      org.requests.length = 0;
+      const deploysBefore = deploys.length;
+      const edited = await edit();
+      const mtime = (await stat(FILE())).mtimeMs;
+
+      const error = (await runReal().catch((e: unknown) => e)) as SfError;
+      expect(error.name).to.equal('GeneratedFileDiffersError');
+      expect(error.message).to.contain(FILE()).and.contain('Nothing was changed');
+      expect(error.actions?.join(' ')).to.contain('--force').and.contain('--permission-set-name').and.contain('--output-dir').and.contain('--permission-set <Name>');
+      expect(orgWrites(), 'no org write').to.deep.equal([]);
+      expect(deploys, 'no deploy, not even check-only').to.have.length(deploysBefore);
+      expect(org.userByName(USERNAME)).to.equal(undefined);
+      expect(await readFile(FILE(), 'utf8')).to.equal(edited);
+      expect((await stat(FILE())).mtimeMs).to.equal(mtime);
+
+      // the dry run says so, writes nothing
+      const planned = await runReal({ dryRun: true });
+      expect(planned.steps.find((st) => st.name === 'generate')?.detail).to.contain('unless you add --force');
+      expect(planned.warnings.join(' ')).to.contain(FILE());
+      const plannedForce = await runReal({ dryRun: true, force: true });
+      expect(plannedForce.steps.find((st) => st.name === 'generate')?.detail).to.contain('would replace Integration_marketo_sync');
+      expect(await readFile(FILE(), 'utf8')).to.equal(edited);
+
+      const forced = await runReal({ force: true });
+      expect(stepStatus(forced)).to.include({ generate: 'done', validate: 'done', 'create-user': 'done', deploy: 'done' });
+      expect(forced.steps.find((st) => st.name === 'generate')?.detail).to.contain('replaced (--force) Integration_marketo_sync');
+      expect(await readFile(FILE(), 'utf8')).to.equal(generated);
+      expect(deploys.slice(deploysBefore)).to.deep.equal([{ checkOnly: true }, { checkOnly: false }]);
+
+      const mtimeForced = (await stat(FILE())).mtimeMs;
+      const again = await runReal();
+      expect(stepStatus(again)).to.include({ generate: 'already done', 'create-user': 'already done' });
+      expect(again.steps.find((st) => st.name === 'generate')?.detail).to.contain('unchanged');
+      expect((await stat(FILE())).mtimeMs, 'identical file not rewritten').to.equal(mtimeForced);
+    });
+
+    it('an existing user and an edited file: a plain error (not a partial failure), nothing changed', async () => {
+      await runReal();
+      const before = { writes: orgWrites().length, deploys: deploys.length };
+      const edited = await edit();
+      const error = (await runReal().catch((e: unknown) => e)) as SfError;
+      expect(error.name).to.equal('GeneratedFileDiffersError');
+      expect(error.exitCode).to.not.equal(68);
+      expect({ writes: orgWrites().length, deploys: deploys.length }).to.deep.equal(before);
+      expect(await readFile(FILE(), 'utf8')).to.equal(edited);
     });
   });
 });

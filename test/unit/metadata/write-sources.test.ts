@@ -1,10 +1,16 @@
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { SfError } from '@salesforce/core';
 import { permissionSetToXml } from '../../../src/metadata/permission-set-xml.js';
-import { resolveDefaultOutputDir, writePermissionSetSources } from '../../../src/metadata/write-sources.js';
+import {
+  planPermissionSetSources,
+  resolveDefaultOutputDir,
+  writePermissionSetSources,
+  writePermissionSetSourcesDetailed,
+} from '../../../src/metadata/write-sources.js';
+import { pathExists } from '../../../src/metadata/project-paths.js';
 import type { PermissionSetDoc } from '../../../src/permissions/model.js';
 
 const main: PermissionSetDoc = {
@@ -90,6 +96,62 @@ describe('writePermissionSetSources', () => {
       () => false
     );
     expect(stale, 'stale objectSettings left behind').to.equal(false);
+  });
+
+  it('convert-profile behaviour: an identical existing file is refused too without keepIdentical', async () => {
+    const out = join(dir, 'out');
+    await writePermissionSetSources([main], { outputDir: out });
+    const error = (await writePermissionSetSources([main], { outputDir: out }).catch((e: SfError) => e)) as SfError;
+    expect(error.name).to.equal('OutputExistsError');
+  });
+
+  it('keepIdentical: identical decomposed files stay untouched; any differing, extra or missing child file is a conflict', async () => {
+    await project(dir, true);
+    const out = join(dir, 'force-app', 'main', 'default', 'permissionsets');
+    const first = await writePermissionSetSourcesDetailed([main, companion], { outputDir: out, keepIdentical: true });
+    expect(first.sets.map((s) => s.action)).to.deep.equal(['written', 'written']);
+    const mtimes = await Promise.all(first.files.map(async (f) => (await stat(f)).mtimeMs));
+
+    const again = await writePermissionSetSourcesDetailed([main, companion], { outputDir: out, keepIdentical: true });
+    expect(again.files).to.deep.equal(first.files);
+    expect(again.sets.map((s) => s.action)).to.deep.equal(['unchanged', 'unchanged']);
+    expect(await Promise.all(first.files.map(async (f) => (await stat(f)).mtimeMs))).to.deep.equal(mtimes);
+
+    // a hand edit in one child file: refused (naming that file), nothing written, even the new set
+    const child = first.files.find((f) => f.includes(join('Sync_Integration', 'objectSettings')))!;
+    const original = await readFile(child, 'utf8');
+    const edited = original.replace('<readable>true</readable>', '<readable>false</readable>');
+    expect(edited).to.not.equal(await readFile(child, 'utf8'));
+    await writeFile(child, edited);
+    const other: PermissionSetDoc = { ...companion, fullName: 'Other_Set', label: 'Other' };
+    const error = (await writePermissionSetSourcesDetailed([main, other], { outputDir: out, keepIdentical: true }).catch((e: SfError) => e)) as SfError;
+    expect(error.name).to.equal('OutputExistsError');
+    expect(error.data).to.deep.equal({ existing: [child] });
+    expect(await pathExists(join(out, 'Other_Set'))).to.equal(false);
+    const planned = await planPermissionSetSources([main, other], { outputDir: out });
+    expect(planned.map((p) => [p.fullName, p.state, p.differing])).to.deep.equal([
+      ['Sync_Integration', 'differs', [child]],
+      ['Other_Set', 'new', []],
+    ]);
+    expect(planned[1].files[0]).to.equal(join(out, 'Other_Set', 'Other_Set.permissionset-meta.xml'));
+
+    // a child file more (would grant more than the request) or one missing: a conflict too
+    await writeFile(child, original);
+    const extra = join(out, 'Sync_Integration', 'objectSettings', 'Contact.objectSettings-meta.xml');
+    await writeFile(extra, '<x/>');
+    const plan = await planPermissionSetSources([main], { outputDir: out });
+    expect(plan[0].state).to.equal('differs');
+    expect(plan[0].differing).to.deep.equal([extra]);
+    await rm(extra);
+    await rm(child);
+    const missing = await planPermissionSetSources([main], { outputDir: out });
+    expect(missing[0]).to.include({ state: 'differs' });
+    expect(missing[0].differing).to.deep.equal([join(out, 'Sync_Integration')]);
+
+    // force replaces the set whole
+    const forced = await writePermissionSetSourcesDetailed([main], { outputDir: out, keepIdentical: true, force: true });
+    expect(forced.sets[0].action).to.equal('replaced');
+    expect((await planPermissionSetSources([main], { outputDir: out }))[0].state).to.equal('unchanged');
   });
 
   it('resolves the default output folder', async () => {
