@@ -9,7 +9,7 @@
 import { Org } from '@salesforce/core';
 import { runAudit, type AuditResult } from '../src/audit/audit.js';
 import { startEmulator } from '../test/emulator/index.js';
-import { loginInTempHome } from '../test/unit/audit/emulatorLogin.js';
+import { loginInTempHome } from '../test/helpers/emulator-login.js';
 
 const USERS = Number(process.argv[2] ?? 1000);
 const LOGIN_ROWS = Number(process.argv[3] ?? 500_000);

@@ -10,7 +10,7 @@ import { Org } from '@salesforce/core';
 import { readEffectiveAccess } from '../src/org-access/effective-access.js';
 import { readProfileFromOrg } from '../src/org-access/read-profile-from-org.js';
 import { startEmulator } from '../test/emulator/index.js';
-import { loginInTempHome } from '../test/unit/audit/emulatorLogin.js';
+import { loginInTempHome } from '../test/helpers/emulator-login.js';
 import { bigOrg } from '../test/unit/org-access/bigOrg.js';
 
 const OBJECTS = Number(process.argv[2] ?? 500);

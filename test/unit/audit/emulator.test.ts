@@ -4,7 +4,7 @@ import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import Audit from '../../../src/commands/integration-user/audit.js';
 import Licenses from '../../../src/commands/integration-user/licenses.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { loginInTempHome } from './emulatorLogin.js';
+import { loginInTempHome } from '../../helpers/emulator-login.js';
 import { smallEmulatorSeed } from './emulatorSeed.js';
 
 describe('integration-user audit and licenses against the org emulator', () => {

@@ -7,13 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { AuthInfo, ConfigAggregator, Org, SfError, StateAggregator } from '@salesforce/core';
+import { Org, SfError } from '@salesforce/core';
 import IntegrationUserConnect from '../../../src/commands/integration-user/connect.js';
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
 import type { CreateResult } from '../../../src/create/executor.js';
 import { runConnect, type ConnectResult } from '../../../src/connect/connect.js';
 import { findEca } from '../../emulator/externalClientApps.js';
 import { startEmulator, type Emulator, type EmulatedOrg } from '../../emulator/index.js';
+import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
+import { captureOutput } from '../../helpers/output.js';
+import { stepStatuses } from '../../helpers/requests.js';
 
 const INT = 'erp.sync@acme.com.integration';
 
@@ -21,27 +24,15 @@ describe('integration-user connect against the emulator', function () {
   this.timeout(30_000);
   let emu: Emulator;
   let org: EmulatedOrg;
-  let home: string;
+  let home: TempHome;
   let dir: string;
   let out: string[];
   let sandbox: sinon.SinonSandbox;
-  const saved = { HOME: process.env.HOME, keychain: process.env.SF_USE_GENERIC_UNIX_KEYCHAIN, poll: process.env.SF_INTEGRATION_USER_POLL_MS };
 
   before(async () => {
-    home = await mkdtemp(join(tmpdir(), 'connect-home-'));
-    process.env.HOME = home;
-    process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = 'true';
-    process.env.SF_INTEGRATION_USER_POLL_MS = '10';
-    process.env.SF_DISABLE_TELEMETRY = 'true';
+    home = await useTempHome('connect-home-', { SF_INTEGRATION_USER_POLL_MS: '10' });
   });
-  after(async () => {
-    process.env.HOME = saved.HOME;
-    for (const [k, v] of [['SF_USE_GENERIC_UNIX_KEYCHAIN', saved.keychain], ['SF_INTEGRATION_USER_POLL_MS', saved.poll]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await rm(home, { recursive: true, force: true });
-  });
+  after(async () => home.restore());
 
   beforeEach(async () => {
     emu = await startEmulator({
@@ -54,19 +45,11 @@ describe('integration-user connect against the emulator', function () {
       },
     });
     org = emu.org();
-    StateAggregator.clearInstance();
-    ConfigAggregator.clearInstance();
-    await (await AuthInfo.create({ accessTokenOptions: { accessToken: org.accessToken, instanceUrl: emu.url, loginUrl: emu.url } })).save();
+    await loginToEmulator(emu, [org]);
     emu.clearRequests();
     dir = await mkdtemp(join(tmpdir(), 'connect-out-'));
-    out = [];
     sandbox = sinon.createSandbox();
-    const capture = (chunk: unknown): boolean => {
-      out.push(String(chunk));
-      return true;
-    };
-    sandbox.stub(process.stdout, 'write').callsFake(capture);
-    sandbox.stub(process.stderr, 'write').callsFake(capture);
+    out = captureOutput(sandbox);
   });
   afterEach(async () => {
     sandbox.restore();
@@ -186,24 +169,23 @@ describe('integration-user connect against the emulator', function () {
         '--target-org', org.adminUsername, '--username', NEW, '--email', 'integrations@acme.com', '--object', 'Account:read',
         '--output-dir', dir, '--connect', 'Marketo_Sync', '--json', ...extra,
       ]) as unknown as Promise<CreateResult>;
-    const statuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
 
     it('connects after the user is created and assigned; a re-run is already done', async () => {
       const plan = await create(['--dry-run']);
       expect(plan.steps.map((s) => s.name).slice(-3)).to.deep.equal(['assign-permission-sets', 'connect', 'next-steps']);
-      expect(statuses(plan).connect).to.equal('planned');
+      expect(stepStatuses(plan).connect).to.equal('planned');
       expect(plan.connect?.xml?.[3].xml).to.contain(`<clientCredentialsFlowUser>${NEW}</clientCredentialsFlowUser>`);
       expect(findEca(org.state, 'ExternalClientApplication', 'Marketo_Sync')).to.equal(undefined);
 
       const result = await create();
-      expect(statuses(result)).to.include({ 'create-user': 'done', 'assign-permission-sets': 'done', connect: 'done', 'next-steps': 'done' });
+      expect(stepStatuses(result)).to.include({ 'create-user': 'done', 'assign-permission-sets': 'done', connect: 'done', 'next-steps': 'done' });
       expect(findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'Marketo_Sync_oauthPlcy')!.values.clientCredentialsFlowUser).to.equal(NEW);
       expect(result.files.some((f) => f.endsWith('Marketo_Sync.eca-meta.xml'))).to.equal(true);
       expect(result.nextSteps.join(' ')).to.contain('Consumer Key and Secret').and.contain('grant_type=client_credentials');
 
       emu.clearRequests();
       const again = await create();
-      expect(statuses(again)).to.include({ 'create-user': 'already done', connect: 'already done' });
+      expect(stepStatuses(again)).to.include({ 'create-user': 'already done', connect: 'already done' });
       // a re-run deploys nothing: neither create's permission set (unchanged in the org) nor the app
       expect(writes()).to.deep.equal([]);
       expect(again.connect?.deployId).to.equal(undefined);

@@ -13,7 +13,7 @@ import IntegrationUserCompare, { type IntegrationUserCompareResult } from '../..
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
 import type { CreateResult } from '../../../src/create/executor.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { loginInTempHome } from '../audit/emulatorLogin.js';
+import { saveAccessTokenAuth, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
 import { bigOrg } from '../org-access/bigOrg.js';
 
 describe('org-reading commands against the emulator', function () {
@@ -22,22 +22,17 @@ describe('org-reading commands against the emulator', function () {
   big.seed.users!.push({ username: 'small.sync@acme.com', lastName: 'Small', profile: 'Standard User' });
   let emu: Emulator;
   let target: string;
-  let restore: () => Promise<void>;
+  let home: TempHome;
   let dir: string;
   let sandbox: sinon.SinonSandbox;
-  const savedPoll = process.env.SF_INTEGRATION_USER_POLL_MS;
 
   before(async () => {
     emu = await startEmulator({ seed: big.seed });
-    const login = await loginInTempHome(emu.url, emu.org().accessToken);
-    target = login.username;
-    restore = login.restore;
-    process.env.SF_INTEGRATION_USER_POLL_MS = '10';
+    home = await useTempHome('audit-home-', { SF_INTEGRATION_USER_POLL_MS: '10' });
+    target = await saveAccessTokenAuth(emu.url, emu.org().accessToken);
   });
   after(async () => {
-    if (savedPoll === undefined) delete process.env.SF_INTEGRATION_USER_POLL_MS;
-    else process.env.SF_INTEGRATION_USER_POLL_MS = savedPoll;
-    await restore?.();
+    await home?.restore();
     await emu?.stop();
   });
   beforeEach(async () => {

@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { AuthInfo, ConfigAggregator, Logger, LoggerLevel, SfError, StateAggregator } from '@salesforce/core';
+import { Logger, LoggerLevel, SfError } from '@salesforce/core';
 import IntegrationUserPassword, { type IntegrationUserPasswordResult } from '../../../src/commands/integration-user/password.js';
 import { storedPassword } from '../../emulator/server.js';
 import { startEmulator, type Emulator, type EmulatedOrg } from '../../emulator/index.js';
+import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
+import { captureOutput } from '../../helpers/output.js';
 
 const INT = 'legacy.etl@acme.com.integration';
 
@@ -19,46 +21,31 @@ describe('integration-user password against the emulator', function () {
   let emu: Emulator;
   let org: EmulatedOrg;
   let userId: string;
-  let home: string;
+  let home: TempHome;
   let dir: string;
   let out: string[];
   let log: Logger;
   let sandbox: sinon.SinonSandbox;
-  const saved = { HOME: process.env.HOME, keychain: process.env.SF_USE_GENERIC_UNIX_KEYCHAIN };
 
   before(async () => {
-    home = await mkdtemp(join(tmpdir(), 'password-home-'));
-    process.env.HOME = home;
-    process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = 'true';
-    process.env.SF_DISABLE_TELEMETRY = 'true';
+    home = await useTempHome('password-home-');
   });
   after(async () => {
-    process.env.HOME = saved.HOME;
-    if (saved.keychain === undefined) delete process.env.SF_USE_GENERIC_UNIX_KEYCHAIN;
-    else process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = saved.keychain;
     Logger.destroyRoot();
-    await rm(home, { recursive: true, force: true });
+    await home.restore();
   });
 
   beforeEach(async () => {
     emu = await startEmulator({ seed: { users: [{ username: INT, lastName: 'ETL', profile: 'Minimum Access - API Only Integrations' }] } });
     org = emu.org();
     userId = org.user(INT)!.Id;
-    StateAggregator.clearInstance();
-    ConfigAggregator.clearInstance();
-    await (await AuthInfo.create({ accessTokenOptions: { accessToken: org.accessToken, instanceUrl: emu.url, loginUrl: emu.url } })).save();
+    await loginToEmulator(emu, [org]);
     dir = await mkdtemp(join(tmpdir(), 'password-out-'));
     // everything the libraries log, at the most verbose level, kept in memory for the assertions
     Logger.destroyRoot();
     log = new Logger({ name: Logger.ROOT_NAME, level: LoggerLevel.TRACE, useMemoryLogger: true });
-    out = [];
     sandbox = sinon.createSandbox();
-    const capture = (chunk: unknown): boolean => {
-      out.push(String(chunk));
-      return true;
-    };
-    sandbox.stub(process.stdout, 'write').callsFake(capture);
-    sandbox.stub(process.stderr, 'write').callsFake(capture);
+    out = captureOutput(sandbox);
   });
   afterEach(async () => {
     sandbox.restore();

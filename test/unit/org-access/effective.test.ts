@@ -14,7 +14,7 @@ import type { Entry } from '../../../src/permissions/model.js';
 import { compareAccess } from '../../../src/compare/compare.js';
 import { compareInOrg } from '../../../src/compare/from-org.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { loginInTempHome } from '../audit/emulatorLogin.js';
+import { loginInTempHome } from '../../helpers/emulator-login.js';
 import { bigOrg, OTHER_SECTIONS, type BigOrg, type Grants } from './bigOrg.js';
 
 type Flat = Map<string, Set<string>>; // "section|name" -> grant fields

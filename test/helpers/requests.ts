@@ -1,0 +1,30 @@
+/**
+ * Reading the emulator request log and create's step list: what a run changed in the org and what it deployed.
+ */
+import type { RequestLogEntry } from '../emulator/index.js';
+import type { CreateResult } from '../../src/create/executor.js';
+
+/** Org writes other than deploys (and their polls and read-backs): user, license and assignment DML. */
+export const orgWrites = (requests: RequestLogEntry[]): string[] =>
+  requests.filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy', 'readMetadata'].includes(r.soapOperation ?? '')).map((r) => `${r.method} ${r.path}`);
+
+/** Deploys of any kind: SOAP deploy and its polls, REST deployRequest. */
+export const deploysIn = (requests: RequestLogEntry[]): string[] =>
+  requests
+    .filter((r) => ['deploy', 'checkDeployStatus', 'deployRecentValidation'].includes(r.soapOperation ?? '') || /deployRequest/.test(r.path))
+    .map((r) => `${r.method} ${r.path} ${r.soapOperation ?? ''}`);
+
+/** Each create step's status by step name. */
+export const stepStatuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
+
+/** A first create on an org: every step done. */
+export const ALL_STEPS_DONE: Readonly<Record<string, string>> = {
+  preflight: 'done',
+  generate: 'done',
+  validate: 'done',
+  'create-user': 'done',
+  deploy: 'done',
+  'assign-license': 'done',
+  'assign-permission-sets': 'done',
+  'next-steps': 'done',
+};
