@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { SfError } from '@salesforce/core';
 import sinon from 'sinon';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import ConvertProfile, { type ConvertProfileResult } from '../../../src/commands/integration-user/convert-profile.js';
+import { writeSfdxProject } from '../../helpers/project.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'profiles');
 const quirks = join(fixtures, 'Quirks.profile-meta.xml');
@@ -33,17 +34,7 @@ describe('integration-user convert-profile', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function project(decomposed: boolean): Promise<void> {
-    await mkdir(join(dir, 'force-app'), { recursive: true });
-    await writeFile(
-      join(dir, 'sfdx-project.json'),
-      JSON.stringify({
-        packageDirectories: [{ path: 'force-app', default: true }],
-        sourceApiVersion: '66.0',
-        ...(decomposed ? { sourceBehaviorOptions: ['decomposePermissionSetBeta2'] } : {}),
-      })
-    );
-  }
+  const project = (decomposed: boolean): Promise<void> => writeSfdxProject(dir, { decomposed });
 
   it('converts into the current folder outside a project, with a derived name and a report', async () => {
     const result = await run(['--source-file', quirks]);

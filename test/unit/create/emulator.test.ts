@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { AuthInfo, ConfigAggregator, SfError, StateAggregator } from '@salesforce/core';
+import { SfError } from '@salesforce/core';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
 import type { CreateResult } from '../../../src/create/executor.js';
 import { startEmulator, type Emulator, type EmulatorSeed, type EmulatedOrg } from '../../emulator/index.js';
+import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
+import { writeSfdxProject } from '../../helpers/project.js';
+import { ALL_STEPS_DONE, deploysIn, orgWrites, stepStatuses } from '../../helpers/requests.js';
 
 const USERNAME = 'erp.sync@acme.com.integration';
 const PS = 'Integration_erp_sync';
@@ -19,26 +22,14 @@ const PS = 'Integration_erp_sync';
 describe('integration-user create against the emulator', function () {
   this.timeout(30_000);
   let emu: Emulator;
-  let home: string;
+  let home: TempHome;
   let outputDir: string;
   let sandbox: sinon.SinonSandbox;
-  const saved = { HOME: process.env.HOME, keychain: process.env.SF_USE_GENERIC_UNIX_KEYCHAIN, poll: process.env.SF_INTEGRATION_USER_POLL_MS };
 
   before(async () => {
-    home = await mkdtemp(join(tmpdir(), 'create-emu-home-'));
-    process.env.HOME = home;
-    process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = 'true';
-    process.env.SF_INTEGRATION_USER_POLL_MS = '10';
-    process.env.SF_DISABLE_TELEMETRY = 'true';
+    home = await useTempHome('create-emu-home-', { SF_INTEGRATION_USER_POLL_MS: '10' });
   });
-  after(async () => {
-    process.env.HOME = saved.HOME;
-    if (saved.keychain === undefined) delete process.env.SF_USE_GENERIC_UNIX_KEYCHAIN;
-    else process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = saved.keychain;
-    if (saved.poll === undefined) delete process.env.SF_INTEGRATION_USER_POLL_MS;
-    else process.env.SF_INTEGRATION_USER_POLL_MS = saved.poll;
-    await rm(home, { recursive: true, force: true });
-  });
+  after(async () => home.restore());
 
   beforeEach(async () => {
     sandbox = sinon.createSandbox();
@@ -53,14 +44,7 @@ describe('integration-user create against the emulator', function () {
 
   async function start(seed: EmulatorSeed | EmulatorSeed[]): Promise<Emulator> {
     emu = await startEmulator({ seed });
-    StateAggregator.clearInstance();
-    ConfigAggregator.clearInstance();
-    for (const org of emu.orgs) {
-      const auth = await AuthInfo.create({
-        accessTokenOptions: { accessToken: org.accessToken, instanceUrl: emu.url, loginUrl: emu.url },
-      });
-      await auth.save();
-    }
+    await loginToEmulator(emu);
     emu.clearRequests();
     return emu;
   }
@@ -94,14 +78,9 @@ describe('integration-user create against the emulator', function () {
       (e: SfError) => e
     );
 
-  const statuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
-  const writes = (): string[] =>
-    emu.requests.filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy', 'readMetadata'].includes(r.soapOperation ?? '')).map((r) => `${r.method} ${r.path}`);
-  /** Deploys of any kind: SOAP deploy and its polls, REST deployRequest. */
-  const deploys = (): string[] =>
-    emu.requests
-      .filter((r) => ['deploy', 'checkDeployStatus', 'deployRecentValidation'].includes(r.soapOperation ?? '') || /deployRequest/.test(r.path))
-      .map((r) => `${r.method} ${r.path} ${r.soapOperation ?? ''}`);
+  const statuses = stepStatuses;
+  const writes = (): string[] => orgWrites(emu.requests);
+  const deploys = (): string[] => deploysIn(emu.requests);
 
   /** Exactly one user, one license assignment and one assignment per wanted permission set. */
   function expectNoDuplicates(org: EmulatedOrg, permissionSets: string[]): void {
@@ -120,16 +99,7 @@ describe('integration-user create against the emulator', function () {
     const result = await create(org);
     const wall = Date.now() - started;
     const fullCreate = emu.requests.length;
-    expect(statuses(result)).to.deep.equal({
-      preflight: 'done',
-      generate: 'done',
-      validate: 'done',
-      'create-user': 'done',
-      deploy: 'done',
-      'assign-license': 'done',
-      'assign-permission-sets': 'done',
-      'next-steps': 'done',
-    });
+    expect(statuses(result)).to.deep.equal(ALL_STEPS_DONE);
     const user = org.user(USERNAME)!;
     expect(user).to.include({ Email: 'integrations@acme.com', LastName: 'ERP Sync' });
     expect(org.record(String(user.ProfileId))).to.include({ Name: 'Minimum Access - API Only Integrations' });
@@ -206,10 +176,7 @@ describe('integration-user create against the emulator', function () {
 
   it('in a project with decomposed permission sets: deploys the decomposed source, a re-run deploys nothing', async () => {
     const org = (await start({ type: 'production' })).org();
-    await writeFile(
-      join(outputDir, 'sfdx-project.json'),
-      JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0', sourceBehaviorOptions: ['decomposePermissionSetBeta2'] })
-    );
+    await writeSfdxProject(outputDir, { decomposed: true, sourceApiVersion: '62.0' });
     const psDir = join(outputDir, 'force-app', 'main', 'default', 'permissionsets');
     const result = await create(org, [], psDir);
     expect(statuses(result)).to.include({ validate: 'done', deploy: 'done', 'assign-permission-sets': 'done' });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -12,6 +12,7 @@ import {
 } from '../../../src/metadata/write-sources.js';
 import { pathExists } from '../../../src/metadata/project-paths.js';
 import type { PermissionSetDoc } from '../../../src/permissions/model.js';
+import { writeSfdxProject } from '../../helpers/project.js';
 
 const main: PermissionSetDoc = {
   fullName: 'Sync_Integration',
@@ -29,17 +30,7 @@ const companion: PermissionSetDoc = {
   sections: { userPermissions: [{ enabled: true, name: 'AuthorApex' }] },
 };
 
-async function project(dir: string, decomposed: boolean): Promise<void> {
-  await mkdir(join(dir, 'force-app'), { recursive: true });
-  await writeFile(
-    join(dir, 'sfdx-project.json'),
-    JSON.stringify({
-      packageDirectories: [{ path: 'force-app', default: true }],
-      sourceApiVersion: '66.0',
-      ...(decomposed ? { sourceBehaviorOptions: ['decomposePermissionSetBeta2'] } : {}),
-    })
-  );
-}
+const project = (dir: string, decomposed: boolean): Promise<void> => writeSfdxProject(dir, { decomposed });
 
 describe('writePermissionSetSources', () => {
   let dir: string;
