@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadSeed, type EmulatedOrg, type EmulatorSeed } from '../emulator/index.js';
+import { ALL_STEPS_DONE, deploysIn, orgWrites, stepStatuses } from '../helpers/requests.js';
 import { filesUnder, REPO_ROOT, startSfSession, type SfResult, type SfSession } from './harness.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'e2e');
@@ -63,16 +64,9 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
   };
   const create = (label: string, org: string, username: string, extra: string[] = ACCESS): Promise<SfResult<CreateResult>> =>
     sf<CreateResult>(label, ['integration-user', 'create', '--target-org', org, '--username', username, '--email', 'integrations@acme-prod.com', ...extra]);
-  const statuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((st) => [st.name, st.status]));
-  const writes = (): string[] =>
-    s.emulator.requests
-      .filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy', 'readMetadata'].includes(r.soapOperation ?? ''))
-      .map((r) => `${r.method} ${r.path}`);
-  /** Deploys of any kind: SOAP deploy and its polls, REST deployRequest. */
-  const deploys = (): string[] =>
-    s.emulator.requests
-      .filter((r) => ['deploy', 'checkDeployStatus', 'deployRecentValidation'].includes(r.soapOperation ?? '') || /deployRequest/.test(r.path))
-      .map((r) => `${r.method} ${r.path} ${r.soapOperation ?? ''}`);
+  const statuses = stepStatuses;
+  const writes = (): string[] => orgWrites(s.emulator.requests);
+  const deploys = (): string[] => deploysIn(s.emulator.requests);
 
   /** The records that make up an integration user; a re-run must leave exactly these. */
   function records(org: EmulatedOrg, username: string): { user: string[]; licenses: string[]; assignments: string[] } {
@@ -123,16 +117,7 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     const r = await create('create', 'prod', USERNAME);
     const fullCreate = { trips: s.emulator.requests.length, ms: r.ms };
     expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
-    expect(statuses(r.result)).to.deep.equal({
-      preflight: 'done',
-      generate: 'done',
-      validate: 'done',
-      'create-user': 'done',
-      deploy: 'done',
-      'assign-license': 'done',
-      'assign-permission-sets': 'done',
-      'next-steps': 'done',
-    });
+    expect(statuses(r.result)).to.deep.equal(ALL_STEPS_DONE);
     const user = prod.user(USERNAME)!;
     expect(r.result).to.include({ username: USERNAME, userId: user.Id, orgId: prod.id, success: true });
     expect(user).to.include({ Email: 'integrations@acme-prod.com', IsActive: true });

@@ -2,7 +2,6 @@
  * Reading the emulator request log and create's step list: what a run changed in the org and what it deployed.
  */
 import type { RequestLogEntry } from '../emulator/index.js';
-import type { CreateResult } from '../../src/create/executor.js';
 
 /** Org writes other than deploys (and their polls and read-backs): user, license and assignment DML. */
 export const orgWrites = (requests: RequestLogEntry[]): string[] =>
@@ -15,7 +14,7 @@ export const deploysIn = (requests: RequestLogEntry[]): string[] =>
     .map((r) => `${r.method} ${r.path} ${r.soapOperation ?? ''}`);
 
 /** Each create step's status by step name. */
-export const stepStatuses = (r: CreateResult): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
+export const stepStatuses = (r: { steps: ReadonlyArray<{ name: string; status: string }> }): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
 
 /** A first create on an org: every step done. */
 export const ALL_STEPS_DONE: Readonly<Record<string, string>> = {

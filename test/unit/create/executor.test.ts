@@ -13,6 +13,7 @@ import { deriveAlias } from '../../../src/org/users.js';
 import type { PermissionSetDoc } from '../../../src/permissions/model.js';
 import { FakeOrg } from '../org/fake-org.js';
 import { fakeOrgConnection } from '../org/setup.js';
+import { ALL_STEPS_DONE, stepStatuses } from '../../helpers/requests.js';
 
 const USERNAME = 'marketo.sync@acme.com.integration';
 
@@ -113,8 +114,7 @@ function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript
   return { deploys, reads };
 }
 
-const stepStatus = (result: CreateResult): Record<string, string> =>
-  Object.fromEntries(result.steps.map((s) => [s.name, s.status]));
+const stepStatus = stepStatuses;
 
 describe('create executor', () => {
   const $$ = new TestContext();
@@ -151,16 +151,7 @@ describe('create executor', () => {
   describe('re-run matrix', () => {
     it('nothing done: runs every step once, validating before the user exists', async () => {
       const result = await run();
-      expect(stepStatus(result)).to.deep.equal({
-        preflight: 'done',
-        generate: 'done',
-        validate: 'done',
-        'create-user': 'done',
-        deploy: 'done',
-        'assign-license': 'done',
-        'assign-permission-sets': 'done',
-        'next-steps': 'done',
-      });
+      expect(stepStatus(result)).to.deep.equal(ALL_STEPS_DONE);
       expect(deploys).to.deep.equal([{ checkOnly: true }, { checkOnly: false }]);
       const user = org.userByName(USERNAME)!;
       expect(user).to.include({ Email: 'integrations@acme.com', ProfileId: '00e000000000001AAA', TimeZoneSidKey: 'Europe/Paris', Alias: 'marketos' });
