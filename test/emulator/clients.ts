@@ -17,6 +17,17 @@ process.env.SF_USE_GENERIC_UNIX_KEYCHAIN = 'true';
 process.env.SF_DISABLE_TELEMETRY = 'true';
 process.env.SFDX_IGNORE_API_VERSION_CACHE = 'true';
 
+/** The required fields of a new User record, less Username and ProfileId. */
+export const USER_FIELDS = {
+  LastName: 'Int',
+  Email: 'int@example.com',
+  Alias: 'int',
+  TimeZoneSidKey: 'America/Los_Angeles',
+  LocaleSidKey: 'en_US',
+  EmailEncodingKey: 'UTF-8',
+  LanguageLocaleKey: 'en_US',
+};
+
 export async function connect(emu: Emulator, org: EmulatedOrg = emu.org(), accessToken = org.accessToken): Promise<Connection> {
   const { AuthInfo, Connection: Conn } = await import('@salesforce/core');
   const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken, instanceUrl: emu.url, loginUrl: emu.url } });

@@ -1,17 +1,7 @@
 import { expect } from 'chai';
-import { connect, failure } from './clients.js';
+import { connect, failure, USER_FIELDS as USER } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 import type { Connection } from '@salesforce/core';
-
-const USER = {
-  LastName: 'Int',
-  Email: 'int@example.com',
-  Alias: 'int',
-  TimeZoneSidKey: 'America/Los_Angeles',
-  LocaleSidKey: 'en_US',
-  EmailEncodingKey: 'UTF-8',
-  LanguageLocaleKey: 'en_US',
-};
 
 describe('emulator REST through @salesforce/core', () => {
   let emu: Emulator;

@@ -3,22 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
-import { connect, failure } from './clients.js';
+import { connect, failure, USER_FIELDS as BASE } from './clients.js';
 import { checksum, to18 } from './ids.js';
 import { loadSeed, startEmulator, type Emulator } from './index.js';
 
 const DUPLICATE_USERNAME =
   "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address). ";
-
-const BASE = {
-  LastName: 'Int',
-  Email: 'int@example.com',
-  Alias: 'int',
-  TimeZoneSidKey: 'America/Los_Angeles',
-  LocaleSidKey: 'en_US',
-  EmailEncodingKey: 'UTF-8',
-  LanguageLocaleKey: 'en_US',
-};
 
 describe('emulator rules (Salesforce errors through @salesforce/core)', () => {
   let emu: Emulator;
