@@ -73,23 +73,17 @@ type Resolver = {
 const qualified = (ns: unknown, name: unknown): string =>
   typeof ns === 'string' && ns && !String(name).startsWith(`${ns}__`) ? `${ns}__${String(name)}` : String(name);
 
+/** An entity found by Id whose metadata name is its name field, with the namespace prefix when it has one. */
+const namespacedById = (sobject: string, nameField: 'Name' | 'DeveloperName'): Resolver => ({
+  soql: (ids) => `SELECT Id, ${nameField}, NamespacePrefix FROM ${sobject} WHERE Id IN ${soqlInList(ids)}`,
+  row: (r) => [String(r.Id), qualified(r.NamespacePrefix, r[nameField])],
+});
+
 const RESOLVERS: Readonly<Record<string, Resolver>> = {
-  ApexClass: {
-    soql: (ids) => `SELECT Id, Name, NamespacePrefix FROM ApexClass WHERE Id IN ${soqlInList(ids)}`,
-    row: (r) => [String(r.Id), qualified(r.NamespacePrefix, r.Name)],
-  },
-  ApexPage: {
-    soql: (ids) => `SELECT Id, Name, NamespacePrefix FROM ApexPage WHERE Id IN ${soqlInList(ids)}`,
-    row: (r) => [String(r.Id), qualified(r.NamespacePrefix, r.Name)],
-  },
-  CustomPermission: {
-    soql: (ids) => `SELECT Id, DeveloperName, NamespacePrefix FROM CustomPermission WHERE Id IN ${soqlInList(ids)}`,
-    row: (r) => [String(r.Id), qualified(r.NamespacePrefix, r.DeveloperName)],
-  },
-  ExternalDataSource: {
-    soql: (ids) => `SELECT Id, DeveloperName, NamespacePrefix FROM ExternalDataSource WHERE Id IN ${soqlInList(ids)}`,
-    row: (r) => [String(r.Id), qualified(r.NamespacePrefix, r.DeveloperName)],
-  },
+  ApexClass: namespacedById('ApexClass', 'Name'),
+  ApexPage: namespacedById('ApexPage', 'Name'),
+  CustomPermission: namespacedById('CustomPermission', 'DeveloperName'),
+  ExternalDataSource: namespacedById('ExternalDataSource', 'DeveloperName'),
   ConnectedApplication: {
     soql: (ids) => `SELECT Id, Name FROM ConnectedApplication WHERE Id IN ${soqlInList(ids)}`,
     row: (r) => [String(r.Id), String(r.Name)],
