@@ -85,7 +85,9 @@ function cleanValues(org: OrgState, obj: ObjectDef, body: Record<string, unknown
 }
 
 function requireFields(obj: ObjectDef, values: Record<string, unknown>): void {
-  const missing = (REQUIRED[obj.name] ?? []).filter((f) => values[f] === undefined || values[f] === null || values[f] === '');
+  // custom fields seeded required (or master-detail) are required too
+  const custom = [...obj.fields.values()].filter((f) => f.required && f.custom).map((f) => f.name);
+  const missing = [...(REQUIRED[obj.name] ?? []), ...custom].filter((f) => values[f] === undefined || values[f] === null || values[f] === '');
   if (missing.length) throw new ApiError('REQUIRED_FIELD_MISSING', MESSAGES.requiredMissing(missing), missing);
 }
 

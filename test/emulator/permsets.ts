@@ -118,8 +118,12 @@ export function validatePermissionSet(org: OrgState, doc: PsDoc): string[] {
   for (const fp of doc.sections.fieldPermissions ?? []) {
     const [objName, fieldName] = (fp.field ?? '').split('.');
     const obj = org.schema.get(objName ?? '');
-    if (!obj || !fieldName || !obj.fields.has(fieldName.toLowerCase())) {
+    const field = fieldName ? obj?.fields.get(fieldName.toLowerCase()) : undefined;
+    if (!field) {
       problems.push(`In field: field - no CustomField named ${fp.field} found`);
+    } else if (!field.permissionable) {
+      // required and system fields come with the object's access; naming one fails, whatever its values
+      problems.push(`You cannot deploy to a required field: ${fp.field}`);
     } else if (truthy(fp.editable) && !truthy(fp.readable)) {
       problems.push(`Permission Edit ${fp.field} depends on permission(s): Read ${fp.field}`);
     }

@@ -26,6 +26,15 @@ export type FieldDef = {
   createable: boolean;
   updateable: boolean;
   nillable: boolean;
+  /**
+   * whether field-level security applies (describe `permissionable`): false for required fields (the object's
+   * access grants them) and system fields, which permission sets and profiles can't name
+   */
+  permissionable: boolean;
+  /** required on create: a standard required field, a custom field seeded required, a master-detail field */
+  required?: boolean;
+  /** a formula field (describe `calculated`): readable, never createable or updateable */
+  formula?: boolean;
   referenceTo?: string[];
   relationshipName?: string;
   /** computed on read (e.g. User.Name), never stored */
@@ -72,6 +81,7 @@ function parseSpec(spec: FieldSpec): FieldDef {
     createable: !readOnly && type !== 'id',
     updateable: !readOnly && type !== 'id',
     nillable: type !== 'boolean' && type !== 'id',
+    permissionable: type !== 'id',
   };
   if (type === 'reference' && target) {
     const [targets, rel] = target.split('/');
@@ -88,6 +98,19 @@ const AUDIT = [
   'LastModifiedById:reference:User/LastModifiedBy!',
   'SystemModstamp:datetime!',
 ];
+
+/** Fields Salesforce manages on every record: never permissionable. */
+const SYSTEM_FIELDS = new Set(['id', 'createddate', 'createdbyid', 'lastmodifieddate', 'lastmodifiedbyid', 'systemmodstamp', 'isdeleted', 'ownerid']);
+
+/** Required standard fields of the objects field-level security applies to (as the DML rules require them). */
+export const REQUIRED_STANDARD_FIELDS: Record<string, string[]> = {
+  User: ['Username', 'LastName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'ProfileId'],
+  Account: ['Name'],
+  Contact: ['LastName'],
+  Lead: ['LastName', 'Company'],
+  Opportunity: ['Name', 'StageName', 'CloseDate'],
+  Campaign: ['Name'],
+};
 
 export const OBJECT_PERMISSION_FIELDS = [
   'PermissionsCreate',
@@ -246,7 +269,19 @@ function standardSpecs(userPermissions: readonly string[]): Record<string, StdSp
 }
 
 export type CustomObjectSeed = { name: string; label?: string; fields?: CustomFieldSeed[] };
-export type CustomFieldSeed = { name: string; type?: FieldType; label?: string; referenceTo?: string; relationshipName?: string };
+export type CustomFieldSeed = {
+  name: string;
+  type?: FieldType;
+  label?: string;
+  referenceTo?: string;
+  relationshipName?: string;
+  /** required on create (not nillable): not permissionable */
+  required?: boolean;
+  /** a formula field: calculated, read-only */
+  formula?: boolean;
+  /** a master-detail field (type reference) on the child: required, not permissionable */
+  masterDetail?: boolean;
+};
 
 const CHILDREN: Array<[string, string, string, string]> = [
   // parent, relationshipName, child, field
@@ -276,6 +311,11 @@ export class Schema {
     this.objects.get('user')!.fields.get('name')!.computed = fullName;
     this.objects.get('contact')!.fields.get('name')!.computed = fullName;
     this.objects.get('lead')!.fields.get('name')!.computed = fullName;
+    for (const [object, names] of Object.entries(REQUIRED_STANDARD_FIELDS)) {
+      for (const n of names) markRequired(this.objects.get(object.toLowerCase())!.fields.get(n.toLowerCase())!);
+    }
+    // compound name fields: their parts carry the field-level security
+    for (const o of ['user', 'contact', 'lead']) this.objects.get(o)!.fields.get('name')!.permissionable = false;
     for (const [parent, rel, child, field] of CHILDREN) {
       this.objects.get(parent.toLowerCase())!.children.set(rel.toLowerCase(), { relationshipName: rel, childSObject: child, field });
     }
@@ -299,6 +339,7 @@ export class Schema {
     const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
     const prefix = `a${B62[Math.floor(this.customPrefixCounter / 62) % 62]}${B62[this.customPrefixCounter % 62]}`;
     const def = this.addObject(seed.name, seed.label ?? labelOf(seed.name), prefix, seed.name.endsWith('__c'), ['Id:id', 'Name', 'OwnerId:reference:User/Owner', ...AUDIT].map(parseSpec), {});
+    markRequired(def.fields.get('name')!);
     for (const f of seed.fields ?? []) this.addCustomField(def.name, f);
     return def;
   }
@@ -312,10 +353,13 @@ export class Schema {
       type,
       label: seed.label ?? labelOf(seed.name),
       custom: seed.name.endsWith('__c'),
-      createable: true,
-      updateable: true,
+      createable: !seed.formula,
+      updateable: !seed.formula,
       nillable: type !== 'boolean',
+      permissionable: true,
     };
+    if (seed.formula) def.formula = true;
+    else if (seed.required || seed.masterDetail) markRequired(def);
     if (type === 'reference') {
       def.referenceTo = [seed.referenceTo ?? 'Account'];
       def.relationshipName = seed.relationshipName ?? seed.name.replace(/__c$/, '__r');
@@ -341,6 +385,7 @@ export class Schema {
       deletable: !spec.readOnly && !spec.noDelete,
     };
     for (const f of fields) {
+      if (SYSTEM_FIELDS.has(f.name.toLowerCase())) f.permissionable = false;
       if (spec.readOnly) {
         f.createable = false;
         f.updateable = false;
@@ -353,6 +398,12 @@ export class Schema {
     this.byPrefix.set(keyPrefix, def);
     return def;
   }
+}
+
+function markRequired(f: FieldDef): void {
+  f.required = true;
+  f.nillable = false;
+  f.permissionable = false;
 }
 
 function fullName(rec: Record<string, unknown>): string {

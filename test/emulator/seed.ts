@@ -1,5 +1,5 @@
 /** JSON-describable seed of one emulated org. Every property is optional. */
-import type { CustomObjectSeed, FieldType } from './schema.js';
+import type { CustomObjectSeed } from './schema.js';
 
 export type OrgType = 'production' | 'sandbox' | 'scratch';
 
@@ -91,8 +91,11 @@ export type EmulatorSeed = {
   permissionSetGroups?: PermissionSetGroupSeed[];
   /** a permission set or a permission set group (DeveloperName) per row */
   permissionSetAssignments?: Array<{ username: string; permissionSet?: string; permissionSetGroup?: string }>;
-  /** custom objects, or extra custom fields on standard objects (name of a standard object) */
-  objects?: Array<CustomObjectSeed & { fields?: Array<{ name: string; type?: FieldType; label?: string; referenceTo?: string }> }>;
+  /**
+   * custom objects, or extra custom fields on standard objects (name of a standard object); a field may be
+   * `required`, a `formula` (read-only, calculated) or a `masterDetail` reference (required)
+   */
+  objects?: CustomObjectSeed[];
   loginHistory?: Array<{
     username: string;
     loginTime: string;
