@@ -2,7 +2,9 @@ import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import type { PermissionSetDoc } from '../permissions/model.js';
 import { deployPermissionSets, type DeployOutcome } from '../metadata/deploy.js';
-import { findMissingTargets } from '../org/access-check.js';
+import { findFieldSecurity, findMissingTargets } from '../org/access-check.js';
+import { readProfileFile } from '../profile/read-profile.js';
+import { applyFieldSecurity, convertedFields, type SecuredInput } from './field-security.js';
 import { checkOrgPermissionSets, type OrgState } from './org-permission-sets.js';
 import {
   assignPermissionSetLicense,
@@ -147,6 +149,8 @@ type Preflight = {
   request: CreateRequest;
   licensedUserPermissions?: ReadonlySet<string>;
   fromUser?: FromUser;
+  /** the profile file's or the old user's access, without what field-level security can't grant */
+  conversion?: SecuredInput;
   warnings: string[];
 };
 
@@ -217,10 +221,11 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     let omitted: GeneratedSets['omitted'] = [];
     await run('generate', async () => {
       if (!wantsGeneratedAccess(request)) return { status: 'skipped', detail: 'no object, field or user permission requested' };
-      const generated = await generator.generate(request, { licensedUserPermissions: pre.licensedUserPermissions, baseInput: pre.fromUser?.input });
+      const generated = await generator.generate(request, { licensedUserPermissions: pre.licensedUserPermissions, baseInput: pre.conversion?.input });
       docs = generated.docs;
-      omitted = [...(pre.fromUser?.omitted ?? []), ...generated.omitted];
+      omitted = [...(pre.fromUser?.omitted ?? []), ...(pre.conversion?.omitted ?? []), ...generated.omitted];
       result.warnings.push(
+        ...(pre.conversion?.warnings ?? []),
         ...generated.warnings,
         ...omitted.map((o) => `Left out ${o.section} ${o.name}: ${o.reason}`)
       );
@@ -472,7 +477,7 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
   // the PSL's own list of what it carries matters only when user permissions are converted
   const wantsPslList = request.userPermissions.length > 0 || Boolean(request.fromProfileFile) || Boolean(request.fromUser);
   const warnings: string[] = [];
-  const [seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser] = await Promise.all([
+  const [seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser, profileInput] = await Promise.all([
     getIntegrationSeats(conn),
     findIntegrationProfile(conn),
     request.role ? findRole(conn, request.role) : Promise.resolve(undefined),
@@ -490,6 +495,7 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
         })
       : Promise.resolve(undefined),
     request.fromUser ? readFromUser(conn, request.fromUser) : Promise.resolve(undefined),
+    request.fromProfileFile ? readProfileFile(request.fromProfileFile) : Promise.resolve(undefined),
   ]);
 
   const problems: SfError[] = [];
@@ -508,6 +514,15 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
   }
   if (missing.objects.length) problems.push(messages.createError('error.UnknownObject', [missing.objects.join(', ')]));
   if (missing.fields.length) problems.push(messages.createError('error.UnknownField', [missing.fields.join(', ')]));
+  if (missing.notPermissionable.length) {
+    problems.push(messages.createError('error.FieldNotPermissionable', [missing.notPermissionable.join(', ')]));
+  }
+  const readOnly = new Set(missing.readOnly.map((f) => f.toLowerCase()));
+  const editOnReadOnly = request.fields
+    .filter((f) => f.access === 'edit')
+    .map((f) => missing.canonical.get(f.field.toLowerCase()) ?? f.field)
+    .filter((f) => readOnly.has(f.toLowerCase()));
+  if (editOnReadOnly.length) problems.push(messages.createError('error.FieldNotEditable', [editOnReadOnly.join(', ')]));
   if (missing.userPermissions.length) {
     problems.push(messages.createError('error.UnknownUserPermission', [missing.userPermissions.join(', ')]));
   }
@@ -551,6 +566,16 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
     throw error;
   }
 
+  // converted access (profile file, old user): what field-level security can't grant is left out, not a failed deploy;
+  // --field entries replace converted ones and were checked above. Objects described already aren't asked again.
+  const base = profileInput ?? fromUser?.input;
+  let conversion: SecuredInput | undefined;
+  if (base) {
+    const requested = new Set(request.fields.map((f) => f.field.toLowerCase()));
+    const fields = convertedFields(base).filter((f) => !requested.has(f.toLowerCase()));
+    conversion = applyFieldSecurity(base, await findFieldSecurity(conn, fields, missing.describes));
+  }
+
   return {
     profile: profile!,
     role,
@@ -562,6 +587,7 @@ async function preflight(conn: Connection, request: CreateRequest): Promise<Pref
     seats,
     licensedUserPermissions,
     fromUser,
+    conversion,
     warnings: [...warnings, ...(fromUser?.access.warnings ?? [])],
     request: canonicalize(request, missing.canonical),
     newUser: {

@@ -15,9 +15,21 @@ export type MissingTargets = {
   userPermissions: string[];
   /** the org's spelling of each name found, keyed by the lower-cased request name */
   canonical: Map<string, string>;
+  /** requested fields field-level security doesn't apply to (required and system fields), as the org spells them */
+  notPermissionable: string[];
+  /** requested fields that can't be edited (formula or otherwise read-only), as the org spells them */
+  readOnly: string[];
+  /** the describes made, keyed by lower-cased object name, so later checks ask no object twice */
+  describes: DescribeCache;
 };
 
-type Describe = { name: string; fields: Array<{ name: string }> };
+type DescribedField = { name: string; permissionable?: boolean; calculated?: boolean; updateable?: boolean };
+type Describe = { name: string; fields: DescribedField[] };
+export type DescribeCache = Map<string, Promise<Describe | undefined>>;
+
+// absent in a describe (older API versions): assume the usual, so nothing is refused on a guess
+const isPermissionable = (f: DescribedField): boolean => f.permissionable !== false;
+const isReadOnly = (f: DescribedField): boolean => f.calculated === true || f.updateable === false;
 
 const isNotFound = (e: unknown): boolean => {
   const err = e as { name?: string; errorCode?: string; statusCode?: number; message?: string };
@@ -51,10 +63,11 @@ export async function findMissingTargets(conn: Connection, targets: AccessTarget
       [...targets.objects, ...targets.fields.map((f) => f.split('.')[0])].map((o) => [o.toLowerCase(), o])
     ).values(),
   ];
-  const describes = await Promise.all(objectNames.map((name) => describeOrUndefined(conn, name)));
+  const cache: DescribeCache = new Map(objectNames.map((name) => [name.toLowerCase(), describeOrUndefined(conn, name)]));
+  const describes = await Promise.all(cache.values());
   const byObject = new Map(objectNames.map((name, i) => [name.toLowerCase(), describes[i]]));
 
-  const missing: MissingTargets = { objects: [], fields: [], userPermissions: [], canonical: new Map() };
+  const missing: MissingTargets = { objects: [], fields: [], userPermissions: [], canonical: new Map(), notPermissionable: [], readOnly: [], describes: cache };
   for (const name of objectNames) {
     const describe = byObject.get(name.toLowerCase());
     if (describe) missing.canonical.set(name.toLowerCase(), describe.name);
@@ -66,8 +79,14 @@ export async function findMissingTargets(conn: Connection, targets: AccessTarget
     // an unknown object is reported once, not again for each of its fields
     if (!describe) continue;
     const found = describe.fields.find((f) => f.name.toLowerCase() === (fieldName ?? '').toLowerCase());
-    if (found) missing.canonical.set(field.toLowerCase(), `${describe.name}.${found.name}`);
-    else missing.fields.push(field);
+    if (!found) {
+      missing.fields.push(field);
+      continue;
+    }
+    const canonical = `${describe.name}.${found.name}`;
+    missing.canonical.set(field.toLowerCase(), canonical);
+    if (!isPermissionable(found)) missing.notPermissionable.push(canonical);
+    else if (isReadOnly(found)) missing.readOnly.push(canonical);
   }
   if (targets.userPermissions.length > 0) {
     const ps = (await conn.describe('PermissionSet')) as unknown as Describe;
@@ -79,4 +98,43 @@ export async function findMissingTargets(conn: Connection, targets: AccessTarget
     }
   }
   return missing;
+}
+
+export type FieldSecurity = {
+  /** fields field-level security doesn't apply to (required and system fields), spelled as given */
+  notPermissionable: string[];
+  /** permissionable fields that can't be edited (formula or otherwise read-only), spelled as given */
+  readOnly: string[];
+};
+
+/**
+ * Which of these fields (Object.Field, e.g. from a profile file) permission sets can't name, or can't make
+ * editable. Objects already in `describes` aren't asked again; the others are described a few at a time (a
+ * profile may name hundreds). Unknown objects and fields are left to the deploy, as before.
+ */
+export async function findFieldSecurity(
+  conn: Connection,
+  fields: readonly string[],
+  describes: DescribeCache = new Map(),
+  concurrency = 8
+): Promise<FieldSecurity> {
+  const todo = [...new Map(fields.map((f) => f.split('.')[0]).map((o) => [o.toLowerCase(), o])).values()].filter(
+    (o) => !describes.has(o.toLowerCase())
+  );
+  for (let i = 0; i < todo.length; i += concurrency) {
+    const batch = todo.slice(i, i + concurrency).map((o) => [o, describeOrUndefined(conn, o)] as const);
+    for (const [o, p] of batch) describes.set(o.toLowerCase(), p);
+    // a few describes at a time, not hundreds at once
+    await Promise.all(batch.map(([, p]) => p));
+  }
+  const result: FieldSecurity = { notPermissionable: [], readOnly: [] };
+  for (const field of fields) {
+    const [object, fieldName] = field.split('.');
+    const describe = await describes.get(object.toLowerCase());
+    const found = describe?.fields.find((f) => f.name.toLowerCase() === (fieldName ?? '').toLowerCase());
+    if (!found) continue;
+    if (!isPermissionable(found)) result.notPermissionable.push(field);
+    else if (isReadOnly(found)) result.readOnly.push(field);
+  }
+  return result;
 }

@@ -246,6 +246,38 @@ describe('integration-user create against the emulator', function () {
     expect(org.user(USERNAME)).to.equal(undefined);
   });
 
+  it('a required field via --field stops in preflight with nothing changed', async () => {
+    const org = (await start({ type: 'production', objects: [{ name: 'Account', fields: [{ name: 'Region__c', required: true }] }] })).org();
+    const error = await fail(org, ['--field', 'Account.Region__c:read']);
+    expect(error.name).to.equal('FieldNotPermissionableError');
+    expect(error.message).to.contain('Account.Region__c');
+    expect(writes()).to.deep.equal([]);
+    expect(deploys()).to.deep.equal([]);
+    expect(org.user(USERNAME)).to.equal(undefined);
+  });
+
+  it('the same field from a profile file is left out with a warning, and create succeeds', async () => {
+    const org = (await start({ type: 'production', objects: [{ name: 'Account', fields: [{ name: 'Region__c', required: true }, { name: 'Tier__c', formula: true }] }] })).org();
+    const profile = join(outputDir, 'Hand.profile-meta.xml');
+    const fp = (field: string, editable: boolean): string =>
+      `<fieldPermissions><editable>${String(editable)}</editable><field>${field}</field><readable>true</readable></fieldPermissions>`;
+    await writeFile(
+      profile,
+      `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${fp('Account.Region__c', true)}${fp('Account.Tier__c', true)}${fp('Account.Phone', true)}</Profile>`
+    );
+    const result = await create(org, ['--from-profile-file', profile]);
+    expect(result.success).to.equal(true);
+    expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Account.Region__c'))).to.contain('required or system field');
+    expect(result.warnings.find((w) => w.startsWith('Account.Tier__c'))).to.contain('read access only');
+    const rows = org.query(`SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE Parent.Name = '${PS}' ORDER BY Field`);
+    expect(rows.map((r) => [r.Field, r.PermissionsRead, r.PermissionsEdit])).to.deep.equal([
+      ['Account.Industry', true, false],
+      ['Account.Phone', true, true],
+      ['Account.Tier__c', true, false],
+    ]);
+    expect(org.user(USERNAME)).to.not.equal(undefined);
+  });
+
   it("uses the org's list of what the permission set license carries, and the org's spelling of names", async () => {
     const org = (await start({ type: 'production', integrationPslPermissions: ['ApexRestServices', 'RunReports'] })).org();
     const result = await create(org, ['--user-permission', 'apexrestservices', '--object', 'account:read']);

@@ -274,6 +274,20 @@ describe('create executor', () => {
       const error = await expectPreflightError('UnknownFieldError', { fields: ['Account.Nope__c:read'] });
       expect(error.message).to.contain('Account.Nope__c');
     });
+    it('a required or system field via --field: access comes with the object', async () => {
+      const error = await expectPreflightError('FieldNotPermissionableError', { fields: ['account.name:read', 'Contact.LastName:edit', 'Account.Industry:read'] });
+      expect(error.message).to.contain('Account.Name, Contact.LastName').and.not.contain('Industry');
+      expect(error.actions?.join(' ')).to.contain('Remove these fields from --field').and.contain('--object <Object>:read');
+    });
+    it('edit on a formula field via --field', async () => {
+      const error = await expectPreflightError('FieldNotEditableError', { fields: ['Account.tier__c:edit'] });
+      expect(error.message).to.contain('Account.Tier__c');
+      expect(error.actions?.join(' ')).to.contain(':read');
+    });
+    it('read on a formula field is fine', async () => {
+      const result = await run({ fields: ['Account.Tier__c:read'] });
+      expect(result.success).to.equal(true);
+    });
     it('unknown user permission', async () => {
       await expectPreflightError('UnknownUserPermissionError', { userPermissions: ['ApiOnlyUser'] });
     });
@@ -463,6 +477,47 @@ describe('create executor', () => {
         expect(org.psAssignments).to.have.length(1);
       });
     }
+  });
+
+  describe('field-level security of converted access', () => {
+    it('a profile file naming required, system and formula fields: left out or read only, with warnings, no extra describes', async () => {
+      const profile = join(dir, 'Hand.profile-meta.xml');
+      const fp = (field: string, editable: boolean): string =>
+        `<fieldPermissions><editable>${String(editable)}</editable><field>${field}</field><readable>true</readable></fieldPermissions>`;
+      await writeFile(
+        profile,
+        `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${fp('Account.Industry', true)}${fp('Account.Name', true)}${fp('Account.Tier__c', true)}${fp('Contact.Id', false)}${fp('Contact.Email', false)}</Profile>`
+      );
+      let base: Array<Record<string, unknown>> | undefined;
+      const generate = generator.generate;
+      generator.generate = (req, context) => {
+        base = context?.baseInput?.sections.fieldPermissions;
+        return generate(req, context);
+      };
+      const result = await run({ objects: ['Account:read'], fromProfileFile: profile });
+      expect(result.success).to.equal(true);
+      expect(base?.map((e) => [e.field, e.editable])).to.deep.equal([
+        ['Account.Industry', true],
+        ['Account.Tier__c', false],
+        ['Contact.Email', false],
+      ]);
+      expect(result.warnings.filter((w) => w.startsWith('Left out fieldPermissions'))).to.have.length(2);
+      expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Account.Name'))).to.contain('read access to Account');
+      expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Contact.Id'))).to.contain('read access to Contact');
+      expect(result.warnings.find((w) => w.startsWith('Account.Tier__c'))).to.contain('read access only');
+      // Account (requested) and Contact (from the file), each once
+      expect(org.requests.filter((r) => /sobjects\/(Account|Contact)\/describe/i.test(r))).to.have.length(2);
+    });
+    it('a --field entry replaces the converted one and is checked as requested', async () => {
+      const profile = join(dir, 'P.profile-meta.xml');
+      await writeFile(
+        profile,
+        '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><fieldPermissions><editable>false</editable><field>Account.Tier__c</field><readable>true</readable></fieldPermissions></Profile>'
+      );
+      const error = (await run({ fromProfileFile: profile, fields: ['Account.Tier__c:edit'] }).catch((e: unknown) => e)) as SfError;
+      expect(error.name).to.equal('FieldNotEditableError');
+      expect(posts()).to.deep.equal([]);
+    });
   });
 
   describe('dry run', () => {

@@ -12,6 +12,9 @@ export type FakeFault = { match: RegExp; error: FakeError; after?: boolean };
 let idCounter = 100;
 const newId = (prefix: string): string => `${prefix}${String(idCounter++).padStart(12, '0')}AAA`;
 
+/** A describe field: permissionable (default true), calculated (false), updateable (true). */
+export type FakeField = { name: string; permissionable?: boolean; calculated?: boolean; updateable?: boolean };
+
 export class FakeOrg {
   public userLicense: Rec | undefined = {
     Id: '100000000000001AAA',
@@ -41,9 +44,11 @@ export class FakeOrg {
   public pslAssignments: Rec[] = [];
   public permissionSets: Rec[] = [{ Id: '0PS000000000001AAA', Name: 'Shared_Read', LicenseId: null }];
   public psAssignments: Rec[] = [];
-  public describes: Record<string, string[]> = {
-    Account: ['Id', 'Name', 'Industry'],
-    Contact: ['Id', 'Email', 'LastName'],
+  /** fields by object: a name, or the describe properties field-level security depends on */
+  public describes: Record<string, Array<string | FakeField>> = {
+    // Id, Name and LastName are system or required fields (not permissionable); Tier__c is a formula field
+    Account: [{ name: 'Id', permissionable: false }, { name: 'Name', permissionable: false }, 'Industry', { name: 'Tier__c', calculated: true, updateable: false }],
+    Contact: [{ name: 'Id', permissionable: false }, 'Email', { name: 'LastName', permissionable: false }],
     PermissionSet: ['Id', 'Name', 'PermissionsApiEnabled', 'PermissionsViewSetup', 'PermissionsApiUserOnly', 'PermissionsRunReports'],
     PermissionSetLicense: ['Id', 'DeveloperName', 'MaximumPermissionsRunReports', 'MaximumPermissionsViewSetup'],
   };
@@ -101,7 +106,7 @@ export class FakeOrg {
         // object names are case-insensitive in the REST API; the describe answers with the real spelling
         const name = Object.keys(this.describes).find((k) => k.toLowerCase() === describe[1].toLowerCase());
         if (!name) throw this.err('NOT_FOUND', 'The requested resource does not exist');
-        return Promise.resolve({ name, fields: this.describes[name].map((f) => ({ name: f })) } as AnyJson);
+        return Promise.resolve({ name, fields: this.describes[name].map((f) => (typeof f === 'string' ? { name: f } : f)) } as AnyJson);
       }
       const create = /^\/sobjects\/(\w+)$/.exec(path);
       if (method === 'POST' && create) return Promise.resolve(this.create(create[1], JSON.parse(reqBody ?? '{}')) as AnyJson);

@@ -13,7 +13,7 @@ import {
   hasLicenseAssignment,
   isDuplicateError,
 } from '../../../src/org/assignments.js';
-import { findMissingTargets } from '../../../src/org/access-check.js';
+import { findFieldSecurity, findMissingTargets } from '../../../src/org/access-check.js';
 import { FakeOrg } from './fake-org.js';
 import { fakeOrgConnection } from './setup.js';
 
@@ -199,6 +199,20 @@ describe('org steps', () => {
     it("returns the org's spelling of every name found", async () => {
       const { canonical } = await findMissingTargets(conn, { objects: ['account'], fields: ['contact.email'], userPermissions: ['viewsetup'] });
       expect(Object.fromEntries(canonical)).to.deep.equal({ account: 'Account', contact: 'Contact', 'contact.email': 'Contact.Email', viewsetup: 'ViewSetup' });
+    });
+    it('finds requested fields field-level security does not apply to, and read-only ones', async () => {
+      const missing = await findMissingTargets(conn, { objects: [], fields: ['account.name', 'Account.Industry', 'account.tier__c', 'Contact.LastName'], userPermissions: [] });
+      expect(missing.notPermissionable).to.deep.equal(['Account.Name', 'Contact.LastName']);
+      expect(missing.readOnly).to.deep.equal(['Account.Tier__c']);
+      expect(missing.fields).to.deep.equal([]);
+    });
+    it('checks converted fields, describing only objects not described yet, leaving unknown ones to the deploy', async () => {
+      const { describes } = await findMissingTargets(conn, { objects: ['Account'], fields: [], userPermissions: [] });
+      const before = org.requests.filter((r) => r.includes('/describe')).length;
+      const security = await findFieldSecurity(conn, ['Account.Name', 'Account.Tier__c', 'Account.Industry', 'Contact.Id', 'Contact.Email', 'Invoice__c.Total__c', 'Account.Nope__c'], describes);
+      expect(security).to.deep.equal({ notPermissionable: ['Account.Name', 'Contact.Id'], readOnly: ['Account.Tier__c'] });
+      // Contact and Invoice__c only
+      expect(org.requests.filter((r) => r.includes('/describe')).length - before).to.equal(2);
     });
     it('asks nothing when nothing is requested', async () => {
       const before = org.requests.length;
