@@ -23,13 +23,15 @@ export type MissingTargets = {
   describes: DescribeCache;
 };
 
-type DescribedField = { name: string; permissionable?: boolean; calculated?: boolean; updateable?: boolean };
+type DescribedField = { name: string; permissionable?: boolean; calculated?: boolean; autoNumber?: boolean };
 type Describe = { name: string; fields: DescribedField[] };
 export type DescribeCache = Map<string, Promise<Describe | undefined>>;
 
 // absent in a describe (older API versions): assume the usual, so nothing is refused on a guess
 const isPermissionable = (f: DescribedField): boolean => f.permissionable !== false;
-const isReadOnly = (f: DescribedField): boolean => f.calculated === true || f.updateable === false;
+// Formula, roll-up and auto-number fields are read-only for everyone. `updateable` is not used: it also reflects the
+// running admin's own field-level security, which says nothing about what a permission set may grant.
+const isReadOnly = (f: DescribedField): boolean => f.calculated === true || f.autoNumber === true;
 
 const isNotFound = (e: unknown): boolean => {
   const err = e as { name?: string; errorCode?: string; statusCode?: number; message?: string };
