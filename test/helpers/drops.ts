@@ -1,0 +1,20 @@
+/**
+ * A dropped connection in each of create's org steps: the emulator fault that hangs up in that step, and whether the
+ * org already holds something of the run's when it does (then the command exits 68, else 1).
+ * Shared by the in-process and the real-sf resume tests so both exercise the same requests.
+ */
+import type { FaultSpec } from '../emulator/index.js';
+
+export type StepDrop = { step: string; partial: boolean; fault: FaultSpec };
+
+export const DROP_IN_EACH_STEP: readonly StepDrop[] = [
+  // the second query of the run
+  { step: 'preflight', partial: false, fault: { method: 'GET', path: '/query', nth: 2, respond: { drop: true } } },
+  // the checkOnly deploy (production orgs validate first)
+  { step: 'validate', partial: false, fault: { soapAction: 'deploy', nth: 1, respond: { drop: true } } },
+  { step: 'create-user', partial: false, fault: { method: 'POST', path: /\/sobjects\/User$/, respond: { drop: true } } },
+  // the real deploy, after the validation
+  { step: 'deploy', partial: true, fault: { soapAction: 'deploy', nth: 2, respond: { drop: true } } },
+  { step: 'assign-license', partial: true, fault: { method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { drop: true } } },
+  { step: 'assign-permission-sets', partial: true, fault: { method: 'POST', path: /PermissionSetAssignment$|composite\/sobjects/, respond: { drop: true } } },
+];
