@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { EmulatedOrg } from '../emulator/index.js';
-import { DROP_IN_EACH_STEP } from '../helpers/drops.js';
+import { ANSWER_LOST_IN_EACH_WRITE, DROP_IN_EACH_STEP } from '../helpers/drops.js';
 import { stepStatuses } from '../helpers/requests.js';
 import { startSfSession, type SfResult, type SfSession } from './harness.js';
 
@@ -27,9 +27,9 @@ describe('create resumes after a dropped connection in each step, through the re
 
   before(async () => {
     const started = Date.now();
-    // six new Integration users: more seats than the default five
+    // nine new Integration users: more seats than the default five
     s = await startSfSession({
-      seed: { type: 'production', admin: { username: 'admin@acme-resume.com' }, licenses: { integration: 10, integrationPsl: 10 } },
+      seed: { type: 'production', admin: { username: 'admin@acme-resume.com' }, licenses: { integration: 12, integrationPsl: 12 } },
       alias: 'prod',
     });
     org = s.emulator.org(0);
@@ -88,15 +88,41 @@ describe('create resumes after a dropped connection in each step, through the re
       expect(stepStatuses(again.result)).to.include({ [step]: 'done', 'create-user': partial ? 'already done' : 'done' });
       expect(again.result.permissionSets.filter((p) => p.generated).map((p) => p.name)).to.deep.equal([ps]);
 
-      const users = org.query(`SELECT Id FROM User WHERE Username = '${username}'`);
-      expect(users, 'one user').to.have.length(1);
-      const id = String(users[0].Id);
-      expect(again.result.userId).to.equal(id);
-      const licenses = org.query(`SELECT PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`);
-      expect(licenses.map((l) => (l.PermissionSetLicense as { DeveloperName: string }).DeveloperName)).to.deep.equal(['SalesforceAPIIntegrationPsl']);
-      const assignments = org.query(`SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.IsOwnedByProfile = false`);
-      expect(assignments.map((a) => (a.PermissionSet as { Name: string }).Name)).to.deep.equal([ps]);
-      expect(org.count(`SELECT Id FROM PermissionSet WHERE Name = '${ps}'`), 'one permission set').to.equal(1);
+      expectExactlyOnce(username, ps, again.result);
     });
+  }
+
+  for (const { step, fault } of ANSWER_LOST_IN_EACH_WRITE) {
+    it(`the org does ${step} but its answer is lost: the same command then finds it done, with no duplicate records`, async () => {
+      const local = `lost.${step.replace(/-/g, '')}`;
+      const username = `${local}@acme-resume.com.integration`;
+      const ps = `Integration_${local.replace(/\./g, '_')}`;
+      const added = s.emulator.faults.add(fault);
+
+      const r = await create(`${step} (answer lost)`, username);
+      expect(added.fired, 'the fault fired').to.equal(1);
+      const out = r.stdout + r.stderr;
+      expect(r.exitCode, out).to.be.oneOf([1, 68]);
+      expect(`${r.json?.message ?? ''} ${(r.json?.actions ?? []).join(' ')}`, out).to.contain('run the same command again');
+      expect(org.user(username), 'the org created the user').to.not.equal(undefined);
+
+      const again = await create(`${step} (re-run after lost answer)`, username);
+      expect(again.exitCode, again.stdout + again.stderr).to.equal(0);
+      expect(stepStatuses(again.result)).to.include({ [step]: 'already done', 'create-user': 'already done' });
+      expectExactlyOnce(username, ps, again.result);
+    });
+  }
+
+  /** One user, one license assignment, one assignment of the one generated set: nothing duplicated by the re-run. */
+  function expectExactlyOnce(username: string, ps: string, result: CreateResult): void {
+    const users = org.query(`SELECT Id FROM User WHERE Username = '${username}'`);
+    expect(users, 'one user').to.have.length(1);
+    const id = String(users[0].Id);
+    expect(result.userId).to.equal(id);
+    const licenses = org.query(`SELECT PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`);
+    expect(licenses.map((l) => (l.PermissionSetLicense as { DeveloperName: string }).DeveloperName)).to.deep.equal(['SalesforceAPIIntegrationPsl']);
+    const assignments = org.query(`SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.IsOwnedByProfile = false`);
+    expect(assignments.map((a) => (a.PermissionSet as { Name: string }).Name)).to.deep.equal([ps]);
+    expect(org.count(`SELECT Id FROM PermissionSet WHERE Name = '${ps}'`), 'one permission set').to.equal(1);
   }
 });

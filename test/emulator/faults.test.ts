@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
-import { connect, failure } from './clients.js';
+import { USER_FIELDS, connect, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 describe('emulator fault injection and request log', () => {
@@ -49,6 +49,18 @@ describe('emulator fault injection and request log', () => {
     expect(err.message).to.match(/socket|ECONNRESET|hang up|terminated|fetch failed/i);
     await query();
     expect(emu.requests.filter((r) => r.status === -1)).to.have.length.greaterThan(0);
+  });
+
+  it('does the work, then drops the connection instead of answering (dropAfter)', async () => {
+    const username = 'lost.answer@emu.org';
+    const profile = await conn.singleRecordQuery<{ Id: string }>("SELECT Id FROM Profile WHERE Name = 'Standard User'");
+    const fault = emu.faults.add({ method: 'POST', path: /\/sobjects\/User$/, respond: { dropAfter: true } });
+    const err = await failure(conn.sobject('User').create({ ...USER_FIELDS, Username: username, Email: username, ProfileId: profile.Id }));
+    expect(err.message).to.match(/socket|ECONNRESET|hang up|terminated|fetch failed/i);
+    expect(fault.fired).to.equal(1);
+    // the org saved the user although the client never heard so
+    expect(emu.org().user(username)).to.not.equal(undefined);
+    expect(emu.requests.at(-1)).to.include({ method: 'POST', status: -1 });
   });
 
   it('lets jsforce retry a 503 and succeed', async () => {

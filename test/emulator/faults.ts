@@ -4,8 +4,10 @@ export type FaultResponse =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   /** a Salesforce error in the request's own shape: REST `[{message,errorCode}]` or a SOAP fault */
   | { error: string; message?: string; status?: number }
-  /** destroy the socket without answering */
+  /** destroy the socket without answering; the org never saw the request */
   | { drop: true }
+  /** handle the request (the org does the work), then destroy the socket instead of answering: the answer is lost */
+  | { dropAfter: true }
   /** answer normally after a delay */
   | { delayMs: number };
 

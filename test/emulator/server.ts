@@ -125,15 +125,21 @@ export class EmulatorServer {
       return;
     }
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
+    const answers = !fault || 'delayMs' in fault || 'dropAfter' in fault;
     let reply: Reply;
     try {
-      reply = fault && !('delayMs' in fault) ? faultReply(fault, !!soap) : await this.route(method, path, url, raw, req, bearer, soap);
+      reply = answers ? await this.route(method, path, url, raw, req, bearer, soap) : faultReply(fault, !!soap);
     } catch (e) {
       if (e instanceof ApiError) reply = soap ? soapFault(e.errorCode, `${e.errorCode}: ${e.message}`) : restError(e);
       else {
         const msg = (e as Error).stack ?? String(e);
         reply = soap ? soapFault('UNKNOWN_EXCEPTION', `UNKNOWN_EXCEPTION: ${msg}`) : json(500, [{ message: msg, errorCode: 'UNKNOWN_EXCEPTION' }]);
       }
+    }
+    if (fault && 'dropAfter' in fault) {
+      entry.status = -1;
+      req.socket.destroy();
+      return;
     }
     entry.status = reply.status;
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };

@@ -18,3 +18,13 @@ export const DROP_IN_EACH_STEP: readonly StepDrop[] = [
   { step: 'assign-license', partial: true, fault: { method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { drop: true } } },
   { step: 'assign-permission-sets', partial: true, fault: { method: 'POST', path: /PermissionSetAssignment$|composite\/sobjects/, respond: { drop: true } } },
 ];
+
+/**
+ * The org does the write, then the connection drops before its answer arrives: the case where a careless re-run would
+ * duplicate records. The command can't know the write happened, so the re-run must find it.
+ */
+export const ANSWER_LOST_IN_EACH_WRITE: readonly StepDrop[] = [
+  { step: 'create-user', partial: false, fault: { method: 'POST', path: /\/sobjects\/User$/, respond: { dropAfter: true } } },
+  { step: 'assign-license', partial: true, fault: { method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { dropAfter: true } } },
+  { step: 'assign-permission-sets', partial: true, fault: { method: 'POST', path: /PermissionSetAssignment$|composite\/sobjects/, respond: { dropAfter: true } } },
+];
