@@ -56,23 +56,50 @@ export async function assignPermissionSetLicense(conn: Connection, userId: strin
 
 export type PermissionSetRef = { id: string; name: string; licenseId?: string };
 
-/** Looks up permission sets by API name (case-insensitive keys). */
+/**
+ * An API name split as the org stores it: PermissionSet.Name holds no namespace prefix (`ns__Name` is Name = 'Name',
+ * NamespacePrefix = 'ns'), as @salesforce/core's PermissionSetAssignment parses it. Names can't hold `__` otherwise.
+ */
+export function splitNamespace(apiName: string): { ns?: string; name: string } {
+  const at = apiName.indexOf('__');
+  return at > 0 ? { ns: apiName.slice(0, at), name: apiName.slice(at + 2) } : { name: apiName };
+}
+
+const qualifiedName = (ns: string | null | undefined, name: string): string => (ns ? `${ns}__${name}` : name);
+
+/**
+ * Looks up permission sets by API name (case-insensitive keys, as given), managed ones by `ns__Name`. A name without a
+ * prefix means the set without a namespace, else the only set of that name (an org with its own namespace).
+ */
 export async function findPermissionSets(conn: Connection, names: readonly string[]): Promise<Map<string, PermissionSetRef>> {
   const found = new Map<string, PermissionSetRef>();
   if (names.length === 0) return found;
-  const { records } = await conn.query<{ Id: string; Name: string; LicenseId?: string | null }>(
-    `SELECT Id, Name, LicenseId FROM PermissionSet WHERE Name IN ${soqlInList(names)}`
+  const { records } = await conn.query<{ Id: string; Name: string; NamespacePrefix?: string | null; LicenseId?: string | null }>(
+    `SELECT Id, Name, NamespacePrefix, LicenseId FROM PermissionSet WHERE Name IN ${soqlInList(names.map((n) => splitNamespace(n).name))}`
   );
-  for (const r of records) found.set(r.Name.toLowerCase(), { id: r.Id, name: r.Name, licenseId: r.LicenseId ?? undefined });
+  for (const requested of names) {
+    const { ns, name } = splitNamespace(requested);
+    const sameName = records.filter((r) => r.Name.toLowerCase() === name.toLowerCase());
+    const hit = ns
+      ? sameName.find((r) => (r.NamespacePrefix ?? '').toLowerCase() === ns.toLowerCase())
+      : sameName.find((r) => !r.NamespacePrefix) ?? (sameName.length === 1 ? sameName[0] : undefined);
+    if (hit) {
+      found.set(requested.toLowerCase(), { id: hit.Id, name: qualifiedName(hit.NamespacePrefix, hit.Name), licenseId: hit.LicenseId ?? undefined });
+    }
+  }
   return found;
 }
 
-/** Names (lower-cased) of the permission sets assigned to the user. */
+/** API names (lower-cased, `ns__Name` for managed sets) of the permission sets assigned to the user. */
 export async function getAssignedPermissionSetNames(conn: Connection, userId: string): Promise<Set<string>> {
-  const { records } = await conn.query<{ PermissionSetId: string; PermissionSet?: { Name?: string } | null }>(
-    `SELECT PermissionSetId, PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = ${soqlLiteral(userId)}`
+  const { records } = await conn.query<{ PermissionSetId: string; PermissionSet?: { Name?: string; NamespacePrefix?: string | null } | null }>(
+    `SELECT PermissionSetId, PermissionSet.Name, PermissionSet.NamespacePrefix FROM PermissionSetAssignment WHERE AssigneeId = ${soqlLiteral(userId)}`
   );
-  return new Set(records.map((r) => (r.PermissionSet?.Name ?? '').toLowerCase()).filter((n) => n));
+  return new Set(
+    records
+      .filter((r) => r.PermissionSet?.Name)
+      .map((r) => qualifiedName(r.PermissionSet?.NamespacePrefix, r.PermissionSet!.Name!).toLowerCase())
+  );
 }
 
 export type PermissionSetAssignOutcome = { name: string; outcome: AssignOutcome } | { name: string; error: Error };

@@ -159,7 +159,11 @@ export class FakeOrg {
     } else if (/FROM PermissionSetAssignment/i.test(soql)) {
       records = this.psAssignments
         .filter((a) => a.AssigneeId === values[0])
-        .map((a) => ({ ...a, PermissionSet: { Name: this.permissionSets.find((p) => p.Id === a.PermissionSetId)?.Name } }));
+        .map((a) => {
+          const set = this.permissionSets.find((p) => p.Id === a.PermissionSetId);
+          // as the real org: Name without the namespace prefix, NamespacePrefix beside it
+          return { ...a, PermissionSet: { Name: set?.Name, NamespacePrefix: set?.NamespacePrefix ?? null } };
+        });
     } else if (/FROM PermissionSet WHERE Name IN/i.test(soql)) {
       const wanted = values.map((v) => v.toLowerCase());
       records = this.permissionSets.filter((p) => wanted.includes(String(p.Name).toLowerCase()));

@@ -177,6 +177,18 @@ describe('org steps', () => {
       ]);
       expect(await getAssignedPermissionSetNames(conn, '005X')).to.deep.equal(new Set(['shared_read', 'gen']));
     });
+    it('finds managed permission sets by ns__Name, as the org stores them (Name without prefix, NamespacePrefix)', async () => {
+      org.permissionSets.push(
+        { Id: '0PS000000000007AAA', Name: 'Reader', NamespacePrefix: 'acme', LicenseId: null },
+        { Id: '0PS000000000008AAA', Name: 'Reader', NamespacePrefix: null, LicenseId: null }
+      );
+      const sets = await findPermissionSets(conn, ['acme__Reader', 'reader']);
+      expect(sets.get('acme__reader')).to.include({ id: '0PS000000000007AAA', name: 'acme__Reader' });
+      expect(sets.get('reader')).to.include({ id: '0PS000000000008AAA', name: 'Reader' });
+      expect((await findPermissionSets(conn, ['other__Reader'])).size).to.equal(0);
+      await assignPermissionSets(conn, '005Y', [sets.get('acme__reader')!]);
+      expect(await getAssignedPermissionSetNames(conn, '005Y')).to.deep.equal(new Set(['acme__reader']));
+    });
     it('reports a single failed assignment without throwing', async () => {
       org.failOnce.push({
         match: /PermissionSetAssignment$/,
