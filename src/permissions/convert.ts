@@ -416,7 +416,7 @@ function riskWarnings(main: PermissionSetDoc, companion?: PermissionSetDoc): str
   return warnings;
 }
 
-/** Object permissions missing what they depend on fail to deploy; report them rather than grant more. */
+/** Object and field permissions missing what they depend on fail to deploy; report them rather than grant more. */
 function dependencyWarnings(docs: Array<PermissionSetDoc | undefined>): string[] {
   const broken: string[] = [];
   for (const doc of docs) {
@@ -429,7 +429,16 @@ function dependencyWarnings(docs: Array<PermissionSetDoc | undefined>): string[]
       if (!ok) broken.push(e.object as string);
     }
   }
-  return broken.length > 0 ? [messages.getMessage('warning.objectDependencies', [`${plural(broken.length, 'object permission')} ${broken.length === 1 ? 'does' : 'do'}`, listSome(broken)])] : [];
+  const warnings =
+    broken.length > 0 ? [messages.getMessage('warning.objectDependencies', [`${plural(broken.length, 'object permission')} ${broken.length === 1 ? 'does' : 'do'}`, listSome(broken)])] : [];
+  // edit access to a field needs read access to it, like objects
+  const editOnly = docs.flatMap((doc) =>
+    (doc?.sections.fieldPermissions ?? []).filter((e) => e.editable === true && e.readable !== true).map((e) => e.field as string)
+  );
+  if (editOnly.length > 0) {
+    warnings.push(messages.getMessage('warning.fieldDependencies', [`${plural(editOnly.length, 'field permission')} ${editOnly.length === 1 ? 'does' : 'do'}`, listSome(editOnly)]));
+  }
+  return warnings;
 }
 
 /** "1 object", "2 objects": counts in warnings read correctly for one. */

@@ -13,6 +13,7 @@ import {
 import type { PermissionSetDoc } from '../../permissions/model.js';
 import { readProfileFile, type ProfileDoc } from '../../profile/read-profile.js';
 import { resolveDefaultOutputDir, writePermissionSetSources } from '../../metadata/write-sources.js';
+import { pathExists } from '../../metadata/project-paths.js';
 import { readEffectiveAccess, type AccessSource } from '../../org-access/effective-access.js';
 import type { GrantSources, MutedGrant } from '../../org-access/merge-access.js';
 import { applyOrgRules, readOrgRules } from '../../org-access/org-rules.js';
@@ -172,6 +173,14 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     const outputDir = resolve(flags['output-dir'] ?? (await resolveDefaultOutputDir(process.cwd())));
     const docs = [conversion.main, ...(conversion.companion ? [conversion.companion] : [])];
     const written = await writePermissionSetSources(docs, { outputDir, force: flags.force });
+    if (!conversion.companion) {
+      // a companion left by an earlier run would still grant what this run no longer puts in one (deploying the folder deploys it)
+      const stale = `${name}${COMPANION_SUFFIX}`;
+      const found = (
+        await Promise.all([join(outputDir, `${stale}.permissionset-meta.xml`), join(outputDir, stale)].map(async (p) => ((await pathExists(p)) ? p : undefined)))
+      ).filter((p): p is string => p !== undefined);
+      if (found.length > 0) conversion.warnings.push(messages.getMessage('warning.staleCompanion', [found.join(', '), stale]));
+    }
 
     const result = toResult(profile, profileName, source, outputDir, conversion, docs, written);
     if (rules) result.licenseRules = rules.licensedUserPermissions ? 'org' : 'built-in';

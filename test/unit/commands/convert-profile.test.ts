@@ -93,6 +93,21 @@ describe('integration-user convert-profile', () => {
     expect(await readdir(folder)).to.include('Sync_API.permissionset-meta.xml');
   });
 
+  it('warns when a companion from an earlier run is left beside a conversion that needs none', async () => {
+    const profile = join(dir, 'Api.profile-meta.xml');
+    await writeFile(
+      profile,
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata"><classAccesses><apexClass>Sync</apexClass><enabled>true</enabled></classAccesses></Profile>\n'
+    );
+    const first = await run(['--source-file', profile, '--name', 'Api_Sync', '--json']);
+    expect(first.permissionSets).to.have.length(1);
+    expect(first.warnings.some((w) => w.includes('Api_Sync_Companion'))).to.equal(false);
+
+    await writeFile(join(dir, 'Api_Sync_Companion.permissionset-meta.xml'), '<PermissionSet/>\n');
+    const second = await run(['--source-file', profile, '--name', 'Api_Sync', '--force', '--json']);
+    expect(second.warnings.some((w) => w.includes(join(dir, 'Api_Sync_Companion.permissionset-meta.xml')))).to.equal(true);
+  });
+
   it('fails with a clear error on bad input', async () => {
     const notProfile = (await run(['--source-file', join(fixtures, 'Not_A_Profile.permissionset-meta.xml')]).catch(
       (e: SfError) => e

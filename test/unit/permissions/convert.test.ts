@@ -175,6 +175,17 @@ describe('convertToIntegrationPermissionSets', () => {
     expect(result.warnings.some((w) => w.includes('depend on') && w.includes('Case'))).to.equal(true);
   });
 
+  it('warns about field permissions editable but not readable instead of adding read', () => {
+    const input: ProfileDoc = {
+      sections: { fieldPermissions: [{ field: 'Case.Reason', editable: true, readable: false }, { field: 'Case.Origin', editable: true, readable: true }] },
+    };
+    const result = convertToIntegrationPermissionSets(input, { name: 'S' });
+    expect(result.main.sections.fieldPermissions?.find((e) => e.field === 'Case.Reason')?.readable).to.equal(false);
+    const warning = result.warnings.find((w) => w.includes('editable but not readable'));
+    expect(warning).to.include('Case.Reason');
+    expect(warning).to.not.include('Case.Origin');
+  });
+
   it('merges a key listed twice and reports unknown elements', () => {
     const input: ProfileDoc = {
       sections: {
