@@ -11,6 +11,7 @@ import { mergeContributions } from '../org-access/merge-access.js';
 import { applyOrgRules, readOrgRules } from '../org-access/org-rules.js';
 import { PermissionSetReader } from '../org-access/read-permission-sets.js';
 import { soqlInList } from '../org/soql.js';
+import { splitNamespace } from '../org/assignments.js';
 import type { ReadStats } from '../org-access/query.js';
 import { compareAccess, type Comparison, type Side } from './compare.js';
 import { explainFromConversion } from './explain.js';
@@ -41,7 +42,8 @@ export async function readPermissionSetsSide(
   reader: PermissionSetReader,
   names: readonly string[]
 ): Promise<{ side: Side; summary: SideSummary; warnings: string[] }> {
-  const read = await reader.read(`IsOwnedByProfile = false AND Name IN ${soqlInList([...names])}`);
+  // PermissionSet.Name holds no namespace prefix: ask by the local name, match the qualified one
+  const read = await reader.read(`IsOwnedByProfile = false AND Name IN ${soqlInList(names.map((n) => splitNamespace(n).name))}`);
   const found = new Map(read.sets.map((s) => [s.header.name.toLowerCase(), s]));
   const missing = names.filter((n) => !found.has(n.toLowerCase()));
   if (missing.length) throw messages.createError('error.PermissionSetNotFound', [missing.join(', ')]);

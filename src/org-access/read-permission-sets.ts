@@ -171,7 +171,7 @@ export class PermissionSetReader {
     const fields = await this.userPermissionFields();
     const fieldChunks = chunks(fields, FIELDS_PER_QUERY);
     const base =
-      'Id, Name, Label, Type, IsOwnedByProfile, ProfileId, Profile.Name, Profile.UserLicense.Name, PermissionSetGroupId';
+      'Id, Name, NamespacePrefix, Label, Type, IsOwnedByProfile, ProfileId, Profile.Name, Profile.UserLicense.Name, PermissionSetGroupId';
     const [first, ...rest] = await Promise.all(
       (fieldChunks.length ? fieldChunks : [[]]).map((chunk, i) =>
         queryAll<Rec>(this.conn, `SELECT ${[i === 0 ? base : 'Id', ...chunk].join(', ')} FROM PermissionSet WHERE ${where}`, this.stats)
@@ -286,7 +286,8 @@ function headerOf(r: Rec): PermissionSetHeader {
     r.IsOwnedByProfile === true ? 'profile' : type === 'Group' ? 'group' : type === 'Muting' ? 'muting' : 'permissionSet';
   return {
     id: String(r.Id),
-    name: kind === 'profile' && profile?.Name ? profile.Name : String(r.Name),
+    // a managed set's API name is ns__Name: the org keeps the prefix in NamespacePrefix
+    name: kind === 'profile' && profile?.Name ? profile.Name : qualified(r.NamespacePrefix, r.Name),
     label: String(r.Label ?? r.Name),
     kind,
     profileId: r.ProfileId ? String(r.ProfileId) : undefined,
