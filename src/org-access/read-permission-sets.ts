@@ -60,6 +60,12 @@ const OBJECT_FIELDS: ReadonlyArray<[string, string]> = [
   ['viewAllRecords', 'PermissionsViewAllRecords'],
 ];
 
+/** ObjectPermissions fields the API version has: PermissionsViewAllFields exists from API 61.0 on. */
+export function objectPermissionFields(apiVersion: string | undefined): ReadonlyArray<[string, string]> {
+  const version = Number(apiVersion);
+  return Number.isFinite(version) && version < 61 ? OBJECT_FIELDS.filter(([k]) => k !== 'viewAllFields') : OBJECT_FIELDS;
+}
+
 type Rec = Record<string, unknown>;
 type Resolver = {
   /** SOQL for a chunk of ids (given as quoted-literal-ready strings) */
@@ -194,10 +200,11 @@ export class PermissionSetReader {
     const result: ReadResult = { sets: [...sets.values()], unresolved: [], warnings: [], stats: this.stats };
     if (parentIds.length === 0) return result;
 
+    const objectFields = objectPermissionFields(this.conn.getApiVersion());
     const children = (soql: (ids: string[]) => string): Promise<Rec[]> =>
       Promise.all(chunks(parentIds, IDS_PER_QUERY).map((ids) => queryAll<Rec>(this.conn, soql(ids), this.stats))).then((a) => a.flat());
     const [objects, fieldPerms, entities, tabs] = await Promise.all([
-      children((ids) => `SELECT ParentId, SobjectType, ${OBJECT_FIELDS.map(([, f]) => f).join(', ')} FROM ObjectPermissions WHERE ParentId IN ${soqlInList(ids)}`),
+      children((ids) => `SELECT ParentId, SobjectType, ${objectFields.map(([, f]) => f).join(', ')} FROM ObjectPermissions WHERE ParentId IN ${soqlInList(ids)}`),
       children((ids) => `SELECT ParentId, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${soqlInList(ids)}`),
       children((ids) => `SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE ParentId IN ${soqlInList(ids)}`),
       children((ids) => `SELECT ParentId, Name, Visibility FROM PermissionSetTabSetting WHERE ParentId IN ${soqlInList(ids)}`),
@@ -210,7 +217,7 @@ export class PermissionSetReader {
     for (const o of objects) {
       const entry: Entry = { object: String(o.SobjectType) };
       let grants = false;
-      for (const [k, f] of OBJECT_FIELDS) {
+      for (const [k, f] of objectFields) {
         entry[k] = o[f] === true;
         grants ||= o[f] === true;
       }

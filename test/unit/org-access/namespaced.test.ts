@@ -4,12 +4,13 @@
  */
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
-import { PermissionSetReader } from '../../../src/org-access/read-permission-sets.js';
+import { PermissionSetReader, objectPermissionFields } from '../../../src/org-access/read-permission-sets.js';
 import { readPermissionSetsSide } from '../../../src/compare/from-org.js';
 
 function stubConnection(queries: string[]): Connection {
   const rows = [{ Id: '0PS000000000007AAA', Name: 'Reader', NamespacePrefix: 'acme', Label: 'Reader', Type: 'Regular', IsOwnedByProfile: false }];
   return {
+    getApiVersion: () => '62.0',
     describe: () => Promise.resolve({ fields: [] }),
     query: (soql: string) => {
       queries.push(soql);
@@ -26,5 +27,16 @@ describe('managed permission sets in a comparison', () => {
     const { summary } = await readPermissionSetsSide(new PermissionSetReader(stubConnection(queries)), ['acme__Reader']);
     expect(queries[0]).to.match(/Name IN \('Reader'\)/);
     expect(summary.label).to.equal('acme__Reader');
+  });
+});
+
+describe('object permission fields by API version', () => {
+  it('asks for PermissionsViewAllFields only from API 61.0 on, where ObjectPermissions has it', () => {
+    const names = (v: string | undefined): string[] => objectPermissionFields(v).map(([, f]) => f);
+    expect(names('60.0')).to.not.include('PermissionsViewAllFields');
+    expect(names('60.0')).to.include('PermissionsViewAllRecords');
+    expect(names('61.0')).to.include('PermissionsViewAllFields');
+    expect(names('66.0')).to.include('PermissionsViewAllFields');
+    expect(names(undefined)).to.include('PermissionsViewAllFields');
   });
 });
