@@ -1,6 +1,6 @@
 /**
  * The effective access of an existing user: the profile's own permission set, every assigned permission set, and
- * the permission sets of every assigned permission set group (less what the group's muting permission set mutes),
+ * the permission sets of every assigned permission set group (less what the group's MutingPermissionSet mutes),
  * merged: a grant anywhere is a grant, and each grant keeps the list of its sources.
  */
 import type { Connection } from '@salesforce/core';
@@ -112,6 +112,13 @@ export async function readEffectiveAccess(conn: Connection, username: string, re
   const reads = await Promise.all(wheres.map((w) => reader.read(w)));
   const sets = new Map<string, PermissionSetContents>();
   for (const r of reads) for (const s of r.sets) sets.set(id15(s.header.id), s);
+  // a component that is no PermissionSet is the group's MutingPermissionSet (its own sObject)
+  const notFound = [...new Set(components.map((c) => String(c.PermissionSetId)).filter((id) => !sets.has(id15(id))))];
+  if (notFound.length) {
+    const mutingRead = await reader.readMuting(notFound);
+    reads.push(mutingRead);
+    for (const s of mutingRead.sets) sets.set(id15(s.header.id), s);
+  }
 
   const sources: AccessSource[] = [];
   const contributions: Contribution[] = [];

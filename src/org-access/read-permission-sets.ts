@@ -9,7 +9,7 @@ import type { Entry } from '../permissions/model.js';
 import { soqlInList } from '../org/soql.js';
 import { chunks, id15, newStats, queryAll, type ReadStats } from './query.js';
 
-/** What kind of permission set a record is: a profile's own, a regular one, a group's aggregate or a muting one. */
+/** What kind of permission set a record is: a profile's own, a regular one, a group's aggregate, or a MutingPermissionSet. */
 export type PermissionSetKind = 'profile' | 'permissionSet' | 'group' | 'muting';
 
 export type PermissionSetHeader = {
@@ -144,6 +144,7 @@ const TAB_SETTING: Readonly<Record<string, string>> = { DefaultOn: 'Visible', De
 export class PermissionSetReader {
   public readonly stats: ReadStats;
   private permissionFields?: Promise<string[]>;
+  private mutingFields?: Promise<string[]>;
 
   public constructor(
     private readonly conn: Connection,
@@ -196,6 +197,53 @@ export class PermissionSetReader {
       }
       sets.set(id15(header.id), { header, sections });
     }
+    return this.readChildren(sets, true);
+  }
+
+  /**
+   * Reads the MutingPermissionSet records with these ids (a group's muting set is its own sObject, API 46.0+, not a
+   * PermissionSet row), with their user, object and field permissions, as sets of kind `muting`.
+   */
+  public async readMuting(ids: readonly string[]): Promise<ReadResult> {
+    if (ids.length === 0) return { sets: [], unresolved: [], warnings: [], stats: this.stats };
+    const fields = await this.mutingPermissionFields();
+    const fieldChunks = chunks(fields, FIELDS_PER_QUERY);
+    const base = 'Id, DeveloperName, MasterLabel, NamespacePrefix';
+    const pages = await Promise.all(
+      chunks([...ids], IDS_PER_QUERY).flatMap((idChunk) =>
+        (fieldChunks.length ? fieldChunks : [[]]).map((chunk, i) =>
+          queryAll<Rec>(this.conn, `SELECT ${[i === 0 ? base : 'Id', ...chunk].join(', ')} FROM MutingPermissionSet WHERE Id IN ${soqlInList(idChunk)}`, this.stats)
+        )
+      )
+    );
+    const rows = new Map<string, Rec>();
+    for (const r of pages.flat()) rows.set(String(r.Id), Object.assign(rows.get(String(r.Id)) ?? {}, r));
+    const sets = new Map<string, PermissionSetContents>();
+    for (const r of rows.values()) {
+      const header: PermissionSetHeader = { id: String(r.Id), name: qualified(r.NamespacePrefix, r.DeveloperName), label: String(r.MasterLabel ?? r.DeveloperName), kind: 'muting' };
+      const sections: Record<string, Entry[]> = {};
+      const perms = fields.filter((f) => r[f] === true).map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
+      if (perms.length) sections.userPermissions = perms;
+      sets.set(id15(header.id), { header, sections });
+    }
+    return this.readChildren(sets, false);
+  }
+
+  /** The `Permissions<Name>` booleans of MutingPermissionSet (described once, like PermissionSet's). */
+  private mutingPermissionFields(): Promise<string[]> {
+    this.mutingFields ??= (async (): Promise<string[]> => {
+      this.stats.roundTrips++;
+      const describe = (await this.conn.describe('MutingPermissionSet')) as unknown as { fields: Array<{ name: string; type: string }> };
+      return describe.fields.filter((f) => f.type === 'boolean' && f.name.startsWith(PERMISSIONS) && f.name.length > PERMISSIONS.length).map((f) => f.name);
+    })();
+    return this.mutingFields;
+  }
+
+  /**
+   * Adds the sets' ObjectPermissions and FieldPermissions (and, with `setupAndTabs`, SetupEntityAccess and
+   * PermissionSetTabSetting) rows to their sections. A muting set's children are only object and field permissions.
+   */
+  private async readChildren(sets: Map<string, PermissionSetContents>, setupAndTabs: boolean): Promise<ReadResult> {
     const parentIds = [...sets.values()].filter((s) => s.header.kind !== 'group').map((s) => s.header.id);
     const result: ReadResult = { sets: [...sets.values()], unresolved: [], warnings: [], stats: this.stats };
     if (parentIds.length === 0) return result;
@@ -203,11 +251,12 @@ export class PermissionSetReader {
     const objectFields = objectPermissionFields(this.conn.getApiVersion());
     const children = (soql: (ids: string[]) => string): Promise<Rec[]> =>
       Promise.all(chunks(parentIds, IDS_PER_QUERY).map((ids) => queryAll<Rec>(this.conn, soql(ids), this.stats))).then((a) => a.flat());
+    const none = Promise.resolve<Rec[]>([]);
     const [objects, fieldPerms, entities, tabs] = await Promise.all([
       children((ids) => `SELECT ParentId, SobjectType, ${objectFields.map(([, f]) => f).join(', ')} FROM ObjectPermissions WHERE ParentId IN ${soqlInList(ids)}`),
       children((ids) => `SELECT ParentId, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${soqlInList(ids)}`),
-      children((ids) => `SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE ParentId IN ${soqlInList(ids)}`),
-      children((ids) => `SELECT ParentId, Name, Visibility FROM PermissionSetTabSetting WHERE ParentId IN ${soqlInList(ids)}`),
+      setupAndTabs ? children((ids) => `SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE ParentId IN ${soqlInList(ids)}`) : none,
+      setupAndTabs ? children((ids) => `SELECT ParentId, Name, Visibility FROM PermissionSetTabSetting WHERE ParentId IN ${soqlInList(ids)}`) : none,
     ]);
     const add = (parentId: unknown, section: string, entry: Entry): void => {
       const set = sets.get(id15(String(parentId)));
@@ -290,7 +339,7 @@ function headerOf(r: Rec): PermissionSetHeader {
   const profile = r.Profile as { Name?: string; UserLicense?: { Name?: string } | null } | null | undefined;
   const type = typeof r.Type === 'string' ? r.Type : '';
   const kind: PermissionSetKind =
-    r.IsOwnedByProfile === true ? 'profile' : type === 'Group' ? 'group' : type === 'Muting' ? 'muting' : 'permissionSet';
+    r.IsOwnedByProfile === true ? 'profile' : type === 'Group' ? 'group' : 'permissionSet';
   return {
     id: String(r.Id),
     // a managed set's API name is ns__Name: the org keeps the prefix in NamespacePrefix

@@ -14,7 +14,14 @@ describe('emulator permission set groups created and assigned through the API', 
     emu = await startEmulator({
       seed: {
         permissionSets: [{ name: 'Reader', userPermissions: ['ApiEnabled'] }],
-        permissionSetGroups: [{ name: 'Seeded_Group', label: 'Seeded Group', permissionSets: ['Reader'] }],
+        permissionSetGroups: [
+          {
+            name: 'Seeded_Group',
+            label: 'Seeded Group',
+            permissionSets: ['Reader'],
+            muting: { name: 'Seeded_Muting', label: 'Seeded Muting', userPermissions: ['ApiEnabled'], objectPermissions: [{ object: 'Account', allowRead: true }] },
+          },
+        ],
         users: [
           { username: 'one@emu.org', profile: 'Standard User', permissionSetGroups: ['Seeded_Group'] },
           { username: 'two@emu.org', profile: 'Standard User' },
@@ -42,6 +49,26 @@ describe('emulator permission set groups created and assigned through the API', 
     expect(shape(seeded)).to.deep.equal({ ...shape(aggregate), Name: `X${seededId}` });
     const group = await conn.singleRecordQuery<Row>(`SELECT Status FROM PermissionSetGroup WHERE Id = '${created.id!}'`);
     expect(group.Status).to.equal('Updated');
+  });
+
+  it("stores a seeded group's muting set as a MutingPermissionSet record, not a PermissionSet", async () => {
+    const groupId = emu.org().query("SELECT Id FROM PermissionSetGroup WHERE DeveloperName = 'Seeded_Group'")[0].Id as string;
+    const components = (await conn.query<Row>(`SELECT PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId = '${groupId}'`)).records;
+    const ids = components.map((c) => String(c.PermissionSetId));
+    const inList = `(${ids.map((id) => `'${id}'`).join(', ')})`;
+    const asPermissionSets = (await conn.query<Row>(`SELECT Id, Name FROM PermissionSet WHERE Id IN ${inList}`)).records;
+    expect(asPermissionSets.map((r) => r.Name)).to.deep.equal(['Reader']);
+    expect((await conn.query<Row>("SELECT Id FROM PermissionSet WHERE Name = 'Seeded_Muting'")).records).to.deep.equal([]);
+
+    const [muting, ...more] = (
+      await conn.query<Row>(`SELECT Id, DeveloperName, MasterLabel, NamespacePrefix, PermissionsApiEnabled FROM MutingPermissionSet WHERE Id IN ${inList}`)
+    ).records;
+    expect(more).to.deep.equal([]);
+    expect(String(muting.Id).slice(0, 3)).to.equal('0QM');
+    expect(ids).to.include(muting.Id);
+    expect([muting.DeveloperName, muting.MasterLabel, muting.PermissionsApiEnabled]).to.deep.equal(['Seeded_Muting', 'Seeded Muting', true]);
+    const objects = (await conn.query<Row>(`SELECT SobjectType, PermissionsRead FROM ObjectPermissions WHERE ParentId IN ('${String(muting.Id)}')`)).records;
+    expect(objects.map((o) => [o.SobjectType, o.PermissionsRead])).to.deep.equal([['Account', true]]);
   });
 
   it('refuses a second group with the same DeveloperName', async () => {

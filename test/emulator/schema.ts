@@ -172,6 +172,9 @@ function standardSpecs(userPermissions: readonly string[]): Record<string, StdSp
       prefix: '0PC',
       fields: ['PermissionSetGroupId:reference:PermissionSetGroup', 'PermissionSetId:reference:PermissionSet'],
     },
+    // a group's muting set is its own sObject (API 46.0+), not a PermissionSet row; its ObjectPermissions /
+    // FieldPermissions rows carry its Id in ParentId, and a PermissionSetGroupComponent names it in PermissionSetId
+    MutingPermissionSet: { prefix: '0QM', fields: ['DeveloperName', 'MasterLabel', 'Language', 'NamespacePrefix!', ...perms] },
     PermissionSetTabSetting: {
       prefix: '01P',
       fields: ['ParentId:reference:PermissionSet', 'Name', 'Visibility:picklist'],

@@ -32,7 +32,7 @@ export type PermissionSetGroupSeed = {
   label?: string;
   /** permission set Names */
   permissionSets: string[];
-  /** a permission set of Type Muting in the group: what it grants is removed from the group's access */
+  /** the group's MutingPermissionSet (its own sObject, not a PermissionSet): what it grants is removed from the group's access */
   muting?: Omit<PermissionSetSeed, 'license' | 'sections'>;
 };
 

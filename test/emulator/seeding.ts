@@ -1,5 +1,5 @@
 /** Builds an org's initial data from a seed: organization, licenses, profiles, admin, then the seed's extras. */
-import { applyPermissionSet, docFromSeed, groupPermissionSet, insertPermissionSetGroup, validatePermissionSet } from './permsets.js';
+import { applyPermissionSet, docFromSeed, groupPermissionSet, insertPermissionSetGroup, validatePermissionSet, writeChildren } from './permsets.js';
 import { applyProfile, profileFullName } from './profiles.js';
 import type { EmulatorSeed, PermissionSetGroupSeed } from './seed.js';
 import { LICENSE_NAMES, OrgState, PROFILE_NAMES, ServerContext, parseDateTime, type Rec } from './state.js';
@@ -173,8 +173,8 @@ function assign(org: OrgState, user: Rec, psName: string): void {
 
 /**
  * A permission set group as Salesforce stores it: the PermissionSetGroup, its aggregate permission set (Type Group,
- * PermissionSetGroupId; assignments point at it), one PermissionSetGroupComponent per permission set, and a muting
- * permission set (Type Muting) as one more component.
+ * PermissionSetGroupId; assignments point at it), one PermissionSetGroupComponent per permission set, and a
+ * MutingPermissionSet (its own sObject, not a PermissionSet) as one more component.
  */
 function insertGroup(org: OrgState, g: PermissionSetGroupSeed): void {
   const { group } = insertPermissionSetGroup(org, { DeveloperName: g.name, MasterLabel: g.label ?? g.name });
@@ -188,8 +188,14 @@ function insertGroup(org: OrgState, g: PermissionSetGroupSeed): void {
     // a muting set names what it removes: "edit without read" is valid there, only unknown names are not
     const problems = validatePermissionSet(org, doc).filter((p) => !p.includes('depends on'));
     if (problems.length) throw new Error(`seed: muting permission set ${g.muting.name}: ${problems.join('; ')}`);
-    const { rec } = applyPermissionSet(org, doc);
-    org.update(rec, { Type: 'Muting', IsCustom: true });
+    const values: Record<string, unknown> = { DeveloperName: doc.fullName, MasterLabel: doc.label, Language: 'en_US' };
+    const permNames = new Map(org.schema.userPermissions.map((p) => [p.toLowerCase(), p]));
+    for (const up of doc.sections.userPermissions ?? []) {
+      const name = permNames.get((up.name ?? '').toLowerCase());
+      if (name) values[`Permissions${name}`] = true;
+    }
+    const rec = org.insert('MutingPermissionSet', values);
+    writeChildren(org, rec, doc);
     org.insert('PermissionSetGroupComponent', { PermissionSetGroupId: group.Id, PermissionSetId: rec.Id });
   }
 }
