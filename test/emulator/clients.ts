@@ -2,9 +2,9 @@
  * Real Salesforce clients for the emulator's own tests: @salesforce/core Connections authenticated by access token.
  * HOME points at a temp dir and the generic keychain is used, so no real auth files are read or written.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import type { EmulatedOrg, Emulator } from './index.js';
 
@@ -42,4 +42,27 @@ export async function failure(p: PromiseLike<unknown>): Promise<Error & { errorC
     return e as Error & { errorCode?: string };
   }
   throw new Error('expected the call to fail');
+}
+
+export type DeployedFile = { fullName: string; type: string; state: string; error?: string };
+
+/**
+ * Writes source files (path relative to a fresh folder under `dir` → content) and deploys them with
+ * source-deploy-retrieve, as `sf project deploy start` does; returns the request status and SDR's file responses.
+ */
+export async function deploySource(
+  conn: Connection,
+  dir: string,
+  files: Record<string, string>,
+  apiOptions: Record<string, unknown> = {}
+): Promise<{ status: string; id: string; responses: DeployedFile[] }> {
+  const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+  const root = join(dir, Math.random().toString(36).slice(2));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  const deploy = await ComponentSet.fromSource(root).deploy({ usernameOrConnection: conn, apiOptions });
+  const result = await deploy.pollStatus(10, 30);
+  return { status: String(result.response.status), id: result.response.id, responses: result.getFileResponses() as DeployedFile[] };
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
-import { connect } from './clients.js';
+import { connect, deploySource } from './clients.js';
 import { externalClientApps, findEca, INVALID_EXECUTION_USER } from './externalClientApps.js';
 import { startEmulator, type Emulator } from './index.js';
 
@@ -27,13 +27,11 @@ function appFiles(app: string, runAs: string, extra: { policies?: string; global
   };
 }
 
-type Resp = { fullName: string; type: string; state: string; error?: string };
 
 describe('emulator External Client Apps (deploy through source-deploy-retrieve)', () => {
   let emu: Emulator;
   let conn: Connection;
   let dir: string;
-  let sdr: typeof import('@salesforce/source-deploy-retrieve');
 
   before(async () => {
     emu = await startEmulator({
@@ -46,7 +44,6 @@ describe('emulator External Client Apps (deploy through source-deploy-retrieve)'
       },
     });
     conn = await connect(emu);
-    sdr = await import('@salesforce/source-deploy-retrieve');
     dir = mkdtempSync(join(tmpdir(), 'emu-eca-'));
   });
   after(async () => {
@@ -54,15 +51,7 @@ describe('emulator External Client Apps (deploy through source-deploy-retrieve)'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function deploy(files: Record<string, string>, checkOnly = false): Promise<{ status: string; responses: Resp[] }> {
-    const root = join(dir, Math.random().toString(36).slice(2));
-    for (const [rel, xml] of Object.entries(files)) {
-      mkdirSync(join(root, rel, '..'), { recursive: true });
-      writeFileSync(join(root, rel), xml);
-    }
-    const result = await (await sdr.ComponentSet.fromSource(root).deploy({ usernameOrConnection: conn, apiOptions: { checkOnly } })).pollStatus(10, 30);
-    return { status: String(result.response.status), responses: result.getFileResponses() as Resp[] };
-  }
+  const deploy = (files: Record<string, string>, checkOnly = false): ReturnType<typeof deploySource> => deploySource(conn, dir, files, { checkOnly });
 
   it('accepts an app running as an active API-only user; the org generates the consumer key and secret', async () => {
     const { status, responses } = await deploy(appFiles('Erp_Sync', 'int@emu.org'));

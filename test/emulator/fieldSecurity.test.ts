@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
-import { connect, failure } from './clients.js';
+import { connect, deploySource, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 const NS = 'http://soap.sforce.com/2006/04/metadata';
@@ -14,13 +14,11 @@ const psXml = (fields: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="${NS}">${fields}<hasActivationRequired>false</hasActivationRequired><label>FLS</label></PermissionSet>\n`;
 
 type Field = { name: string; permissionable: boolean; calculated: boolean; updateable: boolean; createable: boolean; nillable: boolean };
-type Resp = { fullName: string; type: string; state: string; error?: string };
 
 describe('emulator field-level security: permissionable and calculated fields', () => {
   let emu: Emulator;
   let conn: Connection;
   let dir: string;
-  let sdr: typeof import('@salesforce/source-deploy-retrieve');
 
   before(async () => {
     emu = await startEmulator({
@@ -32,7 +30,6 @@ describe('emulator field-level security: permissionable and calculated fields', 
       },
     });
     conn = await connect(emu);
-    sdr = await import('@salesforce/source-deploy-retrieve');
     dir = mkdtempSync(join(tmpdir(), 'emu-fls-'));
   });
   after(async () => {
@@ -45,14 +42,8 @@ describe('emulator field-level security: permissionable and calculated fields', 
     return new Map(d.fields.map((f) => [f.name, f]));
   }
 
-  async function deployPs(name: string, xml: string): Promise<{ responses: Resp[]; status: string }> {
-    const root = join(dir, `${name}-${Math.random().toString(36).slice(2)}`, 'permissionsets');
-    mkdirSync(root, { recursive: true });
-    writeFileSync(join(root, `${name}.permissionset-meta.xml`), xml);
-    const deploy = await sdr.ComponentSet.fromSource(root).deploy({ usernameOrConnection: conn });
-    const result = await deploy.pollStatus(10, 30);
-    return { responses: result.getFileResponses() as Resp[], status: result.response.status };
-  }
+  const deployPs = (name: string, xml: string): ReturnType<typeof deploySource> =>
+    deploySource(conn, dir, { [`permissionsets/${name}.permissionset-meta.xml`]: xml });
 
   it('describes required and system fields as not permissionable, others as permissionable', async () => {
     const account = await fields('Account');

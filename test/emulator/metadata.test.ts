@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
-import { connect, failure } from './clients.js';
+import { connect, deploySource, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 const NS = 'http://soap.sforce.com/2006/04/metadata';
@@ -42,15 +42,8 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
   });
 
   /** Deploys one permission set file (source format) and returns SDR's file responses. */
-  async function deployPs(name: string, xml: string, apiOptions: Record<string, unknown> = {}): Promise<{ responses: Resp[]; status: string; id: string }> {
-    const root = join(dir, `${name}-${Math.random().toString(36).slice(2)}`, 'permissionsets');
-    mkdirSync(root, { recursive: true });
-    writeFileSync(join(root, `${name}.permissionset-meta.xml`), xml);
-    const cs = sdr.ComponentSet.fromSource(root);
-    const deploy = await cs.deploy({ usernameOrConnection: conn, apiOptions });
-    const result = await deploy.pollStatus(10, 30);
-    return { responses: result.getFileResponses() as Resp[], status: result.response.status, id: result.response.id };
-  }
+  const deployPs = (name: string, xml: string, apiOptions: Record<string, unknown> = {}): ReturnType<typeof deploySource> =>
+    deploySource(conn, dir, { [`permissionsets/${name}.permissionset-meta.xml`]: xml }, apiOptions);
 
   it('deploys a permission set that becomes PermissionSet, ObjectPermissions, FieldPermissions records', async () => {
     const { responses, status } = await deployPs('Emu_PS', GOOD);
