@@ -3,7 +3,7 @@ import sfPlugin from 'eslint-plugin-sf-plugin';
 import { fixupPluginRules } from '@eslint/compat';
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'node_modules/**', 'test/fixtures/**', 'bench/out/**'] },
+  { ignores: ['lib/**', '**/node_modules/**', 'test/fixtures/**', 'packages/*/test/fixtures/**', 'bench/out/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts'],
@@ -13,7 +13,7 @@ export default tseslint.config(
     rules: { ...sfPlugin.configs.recommended.rules },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.{ts,js}'],
+    files: ['test/**/*.ts', 'bench/**/*.{ts,js}', 'packages/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -8,7 +8,7 @@
  */
 import { Org } from '@salesforce/core';
 import { runAudit, type AuditResult } from '../src/audit/audit.js';
-import { startEmulator } from '../test/emulator/index.js';
+import { startEmulator } from '@sf-integration-user/org-emulator';
 import { loginInTempHome } from '../test/helpers/emulator-login.js';
 
 const USERS = Number(process.argv[2] ?? 1000);

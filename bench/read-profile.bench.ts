@@ -9,9 +9,9 @@
 import { Org } from '@salesforce/core';
 import { readEffectiveAccess } from '../src/org-access/effective-access.js';
 import { readProfileFromOrg } from '../src/org-access/read-profile-from-org.js';
-import { startEmulator } from '../test/emulator/index.js';
+import { startEmulator } from '@sf-integration-user/org-emulator';
 import { loginInTempHome } from '../test/helpers/emulator-login.js';
-import { bigOrg } from '../test/unit/org-access/bigOrg.js';
+import { bigOrg } from '../test/integration/org-access/big-org.js';
 
 const OBJECTS = Number(process.argv[2] ?? 500);
 const FIELDS = Number(process.argv[3] ?? 20);

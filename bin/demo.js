@@ -2,7 +2,7 @@
 /**
  * `npm run demo`: the plugin's main jobs on sample data, through the real `sf` CLI, with no org needed.
  *   1. convert a shared-user profile into an integration permission set (samples/profiles)
- *   2. start a local Salesforce org emulator (test/emulator) and log the real sf in to it
+ *   2. start a local Salesforce org emulator (packages/org-emulator) and log the real sf in to it
  *   3. create an integration user there, show it with `sf data query`, and re-run the same command (a no-op)
  * Everything happens in temporary folders with their own HOME: your sf logins and config are untouched.
  * Runs the built plugin (lib/); the emulator and the e2e harness are TypeScript, loaded through tsx.
@@ -16,7 +16,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { linkPlugin, runSf, sfEnv } = await import('../test/e2e/harness.ts');
-const { loadSeed, startEmulator } = await import('../test/emulator/index.ts');
+const { loadSeed, startEmulator } = await import('@sf-integration-user/org-emulator');
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROFILE = join(ROOT, 'samples', 'profiles', 'Marketo Sync User.profile-meta.xml');

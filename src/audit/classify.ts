@@ -1,6 +1,6 @@
 import type { AppUsage, AuditUser, Candidate, CandidateClass, LoginAggregate, OauthTokenRow, Risk } from './types.js';
 import { INTEGRATION_USER_LICENSE as INTEGRATION_LICENSE_NAME } from '../permissions/model.js';
-import { ADMIN_PROFILE_NAMES, appLabel, isInteractiveApp, loginKind } from './loginTypes.js';
+import { ADMIN_PROFILE_NAMES, appLabel, isInteractiveApp, loginKind } from './login-types.js';
 
 export type ClassifyInput = {
   users: AuditUser[];

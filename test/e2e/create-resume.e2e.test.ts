@@ -4,7 +4,7 @@
  * One sf session for the file; each step gets its own username (and so its own generated permission set).
  */
 import { expect } from 'chai';
-import type { EmulatedOrg } from '../emulator/index.js';
+import type { EmulatedOrg } from '@sf-integration-user/org-emulator';
 import { ANSWER_LOST_IN_EACH_WRITE, DROP_IN_EACH_STEP } from '../helpers/drops.js';
 import { stepStatuses } from '../helpers/requests.js';
 import { startSfSession, type SfResult, type SfSession } from './harness.js';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { loadSeed, type EmulatedOrg, type EmulatorSeed } from '../emulator/index.js';
+import { loadSeed, type EmulatedOrg, type EmulatorSeed } from '@sf-integration-user/org-emulator';
 import { ALL_STEPS_DONE, deploysIn, orgWrites, stepStatuses } from '../helpers/requests.js';
 import { filesUnder, REPO_ROOT, startSfSession, type SfResult, type SfSession } from './harness.js';
 

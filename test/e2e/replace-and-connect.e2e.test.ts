@@ -12,11 +12,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { findEca } from '../emulator/externalClientApps.js';
-import type { EmulatedOrg } from '../emulator/index.js';
-import { storedPassword } from '../emulator/server.js';
-import { INTEGRATION_PSL_PERMISSIONS } from '../emulator/userPermissions.js';
-import { bigOrg } from '../unit/org-access/bigOrg.js';
+import { findEca } from '@sf-integration-user/org-emulator';
+import type { EmulatedOrg } from '@sf-integration-user/org-emulator';
+import { storedPassword } from '@sf-integration-user/org-emulator';
+import { INTEGRATION_PSL_PERMISSIONS } from '@sf-integration-user/org-emulator';
+import { bigOrg } from '../integration/org-access/big-org.js';
 import { filesUnder, startSfSession, type RunSfOptions, type SfResult, type SfSession } from './harness.js';
 
 const PS_DIR = join('force-app', 'main', 'default', 'permissionsets');

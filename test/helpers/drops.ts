@@ -3,7 +3,7 @@
  * org already holds something of the run's when it does (then the command exits 68, else 1).
  * Shared by the in-process and the real-sf resume tests so both exercise the same requests.
  */
-import type { FaultSpec } from '../emulator/index.js';
+import type { FaultSpec } from '@sf-integration-user/org-emulator';
 
 export type StepDrop = { step: string; partial: boolean; fault: FaultSpec };
 

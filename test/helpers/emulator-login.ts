@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthInfo, ConfigAggregator, StateAggregator } from '@salesforce/core';
-import type { Emulator, EmulatedOrg } from '../emulator/index.js';
+import type { Emulator, EmulatedOrg } from '@sf-integration-user/org-emulator';
 
 const KEYS = ['HOME', 'USERPROFILE', 'SF_USE_GENERIC_UNIX_KEYCHAIN', 'SF_DISABLE_TELEMETRY'] as const;
 

@@ -1,7 +1,7 @@
 /**
  * Reading the emulator request log and create's step list: what a run changed in the org and what it deployed.
  */
-import type { RequestLogEntry } from '../emulator/index.js';
+import type { RequestLogEntry } from '@sf-integration-user/org-emulator';
 
 /** Org writes other than deploys (and their polls and read-backs): user, license and assignment DML. */
 export const orgWrites = (requests: RequestLogEntry[]): string[] =>

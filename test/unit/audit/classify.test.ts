@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { classify, shellQuote, slug, type ClassifyInput } from '../../../src/audit/classify.js';
-import { loginKind } from '../../../src/audit/loginTypes.js';
+import { loginKind } from '../../../src/audit/login-types.js';
 import type { AuditUser, LoginAggregate, OauthTokenRow } from '../../../src/audit/types.js';
 
 const SINCE = new Date('2026-09-01T00:00:00.000Z');

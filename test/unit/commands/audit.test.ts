@@ -5,8 +5,8 @@ import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import Audit from '../../../src/commands/integration-user/audit.js';
-import { FakeOrg, type FakeSeed } from '../audit/fakeOrg.js';
-import { smallOrg } from '../audit/smallOrg.js';
+import { FakeOrg, type FakeSeed } from '../audit/fake-org.js';
+import { smallOrg } from '../audit/small-org.js';
 
 describe('integration-user audit (in-process, faked query endpoint)', () => {
   const $$ = new TestContext();
