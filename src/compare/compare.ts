@@ -4,6 +4,7 @@
  */
 import type { Entry } from '../permissions/model.js';
 import { sectionShape, type GrantSources } from '../org-access/merge-access.js';
+import { permissionLabel, type PermissionLabels } from '../permissions/labels.js';
 
 export type AccessCategory = 'object' | 'field' | 'userPermission' | 'other';
 
@@ -28,6 +29,8 @@ export type CompareRow = {
   /** permission set section, e.g. objectPermissions, classAccesses */
   section: string;
   name: string;
+  /** a user permission's admin-facing label (what Setup shows), when known */
+  label?: string;
   /** rights held: read, create, edit, delete, viewAll, modifyAll, viewAllFields / read, edit / enabled / available, visible */
   first: string[];
   second: string[];
@@ -116,7 +119,11 @@ function sourcesOf(sources: GrantSources | undefined, section: string, name: str
 }
 
 /** Compares two sides entry by entry. Pure. */
-export function compareAccess(first: Side, second: Side, options: { explain?: Explain; includeSame?: boolean } = {}): Comparison {
+export function compareAccess(
+  first: Side,
+  second: Side,
+  options: { explain?: Explain; includeSame?: boolean; permissionLabels?: PermissionLabels } = {}
+): Comparison {
   const a = flatten(first.sections);
   const b = flatten(second.sections);
   const summary = Object.fromEntries(CATEGORY_ORDER.map((c) => [c, { compared: 0, same: 0, lacks: 0, beyond: 0, differs: 0 }])) as Record<
@@ -140,6 +147,8 @@ export function compareAccess(first: Side, second: Side, options: { explain?: Ex
     summary[category][status]++;
     if (status === 'same' && !options.includeSame) continue;
     const row: CompareRow = { category, section, name, first: ordered(firstRights), second: ordered(secondRights), lacks, beyond, status };
+    const label = category === 'userPermission' ? permissionLabel(name, options.permissionLabels) : undefined;
+    if (label) row.label = label;
     if (lacks.length) {
       row.why = options.explain?.(section, name, lacks) ?? { kind: 'not-granted', reason: `not granted to ${second.label}` };
       gapsByKind[row.why.kind] = (gapsByKind[row.why.kind] ?? 0) + 1;

@@ -84,6 +84,7 @@ export function convertForExplanation(
   const conversion = convertToIntegrationPermissionSets(prepared.input, {
     name: 'Integration_Access',
     licensedUserPermissions: rules.licensedUserPermissions,
+    permissionLabels: rules.permissionLabels,
   });
   return { conversion, omitted: prepared.omitted };
 }
@@ -108,6 +109,7 @@ export async function compareInOrg(
   const comparison = compareAccess(a.side, secondRead.side, {
     explain: explainFromConversion(conversion, omitted),
     includeSame: options.includeSame,
+    permissionLabels: rules.permissionLabels,
   });
   return {
     first: a.summary,

@@ -32,6 +32,10 @@ export function rightsText(rights: readonly string[]): string {
   return rights.map((r) => SHORT[r] ?? r).join(' ');
 }
 
+/** How a row's entry is named to a person: a user permission with its Setup label beside its API name. */
+export const displayName = (row: Pick<CompareRow, 'name' | 'label'>): string =>
+  row.label && row.label.toLowerCase() !== row.name.toLowerCase() ? `${row.name} (${row.label})` : row.name;
+
 const accessLabel = (row: CompareRow): string => (row.category === 'other' ? row.section : CATEGORY_LABEL[row.category]);
 
 function gapText(row: CompareRow): string {
@@ -47,7 +51,7 @@ export type TableRow = { access: string; name: string; first: string; second: st
 export function tableRows(c: Comparison): TableRow[] {
   return c.rows.map((r) => ({
     access: accessLabel(r),
-    name: r.name,
+    name: displayName(r),
     first: rightsText(r.first),
     second: rightsText(r.second),
     gap: r.status === 'same' ? '' : gapText(r),
@@ -55,7 +59,7 @@ export function tableRows(c: Comparison): TableRow[] {
   }));
 }
 
-const CSV_COLUMNS = ['category', 'section', 'name', 'first', 'second', 'lacks', 'beyond', 'status', 'whyKind', 'why', 'firstSources', 'secondSources'];
+const CSV_COLUMNS = ['category', 'section', 'name', 'label', 'first', 'second', 'lacks', 'beyond', 'status', 'whyKind', 'why', 'firstSources', 'secondSources'];
 
 const csvCell = (v: string): string => (/[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
@@ -68,6 +72,7 @@ export function toCsv(c: Comparison): string {
         r.category,
         r.section,
         r.name,
+        r.label ?? '',
         r.first.join(' '),
         r.second.join(' '),
         r.lacks.join(' '),
@@ -102,7 +107,7 @@ export function toMarkdown(c: Comparison): string {
     out.push(`| ${category === 'other' ? 'Kind | ' : ''}Name | ${mdCell(c.first)} | ${mdCell(c.second)} | Gap | Why |`);
     out.push(`|${category === 'other' ? '---|' : ''}---|---|---|---|---|`);
     for (const r of rows) {
-      const cells = [r.name, rightsText(r.first), rightsText(r.second), gapText(r), r.why ? `${r.why.kind}: ${r.why.reason}` : ''];
+      const cells = [displayName(r), rightsText(r.first), rightsText(r.second), gapText(r), r.why ? `${r.why.kind}: ${r.why.reason}` : ''];
       if (category === 'other') cells.unshift(r.section);
       out.push(`| ${cells.map(mdCell).join(' | ')} |`);
     }
@@ -148,10 +153,10 @@ export function gapWarnings(c: Comparison, groupAbove = 20): string[] {
   for (const rows of groups.values()) {
     const why = rows[0].why ? `${rows[0].why.kind}: ${rows[0].why.reason}` : '';
     if (rows.length > groupAbove) {
-      const names = rows.slice(0, 5).map((r) => r.name).join(', ');
+      const names = rows.slice(0, 5).map(displayName).join(', ');
       out.push(messages.getMessage('warning.gapGroup', [c.second, rows.length, accessLabel(rows[0]), names, why]));
     } else {
-      for (const r of rows) out.push(messages.getMessage('warning.gap', [c.second, accessLabel(r), r.name, rightsText(r.lacks), why]));
+      for (const r of rows) out.push(messages.getMessage('warning.gap', [c.second, accessLabel(r), displayName(r), rightsText(r.lacks), why]));
     }
   }
   return out;

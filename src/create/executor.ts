@@ -51,7 +51,8 @@ export type GeneratedSets = {
   /** the licensed set first, then the companion set when one is needed */
   docs: PermissionSetDoc[];
   warnings: string[];
-  omitted: Array<{ section: string; name: string; reason: string }>;
+  /** label: a user permission's admin-facing label, when known */
+  omitted: Array<{ section: string; name: string; reason: string; label?: string }>;
 };
 
 /** What the org tells the generator: the user permissions the PSL can carry (else the built-in table). */
@@ -227,7 +228,7 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       result.warnings.push(
         ...(pre.conversion?.warnings ?? []),
         ...generated.warnings,
-        ...omitted.map((o) => `Left out ${o.section} ${o.name}: ${o.reason}`)
+        ...omitted.map((o) => `Left out ${o.section} ${o.label ? `${o.name} (${o.label})` : o.name}: ${o.reason}`)
       );
       result.permissionSets.push(...docs.map((d) => ({ name: d.fullName, generated: true, license: d.license })));
       if (dryRun) {

@@ -8,6 +8,7 @@ import { Messages } from '@salesforce/core';
 import type { ConversionInput, OmittedEntry } from '../permissions/convert.js';
 import type { Entry } from '../permissions/model.js';
 import { getPslAllowedPermissions } from '../org/licenses.js';
+import { builtInLabel } from '../permissions/labels.js';
 import { CONNECTED_APP_SECTION, OTHER_SETUP_ENTITY_SECTION, PermissionSetReader } from './read-permission-sets.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -18,20 +19,23 @@ export type OrgRules = {
   licensedUserPermissions?: Set<string>;
   /** user permissions the org knows, lower case -> the org's spelling */
   knownUserPermissions: Map<string, string>;
+  /** the org's labels of its user permissions (lower-case name -> label), from the same describe */
+  permissionLabels: Map<string, string>;
   warnings: string[];
 };
 
 /** Reads both (a describe each and one or two small queries). */
 export async function readOrgRules(conn: Connection, reader = new PermissionSetReader(conn)): Promise<OrgRules> {
   const warnings: string[] = [];
-  const [knownUserPermissions, licensedUserPermissions] = await Promise.all([
+  const [knownUserPermissions, permissionLabels, licensedUserPermissions] = await Promise.all([
     reader.knownUserPermissions(),
+    reader.userPermissionLabels(),
     getPslAllowedPermissions(conn).catch((e: unknown) => {
       warnings.push(messages.getMessage('warning.pslUnreadable', [e instanceof Error ? e.message : String(e)]));
       return undefined;
     }),
   ]);
-  return { licensedUserPermissions, knownUserPermissions, warnings };
+  return { licensedUserPermissions, knownUserPermissions, permissionLabels, warnings };
 }
 
 /**
@@ -58,7 +62,10 @@ export function applyOrgRules(input: ConversionInput, rules?: Pick<OrgRules, 'kn
         const name = String(e.name ?? '');
         const known = rules.knownUserPermissions.get(name.toLowerCase());
         if (known) kept.push({ ...e, name: known });
-        else if (e.enabled === true) omitted.push({ section, name, reason: messages.getMessage('reason.unknownPermission') });
+        else if (e.enabled === true) {
+          const label = builtInLabel(name)?.label;
+          omitted.push({ section, name, reason: messages.getMessage('reason.unknownPermission'), ...(label ? { label } : {}) });
+        }
       }
       sections[section] = kept;
       continue;

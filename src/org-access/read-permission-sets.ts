@@ -7,6 +7,7 @@
 import type { Connection } from '@salesforce/core';
 import type { Entry } from '../permissions/model.js';
 import { soqlInList } from '../org/soql.js';
+import { labelsFromDescribe } from '../permissions/labels.js';
 import { chunks, id15, newStats, queryAll, type ReadStats } from './query.js';
 
 /** What kind of permission set a record is: a profile's own, a regular one, a group's aggregate, or a MutingPermissionSet. */
@@ -143,7 +144,7 @@ const TAB_SETTING: Readonly<Record<string, string>> = { DefaultOn: 'Visible', De
  */
 export class PermissionSetReader {
   public readonly stats: ReadStats;
-  private permissionFields?: Promise<string[]>;
+  private permissionFields?: Promise<Array<{ name: string; type: string; label?: string }>>;
   private mutingFields?: Promise<string[]>;
 
   public constructor(
@@ -154,11 +155,20 @@ export class PermissionSetReader {
   }
 
   /** The org's user permission fields (`Permissions<Name>` booleans of PermissionSet), as the org spells them. */
-  public userPermissionFields(): Promise<string[]> {
-    this.permissionFields ??= (async (): Promise<string[]> => {
+  public async userPermissionFields(): Promise<string[]> {
+    return (await this.describePermissionSet()).map((f) => f.name);
+  }
+
+  /** The org's own labels of its user permissions (what Setup shows, in the user's language), from the same describe. */
+  public async userPermissionLabels(): Promise<Map<string, string>> {
+    return labelsFromDescribe(await this.describePermissionSet());
+  }
+
+  private describePermissionSet(): Promise<Array<{ name: string; type: string; label?: string }>> {
+    this.permissionFields ??= (async (): Promise<Array<{ name: string; type: string; label?: string }>> => {
       this.stats.roundTrips++;
-      const describe = (await this.conn.describe('PermissionSet')) as unknown as { fields: Array<{ name: string; type: string }> };
-      return describe.fields.filter((f) => f.type === 'boolean' && f.name.startsWith(PERMISSIONS) && f.name.length > PERMISSIONS.length).map((f) => f.name);
+      const describe = (await this.conn.describe('PermissionSet')) as unknown as { fields: Array<{ name: string; type: string; label?: string }> };
+      return describe.fields.filter((f) => f.type === 'boolean' && f.name.startsWith(PERMISSIONS) && f.name.length > PERMISSIONS.length);
     })();
     return this.permissionFields;
   }

@@ -17,6 +17,7 @@ import {
   type SectionName,
 } from './model.js';
 import { OBJECT_PERMISSION_FIELDS } from './schema.js';
+import { permissionLabel, withLabel, type PermissionLabels } from './labels.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'permissions.convert');
@@ -35,9 +36,12 @@ export type ConversionOptions = {
   excludePermissions?: string[];
   /** user permissions the Salesforce API Integration PSL carries; default: the table in license-rules.ts */
   licensedUserPermissions?: ReadonlySet<string>;
+  /** the org's labels of user permissions (lower-case name -> label); default: the built-in table */
+  permissionLabels?: PermissionLabels;
 };
 
-export type OmittedEntry = { section: string; name: string; reason: string };
+/** `label`: a user permission's admin-facing label (what Setup shows), when known. */
+export type OmittedEntry = { section: string; name: string; reason: string; label?: string };
 
 /** Per input section: entries carried by the licensed set, put in the companion, omitted. */
 export type SectionCounts = { carried: number; companion: number; omitted: number };
@@ -93,8 +97,10 @@ export function convertToIntegrationPermissionSets(input: ConversionInput, optio
   const count = (section: string, what: keyof SectionCounts): void => {
     (counts[section] ??= { carried: 0, companion: 0, omitted: 0 })[what]++;
   };
+  const labels = options.permissionLabels;
   const omit = (section: string, name: string, reason: string): void => {
-    omitted.push({ section, name, reason });
+    const label = section === 'userPermissions' ? permissionLabel(name, labels) : undefined;
+    omitted.push(label ? { section, name, reason, label } : { section, name, reason });
     count(section, 'omitted');
   };
   const isExcluded = (key: string): boolean => {
@@ -191,10 +197,10 @@ export function convertToIntegrationPermissionSets(input: ConversionInput, optio
 
   if (unlicensed.length > 0) {
     warnings.push(
-      messages.getMessage('warning.unlicensed', [`${plural(unlicensed.length, 'user permission')} ${unlicensed.length === 1 ? 'is' : 'are'}`, companion?.fullName ?? '', listSome(unlicensed.sort())])
+      messages.getMessage('warning.unlicensed', [`${plural(unlicensed.length, 'user permission')} ${unlicensed.length === 1 ? 'is' : 'are'}`, companion?.fullName ?? '', listSome(unlicensed.sort().map((n) => withLabel(n, labels)))])
     );
   }
-  warnings.push(...riskWarnings(main, companion));
+  warnings.push(...riskWarnings(main, companion, labels));
   warnings.push(...dependencyWarnings([main, companion]));
   const unmatched = [...excluded].filter(([, matched]) => !matched).map(([name]) => name);
   if (unmatched.length > 0) warnings.push(messages.getMessage('warning.excludeUnmatched', [unmatched.join(', ')]));
@@ -395,13 +401,13 @@ function buildDoc(
   return doc;
 }
 
-function riskWarnings(main: PermissionSetDoc, companion?: PermissionSetDoc): string[] {
+function riskWarnings(main: PermissionSetDoc, companion: PermissionSetDoc | undefined, labels?: PermissionLabels): string[] {
   const warnings: string[] = [];
   for (const doc of [main, companion]) {
     if (!doc) continue;
     for (const entry of doc.sections.userPermissions ?? []) {
       const why = HIGH_RISK_USER_PERMISSIONS[entry.name as string];
-      if (why) warnings.push(messages.getMessage('warning.highRisk', [entry.name, doc.fullName, why, entry.name]));
+      if (why) warnings.push(messages.getMessage('warning.highRisk', [withLabel(entry.name as string, labels), doc.fullName, why, entry.name]));
     }
     const objects = doc.sections.objectPermissions ?? [];
     const modifyAll = objects.filter((e) => e.modifyAllRecords === true).map((e) => e.object as string);

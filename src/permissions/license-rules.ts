@@ -8,20 +8,61 @@
  * {@link PSL_USER_PERMISSIONS} with the org's answer. The other tables are judgments about API-only users and
  * stay in force either way.
  *
- * Sources cited below:
- * - [PS-2C9] ../shared/corpus/permsets/Epic-ATS__NightlyBackup__TwoCloudNineIntegrationUser.permissionset-meta.xml:
- *   a permission set retrieved from a real org with `<license>SalesforceAPIIntegrationPsl</license>` and 59 enabled
- *   user permissions, i.e. 59 permissions an org accepted under that license.
- * - [REF] ../shared/reference/integration-users.md ("Licenses": API access is inherent to the license, ApiEnabled and
- *   ApiUserOnly are set and locked on the profile).
- * - [PROF-INT] ../shared/corpus/profiles/GSA__SF_WorkSpace__Salesforce API Only System Integrations.profile-meta.xml and
- *   ArlanisSOU__edenred-fullcopy__Salesforce API Only System Integrations.profile-meta.xml: profiles of the
- *   Salesforce Integration user license, each enabling exactly ApiEnabled, ApiUserOnly and ChatterInternalUser.
- * - [HELP] Salesforce Help, "User Permissions and Access" descriptions of the permission (what it does, where).
+ * Every entry cites its source (RULE_SOURCES below). A permission is classified on what a source says it does,
+ * never on what its API name seems to say: where no source says what a permission does, it is not UI-only, it is
+ * carried. Admin-facing labels (what Setup shows) are in permission-labels.json, each with its own source.
  */
 
-/** Where a table entry comes from. */
-export type RuleSource = 'PS-2C9' | 'REF' | 'PROF-INT' | 'HELP';
+/** Where a table entry comes from: a document or file, and what in it. */
+export const RULE_SOURCES = {
+  'PS-2C9': {
+    where: '../shared/corpus/permsets/Epic-ATS__NightlyBackup__TwoCloudNineIntegrationUser.permissionset-meta.xml',
+    what: 'a permission set retrieved from a real org with <license>SalesforceAPIIntegrationPsl</license> and 59 enabled user permissions: 59 permissions an org accepted under that license',
+  },
+  REF: {
+    where: '../shared/reference/integration-users.md, "Licenses"',
+    what: 'API access is inherent to the Salesforce Integration user license; ApiEnabled and ApiUserOnly are set and locked on its profile',
+  },
+  'PROF-INT': {
+    where:
+      '../shared/corpus/profiles/GSA__SF_WorkSpace__Salesforce API Only System Integrations.profile-meta.xml and ArlanisSOU__edenred-fullcopy__Salesforce API Only System Integrations.profile-meta.xml',
+    what: 'profiles of the Salesforce Integration user license, each enabling exactly ApiEnabled, ApiUserOnly and ChatterInternalUser',
+  },
+  'SF-HELP-LEX': {
+    where: 'https://help.salesforce.com/s/articleView?id=xcloud.lex_enable_users.htm&language=en_US&type=5',
+    what: 'users get Lightning Experience (the user interface) "via the Lightning Experience User permission"',
+  },
+  'SF-HELP-CONSOLE': {
+    where: 'https://help.salesforce.com/s/articleView?id=service.console_lex_access.htm&language=en_US&type=5',
+    what: '"To access and use a Lightning console app, users must have the Lightning Console User permission and their profile must be added to the Lightning console app."',
+  },
+  'SF-KB-005232535': {
+    where: 'https://help.salesforce.com/s/articleView?id=005232535&type=1',
+    what: 'an Experience site shows a member\'s company name instead of the site role when the viewing user has "Show Company Name as Site Role": a display setting',
+  },
+  'BLOG-SEENBY': {
+    where: 'https://sfblog.markhammer.net/entry/2019/11/12/100000 (third party, Winter \'20)',
+    what: 'Hide the Seen By List: the viewing user sees only a view count under Chatter posts in Lightning Experience; display only (no Salesforce source found)',
+  },
+  'SF-FIELDREF-67': {
+    where: 'https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_MutingPermissionSet.htm (API 67.0)',
+    what: 'the Field Name | Field Label table of every Permissions<Name> field: the label names what the permission allows',
+  },
+  'SF-HELP-005321563': {
+    where: 'https://help.salesforce.com/s/articleView?id=005321563&type=1',
+    what: '"Salesforce is enforcing phishing-resistant Multi-Factor Authentication (MFA) for all users with the System Administrator profile, Modify All Data, View All Data, Customize Application, or Author Apex permissions": Salesforce\'s own privileged set',
+  },
+  'AUDITFIELDS-3P': {
+    where: 'third-party probe report in the public code index (file id 67363862249); Salesforce Help names the permission "Set Audit Fields upon Record Creation"',
+    what: 'PermissionsCreateAuditFields is "Set Audit Fields upon Record Creation": lets the user set CreatedBy, CreatedDate, LastModifiedBy, LastModifiedDate on insert',
+  },
+  NONE: {
+    where: '(no source found)',
+    what: 'no source ties this API name to what it does; kept only where keeping it is the cautious choice (a warning), never to drop access',
+  },
+} as const satisfies Record<string, { where: string; what: string }>;
+
+export type RuleSource = keyof typeof RULE_SOURCES;
 
 /**
  * User permissions the PSL carries: all 59 enabled in [PS-2C9]. An org accepted every one of them under the PSL,
@@ -115,61 +156,65 @@ export const INHERENT_USER_PERMISSIONS: Readonly<Record<string, { source: RuleSo
 };
 
 /**
- * User permissions that only change the Salesforce user interface [HELP]: they do nothing for an API-only user.
- * Omitted, or put in the companion set with `--include-ui`.
+ * User permissions that only change the Salesforce user interface, each with the source saying so: they do nothing
+ * for an API-only user. Omitted, or put in the companion set with `--include-ui`. A permission with no such source
+ * is carried (EnableNotifications is Send Outbound Messages, an API-side capability: it is not here).
  */
-export const UI_ONLY_USER_PERMISSIONS: Readonly<Record<string, RuleSource>> = {
-  CanUseNewDashboardBuilder: 'HELP', // dashboard builder in the browser
-  ChangeDashboardColors: 'HELP', // dashboard colors in the browser
-  EnableNotifications: 'HELP', // desktop and mobile notifications
-  HideReadByList: 'HELP', // hides the "read by" list on Chatter posts
-  LightningConsoleAllowedForUser: 'HELP', // Lightning console apps
-  LightningExperienceUser: 'HELP', // switches the user to the Lightning Experience UI
-  SelectFilesFromSalesforce: 'HELP', // file picker in the UI
-  ShowCompanyNameAsUserBadge: 'HELP', // community badge in the UI
-  ViewHelpLink: 'HELP', // the Help link in the UI header
+export const UI_ONLY_USER_PERMISSIONS: Readonly<Record<string, { source: RuleSource; what: string }>> = {
+  HideReadByList: { source: 'BLOG-SEENBY', what: 'hides the "seen by" list under Chatter posts from the viewing user' },
+  LightningConsoleAllowedForUser: { source: 'SF-HELP-CONSOLE', what: 'lets the user open Lightning console apps in the browser' },
+  LightningExperienceUser: { source: 'SF-HELP-LEX', what: 'gives the user the Lightning Experience interface' },
+  ShowCompanyNameAsUserBadge: { source: 'SF-KB-005232535', what: 'shows company names instead of site roles to the viewing user of an Experience site' },
 };
 
 /**
  * High-risk user permissions: carried when the profile grants them, but flagged, since an integration holding them
- * can read or change everything, or change who can. Whether the license carries them does not matter here.
+ * can read or change everything, or change who can. Whether the license carries them does not matter here. Each
+ * cites what says what the permission does (its Setup label, SF-FIELDREF-67) and, where Salesforce calls it
+ * privileged, that source too. UpdateWithInactiveOwner has no source (no label found): it stays flagged, since a
+ * warning too many costs less than one too few.
  */
-export const HIGH_RISK_USER_PERMISSIONS: Readonly<Record<string, string>> = {
-  AssignPermissionSets: 'can assign any permission set, including to itself',
-  AuthorApex: 'can write and run Apex, which runs in system mode',
-  BulkApiHardDelete: 'can delete records permanently, bypassing the recycle bin',
-  CreateAuditFields: 'can forge CreatedBy/LastModifiedBy audit fields',
-  CustomizeApplication: 'can change the org setup and metadata',
-  DelegatedTwoFactor: 'can manage multi-factor authentication for users',
-  EditReadonlyFields: 'can edit read-only fields',
-  FreezeUsers: 'can freeze users',
-  InstallPackaging: 'can install and uninstall packages',
-  ManageAuthProviders: 'can change authentication providers',
-  ManageCertificates: 'can manage certificates and keys',
-  ManageEncryptionKeys: 'can manage encryption keys',
-  ManageInternalUsers: 'can create and edit internal users',
-  ManageIpAddresses: 'can change trusted IP ranges',
-  ManageLoginAccessPolicies: 'can change login access policies',
-  ManagePasswordPolicies: 'can change password policies',
-  ManageProfilesPermissionsets: 'can change any profile or permission set',
-  ManageRemoteAccess: 'can manage connected apps',
-  ManageRoles: 'can change the role hierarchy (record access)',
-  ManageSandboxes: 'can create and refresh sandboxes',
-  ManageSessionPermissionSets: 'can activate session-based permission sets',
-  ManageSharing: 'can change sharing rules and org-wide defaults',
-  ManageTwoFactor: 'can manage multi-factor authentication',
-  ManageUsers: 'can create, edit and deactivate users and reset passwords',
-  ModifyAllData: 'can read, edit and delete all records of every object',
-  ModifyMetadata: 'can change any metadata through the Metadata API',
-  PasswordNeverExpires: 'password never expires',
-  ResetPasswords: "can reset users' passwords",
-  TransferAnyEntity: 'can change the owner of any record',
-  UpdateWithInactiveOwner: 'can update records owned by inactive users',
-  ViewAllData: 'can read all records of every object',
-  ViewAllUsers: 'can see every user',
-  ViewEncryptedData: 'can see encrypted field values in clear text',
-  ViewEventLogFiles: 'can read event monitoring logs of all users',
+export const HIGH_RISK_USER_PERMISSION_RULES: Readonly<Record<string, { reason: string; sources: readonly RuleSource[] }>> = {
+  AssignPermissionSets: { reason: 'can assign any permission set, including to itself', sources: ['SF-FIELDREF-67'] },
+  AuthorApex: { reason: 'can write and run Apex, which runs in system mode', sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'] },
+  BulkApiHardDelete: { reason: 'can delete records permanently, bypassing the recycle bin', sources: ['SF-FIELDREF-67'] },
+  CreateAuditFields: { reason: 'can forge CreatedBy/LastModifiedBy audit fields', sources: ['AUDITFIELDS-3P'] },
+  CustomizeApplication: { reason: 'can change the org setup and metadata', sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'] },
+  DelegatedTwoFactor: { reason: 'can manage multi-factor authentication for users in the user interface', sources: ['SF-FIELDREF-67'] },
+  EditReadonlyFields: { reason: 'can edit read-only fields', sources: ['SF-FIELDREF-67'] },
+  FreezeUsers: { reason: 'can freeze users', sources: ['SF-FIELDREF-67'] },
+  InstallPackaging: { reason: 'can install and uninstall packages', sources: ['SF-FIELDREF-67'] },
+  ManageAuthProviders: { reason: 'can change authentication providers', sources: ['SF-FIELDREF-67'] },
+  ManageCertificates: { reason: 'can manage certificates and keys', sources: ['SF-FIELDREF-67'] },
+  ManageEncryptionKeys: { reason: 'can manage encryption keys', sources: ['SF-FIELDREF-67'] },
+  ManageInternalUsers: { reason: 'can create and edit internal users', sources: ['SF-FIELDREF-67'] },
+  ManageIpAddresses: { reason: 'can change trusted IP ranges', sources: ['SF-FIELDREF-67'] },
+  ManageLoginAccessPolicies: { reason: 'can change login access policies', sources: ['SF-FIELDREF-67'] },
+  ManagePasswordPolicies: { reason: 'can change password policies', sources: ['SF-FIELDREF-67'] },
+  ManageProfilesPermissionsets: { reason: 'can change any profile or permission set', sources: ['SF-FIELDREF-67'] },
+  ManageRemoteAccess: { reason: 'can manage connected apps', sources: ['SF-FIELDREF-67'] },
+  ManageRoles: { reason: 'can change the role hierarchy (record access)', sources: ['SF-FIELDREF-67'] },
+  ManageSandboxes: { reason: 'can create and refresh sandboxes', sources: ['SF-FIELDREF-67'] },
+  ManageSessionPermissionSets: { reason: 'can activate session-based permission sets', sources: ['SF-FIELDREF-67'] },
+  ManageSharing: { reason: 'can change sharing rules and org-wide defaults', sources: ['SF-FIELDREF-67'] },
+  ManageTwoFactor: { reason: 'can manage multi-factor authentication through the API', sources: ['SF-FIELDREF-67'] },
+  ManageUsers: { reason: 'can create, edit and deactivate users and reset passwords', sources: ['SF-FIELDREF-67'] },
+  ModifyAllData: { reason: 'can read, edit and delete all records of every object', sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'] },
+  ModifyMetadata: { reason: 'can change any metadata through the Metadata API', sources: ['SF-FIELDREF-67'] },
+  PasswordNeverExpires: { reason: 'password never expires', sources: ['SF-FIELDREF-67'] },
+  ResetPasswords: { reason: "can reset users' passwords", sources: ['SF-FIELDREF-67'] },
+  TransferAnyEntity: { reason: 'can change the owner of any record', sources: ['SF-FIELDREF-67'] },
+  UpdateWithInactiveOwner: { reason: 'can update records owned by inactive users', sources: ['NONE'] },
+  ViewAllData: { reason: 'can read all records of every object', sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'] },
+  ViewAllUsers: { reason: 'can see every user', sources: ['SF-FIELDREF-67'] },
+  ViewEncryptedData: { reason: 'can see encrypted field values in clear text', sources: ['SF-FIELDREF-67'] },
+  ViewEventLogFiles: { reason: 'can read event monitoring logs of all users', sources: ['SF-FIELDREF-67'] },
 };
+
+/** Reason per high-risk permission (what an integration holding it can do). */
+export const HIGH_RISK_USER_PERMISSIONS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(HIGH_RISK_USER_PERMISSION_RULES).map(([name, rule]) => [name, rule.reason]))
+);
 
 /** Profile sections (element names) and what becomes of them. */
 export const SECTION_RULES = {

@@ -46,7 +46,7 @@ type ConvertResult = {
   };
   readStats?: { roundTrips: number };
 };
-type Row = { category: string; section: string; name: string; first: string[]; second: string[]; lacks: string[]; beyond: string[]; status: string; why?: { kind: string; reason: string } };
+type Row = { category: string; section: string; name: string; label?: string; first: string[]; second: string[]; lacks: string[]; beyond: string[]; status: string; why?: { kind: string; reason: string } };
 type Comparison = { first: string; second: string; rows: Row[]; summary: Record<string, { compared: number; same: number; lacks: number; beyond: number }>; gapsByKind: Record<string, number> };
 type CompareResult = { first: { label: string; profile?: string }; second: { label: string; profile?: string }; comparison: Comparison; warnings: string[]; outputFile?: string };
 type CreateResult = {
@@ -142,7 +142,8 @@ describe('replacing a shared integration user and connecting it, through the rea
     expect(mainXml).to.contain('<license>SalesforceAPIIntegrationPsl</license>');
     // the org's PSL decides: CustomizeApplication (licensed in the built-in table) goes to the companion
     expect(userPermissionsIn(mainXml)).to.deep.equal(['ModifyAllData', 'RunReports', 'ViewAllData', 'ViewSetup']);
-    expect(userPermissionsIn(companionXml)).to.deep.equal(['AuthorApex', NOT_IN_ORG_PSL, 'ManageRemoteAccess']);
+    // ViewHelpLink: no source says what it does, so it is carried, not dropped as UI-only (not in the org's PSL: companion)
+    expect(userPermissionsIn(companionXml)).to.deep.equal(['AuthorApex', NOT_IN_ORG_PSL, 'ManageRemoteAccess', 'ViewHelpLink']);
     expect(companionXml).to.not.contain('<license>');
 
     // every object and every readable field of the profile, entry by entry
@@ -158,7 +159,7 @@ describe('replacing a shared integration user and connecting it, through the rea
 
     // UI-only and inherent permissions are reported, not written
     const omitted = Object.fromEntries(res.omitted.filter((o) => o.section === 'userPermissions').map((o) => [o.name, o.reason]));
-    expect(omitted).to.have.keys('ApiEnabled', 'LightningExperienceUser', 'ViewHelpLink');
+    expect(omitted).to.have.keys('ApiEnabled', 'LightningExperienceUser');
     expect(omitted.LightningExperienceUser).to.match(/user interface|UI/i);
     expect(omitted.ApiEnabled).to.match(/inherent/i);
     for (const name of Object.keys(omitted)) expect(mainXml + companionXml).to.not.contain(`<name>${name}</name>`);
@@ -264,6 +265,7 @@ describe('replacing a shared integration user and connecting it, through the rea
     expect(gaps.filter((g) => !g.why || g.why.kind === 'not-granted').map((g) => g.name)).to.deep.equal([]);
     for (const name of [NOT_IN_ORG_PSL, 'AuthorApex', 'LightningExperienceUser']) {
       expect(res.warnings.some((w) => w.includes(name)), name).to.equal(true);
+      expect(res.warnings.some((w) => w.includes(`${name} (${gapOf(name)?.label ?? '?'})`)), `${name} with its Setup label`).to.equal(true);
       expect(created.warnings.some((w) => w.includes(name)), `sf warning ${name}`).to.equal(true);
     }
   });
@@ -314,8 +316,10 @@ describe('replacing a shared integration user and connecting it, through the rea
     expect(res.comparison.gapsByKind.ui).to.be.greaterThan(0);
     const text = await readFile(md, 'utf8');
     expect(text).to.contain(`# Access of ${OLD} compared with ${NEW}`);
-    expect(text).to.match(new RegExp(`\\| ${NOT_IN_ORG_PSL} \\| yes \\|  \\| lacks yes \\| license: `));
-    expect(text).to.match(/\| LightningExperienceUser \| yes \| {2}\| lacks yes \| ui: /);
+    // user permissions named as an admin sees them in Setup: the label (the org's describe) beside the API name
+    expect(text).to.match(new RegExp(`\\| ${NOT_IN_ORG_PSL} \\(Customize Application\\) \\| yes \\|  \\| lacks yes \\| license: `));
+    expect(text).to.match(/\| LightningExperienceUser \(Lightning Experience User\) \| yes \| {2}\| lacks yes \| ui: /);
+    expect(gapOf('AuthorApex')?.label).to.equal('Author Apex');
 
     const before = (await stat(md)).mtimeMs;
     const again = await sf<CompareResult>('compare (exists)', ['integration-user', 'compare', '--target-org', 'acme', '--user', OLD, '--user', NEW, '--output-file', md]);
@@ -331,9 +335,9 @@ describe('replacing a shared integration user and connecting it, through the rea
     const r = await sf<CompareResult>('compare (csv)', ['integration-user', 'compare', '--target-org', 'acme', '--user', OLD, '--user', NEW, '--output-file', csv, '--force']);
     ok(r);
     const lines = (await readFile(csv, 'utf8')).split('\r\n').filter(Boolean);
-    expect(lines[0]).to.equal('category,section,name,first,second,lacks,beyond,status,whyKind,why,firstSources,secondSources');
+    expect(lines[0]).to.equal('category,section,name,label,first,second,lacks,beyond,status,whyKind,why,firstSources,secondSources');
     expect(lines).to.have.length(r.result.comparison.rows.length + 1);
-    expect(lines.find((l) => l.startsWith(`userPermission,userPermissions,${NOT_IN_ORG_PSL},`))).to.contain(',lacks,license,');
+    expect(lines.find((l) => l.startsWith(`userPermission,userPermissions,${NOT_IN_ORG_PSL},Customize Application,`))).to.contain(',lacks,license,');
   });
 
   it('connect deploys an External Client App running as the integration user; never prints the secret; a re-run is already done', async () => {

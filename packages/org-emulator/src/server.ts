@@ -15,6 +15,7 @@ import type { EmulatorSeed } from './seed.js';
 import { createOrg } from './seeding.js';
 import { format, openQuery, queryColumns, type FormattedRecord, type ResultSet } from './soql.js';
 import { ServerContext, type OrgState, type Rec } from './state.js';
+import { permissionFieldLabel } from './permission-labels.js';
 
 export type RequestLogEntry = {
   method: string;
@@ -590,7 +591,7 @@ function describe(org: OrgState, name: string, version: string): Record<string, 
     ...describeBasic(org, name, version),
     fields: [...obj.fields.values()].map((f) => ({
       name: f.name,
-      label: f.label,
+      label: f.type === 'boolean' ? permissionFieldLabel(f.name, f.label) : f.label,
       type: f.type,
       custom: f.custom,
       createable: f.createable,

@@ -163,6 +163,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       includeUi: flags['include-ui'],
       excludePermissions: flags['exclude-permission'],
       licensedUserPermissions: rules?.licensedUserPermissions,
+      permissionLabels: rules?.permissionLabels,
     });
     for (const o of prepared.omitted) {
       conversion.omitted.push(o);
@@ -276,7 +277,7 @@ function groupOmissions(omitted: OmittedEntry[]): Array<{ section: string; count
     const id = `${o.section}\u0000${o.reason}`;
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { section: o.section, reason: o.reason, names: [] }));
-    group.names.push(o.name);
+    group.names.push(o.label ? `${o.name} (${o.label})` : o.name);
   }
   return [...groups.values()].map((g) => ({
     section: g.section,

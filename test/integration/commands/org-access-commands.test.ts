@@ -95,7 +95,7 @@ describe('org-reading commands against the emulator', function () {
     await writeFile(csv, 'old');
     await IntegrationUserCompare.run(['--target-org', target, '--user', big.username, '--user', 'someone.else@acme.com', '--output-file', csv, '--force']);
     const lines = (await readFile(csv, 'utf8')).split('\r\n');
-    expect(lines[0]).to.equal('category,section,name,first,second,lacks,beyond,status,whyKind,why,firstSources,secondSources');
+    expect(lines[0]).to.equal('category,section,name,label,first,second,lacks,beyond,status,whyKind,why,firstSources,secondSources');
     expect(lines.find((l) => l.startsWith('object,objectPermissions,Secret__c,'))).to.contain(',beyond,');
   });
 

@@ -153,8 +153,9 @@ export function bigOrg(options: { objects?: number; fieldsPerObject?: number; se
     // not carried by the PSL: companion
     'AuthorApex',
     'ManageRemoteAccess',
-    // UI only
+    // UI only (Salesforce Help: the Lightning Experience interface)
     'LightningExperienceUser',
+    // no source says what it does, so not UI-only: carried (companion: the PSL doesn't list it)
     'ViewHelpLink',
   ];
   for (const o of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Campaign']) profile.objects[o] = full(true, true, true);
