@@ -1,10 +1,20 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { DeployFailure, deployPermissionSets as deploySourceFiles, type DeployOptions } from '../metadata/deploy.js';
-import { DEFAULT_SCOPES, ecaComponents, isValidAppName, toMetadataScopes, type EcaComponent, type EcaSpec } from './eca.js';
+import {
+  DEFAULT_SCOPES,
+  ecaComponents,
+  isValidAppName,
+  isValidCallbackUrl,
+  NOT_IN_SOURCE_CONTROL,
+  toMetadataScopes,
+  type EcaComponent,
+  type EcaSpec,
+} from './eca.js';
 import { checkExecutionUser, type ExecutionUser } from './execution-user.js';
 import { compareWithOrg } from './existing.js';
-import { componentPath, writeEcaSources } from './files.js';
+import { componentPath, withTemporarySources, writeEcaSources } from './files.js';
+import { pathExists } from '../metadata/project-paths.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
@@ -17,6 +27,8 @@ export type ConnectOptions = {
   label?: string;
   /** wire (api, refresh_token) or metadata (Api, RefreshToken) names; default: api */
   scopes?: readonly string[];
+  /** the OAuth callback (redirect_uri) of the app; default: Salesforce's OAuth success page */
+  callbackUrl?: string;
   /** folder holding the metadata type folders, such as force-app/main/default */
   baseDir: string;
   dryRun?: boolean;
@@ -37,7 +49,11 @@ export type ConnectResult = {
   /** done: deployed; already done: the org has the app with these settings; planned: dry run */
   status: ConnectStatus;
   scopes: string[];
-  components: Array<{ type: string; fullName: string; path: string; file: 'written' | 'unchanged' | 'planned' }>;
+  /**
+   * file: written / unchanged in the project, planned (dry run), or temporary: deployed from a temporary folder and
+   * never kept (the global OAuth settings; `path` is then where the project would have held it, and holds nothing)
+   */
+  components: Array<{ type: string; fullName: string; path: string; file: 'written' | 'unchanged' | 'planned' | 'temporary' }>;
   /** dry run only: the XML that would be written */
   xml?: Array<{ type: string; fullName: string; xml: string }>;
   deployId?: string;
@@ -53,7 +69,7 @@ export type ConnectResult = {
 
 /**
  * Sets up an External Client App whose client credentials flow runs as an API-only integration user: checks the
- * user, writes the metadata into the project, deploys it. Reads only before anything is written; a re-run with the
+ * user, writes the metadata into the project (all but the global OAuth settings), deploys it from a temporary folder. Reads only before anything is written; a re-run with the
  * same settings deploys nothing ("already done").
  */
 export async function runConnect(options: ConnectOptions): Promise<ConnectResult> {
@@ -63,6 +79,9 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
   const { scopes, unknown } = toMetadataScopes(options.scopes?.length ? options.scopes : DEFAULT_SCOPES);
   if (unknown.length) throw messages.createError('error.UnknownScope', [unknown.join(', ')]);
   if (scopes.length === 0) throw messages.createError('error.UnknownScope', ['(none)']);
+  if (options.callbackUrl !== undefined && !isValidCallbackUrl(options.callbackUrl)) {
+    throw messages.createError('error.InvalidCallbackUrl', [options.callbackUrl]);
+  }
 
   const warnings: string[] = [];
   if (scopes.includes('Full')) warnings.push(messages.getMessage('warning.fullScope'));
@@ -83,6 +102,7 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
     executionUsername: user.username,
     executionProfile: user.profileName,
     scopes,
+    callbackUrl: options.callbackUrl,
   };
   const components = ecaComponents(spec);
   const tokenEndpoint = `${(conn.instanceUrl ?? '').replace(/\/$/, '')}/services/oauth2/token`;
@@ -93,7 +113,12 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
     dryRun,
     status: 'planned',
     scopes,
-    components: components.map((c) => ({ type: c.type, fullName: c.fullName, path: componentPath(options.baseDir, c), file: 'planned' })),
+    components: components.map((c) => ({
+      type: c.type,
+      fullName: c.fullName,
+      path: componentPath(options.baseDir, c),
+      file: NOT_IN_SOURCE_CONTROL.has(c.type) ? ('temporary' as const) : ('planned' as const),
+    })),
     tokenEndpoint,
     credentialsSetupPath: messages.getMessage('credentialsSetupPath', [spec.label ?? appName]),
     tokenRequest: messages.getMessage('tokenRequest', [tokenEndpoint]),
@@ -115,20 +140,33 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
     return result;
   }
 
-  const written = await writeEcaSources(components, { baseDir: options.baseDir, force: options.force });
-  result.components = written.map((w) => ({ type: w.type, fullName: w.fullName, path: w.path, file: w.status }));
+  // the project gets what may be committed; the global OAuth settings reach the org from a temporary folder only
+  const kept = components.filter((c) => !NOT_IN_SOURCE_CONTROL.has(c.type));
+  const written = await writeEcaSources(kept, { baseDir: options.baseDir, force: options.force });
+  result.components = components.map((c) => {
+    const w = written.find((x) => x.type === c.type);
+    return w
+      ? { type: w.type, fullName: w.fullName, path: w.path, file: w.status }
+      : { type: c.type, fullName: c.fullName, path: componentPath(options.baseDir, c), file: 'temporary' as const };
+  });
+  const leftOver = (
+    await Promise.all(components.filter((c) => NOT_IN_SOURCE_CONTROL.has(c.type)).map(async (c) => ((await pathExists(componentPath(options.baseDir, c))) ? componentPath(options.baseDir, c) : undefined)))
+  ).filter((p): p is string => p !== undefined);
+  for (const path of leftOver) warnings.push(messages.getMessage('warning.globalSettingsInProject', [path]));
 
   if (existing.state === 'same') {
     result.status = 'already done';
   } else {
-    result.deployId = await deploy(conn, components, written.map((w) => w.path), options.deploy);
+    result.deployId = await withTemporarySources(components, (files) => deploy(conn, components, files, options.deploy));
     result.status = 'done';
   }
+  const committable = written.filter((w) => w.status === 'written');
   result.nextSteps = [
     messages.getMessage('next.credentials', [result.credentialsSetupPath]),
     messages.getMessage('next.token', [result.tokenRequest]),
     messages.getMessage('next.secret'),
-    ...(written.some((w) => w.status === 'written') ? [messages.getMessage('next.commit', [written.map((w) => w.path).join(', ')])] : []),
+    ...(committable.length ? [messages.getMessage('next.commit', [committable.map((w) => w.path).join(', ')])] : []),
+    messages.getMessage('next.globalSettings'),
   ];
   return result;
 }

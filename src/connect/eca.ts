@@ -16,6 +16,12 @@ export type EcaTypeName =
   | 'ExtlClntAppOauthSettings'
   | 'ExtlClntAppOauthConfigurablePolicies';
 
+/**
+ * The global OAuth settings "must not be added to source control" (Salesforce's Metadata API documentation; a later
+ * retrieve fills them with the consumer key and secret): deployed from a temporary folder, never written to a project.
+ */
+export const NOT_IN_SOURCE_CONTROL: ReadonlySet<EcaTypeName> = new Set(['ExtlClntAppGlobalOauthSettings']);
+
 /** Deploy order: the header first (the others reference it). */
 export const ECA_TYPES: readonly EcaTypeName[] = [
   'ExternalClientApplication',
@@ -90,19 +96,40 @@ const WIRE_SCOPES: Readonly<Record<string, string>> = {
   lightning: 'Lightning',
   content: 'Content',
   cdp_api: 'CDP',
-  sfap_api: 'SFAP',
+  sfap_api: 'SFApiPlatform',
   mcp_api: 'MCP',
 };
 
-/** The ConnectedAppOauthAccessScope enumeration of the v66 WSDL. */
+/**
+ * The values commaSeparatedOauthScopes accepts: the list a real org gives when it refuses one (docs/salesforce-behaviour.md,
+ * "External Client Apps"). The Salesforce API Platform (scope sfap_api) is SFApiPlatform there; SFAP, its name in the
+ * WSDL's ConnectedAppOauthAccessScope (a Connected App's scopes), is not among them.
+ */
 const METADATA_SCOPES = [
   'Basic', 'Api', 'Web', 'Full', 'Chatter', 'CustomApplications', 'RefreshToken', 'OpenID', 'Profile', 'Email',
   'Address', 'Phone', 'OfflineAccess', 'CustomPermissions', 'Wave', 'Eclair', 'Pardot', 'Lightning', 'Content',
   'CDPIngest', 'CDPProfile', 'CDPQuery', 'Chatbot', 'CDPSegment', 'CDPIdentityResolution', 'CDPCalculatedInsight',
-  'ForgotPassword', 'UserRegistration', 'SFAP', 'Interaction', 'CDP', 'EinsteinGPT', 'PwdlessLogin', 'MCP', 'SCRT',
+  'ForgotPassword', 'UserRegistration', 'SFApiPlatform', 'Interaction', 'CDP', 'EinsteinGPT', 'PwdlessLogin', 'MCP', 'SCRT',
+  'DataCloudUserClaims',
 ];
 
 export const DEFAULT_SCOPES = ['api'];
+
+/**
+ * Salesforce's own OAuth success page: a callback that exists in every org and goes nowhere else. The client
+ * credentials flow never redirects, but every known working deploy of an External Client App carries a callbackUrl.
+ */
+export const DEFAULT_CALLBACK_URL = 'https://login.salesforce.com/services/oauth2/success';
+
+/** A callback URL Salesforce can redirect to: absolute, https (or http to localhost, for development). */
+export function isValidCallbackUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(u.hostname));
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Scopes as the metadata spells them, accepting wire names (api, refresh_token) or metadata names (Api, RefreshToken),
@@ -133,6 +160,8 @@ export type EcaSpec = {
   executionProfile?: string;
   /** metadata scope names (see toMetadataScopes) */
   scopes: readonly string[];
+  /** the OAuth redirect_uri; default DEFAULT_CALLBACK_URL */
+  callbackUrl?: string;
 };
 
 export type EcaComponent = { type: EcaTypeName; fullName: string; xml: string };
@@ -157,6 +186,7 @@ export function ecaValues(spec: EcaSpec): Record<EcaTypeName, Record<string, Val
     },
     ExtlClntAppGlobalOauthSettings: {
       // no consumerKey / consumerSecret: the org generates them and they never enter source control
+      callbackUrl: spec.callbackUrl ?? DEFAULT_CALLBACK_URL,
       externalClientApplication: spec.appName,
       isClientCredentialsFlowEnabled: true,
       isCodeCredFlowEnabled: false,

@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
@@ -57,4 +58,24 @@ export async function writeEcaSources(
     written.push({ path: p.path, type: p.c.type, fullName: p.c.fullName, status: unchanged ? 'unchanged' : 'written' });
   }
   return written;
+}
+
+/**
+ * Runs `work` with every component written as source files in a temporary folder (deleted afterwards, whatever
+ * happens): how the global OAuth settings, which must never be in a project, reach the org.
+ */
+export async function withTemporarySources<T>(components: readonly EcaComponent[], work: (files: string[]) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'sf-integration-user-eca-'));
+  try {
+    const files: string[] = [];
+    for (const c of components) {
+      const path = componentPath(dir, c);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, c.xml, 'utf8');
+      files.push(path);
+    }
+    return await work(files);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -63,6 +63,7 @@ type ConnectResult = {
   appName: string;
   username: string;
   status: string;
+  scopes: string[];
   components: Array<{ type: string; fullName: string; path: string; file: string }>;
   deployId?: string;
   tokenEndpoint: string;
@@ -351,7 +352,8 @@ describe('replacing a shared integration user and connecting it, through the rea
     const base = join(project, 'force-app', 'main', 'default');
     expect(r.result.components.map((c) => [c.path.slice(base.length + 1), c.file])).to.deep.equal([
       [`externalClientApps/${APP}.eca-meta.xml`, 'written'],
-      [`extlClntAppGlobalOauthSets/${APP}_glbloauth.ecaGlblOauth-meta.xml`, 'written'],
+      // deployed from a temporary folder: Salesforce says the global OAuth settings must not be in source control
+      [`extlClntAppGlobalOauthSets/${APP}_glbloauth.ecaGlblOauth-meta.xml`, 'temporary'],
       [`extlClntAppOauthSettings/${APP}_oauth.ecaOauth-meta.xml`, 'written'],
       [`extlClntAppOauthPolicies/${APP}_oauthPlcy.ecaOauthPlcy-meta.xml`, 'written'],
     ]);
@@ -361,7 +363,12 @@ describe('replacing a shared integration user and connecting it, through the rea
     expect(findEca(org.state, 'ExtlClntAppOauthSettings', `${APP}_oauth`)!.values.commaSeparatedOauthScopes).to.equal('Api');
     const { consumerKey, consumerSecret } = findEca(org.state, 'ExtlClntAppGlobalOauthSettings', `${APP}_glbloauth`)!.values;
     expect(consumerSecret).to.have.length.greaterThan(20);
-    const files = r.result.components.map((c) => readFileSync(c.path, 'utf8')).join('\n');
+    expect(existsSync(join(base, 'extlClntAppGlobalOauthSets')), 'never written into the project').to.equal(false);
+    expect(r.stdout).to.contain('must not be added to source control');
+    const commitLine = r.stdout.split('\n').find((l) => l.includes('Commit the generated'))!;
+    expect(commitLine).to.contain(`${APP}.eca-meta.xml`).and.not.contain('glbloauth');
+    expect(findEca(org.state, 'ExtlClntAppGlobalOauthSettings', `${APP}_glbloauth`)!.values.callbackUrl).to.equal('https://login.salesforce.com/services/oauth2/success');
+    const files = r.result.components.filter((c) => c.file !== 'temporary').map((c) => readFileSync(c.path, 'utf8')).join('\n');
     expect(files).to.contain(`<clientCredentialsFlowUser>${ERP}</clientCredentialsFlowUser>`);
     for (const text of [r.stdout, r.stderr, files, ...textsUnder(join(s.home, '.sf')).map((f) => f.text)]) {
       expect(text).to.not.contain(consumerSecret).and.not.contain(consumerKey);
@@ -370,9 +377,30 @@ describe('replacing a shared integration user and connecting it, through the rea
     const again = await sf<ConnectResult>('connect (re-run)', ['integration-user', 'connect', '--target-org', 'acme', '--username', ERP, '--app-name', APP]);
     ok(again);
     expect(again.result.status).to.equal('already done');
-    expect(again.result.components.every((c) => c.file === 'unchanged')).to.equal(true);
+    expect(again.result.components.map((c) => c.file)).to.deep.equal(['unchanged', 'temporary', 'unchanged', 'unchanged']);
     expect(deploys(), 'nothing deployed on a re-run').to.equal(0);
     expect(again.stdout + again.stderr).to.not.contain(consumerSecret);
+  });
+
+  it('connect --scopes api,sfap_api asks for SFApiPlatform; a re-run is already done even where the org keeps its policies in a generated _defaultPolicy', async () => {
+    // real orgs may keep deployed OAuth policies in <OauthSettingsName>_defaultPolicy (unconfirmed): model that here
+    const seed = org.state.seed;
+    seed.ecaDefaultOauthPolicy = 'merged';
+    try {
+      const args = ['integration-user', 'connect', '--target-org', 'acme', '--username', ERP, '--app-name', 'ERP_Platform', '--scopes', 'api,sfap_api'];
+      const r = await sf<ConnectResult>('connect (sfap_api)', args);
+      ok(r);
+      expect(r.result.scopes).to.deep.equal(['Api', 'SFApiPlatform']);
+      expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Platform_oauth')!.values.commaSeparatedOauthScopes).to.equal('Api,SFApiPlatform');
+      expect(findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'ERP_Platform_oauthPlcy')).to.equal(undefined);
+      expect(findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'ERP_Platform_oauth_defaultPolicy')!.values.clientCredentialsFlowUser).to.equal(ERP);
+      const again = await sf<ConnectResult>('connect (sfap_api, re-run)', args);
+      ok(again);
+      expect(again.result.status).to.equal('already done');
+      expect(deploys()).to.equal(0);
+    } finally {
+      delete seed.ecaDefaultOauthPolicy;
+    }
   });
 
   it('connect refuses a user who is not API only, with nothing written or deployed', async () => {

@@ -40,7 +40,8 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
   permittedUsersPolicyType: ['AllSelfAuthorized', 'AdminApprovedPreAuthorized'],
   refreshTokenPolicyType: ['Infinite', 'Zero', 'SpecificLifetime', 'SpecificInactivity'],
 };
-const SCOPES = new Set(['Basic', 'Api', 'Web', 'Full', 'Chatter', 'CustomApplications', 'RefreshToken', 'OpenID', 'Profile', 'Email', 'Address', 'Phone', 'OfflineAccess', 'CustomPermissions', 'Wave', 'Eclair', 'Pardot', 'Lightning', 'Content', 'CDPIngest', 'CDPProfile', 'CDPQuery', 'Chatbot', 'CDPSegment', 'CDPIdentityResolution', 'CDPCalculatedInsight', 'ForgotPassword', 'UserRegistration', 'SFAP', 'Interaction', 'CDP', 'EinsteinGPT', 'PwdlessLogin', 'MCP', 'SCRT']);
+// the values a real org lists when it refuses one (docs/salesforce-behaviour.md, "External Client Apps"): SFApiPlatform, not SFAP
+const SCOPES = new Set(['Basic', 'OfflineAccess', 'DataCloudUserClaims', 'Email', 'Address', 'CDPSegment', 'Chatbot', 'CustomApplications', 'Full', 'Profile', 'CDP', 'CDPProfile', 'RefreshToken', 'Phone', 'PwdlessLogin', 'Interaction', 'Pardot', 'CDPIngest', 'CDPIdentityResolution', 'CustomPermissions', 'ForgotPassword', 'UserRegistration', 'OpenID', 'Chatter', 'Wave', 'SFApiPlatform', 'SCRT', 'Web', 'EinsteinGPT', 'Lightning', 'Content', 'CDPCalculatedInsight', 'Eclair', 'Api', 'MCP', 'CDPQuery']);
 
 export const INVALID_EXECUTION_USER = 'Enter a valid execution user for the OAuth client credentials flow.';
 
@@ -143,9 +144,61 @@ function isApiOnly(org: OrgState, user: Rec): boolean {
     .some((a) => org.get(String(a.PermissionSetId))?.PermissionsApiUserOnly === true);
 }
 
-/** Stores a validated component; returns whether it was created or changed, and its id. */
-export function applyEca(org: OrgState, type: EcaType, fullName: string, xml: string): { created: boolean; changed: boolean; id: string } {
+/**
+ * Policies the org generates for an app deployed without any (observed on real orgs: the permissive defaults below;
+ * docs/salesforce-behaviour.md, "External Client Apps").
+ */
+const DEFAULT_OAUTH_POLICY: Readonly<Record<string, string>> = {
+  ipRelaxationPolicyType: 'Enforce',
+  isClientCredentialsFlowEnabled: 'false',
+  isGuestCodeCredFlowEnabled: 'false',
+  isTokenExchangeFlowEnabled: 'false',
+  permittedUsersPolicyType: 'AllSelfAuthorized',
+  refreshTokenPolicyType: 'SpecificLifetime',
+  refreshTokenValidityPeriod: '365',
+  refreshTokenValidityUnit: 'Days',
+  requiredSessionLevel: 'STANDARD',
+};
+const POLICIES: EcaType = 'ExtlClntAppOauthConfigurablePolicies';
+
+const appOf = (c: { xml?: string }): string | undefined => (c.xml ? parse(c.xml).values.externalClientApplication?.toLowerCase() : undefined);
+
+/** The OAuth settings of an app (stored), whose name the generated default policy takes. */
+const oauthSettingsOf = (org: OrgState, app: string): EcaRecord | undefined =>
+  listEca(org, 'ExtlClntAppOauthSettings').find((r) => r.values.externalClientApplication?.toLowerCase() === app.toLowerCase());
+
+/**
+ * Stores a validated component; returns whether it was created or changed, and its id. `deploying`: the deploy's
+ * components, which decide whether the org generates a default OAuth policy (see EmulatorSeed.ecaDefaultOauthPolicy).
+ */
+export function applyEca(
+  org: OrgState,
+  type: EcaType,
+  fullName: string,
+  xml: string,
+  deploying: ReadonlyArray<{ type: string; fullName: string; xml?: string }> = []
+): { created: boolean; changed: boolean; id: string } {
+  const mode = org.seed.ecaDefaultOauthPolicy ?? 'whenAbsent';
   const { values } = parse(xml);
+  const app = values.externalClientApplication ?? '';
+  if (type === POLICIES && mode === 'merged' && !fullName.endsWith('_defaultPolicy')) {
+    const settings = oauthSettingsOf(org, app);
+    // stored in the generated policy: the deployed name never holds a record of its own
+    if (settings) return store(org, type, `${settings.fullName}_defaultPolicy`, { ...values, label: `${settings.fullName}_defaultPolicy` });
+  }
+  const result = store(org, type, fullName, values);
+  if (type === 'ExtlClntAppOauthSettings' && result.created) {
+    const deployingPolicies = deploying.some((c) => c.type === POLICIES && appOf(c) === app.toLowerCase());
+    if (mode !== 'whenAbsent' || !deployingPolicies) {
+      const name = `${fullName}_defaultPolicy`;
+      if (!findEca(org, POLICIES, name)) store(org, POLICIES, name, { ...DEFAULT_OAUTH_POLICY, externalClientApplication: app, label: name });
+    }
+  }
+  return result;
+}
+
+function store(org: OrgState, type: EcaType, fullName: string, deployed: Record<string, string>): { created: boolean; changed: boolean; id: string } {
+  const values = { ...deployed };
   delete values.fullName;
   const store = externalClientApps(org);
   const existing = store.get(key(type, fullName));

@@ -303,7 +303,7 @@ async function runDeploy(job: DeployJob): Promise<void> {
     if (isEcaType(c.type)) {
       const type = c.type;
       const problem = validateEca(org, type, c.fullName, c.xml!, components);
-      results.push(problem ? { c, problem } : { c, apply: () => msg(c, job.options.checkOnly ? {} : applyEca(org, type, c.fullName, c.xml!)) });
+      results.push(problem ? { c, problem } : { c, apply: () => msg(c, job.options.checkOnly ? {} : applyEca(org, type, c.fullName, c.xml!, components)) });
       continue;
     }
     if (c.type === 'PermissionSet') {

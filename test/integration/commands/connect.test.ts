@@ -73,12 +73,20 @@ describe('integration-user connect against the emulator', function () {
     expect(result).to.include({ status: 'done', appName: 'ERP_Sync', username: INT, dryRun: false });
     expect(result.tokenEndpoint).to.equal(`${emu.url}/services/oauth2/token`);
     expect(result.tokenRequest).to.contain('grant_type=client_credentials');
-    expect(result.components.map((c) => c.path.slice(dir.length + 1))).to.deep.equal([
-      'externalClientApps/ERP_Sync.eca-meta.xml',
-      'extlClntAppGlobalOauthSets/ERP_Sync_glbloauth.ecaGlblOauth-meta.xml',
-      'extlClntAppOauthSettings/ERP_Sync_oauth.ecaOauth-meta.xml',
-      'extlClntAppOauthPolicies/ERP_Sync_oauthPlcy.ecaOauthPlcy-meta.xml',
+    expect(result.components.map((c) => [c.path.slice(dir.length + 1), c.file])).to.deep.equal([
+      ['externalClientApps/ERP_Sync.eca-meta.xml', 'written'],
+      ['extlClntAppGlobalOauthSets/ERP_Sync_glbloauth.ecaGlblOauth-meta.xml', 'temporary'],
+      ['extlClntAppOauthSettings/ERP_Sync_oauth.ecaOauth-meta.xml', 'written'],
+      ['extlClntAppOauthPolicies/ERP_Sync_oauthPlcy.ecaOauthPlcy-meta.xml', 'written'],
     ]);
+    // the global OAuth settings reached the org (with a callback URL) but were never written into the project
+    expect(await readdir(dir)).to.have.members(['externalClientApps', 'extlClntAppOauthSettings', 'extlClntAppOauthPolicies']);
+    expect(findEca(org.state, 'ExtlClntAppGlobalOauthSettings', 'ERP_Sync_glbloauth')!.values.callbackUrl).to.equal(
+      'https://login.salesforce.com/services/oauth2/success'
+    );
+    const commit = result.nextSteps.find((n) => n.startsWith('Commit'))!;
+    expect(commit).to.contain('ERP_Sync.eca-meta.xml').and.not.contain('glbloauth').and.not.contain('extlClntAppGlobalOauthSets/');
+    expect(result.nextSteps.join(' ')).to.contain('must not be added to source control');
     const policies = findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'ERP_Sync_oauthPlcy')!;
     expect(policies.values).to.include({ clientCredentialsFlowUser: INT, isClientCredentialsFlowEnabled: 'true' });
     expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Sync_oauth')!.values.commaSeparatedOauthScopes).to.equal('Api');
@@ -86,18 +94,61 @@ describe('integration-user connect against the emulator', function () {
     const printed = out.join('');
     expect(printed).to.contain('"status": "done"');
     expect(printed).to.not.contain(consumerSecret).and.not.contain(consumerKey);
-    const files = await Promise.all(result.components.map((c) => readFile(c.path, 'utf8')));
+    const files = await Promise.all(result.components.filter((c) => c.file !== 'temporary').map((c) => readFile(c.path, 'utf8')));
     expect(files.join('')).to.not.contain(consumerSecret);
 
     emu.clearRequests();
     out.length = 0;
     const again = await run();
     expect(again.status).to.equal('already done');
-    expect(again.components.every((c) => c.file === 'unchanged')).to.equal(true);
+    expect(again.components.map((c) => c.file)).to.deep.equal(['unchanged', 'temporary', 'unchanged', 'unchanged']);
     expect(writes()).to.deep.equal([]);
     const human = out.join('');
     expect(human).to.contain('Consumer Key and Secret').and.contain(`POST ${emu.url}/services/oauth2/token`).and.not.contain(consumerSecret);
   });
+
+  it('asks for the Salesforce API Platform as External Client Apps spell it (sfap_api or SFApiPlatform); a callback URL of choice', async () => {
+    const result = await run(['--scopes', 'api,sfap_api', '--callback-url', 'https://erp.acme.com/oauth/callback']);
+    expect(result.scopes).to.deep.equal(['Api', 'SFApiPlatform']);
+    expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Sync_oauth')!.values.commaSeparatedOauthScopes).to.equal('Api,SFApiPlatform');
+    expect(findEca(org.state, 'ExtlClntAppGlobalOauthSettings', 'ERP_Sync_glbloauth')!.values.callbackUrl).to.equal('https://erp.acme.com/oauth/callback');
+    emu.clearRequests();
+    expect((await run(['--scopes', 'Api,SFApiPlatform', '--callback-url', 'https://erp.acme.com/oauth/callback'])).status).to.equal('already done');
+    expect(writes()).to.deep.equal([]);
+    const bad = await fail(['--callback-url', 'ftp://erp.acme.com']);
+    expect(bad.name).to.equal('InvalidCallbackUrlError');
+  });
+
+  it('warns about global OAuth settings an earlier run left in the project, and never deploys or rewrites them', async () => {
+    const left = join(dir, 'extlClntAppGlobalOauthSets', 'ERP_Sync_glbloauth.ecaGlblOauth-meta.xml');
+    await mkdir(join(dir, 'extlClntAppGlobalOauthSets'), { recursive: true });
+    await writeFile(left, 'stale');
+    const result = await run();
+    expect(result.warnings.join('\n')).to.contain(left).and.contain('must not be added to source control');
+    expect(await readFile(left, 'utf8')).to.equal('stale');
+  });
+
+  for (const mode of ['whenAbsent', 'beside', 'merged'] as const) {
+    it(`a re-run is already done whatever the org does with its generated default policy (${mode})`, async () => {
+      await emu.stop();
+      emu = await startEmulator({
+        seed: { ecaDefaultOauthPolicy: mode, users: [{ username: INT, lastName: 'ERP', profile: 'Minimum Access - API Only Integrations' }] },
+      });
+      org = emu.org();
+      await loginToEmulator(emu, [org]);
+      expect((await run()).status).to.equal('done');
+      const own = findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'ERP_Sync_oauthPlcy');
+      const generated = findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'ERP_Sync_oauth_defaultPolicy');
+      // what the emulator models in each case
+      expect([own !== undefined, generated !== undefined]).to.deep.equal({ whenAbsent: [true, false], beside: [true, true], merged: [false, true] }[mode]);
+      if (mode === 'beside') expect(generated!.values.permittedUsersPolicyType).to.equal('AllSelfAuthorized');
+      if (mode === 'merged') expect(generated!.values.clientCredentialsFlowUser).to.equal(INT);
+      emu.clearRequests();
+      const again = await run();
+      expect(again.status).to.equal('already done');
+      expect(writes()).to.deep.equal([]);
+    });
+  }
 
   for (const [who, username, name] of [
     ['a user who is not API only', 'jane@acme.com', 'UserNotApiOnlyError'],
@@ -118,6 +169,7 @@ describe('integration-user connect against the emulator', function () {
     expect(result.status).to.equal('planned');
     expect(result.scopes).to.deep.equal(['Api', 'RefreshToken']);
     expect(result.xml?.map((x) => x.type)).to.deep.equal(['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies']);
+    expect(result.components.map((c) => c.file)).to.deep.equal(['planned', 'temporary', 'planned', 'planned']);
     expect(out.join('')).to.contain(`<clientCredentialsFlowUser>${INT}</clientCredentialsFlowUser>`);
     expect(writes()).to.deep.equal([]);
     expect(await readdir(dir)).to.deep.equal([]);

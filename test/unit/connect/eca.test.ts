@@ -8,7 +8,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { validateXML } from 'xmllint-wasm';
-import { ECA_ELEMENT_ORDER, ECA_TYPES, ecaComponents, ecaComponentXml, isValidAppName, toMetadataScopes } from '../../../src/connect/eca.js';
+import {
+  DEFAULT_CALLBACK_URL,
+  ECA_ELEMENT_ORDER,
+  ECA_TYPES,
+  ecaComponents,
+  ecaComponentXml,
+  isValidAppName,
+  isValidCallbackUrl,
+  NOT_IN_SOURCE_CONTROL,
+  toMetadataScopes,
+} from '../../../src/connect/eca.js';
 
 const wsdlPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'reference', 'schema', 'forcedotcom__wsdl__metadata.wsdl');
 const wsdl = readFileSync(wsdlPath, 'utf8');
@@ -105,6 +115,23 @@ describe('External Client App metadata', () => {
     expect(scopes).to.deep.equal(['Api', 'RefreshToken', 'OpenID', 'CustomPermissions', 'Chatter']);
     expect(unknown).to.deep.equal(['bogus']);
     for (const s of scopes) expect(enumeration).to.include(s);
+  });
+
+  it('spells the Salesforce API Platform scope as External Client Apps do: SFApiPlatform (sfap_api or itself), never SFAP', () => {
+    expect(toMetadataScopes(['sfap_api'])).to.deep.equal({ scopes: ['SFApiPlatform'], unknown: [] });
+    expect(toMetadataScopes(['SFApiPlatform', 'sfapiplatform'])).to.deep.equal({ scopes: ['SFApiPlatform'], unknown: [] });
+    expect(toMetadataScopes(['SFAP']).unknown).to.deep.equal(['SFAP']);
+    expect(toMetadataScopes(['DataCloudUserClaims']).scopes).to.deep.equal(['DataCloudUserClaims']);
+  });
+
+  it('gives the global OAuth settings a callback URL (default: Salesforce\'s OAuth success page, or the one asked for)', () => {
+    const global = (s: Parameters<typeof ecaComponents>[0]): string => ecaComponents(s).find((c) => c.type === 'ExtlClntAppGlobalOauthSettings')!.xml;
+    expect(global(spec)).to.contain(`<callbackUrl>${DEFAULT_CALLBACK_URL}</callbackUrl>`);
+    expect(DEFAULT_CALLBACK_URL).to.equal('https://login.salesforce.com/services/oauth2/success');
+    expect(global({ ...spec, callbackUrl: 'https://erp.acme.com/oauth?a=1&b=2' })).to.contain('<callbackUrl>https://erp.acme.com/oauth?a=1&amp;b=2</callbackUrl>');
+    expect(['https://x.example/cb', 'http://localhost:1717/OauthRedirect'].every(isValidCallbackUrl)).to.equal(true);
+    expect(['ftp://x', 'http://erp.acme.com/cb', 'not a url', ''].some(isValidCallbackUrl)).to.equal(false);
+    expect([...NOT_IN_SOURCE_CONTROL]).to.deep.equal(['ExtlClntAppGlobalOauthSettings']);
   });
 
   it('accepts API names only', () => {
