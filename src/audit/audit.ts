@@ -1,6 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { INTEGRATION_USER_LICENSE } from '../permissions/model.js';
 import { classify } from './classify.js';
+import { addRetireCommands } from './retire-next.js';
 import { readOrg, type LoginReadStats, type ReadOptions } from './read.js';
 import {
   DEFAULT_FREE_INTEGRATION_SEATS,
@@ -68,6 +69,7 @@ export async function runAudit(conn: Connection, opts: AuditOptions): Promise<Au
     loginHistoryRead: reading.loginHistoryRead,
     targetOrg: opts.targetOrg,
   });
+  addRetireCommands(candidates, now, opts.targetOrg);
   const savings = computeSavings(candidates, {
     fullLicensePerYear: opts.fullLicensePerYear ?? DEFAULT_FULL_LICENSE_PER_YEAR,
     integrationLicensePerMonth: opts.integrationLicensePerMonth ?? DEFAULT_INTEGRATION_LICENSE_PER_MONTH,

@@ -53,3 +53,28 @@ export function computeSavings(candidates: Candidate[], assumptions: SavingsAssu
     netSavingsPerYearAfterSplit: fromCents(gross - moveCost - splitCost),
   };
 }
+
+/** Full-license names whose price is `fullLicensePerYear` (the price audit assumes for a shared user's license). */
+const FULL_LICENSES = new Set(['Salesforce']);
+const INTEGRATION_LICENSE = 'Salesforce Integration';
+
+/**
+ * What freeing one user's license saves in a year at audit's prices: a full license its yearly price, an
+ * Integration license its monthly price × 12 (nothing if it was a free seat, which the org doesn't say per user);
+ * other licenses have no price here.
+ */
+export function freedLicenseSavings(
+  license: string | undefined,
+  prices: { fullLicensePerYear: number; integrationLicensePerMonth: number }
+): { savingsPerYear?: number; basis: string } {
+  if (license && FULL_LICENSES.has(license)) {
+    return { savingsPerYear: fromCents(cents(prices.fullLicensePerYear)), basis: `a ${license} license at ${prices.fullLicensePerYear} a year` };
+  }
+  if (license === INTEGRATION_LICENSE) {
+    return {
+      savingsPerYear: fromCents(cents(prices.integrationLicensePerMonth) * 12),
+      basis: `a paid ${license} seat at ${prices.integrationLicensePerMonth} a month (nothing if it was one of the free seats)`,
+    };
+  }
+  return { basis: `no price known for the ${license ?? 'unknown'} license: pass your own with --license-cost if it is a full license` };
+}

@@ -7,6 +7,7 @@ import { looksLikeId, to18 } from './ids.js';
 import type { ObjectDef } from './schema.js';
 import { groupPermissionSet, insertPermissionSetGroup } from './permsets.js';
 import { LICENSE_NAMES, type OrgState, type Rec } from './state.js';
+import { checkDeactivation } from './retire-rules.js';
 
 const USER_REQUIRED = ['Username', 'LastName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'ProfileId'];
 const REQUIRED: Record<string, string[]> = {
@@ -201,6 +202,7 @@ export class Dml {
     const missing = USER_REQUIRED.filter((f) => merged[f] === undefined || merged[f] === null || merged[f] === '');
     if (missing.length) throw new ApiError('REQUIRED_FIELD_MISSING', MESSAGES.requiredMissing(missing), missing);
     this.checkUserValues(values);
+    checkDeactivation(org, user, values);
     if (values.Username !== undefined && org.usernameTaken(String(values.Username), user.Id)) {
       throw new ApiError('DUPLICATE_USERNAME', MESSAGES.duplicateUsername, ['Username']);
     }

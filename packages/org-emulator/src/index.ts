@@ -21,6 +21,7 @@ export { loadSeed } from './seed-file.js';
 export { storedPassword } from './server.js';
 export { findEca } from './external-client-apps.js';
 export { INTEGRATION_PSL_PERMISSIONS } from './user-permissions.js';
+export { attemptLogin, blockDeactivation, clearDeactivationBlocks, DEACTIVATION_TEXTS, FROZEN_STATUS, type Blocker, type DeactivationBlock, type LoginAttempt } from './retire-rules.js';
 
 /** One org of the emulator: its credentials and direct access to its data (no HTTP). */
 export class EmulatedOrg {

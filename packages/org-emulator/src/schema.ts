@@ -3,6 +3,7 @@
  * custom objects and fields. Field names keep Salesforce's spelling; lookups are case-insensitive.
  */
 import { USER_PERMISSIONS } from './user-permissions.js';
+import { RETIRE_SPECS, adjustRetireObjects } from './retire-objects.js';
 
 export type FieldType =
   | 'id'
@@ -122,7 +123,7 @@ export const OBJECT_PERMISSION_FIELDS = [
   'PermissionsViewAllFields',
 ] as const;
 
-type StdSpec = { prefix: string; label?: string; fields: FieldSpec[]; audit?: boolean; tooling?: boolean; toolingOnly?: boolean; readOnly?: boolean; noDelete?: boolean; noUpdate?: boolean };
+export type StdSpec = { prefix: string; label?: string; fields: FieldSpec[]; audit?: boolean; tooling?: boolean; toolingOnly?: boolean; readOnly?: boolean; noDelete?: boolean; noUpdate?: boolean };
 
 function standardSpecs(userPermissions: readonly string[]): Record<string, StdSpec> {
   const perms = userPermissions.map((p) => `Permissions${p}:boolean`);
@@ -268,6 +269,7 @@ function standardSpecs(userPermissions: readonly string[]): Record<string, StdSp
       readOnly: true,
       fields: ['Status', 'SandboxName', 'SandboxInfoId', 'LicenseType', 'CopyProgress:int', 'SandboxOrganization', 'SourceId', 'Description', 'EndDate:datetime', 'Features'],
     },
+    ...RETIRE_SPECS,
   };
 }
 
@@ -319,6 +321,7 @@ export class Schema {
     }
     // compound name fields: their parts carry the field-level security
     for (const o of ['user', 'contact', 'lead']) this.objects.get(o)!.fields.get('name')!.permissionable = false;
+    adjustRetireObjects((n) => this.get(n));
     for (const [parent, rel, child, field] of CHILDREN) {
       this.objects.get(parent.toLowerCase())!.children.set(rel.toLowerCase(), { relationshipName: rel, childSObject: child, field });
     }

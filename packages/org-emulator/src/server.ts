@@ -16,6 +16,7 @@ import { createOrg } from './seeding.js';
 import { format, openQuery, queryColumns, type FormattedRecord, type ResultSet } from './soql.js';
 import { ServerContext, type OrgState, type Rec } from './state.js';
 import { permissionFieldLabel } from './permission-labels.js';
+import { revokeToken } from './oauth-revoke.js';
 
 export type RequestLogEntry = {
   method: string;
@@ -165,6 +166,11 @@ export class EmulatorServer {
       return json(200, versions(org?.config.maxApiVersion ?? '62.0'));
     }
     const org = this.orgByToken(bearer);
+    // the token names itself: no session needed
+    if (path === '/services/oauth2/revoke') {
+      const r = revokeToken(this.orgs, method, url, raw);
+      return r.body === undefined ? { status: r.status, body: '', contentType: 'text/plain' } : json(r.status, r.body);
+    }
     if (path === '/services/oauth2/token') {
       return json(400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
     }

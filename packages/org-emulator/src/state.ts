@@ -9,6 +9,7 @@ import { IdFactory, looksLikeId, to18 } from './ids.js';
 import { Schema, type FieldDef, type ObjectDef } from './schema.js';
 import type { EmulatorSeed, OrgType } from './seed.js';
 import { USER_PERMISSIONS } from './user-permissions.js';
+import { syncDerivedRows } from './retire-objects.js';
 
 export type Rec = Record<string, unknown> & { Id: string };
 
@@ -137,6 +138,7 @@ export class OrgState {
       t = new Map();
       this.tables.set(key, t);
     }
+    syncDerivedRows(this, key, t);
     return t;
   }
 
