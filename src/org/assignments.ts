@@ -6,10 +6,17 @@ export type AssignOutcome = 'done' | 'already done';
 type SaveError = { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
 type SaveResult = { id?: string; success: boolean; errors?: SaveError[] };
 
-/** A duplicate assignment means an earlier run (or an admin) already did it. */
+/**
+ * A duplicate assignment means an earlier run (or an admin) already did it. Known by its code or by the texts
+ * Salesforce gives ("duplicate value found…", "Duplicate PermissionSetAssignment…": docs/salesforce-behaviour.md).
+ */
 export function isDuplicateError(error: { name?: string; errorCode?: string; statusCode?: string; message?: string }): boolean {
   const code = error.errorCode ?? error.statusCode ?? error.name ?? '';
-  return code === 'DUPLICATE_VALUE' || /^duplicate value found/i.test(error.message ?? '') || /duplicate value found/i.test(code);
+  return (
+    code === 'DUPLICATE_VALUE' ||
+    /^duplicate (value found|PermissionSetAssignment\b)/i.test(error.message ?? '') ||
+    /duplicate value found/i.test(code)
+  );
 }
 
 /**
