@@ -141,7 +141,7 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
     emu.clearRequests();
     const { status } = await deployPs('Rest_PS', GOOD.replace('Emu PS', 'Rest'), { rest: true });
     expect(status).to.equal('Succeeded');
-    expect(emu.requests.some((r) => r.method === 'POST' && r.path === '/services/data/v62.0/metadata/deployRequest')).to.equal(true);
+    expect(emu.requests.some((r) => r.method === 'POST' && r.path === '/services/data/v66.0/metadata/deployRequest')).to.equal(true);
     expect(emu.org().permissionSet('Rest_PS')).to.not.equal(undefined);
   });
 
