@@ -53,11 +53,15 @@ export type GeneratedSets = {
   warnings: string[];
   /** label: a user permission's admin-facing label, when known */
   omitted: Array<{ section: string; name: string; reason: string; label?: string }>;
+  /** the API version the sets are written (and deployed) for */
+  apiVersion?: string;
 };
 
 /** What the org tells the generator: the user permissions the PSL can carry (else the built-in table). */
 export type GenerateContext = {
   licensedUserPermissions?: ReadonlySet<string>;
+  /** the API version of the org connection (--api-version, or the org's) */
+  orgApiVersion?: string;
   /** --from-user: the old user's effective access, converted instead of a profile file */
   baseInput?: ConversionInput;
 };
@@ -220,9 +224,11 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
     // 2. generate the permission set source
     let docs: PermissionSetDoc[] = [];
     let omitted: GeneratedSets['omitted'] = [];
+    let sourceApiVersion: string | undefined;
     await run('generate', async () => {
       if (!wantsGeneratedAccess(request)) return { status: 'skipped', detail: 'no object, field or user permission requested' };
-      const generated = await generator.generate(request, { licensedUserPermissions: pre.licensedUserPermissions, baseInput: pre.conversion?.input });
+      const generated = await generator.generate(request, { licensedUserPermissions: pre.licensedUserPermissions, baseInput: pre.conversion?.input, orgApiVersion: conn.getApiVersion() });
+      sourceApiVersion = generated.apiVersion;
       docs = generated.docs;
       omitted = [...(pre.fromUser?.omitted ?? []), ...(pre.conversion?.omitted ?? []), ...generated.omitted];
       result.warnings.push(
@@ -285,7 +291,7 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       if (pre.existing) return { status: 'skipped', detail: 'the user exists: deploying directly' };
       if (dryRun) return { status: 'planned', detail: 'check-only deploy of the generated permission sets' };
       try {
-        const outcome = await deployPermissionSets(conn, result.files, { ...deployOptions, checkOnly: true });
+        const outcome = await deployPermissionSets(conn, result.files, { ...deployOptions, sourceApiVersion, checkOnly: true });
         return { status: 'done', detail: `check-only deploy ${outcome.id} succeeded` };
       } catch (e) {
         throw mapDeployError(e, result.files);
@@ -316,7 +322,7 @@ export async function runCreate(ctx: CreateContext): Promise<CreateResult> {
       const why = inOrg ? `${inOrg.reason}; ` : '';
       if (dryRun) return { status: 'planned', detail: `${why}deploy ${docs.map((d) => d.fullName).join(', ')}` };
       try {
-        deployed = await deployPermissionSets(conn, result.files, deployOptions);
+        deployed = await deployPermissionSets(conn, result.files, { ...deployOptions, sourceApiVersion });
       } catch (e) {
         throw mapDeployError(e, result.files);
       }

@@ -42,6 +42,11 @@ export type DeployOptions = {
   onProgress?: (status: { status: string; deployed: number; total: number; errors: number }) => void;
   /** SFDX project whose sfdx-project.json decides the source layout; default: the project holding the files, if any */
   projectDir?: string;
+  /**
+   * package.xml's <version>: the API version Salesforce parses the files at (what they were written for); default,
+   * as SDR does, the connection's version
+   */
+  sourceApiVersion?: string;
 };
 
 /** A deploy that ran but didn't succeed: failures carry each component's problem text. */
@@ -87,6 +92,7 @@ export async function deployPermissionSets(
 
 async function deployComponents(conn: Connection, components: ComponentSet, options: DeployOptions): Promise<DeployOutcome> {
   const checkOnly = options.checkOnly ?? false;
+  if (options.sourceApiVersion) components.sourceApiVersion = options.sourceApiVersion;
   const deploy = await components.deploy({
     usernameOrConnection: conn,
     apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },

@@ -4,6 +4,7 @@
  * follow-up query per entity type) and PermissionSetTabSetting. A Profile retrieve only returns object and field
  * permissions for components retrieved with it, and readMetadata is known to omit entries: the records are complete.
  */
+import { FIELD_SINCE } from '../permissions/element-versions.js';
 import type { Connection } from '@salesforce/core';
 import type { Entry } from '../permissions/model.js';
 import { soqlInList } from '../org/soql.js';
@@ -61,10 +62,14 @@ const OBJECT_FIELDS: ReadonlyArray<[string, string]> = [
   ['viewAllRecords', 'PermissionsViewAllRecords'],
 ];
 
-/** ObjectPermissions fields the API version has: PermissionsViewAllFields exists from API 61.0 on. */
+/**
+ * ObjectPermissions fields the API version has: PermissionsViewAllFields exists from API 63.0 on (the same
+ * version as the metadata element, element-versions.ts; ../shared/reference/salesforce/sobjects.json).
+ */
 export function objectPermissionFields(apiVersion: string | undefined): ReadonlyArray<[string, string]> {
   const version = Number(apiVersion);
-  return Number.isFinite(version) && version < 61 ? OBJECT_FIELDS.filter(([k]) => k !== 'viewAllFields') : OBJECT_FIELDS;
+  const since = Number(FIELD_SINCE.objectPermissions?.viewAllFields);
+  return Number.isFinite(version) && version < since ? OBJECT_FIELDS.filter(([k]) => k !== 'viewAllFields') : OBJECT_FIELDS;
 }
 
 type Rec = Record<string, unknown>;

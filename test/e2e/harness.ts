@@ -19,10 +19,12 @@ import {
 
 export { filesUnder, runSf, SF, type RunSfOptions, type SfJson, type SfResult, type SfSession } from '@sf-integration-user/org-emulator/sf-session';
 
+import { TEST_API_VERSION, TEST_API_VERSION_ENV } from '../helpers/api-version.js';
+
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Poll deploys every 50 ms instead of every few seconds (the plugin's test knob). */
-const FAST_POLL = { SF_INTEGRATION_USER_POLL_MS: '50' };
+/** Poll deploys every 50 ms instead of every few seconds (the plugin's test knob); connect at the suite's API version. */
+const FAST_POLL = { SF_INTEGRATION_USER_POLL_MS: '50', ...TEST_API_VERSION_ENV };
 
 export type SfSessionOptions = Omit<BaseOptions, 'plugins'> & {
   /** link this plugin into the session's sf (default true) */
@@ -45,5 +47,5 @@ export async function linkPlugin(env: NodeJS.ProcessEnv): Promise<void> {
 
 export function startSfSession(options: SfSessionOptions = {}): Promise<SfSession> {
   const { link, ...rest } = options;
-  return startBaseSession({ ...rest, env: { ...FAST_POLL, ...rest.env }, plugins: link === false ? [] : [pluginRoot()] });
+  return startBaseSession({ sourceApiVersion: TEST_API_VERSION, ...rest, env: { ...FAST_POLL, ...rest.env }, plugins: link === false ? [] : [pluginRoot()] });
 }

@@ -8,6 +8,7 @@
  * SalesforceAPIIntegrationPsl does not carry CustomizeApplication (the built-in table does), so a conversion that
  * reads the org's MaximumPermissions* fields must put it in the companion set.
  */
+import { CONNECT_TEST_API_VERSION } from '../helpers/api-version.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -343,7 +344,7 @@ describe('replacing a shared integration user and connecting it, through the rea
 
   it('connect deploys an External Client App running as the integration user; never prints the secret; a re-run is already done', async () => {
     // logging on for this run: the consumer secret must not reach the logs either
-    const r = await sf<ConnectResult>('connect', ['integration-user', 'connect', '--target-org', 'acme', '--username', ERP, '--app-name', APP], {
+    const r = await sf<ConnectResult>('connect', ['integration-user', 'connect', '--target-org', 'acme', '--username', ERP, '--app-name', APP, '--api-version', CONNECT_TEST_API_VERSION], {
       env: { SF_LOG_LEVEL: 'trace', SF_DISABLE_LOG_FILE: undefined },
     });
     ok(r);
@@ -374,7 +375,7 @@ describe('replacing a shared integration user and connecting it, through the rea
       expect(text).to.not.contain(consumerSecret).and.not.contain(consumerKey);
     }
 
-    const again = await sf<ConnectResult>('connect (re-run)', ['integration-user', 'connect', '--target-org', 'acme', '--username', ERP, '--app-name', APP]);
+    const again = await sf<ConnectResult>('connect (re-run)', ['integration-user', 'connect', '--target-org', 'acme', '--username', ERP, '--app-name', APP, '--api-version', CONNECT_TEST_API_VERSION]);
     ok(again);
     expect(again.result.status).to.equal('already done');
     expect(again.result.components.map((c) => c.file)).to.deep.equal(['unchanged', 'temporary', 'unchanged', 'unchanged']);
@@ -404,7 +405,7 @@ describe('replacing a shared integration user and connecting it, through the rea
   });
 
   it('connect refuses a user who is not API only, with nothing written or deployed', async () => {
-    const r = await sf<ConnectResult>('connect (not API only)', ['integration-user', 'connect', '--target-org', 'acme', '--username', PERSON, '--app-name', 'Person_App']);
+    const r = await sf<ConnectResult>('connect (not API only)', ['integration-user', 'connect', '--target-org', 'acme', '--username', PERSON, '--app-name', 'Person_App', '--api-version', CONNECT_TEST_API_VERSION]);
     expect(r.exitCode).to.equal(1);
     expect(r.json?.name).to.equal('UserNotApiOnlyError');
     expect(r.json?.message).to.contain(PERSON).and.contain('Standard User').and.contain('Nothing was changed');

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthInfo, ConfigAggregator, StateAggregator } from '@salesforce/core';
 import type { Emulator, EmulatedOrg } from '@sf-integration-user/org-emulator';
+import { TEST_API_VERSION_ENV } from './api-version.js';
 
-const KEYS = ['HOME', 'USERPROFILE', 'SF_USE_GENERIC_UNIX_KEYCHAIN', 'SF_DISABLE_TELEMETRY'] as const;
+const KEYS = ['HOME', 'USERPROFILE', 'SF_USE_GENERIC_UNIX_KEYCHAIN', 'SF_DISABLE_TELEMETRY', 'SF_ORG_API_VERSION'] as const;
 
 export type TempHome = { home: string; restore: () => Promise<void> };
 
@@ -20,7 +21,8 @@ export async function useTempHome(prefix: string, env: Record<string, string> = 
   const keys = [...KEYS, ...Object.keys(env)];
   const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
   const home = mkdtempSync(join(tmpdir(), prefix));
-  Object.assign(process.env, { HOME: home, USERPROFILE: home, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', SF_DISABLE_TELEMETRY: 'true' }, env);
+  // connections made in the temp HOME use the suite's API version (org-api-version), as `sf` would with that config
+  Object.assign(process.env, { HOME: home, USERPROFILE: home, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', SF_DISABLE_TELEMETRY: 'true' }, TEST_API_VERSION_ENV, env);
   await clearConfigCaches();
   return {
     home,

@@ -11,6 +11,7 @@ import { applyPermissionSet, ParseError, parsePermissionSetXml, permissionSetBod
 import type { OrgState, Rec, ServerContext } from './state.js';
 import { applyProfile, parseProfileXml, profileBody, profileFullName, type ProfileDoc } from './profiles.js';
 import { applyEca, ECA_FILES, isEcaType, listEca, matchEcaFile, readEcaXml, validateEca } from './external-client-apps.js';
+import { SchemaError, validateAgainstSchema } from './metadata-schema.js';
 
 type Reply = { status: number; body?: unknown; contentType?: string };
 type Value = string | number | boolean | null | undefined | Value[] | { [k: string]: Value };
@@ -67,6 +68,8 @@ type DeployJob = {
   org: OrgState;
   zip: Buffer;
   options: DeployOptions;
+  /** the endpoint's API version (SOAP /services/Soap/m/XX.X, REST /services/data/vXX.X) */
+  apiVersion: string;
   pollsLeft: number;
   status: 'Pending' | 'InProgress' | 'Succeeded' | 'SucceededPartial' | 'Failed' | 'Canceling' | 'Canceled';
   created: string;
@@ -80,7 +83,7 @@ type DeployJob = {
   validatedDeployRequestId?: string | null;
 };
 
-type RetrieveJob = { id: string; org: OrgState; request: Record<string, unknown>; pollsLeft: number; result?: Record<string, Value> };
+type RetrieveJob = { id: string; org: OrgState; request: Record<string, unknown>; pollsLeft: number; apiVersion: string; result?: Record<string, Value> };
 
 
 const bool = (v: unknown, dflt: boolean): boolean => (v === undefined || v === null || v === '' ? dflt : v === true || String(v) === 'true');
@@ -97,11 +100,11 @@ export class MetadataApi {
     return this.deploys.get(to18(id));
   }
 
-  public async handle(org: OrgState, op: string, body: Record<string, unknown>): Promise<Reply> {
+  public async handle(org: OrgState, op: string, body: Record<string, unknown>, apiVersion = org.config.maxApiVersion): Promise<Reply> {
     try {
       switch (op) {
         case 'deploy': {
-          const job = this.startDeploy(org, Buffer.from(String(body.ZipFile ?? ''), 'base64'), (body.DeployOptions ?? {}) as Record<string, unknown>);
+          const job = this.startDeploy(org, Buffer.from(String(body.ZipFile ?? ''), 'base64'), (body.DeployOptions ?? {}) as Record<string, unknown>, apiVersion);
           return soapEnvelope(op, toXml('result', { done: false, id: job.id, state: 'Queued' }));
         }
         case 'checkDeployStatus': {
@@ -120,7 +123,7 @@ export class MetadataApi {
         }
         case 'retrieve': {
           const id = this.ctx.ids.next('09S');
-          this.retrieves.set(id, { id, org, request: (body.request ?? body.retrieveRequest ?? {}) as Record<string, unknown>, pollsLeft: org.config.retrievePolls });
+          this.retrieves.set(id, { id, org, request: (body.request ?? body.retrieveRequest ?? {}) as Record<string, unknown>, pollsLeft: org.config.retrievePolls, apiVersion });
           return soapEnvelope(op, toXml('result', { done: false, id, state: 'Queued' }));
         }
         case 'checkRetrieveStatus': {
@@ -138,7 +141,7 @@ export class MetadataApi {
         case 'readMetadata': {
           const type = String(body.type ?? '');
           const names = arr(body.fullNames as string[]).map(String);
-          const records = names.map((n) => readMetadata(org, type, n));
+          const records = names.map((n) => readMetadata(org, type, n, apiVersion));
           return soapEnvelope(op, `<result>${records.join('')}</result>`);
         }
         default:
@@ -151,7 +154,7 @@ export class MetadataApi {
   }
 
   /** REST /metadata/deployRequest[/id]. */
-  public async rest(org: OrgState, method: string, id: string | undefined, raw: Buffer, contentType: string, _url: URL, _version: string): Promise<Reply> {
+  public async rest(org: OrgState, method: string, id: string | undefined, raw: Buffer, contentType: string, _url: URL, version: string): Promise<Reply> {
     if (!id && method === 'POST') {
       if (/^application\/json/i.test(contentType)) {
         const b = JSON.parse(raw.toString('utf8') || '{}') as { validatedDeployRequestId?: string };
@@ -164,7 +167,7 @@ export class MetadataApi {
       if (!file) throw new ApiError('INVALID_INPUT', 'The request must include a zip file part named file');
       const entity = parts.find((p) => p.name === 'entity_content');
       const opts = entity ? ((JSON.parse(entity.data.toString('utf8')) as { deployOptions?: Record<string, unknown> }).deployOptions ?? {}) : {};
-      const job = this.startDeploy(org, file.data, opts);
+      const job = this.startDeploy(org, file.data, opts, version);
       return { status: 201, contentType: JSON_TYPE, body: restBody(job, false) };
     }
     if (id && method === 'GET') {
@@ -182,7 +185,7 @@ export class MetadataApi {
 
   // ---- deploy jobs ------------------------------------------------------------------------------------
 
-  private startDeploy(org: OrgState, zip: Buffer, raw: Record<string, unknown>, validatedDeployRequestId: string | null = null): DeployJob {
+  private startDeploy(org: OrgState, zip: Buffer, raw: Record<string, unknown>, apiVersion: string, validatedDeployRequestId: string | null = null): DeployJob {
     const options: DeployOptions = {
       checkOnly: bool(raw.checkOnly, false),
       rollbackOnError: bool(raw.rollbackOnError, true),
@@ -197,6 +200,7 @@ export class MetadataApi {
       org,
       zip,
       options,
+      apiVersion,
       pollsLeft: org.config.deployPolls,
       status: 'Pending',
       created: new Date().toISOString(),
@@ -227,7 +231,7 @@ export class MetadataApi {
     if (!v || v.org !== org || !v.options.checkOnly || v.status !== 'Succeeded') {
       throw new ApiError('INVALID_ID_FIELD', 'The validation ID is invalid or the validation has not succeeded.');
     }
-    return this.startDeploy(org, v.zip, { ...v.options, checkOnly: false }, v.id);
+    return this.startDeploy(org, v.zip, { ...v.options, checkOnly: false }, v.apiVersion, v.id);
   }
 
   private async advance(job: DeployJob): Promise<void> {
@@ -247,6 +251,22 @@ export class MetadataApi {
 // ---- deploy processing ----------------------------------------------------------------------------------
 
 type Component = { type: string; fullName: string; fileName: string; xml?: string };
+
+/** Folders and suffixes (metadata format) of the permission types whose files are parsed against the schema. */
+const SCHEMA_FILES: ReadonlyArray<{ folder: string; suffix: string; type: string }> = [
+  { folder: 'permissionsets', suffix: 'permissionset', type: 'PermissionSet' },
+  { folder: 'profiles', suffix: 'profile', type: 'Profile' },
+  { folder: 'mutingpermissionsets', suffix: 'mutingpermissionset', type: 'MutingPermissionSet' },
+  { folder: 'permissionsetgroups', suffix: 'permissionsetgroup', type: 'PermissionSetGroup' },
+];
+
+function matchSchemaFile(rel: string): { type: string; fullName: string } | undefined {
+  for (const f of SCHEMA_FILES) {
+    const m = new RegExp(`^${f.folder}/([^/]+)\\.${f.suffix}$`).exec(rel);
+    if (m) return { type: f.type, fullName: decodeURIComponent(m[1]) };
+  }
+  return undefined;
+}
 
 async function runDeploy(job: DeployJob): Promise<void> {
   const now = new Date().toISOString();
@@ -280,26 +300,40 @@ async function runDeploy(job: DeployJob): Promise<void> {
   }
   const base = manifest.slice(0, -'package.xml'.length);
   const pkg = new XMLParser({ removeNSPrefix: true, isArray: (n) => n === 'types' || n === 'members', parseTagValue: false }).parse(await zip.files[manifest].async('string')) as {
-    Package?: { types?: Array<{ name: string; members?: string[] }> };
+    Package?: { types?: Array<{ name: string; members?: string[] }>; version?: string };
   };
+  // the metadata's shape is the manifest's <version> (SDR writes sourceApiVersion there); else the endpoint's
+  const version = pkg.Package?.version ? String(pkg.Package.version) : job.apiVersion;
   const components: Component[] = [];
   const unsupported: Component[] = [];
   for (const n of names) {
     if (!n.startsWith(base)) continue;
     const rel = n.slice(base.length);
-    const m = /^(permissionsets|profiles)\/([^/]+)\.(permissionset|profile)$/.exec(rel);
-    if (m) components.push({ type: m[1] === 'profiles' ? 'Profile' : 'PermissionSet', fullName: decodeURIComponent(m[2]), fileName: rel, xml: await zip.files[n].async('string') });
-    const eca = m ? undefined : matchEcaFile(rel);
-    if (eca) components.push({ ...eca, fileName: rel, xml: await zip.files[n].async('string') });
+    const file = matchSchemaFile(rel) ?? matchEcaFile(rel);
+    if (file) components.push({ ...file, fileName: rel, xml: await zip.files[n].async('string') });
+  }
+  const org = job.org;
+  const results: Array<{ c: Component; apply?: () => DeployMessage; problem?: string }> = [];
+  // every file is parsed against the Metadata API schema at that version first, whatever its type
+  const parsed: Component[] = [];
+  for (const c of components) {
+    try {
+      validateAgainstSchema(c.xml!, c.type, version);
+      parsed.push(c);
+    } catch (e) {
+      if (!(e instanceof SchemaError)) throw e;
+      results.push({ c, problem: e.message });
+    }
   }
   for (const t of pkg.Package?.types ?? []) {
     if (t.name === 'PermissionSet' || t.name === 'Profile' || isEcaType(t.name)) continue;
-    for (const member of t.members ?? []) unsupported.push({ type: t.name, fullName: String(member), fileName: '' });
+    for (const member of t.members ?? []) {
+      // a file that failed the schema is reported once, with that problem
+      if (!results.some((r) => r.c.type === t.name && r.c.fullName === String(member))) unsupported.push({ type: t.name, fullName: String(member), fileName: '' });
+    }
   }
-  const org = job.org;
   const packageMsg = msg({ type: '', fullName: 'package.xml', fileName: 'package.xml' }, {});
-  const results: Array<{ c: Component; apply?: () => DeployMessage; problem?: string }> = [];
-  for (const c of components) {
+  for (const c of parsed.filter((x) => x.type === 'PermissionSet' || x.type === 'Profile' || isEcaType(x.type))) {
     if (isEcaType(c.type)) {
       const type = c.type;
       const problem = validateEca(org, type, c.fullName, c.xml!, components);
@@ -468,18 +502,18 @@ function listMetadata(org: OrgState, type: string): Array<Record<string, Value>>
   return componentsOf(org, type).map((c) => fileProps(org, type, c.fullName, `${folder}/${c.fullName}.${ext}`, c.rec.Id));
 }
 
-function readMetadata(org: OrgState, type: string, fullName: string): string {
+function readMetadata(org: OrgState, type: string, fullName: string, version: string): string {
   if (isEcaType(type)) return readEcaXml(org, type, fullName) ?? '<records xsi:nil="true"/>';
   const c = componentsOf(org, type).find((x) => x.fullName === fullName);
   if (!c) return '<records xsi:nil="true"/>';
-  if (type === 'PermissionSet') return `<records xsi:type="PermissionSet">${permissionSetBody(readPermissionSet(org, c.rec), true)}</records>`;
-  return `<records xsi:type="Profile">${profileBody(org, c.rec, true)}</records>`;
+  if (type === 'PermissionSet') return `<records xsi:type="PermissionSet">${permissionSetBody(readPermissionSet(org, c.rec), true, version)}</records>`;
+  return `<records xsi:type="Profile">${profileBody(org, c.rec, true, version)}</records>`;
 }
 
 async function retrieveResult(org: OrgState, job: RetrieveJob): Promise<Record<string, Value>> {
   const zip = new JSZip();
   const unpackaged = (job.request.unpackaged ?? {}) as { types?: Array<{ name?: string; members?: string[] }>; version?: string };
-  const version = String(unpackaged.version ?? job.request.apiVersion ?? org.config.maxApiVersion);
+  const version = String(unpackaged.version ?? job.request.apiVersion ?? job.apiVersion);
   const files: Array<Record<string, Value>> = [];
   const messages: Array<Record<string, Value>> = [];
   const pkgTypes: string[] = [];
@@ -498,7 +532,7 @@ async function retrieveResult(org: OrgState, job: RetrieveJob): Promise<Record<s
       const folder = type === 'PermissionSet' ? 'permissionsets' : 'profiles';
       const ext = type === 'PermissionSet' ? 'permissionset' : 'profile';
       const path = `unpackaged/${folder}/${c.fullName}.${ext}`;
-      const body = type === 'PermissionSet' ? permissionSetBody(readPermissionSet(org, c.rec)) : profileBody(org, c.rec, false);
+      const body = type === 'PermissionSet' ? permissionSetBody(readPermissionSet(org, c.rec), false, version) : profileBody(org, c.rec, false, version);
       zip.file(path, `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">${body}</${type}>\n`);
       files.push(fileProps(org, type, c.fullName, path, c.rec.Id));
     }

@@ -5,7 +5,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { OBJECT_PERMISSION_FIELDS } from './schema.js';
-import { CHILD_TYPE_FIELDS, PERMISSION_SET_SEQUENCE } from './permission-set-schema.js';
+import { NS, schemaVersions, sequenceOf } from './metadata-schema.js';
 import type { OrgState, Rec } from './state.js';
 import { writeSetupEntityRows } from './setup-entities.js';
 
@@ -19,7 +19,8 @@ export type PsDoc = {
   sections: Record<string, Array<Record<string, string>>>;
 };
 
-const NS = '{http://soap.sforce.com/2006/04/metadata}';
+/** Records are rendered with every element the newest schema has, unless a request asks for an older version. */
+const NEWEST = schemaVersions().newest;
 const RECORD_SECTIONS = new Set(['userPermissions', 'objectPermissions', 'fieldPermissions']);
 
 const OBJ_MAP: Array<[string, (typeof OBJECT_PERMISSION_FIELDS)[number]]> = [
@@ -34,7 +35,10 @@ const OBJ_MAP: Array<[string, (typeof OBJECT_PERMISSION_FIELDS)[number]]> = [
 
 export class ParseError extends Error {}
 
-/** Parses a .permissionset file, checking element order and names against the Metadata API schema. */
+/**
+ * Reads a .permissionset file the Metadata API schema has already accepted (metadata-schema.ts): single-valued
+ * elements by name, repeated ones as entries of their fields' text.
+ */
 export function parsePermissionSetXml(xml: string, fullName: string): PsDoc {
   const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true });
   let tree: Array<Record<string, unknown>>;
@@ -46,22 +50,14 @@ export function parsePermissionSetXml(xml: string, fullName: string): PsDoc {
   const rootNode = tree.find((n) => Object.keys(n).some((k) => k !== '?xml' && k !== '#text'));
   const rootName = rootNode ? Object.keys(rootNode).find((k) => k !== ':@')! : '';
   if (rootName !== 'PermissionSet') throw new ParseError(`Error parsing file: root element must be PermissionSet, found ${rootName || 'nothing'}`);
-  const children = rootNode![rootName] as Array<Record<string, unknown>>;
+  const repeated = new Set(sequenceOf('PermissionSet', NEWEST).filter((e) => e.maxOccurs !== '1').map((e) => e.name));
   const doc: PsDoc = { fullName, label: '', sections: {} };
-  let pos = -1;
   let sawLabel = false;
-  for (const child of children) {
+  for (const child of rootNode![rootName] as Array<Record<string, unknown>>) {
     const name = Object.keys(child).find((k) => k !== ':@');
-    if (!name || name === '#text') continue;
-    const idx = name === 'fullName' ? -0.5 : PERMISSION_SET_SEQUENCE.findIndex((e) => e.name === name);
-    if (idx === -1 || idx < pos || (idx === pos && !PERMISSION_SET_SEQUENCE[idx].repeated)) {
-      throw new ParseError(`Error parsing file: Element ${NS}${name} invalid at this location in type PermissionSet`);
-    }
-    pos = idx;
+    if (!name || name === '#text' || name === 'fullName') continue;
     const content = child[name] as Array<Record<string, unknown>>;
-    if (name === 'fullName') continue;
-    const spec = PERMISSION_SET_SEQUENCE[idx];
-    if (!spec.repeated) {
+    if (!repeated.has(name)) {
       const text = textOf(content);
       if (name === 'label') {
         doc.label = text;
@@ -71,21 +67,14 @@ export function parsePermissionSetXml(xml: string, fullName: string): PsDoc {
       else if (name === 'hasActivationRequired') doc.hasActivationRequired = text === 'true';
       continue;
     }
-    const fields = CHILD_TYPE_FIELDS[spec.type] ?? [];
     const entry: Record<string, string> = {};
-    let fpos = -1;
     for (const sub of content) {
       const fname = Object.keys(sub).find((k) => k !== ':@');
-      if (!fname || fname === '#text') continue;
-      const fidx = fields.indexOf(fname);
-      if (fidx === -1 || fidx <= fpos) {
-        throw new ParseError(`Error parsing file: Element ${NS}${fname} invalid at this location in type ${spec.type}`);
-      }
-      fpos = fidx;
-      entry[fname] = textOf(sub[fname] as Array<Record<string, unknown>>);
+      if (fname && fname !== '#text') entry[fname] = textOf(sub[fname] as Array<Record<string, unknown>>);
     }
     (doc.sections[name] ??= []).push(entry);
   }
+  // label is the one required element of PermissionSet (minOccurs 1)
   if (!sawLabel) throw new ParseError(`Error parsing file: Element ${NS}label is required in type PermissionSet`);
   return doc;
 }
@@ -219,7 +208,7 @@ export function readPermissionSet(org: OrgState, rec: Rec): PsDoc {
   if (ops.length) {
     sections.objectPermissions = ops.map((o) => {
       const e: Record<string, string> = {};
-      for (const k of CHILD_TYPE_FIELDS.PermissionSetObjectPermissions) {
+      for (const { name: k } of sequenceOf('PermissionSetObjectPermissions', NEWEST)) {
         const m = OBJ_MAP.find(([mk]) => mk === k);
         if (k === 'object') e.object = String(o.SobjectType);
         else if (m) e[k] = String(o[m[1]] === true);
@@ -243,19 +232,20 @@ export function readPermissionSet(org: OrgState, rec: Rec): PsDoc {
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Metadata body elements of a PermissionSet in schema order (without the root element). */
-export function permissionSetBody(doc: PsDoc, withFullName = false): string {
+/** Metadata body elements of a PermissionSet in schema order at an API version (without the root element). */
+export function permissionSetBody(doc: PsDoc, withFullName = false, version = NEWEST): string {
   const out: string[] = [];
   if (withFullName) out.push(`<fullName>${esc(doc.fullName)}</fullName>`);
-  for (const spec of PERMISSION_SET_SEQUENCE) {
-    if (!spec.repeated) {
+  for (const spec of sequenceOf('PermissionSet', version)) {
+    if (spec.maxOccurs === '1') {
       const v =
         spec.name === 'label' ? doc.label : spec.name === 'description' ? doc.description : spec.name === 'license' ? doc.license
           : spec.name === 'hasActivationRequired' ? String(doc.hasActivationRequired ?? false) : undefined;
       if (v !== undefined && v !== null) out.push(`<${spec.name}>${esc(v)}</${spec.name}>`);
       continue;
     }
-    const fields = CHILD_TYPE_FIELDS[spec.type] ?? [];
+    // an element or field the version doesn't have is left out, as a retrieve at that version does
+    const fields = sequenceOf(spec.type, version).map((f) => f.name);
     for (const e of doc.sections[spec.name] ?? []) {
       out.push(`<${spec.name}>${fields.filter((f) => e[f] !== undefined).map((f) => `<${f}>${esc(e[f])}</${f}>`).join('')}</${spec.name}>`);
     }

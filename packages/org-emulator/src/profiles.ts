@@ -8,16 +8,13 @@ import { OBJECT_PERMISSION_FIELDS } from './schema.js';
 import type { OrgState, ProfileMeta, Rec } from './state.js';
 import { LICENSE_NAMES } from './state.js';
 import { syncProfileRecords } from './profile-records.js';
+import { NS, schemaVersions, sequenceOf } from './metadata-schema.js';
 
-const NS = '{http://soap.sforce.com/2006/04/metadata}';
 
-/** Profile's element sequence (Metadata API v66.0 XSD). */
-export const PROFILE_SEQUENCE = [
-  'agentAccesses', 'applicationVisibilities', 'categoryGroupVisibilities', 'classAccesses', 'custom', 'customMetadataTypeAccesses',
-  'customPermissions', 'customSettingAccesses', 'description', 'externalDataSourceAccesses', 'fieldPermissions', 'flowAccesses',
-  'genComputingSummaryDefAccesses', 'layoutAssignments', 'loginFlows', 'loginHours', 'loginIpRanges', 'objectPermissions', 'pageAccesses',
-  'profileActionOverrides', 'recordTypeVisibilities', 'servicePresenceStatusAccesses', 'tabVisibilities', 'userLicense', 'userPermissions',
-];
+/** Profile's elements in schema order at an API version (from metadata-types.json), fullName and module left out. */
+const profileSequence = (version: string): string[] =>
+  sequenceOf('Profile', version).map((e) => e.name).filter((n) => n !== 'fullName' && n !== 'module');
+const NEWEST = schemaVersions().newest;
 const RECORD_BACKED = new Set(['fieldPermissions', 'objectPermissions', 'userPermissions', 'userLicense']);
 const PROFILE_FILE_NAMES: Record<string, string> = { 'System Administrator': 'Admin', 'Standard User': 'Standard' };
 
@@ -62,7 +59,7 @@ export function parseProfileXml(xml: string): ProfileDoc {
     const name = nameOf(child);
     if (!name) continue;
     if (name === 'fullName') continue;
-    if (!PROFILE_SEQUENCE.includes(name)) throw new Error(`Error parsing file: Element ${NS}${name} invalid at this location in type Profile`);
+    if (!profileSequence(NEWEST).includes(name)) throw new Error(`Error parsing file: Element ${NS}${name} invalid at this location in type Profile`);
     const content = child[name] as Node[];
     if (name === 'userLicense') doc.userLicense = textOf(content);
     else if (name === 'custom') doc.custom = textOf(content) === 'true';
@@ -192,13 +189,14 @@ function childIndex(
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The profile's metadata body in schema order (without the root element). */
-export function profileBody(org: OrgState, profile: Rec, withFullName: boolean): string {
+export function profileBody(org: OrgState, profile: Rec, withFullName: boolean, version = NEWEST): string {
   const ps = org.find('PermissionSet', (p) => p.ProfileId === profile.Id);
   const stored = org.profileMeta.get(profile.Id);
   const lic = org.get(profile.UserLicenseId as string);
   const parts: string[] = [];
   if (withFullName) parts.push(`<fullName>${esc(profileFullName(profile))}</fullName>`);
-  for (const el of PROFILE_SEQUENCE) {
+  const objectFields = new Set(sequenceOf('ProfileObjectPermissions', version).map((e) => e.name));
+  for (const el of profileSequence(version)) {
     if (!RECORD_BACKED.has(el)) {
       if (el === 'custom') parts.push(`<custom>${String(stored?.custom ?? false)}</custom>`);
       else parts.push(...(stored?.raw.get(el) ?? []));
@@ -217,7 +215,7 @@ export function profileBody(org: OrgState, profile: Rec, withFullName: boolean):
       for (const o of rows.sort((a, b) => String(a.SobjectType).localeCompare(String(b.SobjectType)))) {
         const b = (f: string): string => String(o[f] === true);
         parts.push(
-          `<objectPermissions><allowCreate>${b('PermissionsCreate')}</allowCreate><allowDelete>${b('PermissionsDelete')}</allowDelete><allowEdit>${b('PermissionsEdit')}</allowEdit><allowRead>${b('PermissionsRead')}</allowRead><modifyAllRecords>${b('PermissionsModifyAllRecords')}</modifyAllRecords><object>${esc(String(o.SobjectType))}</object><viewAllFields>${b('PermissionsViewAllFields')}</viewAllFields><viewAllRecords>${b('PermissionsViewAllRecords')}</viewAllRecords></objectPermissions>`
+          `<objectPermissions><allowCreate>${b('PermissionsCreate')}</allowCreate><allowDelete>${b('PermissionsDelete')}</allowDelete><allowEdit>${b('PermissionsEdit')}</allowEdit><allowRead>${b('PermissionsRead')}</allowRead><modifyAllRecords>${b('PermissionsModifyAllRecords')}</modifyAllRecords><object>${esc(String(o.SobjectType))}</object>${objectFields.has('viewAllFields') ? `<viewAllFields>${b('PermissionsViewAllFields')}</viewAllFields>` : ''}<viewAllRecords>${b('PermissionsViewAllRecords')}</viewAllRecords></objectPermissions>`
         );
       }
     } else if (el === 'userLicense') {

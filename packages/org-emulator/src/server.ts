@@ -158,7 +158,9 @@ export class EmulatorServer {
     if (soap) {
       const org = this.orgByToken(soap.sessionId);
       if (!org) return soapFault('INVALID_SESSION_ID', MESSAGES.soapSessionInvalid);
-      if (/^\/services\/Soap\/m\//i.test(path)) return this.metadata.handle(org, soap.op, soap.body);
+      const metadataPath = /^\/services\/Soap\/m\/(\d+\.\d)(?:\/|$)/i.exec(path);
+      // the endpoint's version is the request's API version (a deploy's package.xml <version> can narrow it)
+      if (metadataPath) return this.metadata.handle(org, soap.op, soap.body, metadataPath[1]);
       return soapFault('UNKNOWN_OPERATION', `UNKNOWN_OPERATION: the emulator does not implement ${soap.op} on ${path}`);
     }
     if (path === '/services/data' || path === '/services/data/') {

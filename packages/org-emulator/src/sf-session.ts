@@ -77,6 +77,8 @@ export type SfSessionOptions = {
   plugins?: string[];
   /** extra environment for every sf run */
   env?: Record<string, string | undefined>;
+  /** sourceApiVersion of the projects project() makes (default 62.0) */
+  sourceApiVersion?: string;
 };
 
 export type SfSession = {
@@ -254,7 +256,7 @@ export async function startSfSession(options: SfSessionOptions = {}): Promise<Sf
         if (template) cpSync(template, dir, { recursive: true });
         else {
           await mkdir(join(dir, 'force-app', 'main', 'default'), { recursive: true });
-          await writeJson(join(dir, 'sfdx-project.json'), { packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
+          await writeJson(join(dir, 'sfdx-project.json'), { packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: options.sourceApiVersion ?? '62.0' });
         }
         return dir;
       },

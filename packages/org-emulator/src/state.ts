@@ -10,6 +10,7 @@ import { Schema, type FieldDef, type ObjectDef } from './schema.js';
 import type { EmulatorSeed, OrgType } from './seed.js';
 import { USER_PERMISSIONS } from './user-permissions.js';
 import { syncDerivedRows } from './retire-objects.js';
+import { schemaVersions } from './metadata-schema.js';
 
 export type Rec = Record<string, unknown> & { Id: string };
 
@@ -122,7 +123,8 @@ export class OrgState {
       queryPageSize: seed.queryPageSize ?? 2000,
       deployPolls: seed.deployPolls ?? 0,
       retrievePolls: seed.retrievePolls ?? 0,
-      maxApiVersion: seed.maxApiVersion ?? '62.0',
+      // a real org today serves the newest release the schema data knows
+      maxApiVersion: seed.maxApiVersion ?? schemaVersions().newest,
       aggregateRowLimit: 2000,
       aggregateOverflow: 'refuse',
       unreadableObjects: [...(seed.unreadableObjects ?? [])],

@@ -99,8 +99,8 @@ describe('emulator fault injection and request log', () => {
     await query();
     await conn.metadata.list({ type: 'Profile' });
     const [q, soap] = emu.requests;
-    expect(q).to.include({ method: 'GET', path: '/services/data/v62.0/query', status: 200, orgId: emu.org().id });
-    expect(soap).to.include({ method: 'POST', path: '/services/Soap/m/62.0', soapOperation: 'listMetadata', status: 200, orgId: emu.org().id });
+    expect(q).to.include({ method: 'GET', path: '/services/data/v66.0/query', status: 200, orgId: emu.org().id });
+    expect(soap).to.include({ method: 'POST', path: '/services/Soap/m/66.0', soapOperation: 'listMetadata', status: 200, orgId: emu.org().id });
     expect(emu.requests).to.have.length(2);
   });
 });

@@ -17,8 +17,8 @@ const GOOD = psXml(`
     <hasActivationRequired>false</hasActivationRequired>
     <label>Emu PS</label>
     <license>SalesforceAPIIntegrationPsl</license>
-    <objectPermissions><allowCreate>true</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Account</object><viewAllFields>false</viewAllFields><viewAllRecords>false</viewAllRecords></objectPermissions>
-    <objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Contact</object><viewAllFields>false</viewAllFields><viewAllRecords>false</viewAllRecords></objectPermissions>
+    <objectPermissions><allowCreate>true</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Account</object><viewAllRecords>false</viewAllRecords></objectPermissions>
+    <objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Contact</object><viewAllRecords>false</viewAllRecords></objectPermissions>
     <userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>
     <userPermissions><enabled>true</enabled><name>ViewSetup</name></userPermissions>`);
 
@@ -141,7 +141,7 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
     emu.clearRequests();
     const { status } = await deployPs('Rest_PS', GOOD.replace('Emu PS', 'Rest'), { rest: true });
     expect(status).to.equal('Succeeded');
-    expect(emu.requests.some((r) => r.method === 'POST' && r.path === '/services/data/v62.0/metadata/deployRequest')).to.equal(true);
+    expect(emu.requests.some((r) => r.method === 'POST' && r.path === '/services/data/v66.0/metadata/deployRequest')).to.equal(true);
     expect(emu.org().permissionSet('Rest_PS')).to.not.equal(undefined);
   });
 

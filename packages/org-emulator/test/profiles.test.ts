@@ -47,7 +47,7 @@ describe('emulator profiles seeded from real metadata', () => {
     mkdirSync(root, { recursive: true });
     writeFileSync(
       join(root, 'Standard.profile-meta.xml'),
-      '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Campaign</object><viewAllFields>false</viewAllFields><viewAllRecords>true</viewAllRecords></objectPermissions><userPermissions><enabled>true</enabled><name>ViewSetup</name></userPermissions></Profile>'
+      '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Campaign</object><viewAllRecords>true</viewAllRecords></objectPermissions><userPermissions><enabled>true</enabled><name>ViewSetup</name></userPermissions></Profile>'
     );
     const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
     const deploy = await ComponentSet.fromSource(root).deploy({ usernameOrConnection: conn });

@@ -1,3 +1,4 @@
+import { assertApiVersionSupported } from '../../org/api-version.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
@@ -74,6 +75,7 @@ export default class Audit extends SfCommand<AuditCommandResult> {
 
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
+    await assertApiVersionSupported(conn, flags['api-version']);
 
     this.spinner.start(messages.getMessage('progress.title'));
     let result: AuditResult;

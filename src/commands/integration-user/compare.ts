@@ -1,3 +1,4 @@
+import { assertApiVersionSupported } from '../../org/api-version.js';
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
@@ -32,6 +33,7 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
       throw messages.createError('error.WrongSides');
     }
     const conn = flags['target-org'].getConnection(flags['api-version']);
+    await assertApiVersionSupported(conn, flags['api-version']);
     const result: IntegrationUserCompareResult = await compareInOrg(
       conn,
       { user: users[0] },

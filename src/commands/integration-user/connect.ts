@@ -1,3 +1,4 @@
+import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION } from '../../org/api-version.js';
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
@@ -36,6 +37,7 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
   public async run(): Promise<IntegrationUserConnectResult> {
     const { flags } = await this.parse(IntegrationUserConnect);
     const conn = flags['target-org'].getConnection(flags['api-version']);
+    await assertApiVersionSupported(conn, flags['api-version'], CONNECT_OLDEST_API_VERSION);
     const baseDir = flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd());
     const pollMs = Number(process.env.SF_INTEGRATION_USER_POLL_MS);
 

@@ -1,3 +1,5 @@
+import { assertApiVersionSupported, targetApiVersion, versionDropWarning } from '../../org/api-version.js';
+import { fitToApiVersion } from '../../permissions/element-versions.js';
 import { basename, join, resolve, sep } from 'node:path';
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
@@ -46,6 +48,8 @@ export type ConvertProfileResult = {
   warnings: string[];
   /** per profile section: entries carried by the licensed set, put in the companion, omitted */
   sections: Record<string, SectionCounts>;
+  /** the API version the permission sets are written for (the lowest of --api-version, sourceApiVersion, the org's) */
+  apiVersion?: string;
   /** with --target-org: where the license rules came from ("org", or "built-in" when the org had none) */
   licenseRules?: 'org' | 'built-in';
   /** with --from-user: what the user's access is made of, and the sources of every grant */
@@ -120,6 +124,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     const org = flags['source-file'] && !explicitOrg ? undefined : flags['target-org'];
     if (!org && !flags['source-file']) throw messages.createError('error.NoTargetOrg');
     const conn = org?.getConnection(flags['api-version']);
+    if (conn) await assertApiVersionSupported(conn, flags['api-version']);
     const reader = conn ? new PermissionSetReader(conn) : undefined;
 
     let source: string;
@@ -172,7 +177,12 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     conversion.warnings.unshift(...readWarnings, ...(rules?.warnings ?? []));
 
     const outputDir = resolve(flags['output-dir'] ?? (await resolveDefaultOutputDir(process.cwd())));
-    const docs = [conversion.main, ...(conversion.companion ? [conversion.companion] : [])];
+    // written for the API version the files will be deployed at: what it lacks is reported, never silently lost
+    const target = await targetApiVersion({ flag: flags['api-version'], projectDir: outputDir, orgVersion: conn?.getApiVersion() });
+    const fitted = fitToApiVersion([conversion.main, ...(conversion.companion ? [conversion.companion] : [])], target.version);
+    const docs = fitted.docs;
+    conversion.omitted.push(...fitted.dropped.map((d) => ({ section: d.section, name: d.name, reason: d.reason })));
+    if (fitted.dropped.length > 0) conversion.warnings.push(versionDropWarning(fitted.dropped, target.version));
     const written = await writePermissionSetSources(docs, { outputDir, force: flags.force });
     if (!conversion.companion) {
       // a companion left by an earlier run would still grant what this run no longer puts in one (deploying the folder deploys it)
@@ -184,6 +194,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     }
 
     const result = toResult(profile, profileName, source, outputDir, conversion, docs, written);
+    result.apiVersion = target.version;
     if (rules) result.licenseRules = rules.licensedUserPermissions ? 'org' : 'built-in';
     if (effectiveAccess) result.effectiveAccess = effectiveAccess;
     if (reader) result.readStats = reader.stats;

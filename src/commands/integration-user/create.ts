@@ -1,3 +1,4 @@
+import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSION } from '../../org/api-version.js';
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
@@ -77,6 +78,8 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (!request.username) throw messages.createError('error.MissingUsername');
 
     const conn = flags['target-org'].getConnection(flags['api-version']);
+    // --connect deploys External Client App metadata, which needs a newer API version than the rest
+    await assertApiVersionSupported(conn, flags['api-version'], flags.connect ? CONNECT_OLDEST_API_VERSION : OLDEST_API_VERSION);
     const STEP_NAMES = stepNames(Boolean(flags.connect), Boolean(flags['from-user']));
     const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
     const mso = new ParallelMultiStageOutput<StageData>({

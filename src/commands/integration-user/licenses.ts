@@ -1,3 +1,4 @@
+import { assertApiVersionSupported } from '../../org/api-version.js';
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { OrgReader, readSeats } from '../../audit/read.js';
@@ -28,6 +29,7 @@ export default class Licenses extends SfCommand<LicensesResult> {
   public async run(): Promise<LicensesResult> {
     const { flags } = await this.parse(Licenses);
     const conn = flags['target-org'].getConnection(flags['api-version']);
+    await assertApiVersionSupported(conn, flags['api-version']);
     const { seats, gaps } = await readSeats(new OrgReader(conn));
     for (const g of gaps) this.warn(messages.getMessage('warn.unreadable', [g.source, g.errorCode, g.fix]));
     const unread = new Set(gaps.map((g) => g.source));

@@ -1,3 +1,4 @@
+import { assertApiVersionSupported } from '../../org/api-version.js';
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
@@ -48,6 +49,7 @@ export default class IntegrationUserPassword extends SfCommand<IntegrationUserPa
     if (this.jsonEnabled() && !flags['show-password'] && !outputFile) throw messages.createError('error.PasswordWouldBeLost');
 
     const conn = flags['target-org'].getConnection(flags['api-version']);
+    await assertApiVersionSupported(conn, flags['api-version']);
     this.spinner.start(messages.getMessage('info.setting', [flags.username]));
     let outcome;
     try {

@@ -15,6 +15,7 @@ import { runConnect, type ConnectResult } from '../../../src/connect/connect.js'
 import { findEca } from '@sf-integration-user/org-emulator';
 import { startEmulator, type Emulator, type EmulatedOrg } from '@sf-integration-user/org-emulator';
 import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
+import { CONNECT_TEST_API_VERSION } from '../../helpers/api-version.js';
 import { captureOutput } from '../../helpers/output.js';
 import { stepStatuses } from '../../helpers/requests.js';
 
@@ -30,7 +31,7 @@ describe('integration-user connect against the emulator', function () {
   let sandbox: sinon.SinonSandbox;
 
   before(async () => {
-    home = await useTempHome('connect-home-', { SF_INTEGRATION_USER_POLL_MS: '10' });
+    home = await useTempHome('connect-home-', { SF_INTEGRATION_USER_POLL_MS: '10', SF_ORG_API_VERSION: CONNECT_TEST_API_VERSION });
   });
   after(async () => home.restore());
 
@@ -67,6 +68,14 @@ describe('integration-user connect against the emulator', function () {
       (e: SfError) => e
     );
   const writes = (): string[] => emu.requests.filter((r) => r.method !== 'GET' && r.soapOperation !== 'readMetadata').map((r) => `${r.method} ${r.soapOperation ?? r.path}`);
+
+  it('refuses an API version older than External Client Apps with the client credentials flow, before any read or write', async () => {
+    const e = await fail(['--api-version', '61.0']);
+    expect(e.name).to.equal('ApiVersionTooOldError');
+    expect(e.message).to.include('The oldest supported API version is 62.0');
+    expect(writes()).to.deep.equal([]);
+    expect(emu.requests.filter((r) => r.soql)).to.deep.equal([]);
+  });
 
   it('writes and deploys the app running as the integration user; a re-run is already done; the secret is never shown', async () => {
     const result = await run(['--json']);

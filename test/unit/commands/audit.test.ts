@@ -1,3 +1,4 @@
+import { connectAtTestApiVersion } from '../../helpers/api-version.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { smallOrg } from '../audit/small-org.js';
 
 describe('integration-user audit (in-process, faked query endpoint)', () => {
   const $$ = new TestContext();
+  connectAtTestApiVersion($$);
   const testOrg = new MockTestOrgData();
   let dir: string;
   let ux: ReturnType<typeof stubSfCommandUx>;

@@ -1,3 +1,4 @@
+import { connectAtTestApiVersion } from '../../helpers/api-version.js';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { fakeOrgConnection } from '../org/setup.js';
 
 describe('integration-user create (command, fake org)', () => {
   const $$ = new TestContext();
+  connectAtTestApiVersion($$);
   let org: FakeOrg;
   let username: string;
   let dir: string;

@@ -1,3 +1,4 @@
+import { connectAtTestApiVersion } from '../../helpers/api-version.js';
 import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
@@ -6,6 +7,7 @@ import { FakeOrg, type FakeSeed } from '../audit/fake-org.js';
 
 describe('integration-user licenses (in-process, faked query endpoint)', () => {
   const $$ = new TestContext();
+  connectAtTestApiVersion($$);
   const testOrg = new MockTestOrgData();
   let ux: ReturnType<typeof stubSfCommandUx>;
 

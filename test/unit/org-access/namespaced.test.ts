@@ -31,11 +31,12 @@ describe('managed permission sets in a comparison', () => {
 });
 
 describe('object permission fields by API version', () => {
-  it('asks for PermissionsViewAllFields only from API 61.0 on, where ObjectPermissions has it', () => {
+  it('asks for PermissionsViewAllFields only from API 63.0 on, where ObjectPermissions has it (sobjects.json)', () => {
     const names = (v: string | undefined): string[] => objectPermissionFields(v).map(([, f]) => f);
     expect(names('60.0')).to.not.include('PermissionsViewAllFields');
     expect(names('60.0')).to.include('PermissionsViewAllRecords');
-    expect(names('61.0')).to.include('PermissionsViewAllFields');
+    expect(names('62.0')).to.not.include('PermissionsViewAllFields');
+    expect(names('63.0')).to.include('PermissionsViewAllFields');
     expect(names('66.0')).to.include('PermissionsViewAllFields');
     expect(names(undefined)).to.include('PermissionsViewAllFields');
   });

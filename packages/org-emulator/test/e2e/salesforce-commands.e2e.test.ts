@@ -119,6 +119,51 @@ describe('Salesforce commands through the real sf, against the org emulator', fu
     expect(prod.permissionSet('E2E_Bad_Field')).to.equal(undefined);
   });
 
+  it('project deploy start: <viewAllFields> deploys when sourceApiVersion is 63.0 and fails at 62.0, whatever --api-version says', async () => {
+    const file = join(PS_DIR, 'E2E_View_All_Fields.permissionset-meta.xml');
+    await writeFile(
+      join(project, file),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
+    <label>E2E View All Fields</label>
+    <objectPermissions>
+        <allowCreate>false</allowCreate>
+        <allowDelete>false</allowDelete>
+        <allowEdit>false</allowEdit>
+        <allowRead>true</allowRead>
+        <modifyAllRecords>false</modifyAllRecords>
+        <object>Lead</object>
+        <viewAllFields>true</viewAllFields>
+        <viewAllRecords>false</viewAllRecords>
+    </objectPermissions>
+</PermissionSet>
+`
+    );
+    const setSourceApiVersion = async (v: string): Promise<void> => {
+      const config = JSON.parse(await readFile(join(project, 'sfdx-project.json'), 'utf8')) as Record<string, unknown>;
+      await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ ...config, sourceApiVersion: v }, null, 2));
+    };
+    const problem = 'Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}viewAllFields invalid at this location in type PermissionSetObjectPermissions';
+    try {
+      // sourceApiVersion 62.0: SDR writes it as package.xml's <version>, and the endpoint's 63.0 doesn't save it
+      await setSourceApiVersion('62.0');
+      const old = await sf<DeployResult>('deploy (62.0)', ['project', 'deploy', 'start', '--source-dir', file, '--target-org', 'acme', '--api-version', '63.0'], project);
+      expect(old.exitCode, old.stdout).to.equal(1);
+      expect([old.result.details?.componentFailures ?? []].flat().map((f) => [f.fullName, f.problem])).to.deep.equal([['E2E_View_All_Fields', problem]]);
+      expect(s.emulator.requests.some((q) => q.path === '/services/Soap/m/63.0' && q.soapOperation === 'deploy'), requested().join('\n')).to.equal(true);
+      expect(prod.permissionSet('E2E_View_All_Fields')).to.equal(undefined);
+
+      await setSourceApiVersion('63.0');
+      const ok = await sf<DeployResult>('deploy (63.0)', ['project', 'deploy', 'start', '--source-dir', file, '--target-org', 'acme'], project);
+      expect(ok.exitCode, ok.stdout).to.equal(0);
+      const ps = prod.permissionSet('E2E_View_All_Fields')!;
+      expect(prod.query(`SELECT PermissionsViewAllFields FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`).map((o) => o.PermissionsViewAllFields)).to.deep.equal([true]);
+    } finally {
+      await setSourceApiVersion('62.0');
+      rmSync(join(project, file), { force: true });
+    }
+  });
+
   it('project retrieve start: the permission set comes back as the org holds it', async () => {
     const file = join(project, PS_DIR, 'E2E_Lead_Sync.permissionset-meta.xml');
     rmSync(file);
