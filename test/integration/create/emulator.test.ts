@@ -198,11 +198,13 @@ describe('integration-user create against the emulator', function () {
   });
 
   it('creates the user on a sandbox, with a role and as a Marketing User', async () => {
-    const org = (await start({ type: 'sandbox', myDomain: 'acme--uat', roles: [{ name: 'Integrations', developerName: 'Integrations' }] })).org();
+    // the sandbox's name comes from its My Domain host; the username gets it, as a refresh names users
+    const org = (await start({ type: 'sandbox', myDomain: 'acme', sandboxName: 'uat', roles: [{ name: 'Integrations', developerName: 'Integrations' }] })).org();
     const result = await create(org, ['--role', 'Integrations', '--marketing-user']);
     expect(result.success).to.equal(true);
     expect(result.role).to.equal('Integrations');
-    const user = org.user(USERNAME)!;
+    expect(result.username).to.equal(`${USERNAME}.uat`);
+    const user = org.user(`${USERNAME}.uat`)!;
     expect(org.record(String(user.UserRoleId))).to.include({ DeveloperName: 'Integrations' });
     expect(user.UserPermissionsMarketingUser).to.equal(true);
     expectNoDuplicates(org, [PS]);
