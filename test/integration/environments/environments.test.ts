@@ -52,9 +52,9 @@ describe('one definition for every org, many definitions, drift check (emulator)
   });
 
   const create = (org: EmulatedOrg, extra: string[] = [], folder = FOLDER): Promise<CreateManyResult> =>
-    IntegrationUserCreate.run(['--target-org', org.adminUsername, '--definition-file', folder, '--output-dir', out, '--force', '--json', ...extra]) as Promise<CreateManyResult>;
+    IntegrationUserCreate.run(['--target-org', org.adminUsername, '--definition-file', folder, '--output-dir', out, '--force', '--json', ...extra]) as unknown as Promise<CreateManyResult>;
   const check = (org: EmulatedOrg, extra: string[] = []): Promise<CheckResult> =>
-    IntegrationUserCheck.run(['--target-org', org.adminUsername, '--definition-file', FOLDER, '--json', ...extra]) as Promise<CheckResult>;
+    IntegrationUserCheck.run(['--target-org', org.adminUsername, '--definition-file', FOLDER, '--json', ...extra]) as unknown as Promise<CheckResult>;
   const integrationUsers = (org: EmulatedOrg): string[] =>
     org.records('User').map((u) => String(u.Username)).filter((u) => !u.startsWith('admin@')).sort();
   const kinds = (r: CheckResult, username: string): string[] => r.users.find((u) => u.username === username)?.drift.map((d) => d.kind) ?? [];
