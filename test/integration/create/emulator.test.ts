@@ -83,8 +83,8 @@ describe('integration-user create against the emulator', function () {
   const deploys = (): string[] => deploysIn(emu.requests);
 
   /** Exactly one user, one license assignment and one assignment per wanted permission set. */
-  function expectNoDuplicates(org: EmulatedOrg, permissionSets: string[]): void {
-    const users = org.query(`SELECT Id FROM User WHERE Username = '${USERNAME}'`);
+  function expectNoDuplicates(org: EmulatedOrg, permissionSets: string[], username = USERNAME): void {
+    const users = org.query(`SELECT Id FROM User WHERE Username = '${username}'`);
     expect(users, 'users').to.have.length(1);
     const id = String(users[0].Id);
     expect(org.count(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`), 'license assignments').to.equal(1);
@@ -207,7 +207,7 @@ describe('integration-user create against the emulator', function () {
     const user = org.user(`${USERNAME}.uat`)!;
     expect(org.record(String(user.UserRoleId))).to.include({ DeveloperName: 'Integrations' });
     expect(user.UserPermissionsMarketingUser).to.equal(true);
-    expectNoDuplicates(org, [PS]);
+    expectNoDuplicates(org, [PS], `${USERNAME}.uat`);
   });
 
   it('an unknown role stops in preflight with nothing changed', async () => {
