@@ -1,4 +1,5 @@
 import type { Connection } from '@salesforce/core';
+import { connectionLostError, isConnectionError } from '../org/errors.js';
 
 /** What kind of org a command runs against, and a sandbox's name. */
 export type OrgEnvironment = {
@@ -36,6 +37,14 @@ export function sandboxNameFromHost(urlOrHost: string | undefined): string | und
  * connection goes through another host) the identity response's urls.custom_domain. No Organization field holds it.
  */
 export async function readOrgEnvironment(conn: Connection): Promise<OrgEnvironment> {
+  try {
+    return await readEnvironment(conn);
+  } catch (e) {
+    throw isConnectionError(e) ? connectionLostError('preflight', e) : e;
+  }
+}
+
+async function readEnvironment(conn: Connection): Promise<OrgEnvironment> {
   const { records } = await conn.query<OrganizationRow>('SELECT Id, IsSandbox, TrialExpirationDate FROM Organization');
   const org = records[0];
   const orgId = org?.Id ?? conn.getAuthInfoFields().orgId ?? '';

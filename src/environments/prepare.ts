@@ -1,6 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { CreateRequest } from '../create/request.js';
+import { connectionLostError, isConnectionError } from '../org/errors.js';
 import { checkRefreshedEmail, type EmailRepair } from './email.js';
 import type { OrgEnvironment } from './org-environment.js';
 import { resolveUsername, type ResolvedUsername, type UsernameOverrides } from './resolve-username.js';
@@ -26,6 +27,20 @@ export async function adaptToOrg(
   request: CreateRequest,
   env: OrgEnvironment,
   options: { overrides?: UsernameOverrides; fixEmail?: boolean; dryRun?: boolean } = {}
+): Promise<{ request: CreateRequest; adaptation: OrgAdaptation }> {
+  try {
+    return await adapt(conn, request, env, options);
+  } catch (e) {
+    // nothing of this run is in the org yet: a lost connection is a plain "run it again"
+    throw isConnectionError(e) ? connectionLostError('preflight', e) : e;
+  }
+}
+
+async function adapt(
+  conn: Connection,
+  request: CreateRequest,
+  env: OrgEnvironment,
+  options: { overrides?: UsernameOverrides; fixEmail?: boolean; dryRun?: boolean }
 ): Promise<{ request: CreateRequest; adaptation: OrgAdaptation }> {
   const username = await resolveUsername(conn, request.username, env, options.overrides);
   const notes: string[] = [];
