@@ -49,10 +49,14 @@ export type Definition = {
   permissionSets?: string[];
   fromProfileFile?: string;
   outputDir?: string;
+  /** the suffix this definition's username gets in sandboxes and scratch orgs, instead of the sandbox name */
+  usernameSuffix?: string;
+  /** an explicit username per org: keyed by sandbox name, org id, "production" or "scratch" */
+  usernames?: Record<string, string>;
 };
 
 /** What the flags supply; arrays in the raw `Object:access` / `Object.Field:access` flag syntax. */
-export type FlagInput = Omit<Definition, 'objects' | 'fields'> & { objects?: string[]; fields?: string[]; fromUser?: string };
+export type FlagInput = Omit<Definition, 'objects' | 'fields' | 'usernames'> & { objects?: string[]; fields?: string[]; fromUser?: string };
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 

@@ -6,6 +6,7 @@
  *   // emu.url, emu.org().accessToken, emu.org().adminUsername ...
  *   await emu.stop();
  */
+import { myDomainUrl } from './refresh.js';
 import { EmulatorServer, type RequestLogEntry } from './server.js';
 import type { FaultInjector } from './faults.js';
 import type { EmulatorSeed } from './seed.js';
@@ -19,6 +20,7 @@ export type { Rec } from './state.js';
 export { loadSeed } from './seed-file.js';
 // what tests may inspect in an org's state beyond its records
 export { storedPassword } from './server.js';
+export { myDomainUrl } from './refresh.js';
 export { findEca } from './external-client-apps.js';
 export { INTEGRATION_PSL_PERMISSIONS } from './user-permissions.js';
 export { attemptLogin, blockDeactivation, clearDeactivationBlocks, DEACTIVATION_TEXTS, FROZEN_STATUS, type Blocker, type DeactivationBlock, type LoginAttempt } from './retire-rules.js';
@@ -44,6 +46,10 @@ export class EmulatedOrg {
   }
   public get instanceUrl(): string {
     return this.server.url;
+  }
+  /** the org's My Domain URL, as the identity response's urls.custom_domain gives it (the emulator itself serves on 127.0.0.1) */
+  public get myDomainUrl(): string {
+    return myDomainUrl(this.state);
   }
   /** mutable: queryPageSize, deployPolls, retrievePolls, maxApiVersion */
   public get config(): OrgConfig {
@@ -100,6 +106,8 @@ export type Emulator = {
   orgs: EmulatedOrg[];
   org(index?: number): EmulatedOrg;
   addOrg(seed?: EmulatorSeed): EmulatedOrg;
+  /** a sandbox named `name` refreshed from `source` now: its records copied, usernames `.<name>`, emails `.invalid` */
+  refreshSandbox(source: EmulatedOrg, name: string): EmulatedOrg;
   faults: FaultInjector;
   requests: RequestLogEntry[];
   clearRequests(): void;
@@ -126,6 +134,11 @@ export async function startEmulator(options: { port?: number; seed?: EmulatorSee
       return o;
     },
     addOrg,
+    refreshSandbox: (source, name) => {
+      const org = new EmulatedOrg(server.refreshSandbox(source.state, name), server);
+      orgs.push(org);
+      return org;
+    },
     faults: server.faults,
     requests: server.requests,
     clearRequests: () => {

@@ -62,7 +62,10 @@ export type EmulatorSeed = {
   /** Organization.OrganizationType, e.g. 'Enterprise Edition' (default 'Developer Edition') */
   edition?: string;
   instanceName?: string;
+  /** My Domain name (default 'emu' + org number): the org's host name, as the identity response's urls.custom_domain gives it */
   myDomain?: string;
+  /** a sandbox's name (type 'sandbox'), appended to usernames by a refresh and part of the My Domain host */
+  sandboxName?: string;
   namespacePrefix?: string | null;
   /** maximum API version served (default '62.0') */
   maxApiVersion?: string;

@@ -10,7 +10,8 @@ const STANDARD_PERMS = ['ApiEnabled', 'RunReports', 'EditTask', 'EditEvent', 'Co
 const STANDARD_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Campaign'];
 
 export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState {
-  const org = new OrgState(ctx, seed);
+  // every org has a My Domain name (its host name); a sandbox's host adds the sandbox name (refresh.ts)
+  const org = new OrgState(ctx, { ...seed, myDomain: seed.myDomain ?? `emu${ctx.orgCount + 1}` });
   const n = ctx.orgCount;
   const type = org.orgType;
   org.insert('Organization', {

@@ -2,6 +2,7 @@
  * The HTTP front of the emulator: routing, token -> org, request log and fault injection.
  * REST under /services/data, OAuth userinfo, SOAP Metadata API under /services/Soap/m.
  */
+import { myDomainUrl, refreshSandbox } from './refresh.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -68,6 +69,13 @@ export class EmulatorServer {
 
   public addOrg(seed?: EmulatorSeed): OrgState {
     const org = createOrg(this.ctx, seed);
+    this.orgs.push(org);
+    return org;
+  }
+
+  /** A sandbox named `name` refreshed from `source` (refresh.ts): a new org beside it. */
+  public refreshSandbox(source: OrgState, name: string): OrgState {
+    const org = refreshSandbox(this.ctx, source, name);
     this.orgs.push(org);
     return org;
   }
@@ -552,7 +560,8 @@ function userinfo(org: OrgState, baseUrl: string): Record<string, unknown> {
     active: user.IsActive,
     user_type: 'STANDARD',
     is_salesforce_integration_user: lic?.Name === 'Salesforce Integration',
-    urls: { rest: `${baseUrl}/services/data/v{version}/`, sobjects: `${baseUrl}/services/data/v{version}/sobjects/`, query: `${baseUrl}/services/data/v{version}/query/`, metadata: `${baseUrl}/services/Soap/m/{version}/${org.id.slice(0, 15)}` },
+    // the org's My Domain URL: where a real org names its sandbox (MyDomainName--SandboxName.sandbox.my.salesforce.com)
+    urls: { custom_domain: myDomainUrl(org), rest: `${baseUrl}/services/data/v{version}/`, sobjects: `${baseUrl}/services/data/v{version}/sobjects/`, query: `${baseUrl}/services/data/v{version}/query/`, metadata: `${baseUrl}/services/Soap/m/{version}/${org.id.slice(0, 15)}` },
     updated_at: new Date().toISOString(),
   };
 }

@@ -144,6 +144,11 @@ export class OrgState {
     return t;
   }
 
+  /** The names (lower case) of the tables holding records: a sandbox refresh copies each (refresh.ts). */
+  public tableNames(): string[] {
+    return [...this.tables.keys()];
+  }
+
   public all(objectName: string): Rec[] {
     return [...this.table(objectName).values()];
   }

@@ -1,11 +1,15 @@
+import { basename, resolve } from 'node:path';
+import { Messages, type Connection } from '@salesforce/core';
 import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSION } from '../../org/api-version.js';
-import { resolve } from 'node:path';
-import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
-import { runCreate, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
+import { PARTIAL_EXIT_CODE, runCreate, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
 import { createGenerator } from '../../create/generate.js';
-import { buildRequest, readDefinitionFile, type Definition } from '../../create/request.js';
+import { buildRequest, type CreateRequest, type Definition, type FlagInput } from '../../create/request.js';
+import { loadDefinitions, type LoadedDefinition } from '../../create/definitions.js';
+import { runDefinitions, type CreateManyResult } from '../../create/run-definitions.js';
+import { readOrgEnvironment } from '../../environments/org-environment.js';
+import { adaptToOrg, type OrgAdaptation } from '../../environments/prepare.js';
 import { deriveAlias } from '../../org/users.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { tableRows } from '../../compare/render.js';
@@ -13,7 +17,11 @@ import { tableRows } from '../../compare/render.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
 
-export type IntegrationUserCreateResult = CreateResult;
+/** One definition: create's result (with how the username was adapted to the org); several: one report. */
+export type IntegrationUserCreateResult = (CreateResult & { adaptation?: OrgAdaptation }) | CreateManyResult;
+
+// flags that describe one user: not with several definitions
+const ONE_USER_FLAGS = ['username', 'email', 'first-name', 'last-name', 'alias', 'permission-set-name', 'from-user', 'from-profile-file', 'connect'] as const;
 
 type StageData = { details: Partial<Record<StepName, string>> };
 
@@ -39,7 +47,13 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     'permission-set': Flags.string({ summary: messages.getMessage('flags.permission-set.summary'), multiple: true }),
     'from-profile-file': Flags.file({ summary: messages.getMessage('flags.from-profile-file.summary'), exists: true }),
     'from-user': Flags.string({ summary: messages.getMessage('flags.from-user.summary'), exclusive: ['from-profile-file'] }),
-    'definition-file': Flags.file({ summary: messages.getMessage('flags.definition-file.summary'), exists: true }),
+    'definition-file': Flags.string({
+      summary: messages.getMessage('flags.definition-file.summary'),
+      description: messages.getMessage('flags.definition-file.description'),
+      multiple: true,
+    }),
+    'username-suffix': Flags.string({ summary: messages.getMessage('flags.username-suffix.summary') }),
+    'fix-email': Flags.boolean({ summary: messages.getMessage('flags.fix-email.summary'), default: false }),
     'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
     connect: Flags.string({ summary: messages.getMessage('flags.connect.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
@@ -53,8 +67,13 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
 
   public async run(): Promise<IntegrationUserCreateResult> {
     const { flags } = await this.parse(IntegrationUserCreate);
-    const definition: Definition = flags['definition-file'] ? await readDefinitionFile(flags['definition-file']) : {};
-    const request = buildRequest(
+    const loaded = flags['definition-file'] ? await loadDefinitions(flags['definition-file']) : undefined;
+    const conn = flags['target-org'].getConnection(flags['api-version']);
+    // --connect deploys External Client App metadata, which needs a newer API version than the rest
+    await assertApiVersionSupported(conn, flags['api-version'], flags.connect ? CONNECT_OLDEST_API_VERSION : OLDEST_API_VERSION);
+    if (loaded && (loaded.fromFolder || loaded.definitions.length > 1)) return this.runMany(flags, loaded, conn);
+    const definition: Definition = loaded?.definitions[0]?.definition ?? {};
+    const built = buildRequest(
       {
         username: flags.username,
         email: flags.email,
@@ -75,11 +94,14 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       definition,
       deriveAlias
     );
-    if (!request.username) throw messages.createError('error.MissingUsername');
-
-    const conn = flags['target-org'].getConnection(flags['api-version']);
-    // --connect deploys External Client App metadata, which needs a newer API version than the rest
-    await assertApiVersionSupported(conn, flags['api-version'], flags.connect ? CONNECT_OLDEST_API_VERSION : OLDEST_API_VERSION);
+    if (!built.username) throw messages.createError('error.MissingUsername');
+    const { request, adaptation } = await adaptToOrg(conn, built, await readOrgEnvironment(conn), {
+      overrides: { suffix: flags['username-suffix'] ?? definition.usernameSuffix, usernames: definition.usernames },
+      fixEmail: flags['fix-email'],
+      dryRun: flags['dry-run'],
+    });
+    for (const note of adaptation.notes) this.log(note);
+    if (adaptation.email) (adaptation.email.status === 'reported' ? this.warn.bind(this) : this.log.bind(this))(adaptation.email.message);
     const STEP_NAMES = stepNames(Boolean(flags.connect), Boolean(flags['from-user']));
     const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
     const mso = new ParallelMultiStageOutput<StageData>({
@@ -150,7 +172,84 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     }
     this.log('');
     for (const line of result.nextSteps) this.log(`- ${line}`);
+    return { ...result, adaptation };
+  }
+
+  /** Several definitions (a folder, or more than one file): each in turn, one report, exit 68 if any failed. */
+  private async runMany(
+    flags: Awaited<ReturnType<IntegrationUserCreate['parse']>>['flags'] & Record<string, unknown>,
+    loaded: Awaited<ReturnType<typeof loadDefinitions>>,
+    conn: Connection
+  ): Promise<CreateManyResult> {
+    const given = ONE_USER_FLAGS.find((f) => flags[f] !== undefined);
+    if (given) throw messages.createError('error.FlagWithManyDefinitions', [given]);
+    const env = await readOrgEnvironment(conn);
+    const label = (d: LoadedDefinition): string => `${basename(d.file)} (${d.definition.username ?? '?'})`;
+    const mso = new ParallelMultiStageOutput<StageData>({
+      title: messages.getMessage('title.many', [String(loaded.definitions.length)]),
+      stages: loaded.definitions.map(label),
+      jsonEnabled: this.jsonEnabled(),
+    });
+    const shared: FlagInput = {
+      role: flags.role,
+      marketingUser: flags['marketing-user'],
+      objects: flags.object,
+      fields: flags.field,
+      userPermissions: flags['user-permission'],
+      permissionSets: flags['permission-set'],
+      outputDir: flags['output-dir'],
+    };
+    const result = await runDefinitions({
+      conn,
+      env,
+      definitions: loaded.definitions,
+      skippedFiles: loaded.skipped,
+      usernameSuffix: flags['username-suffix'],
+      fixEmail: flags['fix-email'],
+      dryRun: flags['dry-run'],
+      build: (d) => buildRequest(shared, d.definition, deriveAlias),
+      run: (request: CreateRequest) =>
+        runCreate({
+          conn,
+          request,
+          generator: createGenerator({ cwd: process.cwd() }),
+          dryRun: flags['dry-run'],
+          force: flags.force,
+          waitMinutes: flags.wait.minutes,
+          pollFrequencyMs: pollFrequency(),
+        }),
+      onStart: (d) => mso.startStage(label(d)),
+      onEnd: (d, o) => mso.updateStage(label(d), o.status === 'failed' ? 'failed' : 'completed'),
+    });
+    mso.stop();
+    renderMany(this, result);
+    if (!result.success) {
+      const failed = result.definitions.filter((d) => d.status === 'failed');
+      const error = messages.createError('error.SomeDefinitionsFailed', [
+        String(failed.length),
+        String(result.definitions.length),
+        failed.map((f) => `${basename(f.file)}: ${f.error?.message ?? 'failed'}`).join('\n'),
+      ], [], PARTIAL_EXIT_CODE);
+      error.setData(result);
+      throw error;
+    }
     return result;
+  }
+}
+
+function renderMany(cmd: SfCommand<unknown>, result: CreateManyResult): void {
+  cmd.table({
+    data: result.definitions.map((d) => ({
+      file: basename(d.file),
+      username: d.username ?? d.definitionUsername,
+      status: d.status,
+      detail: d.error?.message.split('\n')[0] ?? d.notes.join(' '),
+    })),
+  });
+  for (const d of result.definitions) for (const w of d.warnings) cmd.warn(`${basename(d.file)}: ${w}`);
+  if (result.skippedFiles.length) cmd.log(messages.getMessage('info.skippedFiles', [result.skippedFiles.map((f) => basename(f)).join(', ')]));
+  if (result.withoutDefinition.length) {
+    cmd.warn(messages.getMessage('warning.withoutDefinition', [result.withoutDefinition.map((u) => `${u.username} (${u.permissionSets.join(', ')})`).join('; ')]));
   }
 }
 

@@ -83,8 +83,8 @@ describe('integration-user create against the emulator', function () {
   const deploys = (): string[] => deploysIn(emu.requests);
 
   /** Exactly one user, one license assignment and one assignment per wanted permission set. */
-  function expectNoDuplicates(org: EmulatedOrg, permissionSets: string[]): void {
-    const users = org.query(`SELECT Id FROM User WHERE Username = '${USERNAME}'`);
+  function expectNoDuplicates(org: EmulatedOrg, permissionSets: string[], username = USERNAME): void {
+    const users = org.query(`SELECT Id FROM User WHERE Username = '${username}'`);
     expect(users, 'users').to.have.length(1);
     const id = String(users[0].Id);
     expect(org.count(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`), 'license assignments').to.equal(1);
@@ -198,14 +198,16 @@ describe('integration-user create against the emulator', function () {
   });
 
   it('creates the user on a sandbox, with a role and as a Marketing User', async () => {
-    const org = (await start({ type: 'sandbox', myDomain: 'acme--uat', roles: [{ name: 'Integrations', developerName: 'Integrations' }] })).org();
+    // the sandbox's name comes from its My Domain host; the username gets it, as a refresh names users
+    const org = (await start({ type: 'sandbox', myDomain: 'acme', sandboxName: 'uat', roles: [{ name: 'Integrations', developerName: 'Integrations' }] })).org();
     const result = await create(org, ['--role', 'Integrations', '--marketing-user']);
     expect(result.success).to.equal(true);
     expect(result.role).to.equal('Integrations');
-    const user = org.user(USERNAME)!;
+    expect(result.username).to.equal(`${USERNAME}.uat`);
+    const user = org.user(`${USERNAME}.uat`)!;
     expect(org.record(String(user.UserRoleId))).to.include({ DeveloperName: 'Integrations' });
     expect(user.UserPermissionsMarketingUser).to.equal(true);
-    expectNoDuplicates(org, [PS]);
+    expectNoDuplicates(org, [PS], `${USERNAME}.uat`);
   });
 
   it('an unknown role stops in preflight with nothing changed', async () => {

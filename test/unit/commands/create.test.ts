@@ -1,4 +1,5 @@
 import { connectAtTestApiVersion } from '../../helpers/api-version.js';
+import type { CreateResult } from '../../../src/create/executor.js';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ describe('integration-user create (command, fake org)', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('--dry-run shows the plan and XML, sends no writes and writes no files', async () => {
-    const result = await IntegrationUserCreate.run([
+    const result = (await IntegrationUserCreate.run([
       '--target-org',
       username,
       '--username',
@@ -45,7 +46,7 @@ describe('integration-user create (command, fake org)', () => {
       dir,
       '--dry-run',
       '--json',
-    ]);
+    ])) as CreateResult;
     expect(result.dryRun).to.equal(true);
     expect(result.steps.map((s) => s.status)).to.deep.equal(['done', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned']);
     expect(result.permissionSetXml?.[0].xml).to.contain('<object>Account</object>').and.contain('<field>Contact.Email</field>');
@@ -57,7 +58,7 @@ describe('integration-user create (command, fake org)', () => {
   });
 
   it('assigns existing permission sets without deploying anything', async () => {
-    const result = await IntegrationUserCreate.run([
+    const result = (await IntegrationUserCreate.run([
       '--target-org',
       username,
       '--username',
@@ -65,7 +66,7 @@ describe('integration-user create (command, fake org)', () => {
       '--permission-set',
       'Shared_Read',
       '--json',
-    ]);
+    ])) as CreateResult;
     expect(Object.fromEntries(result.steps.map((s) => [s.name, s.status]))).to.include({
       generate: 'skipped',
       validate: 'skipped',

@@ -147,6 +147,8 @@ export class FakeOrg {
     else if (/FROM PermissionSetLicense/i.test(soql)) records = this.psl && values[0] === this.psl.DeveloperName ? [this.psl] : [];
     else if (/FROM Profile WHERE UserLicense.Name/i.test(soql))
       records = this.userLicense && values[0] === this.userLicense.Name ? this.profiles : [];
+    // a production org (the environment read before every create)
+    else if (/FROM Organization/i.test(soql)) records = [{ Id: '00D000000000001AAA', IsSandbox: false, TrialExpirationDate: null }];
     else if (/FROM UserRole/i.test(soql)) records = this.roles.filter((r) => r.DeveloperName === values[0]);
     else if (/FROM User WHERE Username IN/i.test(soql)) {
       const wanted = values.map((v) => v.toLowerCase());

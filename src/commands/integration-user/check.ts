@@ -1,0 +1,68 @@
+import { access, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { loadDefinitions } from '../../create/definitions.js';
+import { createGenerator } from '../../create/generate.js';
+import { buildRequest } from '../../create/request.js';
+import { checkContext, checkDefinition, DRIFT_EXIT_CODE, type UserCheck } from '../../drift/check.js';
+import { driftMarkdown, driftRows, type CheckResult } from '../../drift/render.js';
+import { findManagedUsers, withoutDefinition } from '../../environments/managed-users.js';
+import { readOrgEnvironment } from '../../environments/org-environment.js';
+import { deriveAlias } from '../../org/users.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.check');
+
+export type IntegrationUserCheckResult = CheckResult;
+
+export default class IntegrationUserCheck extends SfCommand<IntegrationUserCheckResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+    '0': messages.getMessage('exit.0'),
+    '1': messages.getMessage('exit.1'),
+    [String(DRIFT_EXIT_CODE)]: messages.getMessage('exit.drift'),
+  });
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    'definition-file': Flags.string({ summary: messages.getMessage('flags.definition-file.summary'), multiple: true, required: true }),
+    'username-suffix': Flags.string({ summary: messages.getMessage('flags.username-suffix.summary') }),
+    'output-file': Flags.file({ summary: messages.getMessage('flags.output-file.summary') }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
+  };
+
+  public async run(): Promise<IntegrationUserCheckResult> {
+    const { flags } = await this.parse(IntegrationUserCheck);
+    const loaded = await loadDefinitions(flags['definition-file']);
+    const output = flags['output-file'] ? resolve(flags['output-file']) : undefined;
+    // refuse before reading the org: an existing summary is replaced only with --force
+    if (output && !flags.force && (await access(output).then(() => true, () => false))) throw messages.createError('error.OutputExists', [output]);
+    const conn = flags['target-org'].getConnection(flags['api-version']);
+    this.spinner.start(messages.getMessage('spinner.reading'));
+    const env = await readOrgEnvironment(conn);
+    const ctx = await checkContext(conn, env, createGenerator({ cwd: process.cwd() }));
+    const users: UserCheck[] = [];
+    for (const d of loaded.definitions) {
+      const request = buildRequest({}, d.definition, deriveAlias);
+      const overrides = { suffix: flags['username-suffix'] ?? d.definition.usernameSuffix, usernames: d.definition.usernames };
+      users.push({ file: basename(d.file), ...(await checkDefinition(ctx, request, overrides)) });
+    }
+    const managed = withoutDefinition(await findManagedUsers(conn), users.map((u) => u.username));
+    const result: CheckResult = { environment: env, inSync: users.every((u) => u.drift.length === 0), users, withoutDefinition: managed, skippedFiles: loaded.skipped };
+    this.spinner.stop(result.inSync ? messages.getMessage('spinner.inSync') : messages.getMessage('spinner.drift'));
+    if (output) {
+      await writeFile(output, driftMarkdown(result));
+      result.outputFile = output;
+    }
+    this.table({ data: driftRows(result), columns: [{ key: 'user', name: 'User' }, { key: 'kind', name: 'Drift' }, { key: 'detail', name: 'Detail' }] });
+    if (managed.length) this.warn(messages.getMessage('warning.withoutDefinition', [managed.map((u) => u.username).join(', ')]));
+    if (output) this.log(messages.getMessage('info.written', [output]));
+    // a result, not an error: --json still carries every drift, with the exit code in "status"
+    if (!result.inSync) process.exitCode = DRIFT_EXIT_CODE;
+    return result;
+  }
+}
