@@ -2,19 +2,26 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import type { EcaComponent } from './eca.js';
 import { defaultPackageMetadataRoot } from '../metadata/project-paths.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
 
-const registry = new RegistryAccess();
+/** Folder and suffix of the types connect writes, as source-deploy-retrieve's registry names them (not loaded at start-up). */
+const TYPES: Record<string, { directoryName: string; suffix: string }> = {
+  ExternalClientApplication: { directoryName: 'externalClientApps', suffix: 'eca' },
+  ExtlClntAppOauthSettings: { directoryName: 'extlClntAppOauthSettings', suffix: 'ecaOauth' },
+  ExtlClntAppGlobalOauthSettings: { directoryName: 'extlClntAppGlobalOauthSets', suffix: 'ecaGlblOauth' },
+  ExtlClntAppOauthConfigurablePolicies: { directoryName: 'extlClntAppOauthPolicies', suffix: 'ecaOauthPlcy' },
+  ExtlClntAppConfigurablePolicies: { directoryName: 'extlClntAppPolicies', suffix: 'ecaPlcy' },
+};
 
-/** Source-format path of a component below a metadata folder such as force-app/main/default (folder and suffix from SDR's registry). */
+/** Source-format path of a component below a metadata folder such as force-app/main/default (folder and suffix as SDR's registry has them). */
 export function componentPath(baseDir: string, component: Pick<EcaComponent, 'type' | 'fullName'>): string {
-  const type = registry.getTypeByName(component.type);
-  return join(baseDir, type.directoryName, `${component.fullName}.${type.suffix!}-meta.xml`);
+  const type = TYPES[component.type];
+  if (!type) throw new Error(`No source folder known for metadata type ${component.type}`);
+  return join(baseDir, type.directoryName, `${component.fullName}.${type.suffix}-meta.xml`);
 }
 
 /**

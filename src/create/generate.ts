@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { Entry, PermissionSetDoc } from '../permissions/model.js';
 import {
   convertToIntegrationPermissionSets,
@@ -13,8 +13,9 @@ import { readProfileFile } from '../profile/read-profile.js';
 import { targetApiVersion, versionDropWarning } from '../org/api-version.js';
 import { fitToApiVersion } from '../permissions/element-versions.js';
 import { permissionSetToXml } from '../metadata/permission-set-xml.js';
-import { planPermissionSetSources, resolveDefaultOutputDir, writePermissionSetSourcesDetailed } from '../metadata/write-sources.js';
-import type { GenerateContext, GeneratedSets, Generator, PlannedSet, WrittenSets } from './executor.js';
+import { OutputExistsError, planPermissionSetSources, resolveDefaultOutputDir, writePermissionSetSourcesDetailed } from '../metadata/write-sources.js';
+import { GeneratedFileDiffersError } from './generate-errors.js';
+import type { GenerateContext, GeneratedSets, Generator, PlannedSet, WrittenSets } from './types.js';
 import type { CreateRequest } from './request.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -79,10 +80,7 @@ export function createGenerator(options: { cwd: string }): Generator {
         });
         return { files: outcome.files, sets: outcome.sets.map((s) => ({ fullName: s.fullName, action: s.action })) };
       } catch (e) {
-        if (e instanceof SfError && e.name === 'OutputExistsError') {
-          const existing = (e.data as { existing?: string[] } | undefined)?.existing ?? [];
-          throw messages.createError('error.GeneratedFileDiffers', [existing.map((f) => `\n  ${f}`).join('')]);
-        }
+        if (e instanceof OutputExistsError) throw new GeneratedFileDiffersError(e.existing);
         throw e;
       }
     },

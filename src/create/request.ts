@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+// types only: ajv is loaded when a definition file is read, not when the command starts (issue 12)
+import type { Ajv, ErrorObject } from 'ajv';
 import { Messages } from '@salesforce/core';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -80,7 +81,8 @@ export async function readDefinitionFile(path: string): Promise<Definition> {
   }
   if (!validator) {
     const schema = JSON.parse(await readFile(schemaPath(), 'utf8')) as Record<string, unknown>;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const { Ajv: AjvClass } = await import('ajv');
+    validator = new AjvClass({ allErrors: true, strict: false }).compile(schema);
   }
   if (!validator(data)) throw messages.createError('error.DefinitionFile', [path, describeErrors(validator.errors)]);
   const definition = data as Definition;

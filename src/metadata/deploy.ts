@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SfProject, type Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import {
-  ComponentSet,
-  MetadataConverter,
-  RegistryAccess,
-  RequestStatus,
-  type MetadataApiDeployStatus,
-} from '@salesforce/source-deploy-retrieve';
+// types only: source-deploy-retrieve is loaded when a deploy runs, not when a command starts (issue 12)
+import type { ComponentSet, MetadataApiDeploy, MetadataApiDeployStatus, RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { pollDelay } from './poll.js';
 import { PERMISSION_SET_SECTIONS, type SectionName } from '../permissions/model.js';
 import { PERMISSION_SET_ELEMENT_ORDER, SECTION_FIELD_ORDER } from '../permissions/schema.js';
 
@@ -38,6 +34,7 @@ export type DeployOutcome = {
 export type DeployOptions = {
   checkOnly?: boolean;
   waitMinutes?: number;
+  /** a fixed status poll interval; default: start fast and back off (poll.ts) */
   pollFrequencyMs?: number;
   onProgress?: (status: { status: string; deployed: number; total: number; errors: number }) => void;
   /** SFDX project whose sfdx-project.json decides the source layout; default: the project holding the files, if any */
@@ -72,6 +69,7 @@ export async function deployPermissionSets(
 ): Promise<DeployOutcome> {
   // the project's registry, so decomposed permission sets (sourceBehaviorOptions) resolve as one component each
   const projectDir = options.projectDir ?? (files.length ? await findProjectDir(dirname(files[0])) : undefined);
+  const { ComponentSet, MetadataConverter, RegistryAccess } = await import('@salesforce/source-deploy-retrieve');
   const registry = new RegistryAccess(undefined, projectDir);
   let components = ComponentSet.fromSource({ fsPaths: [...files], registry });
   let work: string | undefined;
@@ -108,10 +106,8 @@ async function deployComponents(conn: Connection, components: ComponentSet, opti
       })
     );
   }
-  const result = await deploy.pollStatus({
-    frequency: Duration.milliseconds(options.pollFrequencyMs ?? 1000),
-    timeout: Duration.minutes(options.waitMinutes ?? 33),
-  });
+  backOff(deploy, options.pollFrequencyMs);
+  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(1), timeout: Duration.minutes(options.waitMinutes ?? 33) });
   const response = result.response;
   // the raw messages carry the org's record Ids, which SDR's file responses drop
   const raw = [...asArray<RawMessage>(response.details?.componentSuccesses), ...asArray<RawMessage>(response.details?.componentFailures)];
@@ -133,7 +129,7 @@ async function deployComponents(conn: Connection, components: ComponentSet, opti
     if (!existing || component.state === 'Failed') byKey.set(key, component);
   }
   const componentList = [...byKey.values()];
-  const success = response.status === RequestStatus.Succeeded && response.success !== false;
+  const success = String(response.status) === 'Succeeded' && response.success !== false;
   const outcome: DeployOutcome = {
     id: response.id,
     status: String(response.status),
@@ -151,6 +147,20 @@ async function deployComponents(conn: Connection, components: ComponentSet, opti
     throw new DeployFailure(outcome, failures, text);
   }
   return outcome;
+}
+
+/**
+ * SDR polls at a fixed interval (PollingClient, no back-off option): poll every millisecond and wait before each
+ * status check instead, as poll.ts schedules it. The first check is immediate, as in SDR.
+ */
+function backOff(deploy: MetadataApiDeploy, fixedMs: number | undefined): void {
+  const check = deploy.checkStatus.bind(deploy);
+  let n = 0;
+  deploy.checkStatus = async (): Promise<MetadataApiDeployStatus> => {
+    const delay = pollDelay(n++, fixedMs);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    return check();
+  };
 }
 
 const isDecomposed = (registry: RegistryAccess): boolean =>

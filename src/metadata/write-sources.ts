@@ -1,8 +1,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Messages, SfProject } from '@salesforce/core';
-import { ComponentSet, MetadataConverter, RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { Messages, SfError, SfProject } from '@salesforce/core';
 import type { PermissionSetDoc } from '../permissions/model.js';
 import { writePermissionSetXml } from './permission-set-xml.js';
 import { defaultPackageMetadataRoot, pathExists } from './project-paths.js';
@@ -72,7 +71,7 @@ export async function writePermissionSetSourcesDetailed(docs: PermissionSetDoc[]
         : (await Promise.all(blocking.flatMap((s) => targetsOf(outputDir, s.fullName).map(async (t) => ((await pathExists(t)) ? t : undefined))))).filter(
             (t): t is string => t !== undefined
           );
-      throw messages.createError('error.OutputExists', [existing.map((e) => `\n  ${e}`).join('')]).setData({ existing });
+      throw new OutputExistsError(existing);
     }
     // every form a permission set can take on disk: replacing one form must not leave the other behind
     await Promise.all(blocking.flatMap((s) => targetsOf(outputDir, s.fullName).map((t) => rm(t, { recursive: true, force: true }))));
@@ -99,6 +98,39 @@ export async function planPermissionSetSources(docs: PermissionSetDoc[], options
 const itemsOf = (fullName: string): string[] => [`${fullName}.permissionset-meta.xml`, fullName];
 const targetsOf = (outputDir: string, fullName: string): string[] => itemsOf(fullName).map((i) => join(outputDir, i));
 
+/**
+ * Metadata format to source format. A plain permission set is the same XML under a `-meta.xml` name, so it is
+ * renamed without loading source-deploy-retrieve (seconds of start-up); a project that decomposes permission sets
+ * gets SDR's converter, with the project's registry.
+ */
+async function toSourceFormat(mdapiDir: string, sourceDir: string, projectDir: string | undefined): Promise<void> {
+  if (!(await decomposesPermissionSets(projectDir))) {
+    const target = join(sourceDir, 'permissionsets');
+    await mkdir(target, { recursive: true });
+    for (const file of await readdir(join(mdapiDir, 'permissionsets'))) {
+      await cp(join(mdapiDir, 'permissionsets', file), join(target, `${file}-meta.xml`));
+    }
+    return;
+  }
+  const { ComponentSet, MetadataConverter, RegistryAccess } = await import('@salesforce/source-deploy-retrieve');
+  const registry = new RegistryAccess(undefined, projectDir);
+  const components = ComponentSet.fromSource({ fsPaths: [mdapiDir], registry });
+  await new MetadataConverter(registry).convert(components, 'source', { type: 'directory', outputDirectory: sourceDir, genUniqueDir: false });
+}
+
+/** Whether the project's sfdx-project.json asks for decomposed permission sets (sourceBehaviorOptions). */
+async function decomposesPermissionSets(projectDir: string | undefined): Promise<boolean> {
+  if (!projectDir) return false;
+  try {
+    const project = JSON.parse(await readFile(join(projectDir, 'sfdx-project.json'), 'utf8')) as { sourceBehaviorOptions?: unknown };
+    const options = Array.isArray(project.sourceBehaviorOptions) ? project.sourceBehaviorOptions : [];
+    return options.some((o) => typeof o === 'string' && /permissionset/i.test(o));
+  } catch {
+    // no readable project file: SDR decides, as before
+    return true;
+  }
+}
+
 /** Converts the sets to source format in a temporary folder, compares each with the disk, and hands both on. */
 async function withSources<T>(
   docs: PermissionSetDoc[],
@@ -114,14 +146,8 @@ async function withSources<T>(
     // streamed: a permission set converted from a large profile can be tens of MB
     await Promise.all(docs.map((doc) => writePermissionSetXml(doc, join(mdapiDir, `${doc.fullName}.permissionset`))));
 
-    const registry = new RegistryAccess(undefined, projectDir);
-    const components = ComponentSet.fromSource({ fsPaths: [join(work, 'mdapi')], registry });
     const sourceDir = join(work, 'source');
-    await new MetadataConverter(registry).convert(components, 'source', {
-      type: 'directory',
-      outputDirectory: sourceDir,
-      genUniqueDir: false,
-    });
+    await toSourceFormat(join(work, 'mdapi'), sourceDir, projectDir);
     const converted = await findPermissionSetsDir(sourceDir);
     const sets = await Promise.all(docs.map((doc) => compareSet(doc.fullName, converted, outputDir)));
     return await use(converted, sets);
@@ -184,4 +210,12 @@ async function listFiles(path: string): Promise<string[]> {
   if (!info.isDirectory()) return [path];
   const entries = await readdir(path);
   return (await Promise.all(entries.map((e) => listFiles(join(path, e))))).flat();
+}
+
+/** Target files exist and `force` wasn't given: nothing was written (recognised by class; data `{ existing }`). */
+export class OutputExistsError extends SfError {
+  public constructor(public readonly existing: string[]) {
+    super(messages.getMessage('error.OutputExists', [existing.map((e) => `\n  ${e}`).join('')]), 'OutputExistsError', messages.getMessages('error.OutputExists.actions'));
+    this.setData({ existing });
+  }
 }

@@ -140,7 +140,6 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     const noOp = { trips: s.emulator.requests.length, ms: again.ms };
     expect(again.exitCode, again.stdout + again.stderr).to.equal(0);
     expect(statuses(again.result)).to.include({
-      validate: 'skipped',
       'create-user': 'already done',
       deploy: 'already done',
       'assign-license': 'already done',
@@ -149,8 +148,10 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     expect(writes(), 'no writes on a re-run').to.deep.equal([]);
     expect(deploys(), 'no deploy on a re-run: the org holds the permission set as generated').to.deep.equal([]);
     expect(records(prod, USERNAME)).to.deep.equal(created);
+    // issue 12's targets (full create <= 8, no-op re-run <= 4) need the batched reads and the composite writes, not
+    // in yet: printed beside the figures, asserted once they hold
     console.log(
-      `      create through the real sf: full create ${fullCreate.trips} round trips, ${fullCreate.ms} ms; no-op re-run ${noOp.trips} round trips, ${noOp.ms} ms`
+      `      create through the real sf: full create ${fullCreate.trips} round trips, ${fullCreate.ms} ms; no-op re-run ${noOp.trips} round trips, ${noOp.ms} ms (targets: 8 and 4)`
     );
   });
 
@@ -166,7 +167,7 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     expect(names(records(uat, username))).to.deep.equal(['Minimum Access - API Only Integrations', 'SalesforceAPIIntegrationPsl', 'Integration_marketo_sync']);
   });
 
-  it('create with a username taken in another org: DuplicateUsernameError, nothing left behind', async () => {
+  it('create with a username taken in another org: DuplicateUsernameError, no user left behind', async () => {
     const username = 'taken@acme-prod.com.integration';
     const r = await create('create (username taken)', 'prod', username);
     expect(r.exitCode).to.equal(1);
@@ -174,7 +175,8 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     expect(r.json?.message).to.contain(username);
     expect(r.json?.actions?.join(' ')).to.contain(`${username}.`);
     expect(prod.user(username)).to.equal(undefined);
-    expect(prod.permissionSet('Integration_taken')).to.equal(undefined);
+    // issue 12: the set is deployed before the user (one deploy, no validation); the re-run reuses it as generated
+    expect(prod.permissionSet('Integration_taken')).to.not.equal(undefined);
     expect(s.emulator.org(3).user(username), 'the other org keeps its user').to.not.equal(undefined);
   });
 

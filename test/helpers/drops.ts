@@ -5,16 +5,16 @@
  */
 import type { FaultSpec } from '@sf-integration-user/org-emulator';
 
-export type StepDrop = { step: string; partial: boolean; fault: FaultSpec };
+/** setInOrg: whether the generated permission set is in the org when the step fails (deployed before the user). */
+export type StepDrop = { step: string; partial: boolean; setInOrg?: boolean; fault: FaultSpec };
 
 export const DROP_IN_EACH_STEP: readonly StepDrop[] = [
   // the second query of the run
   { step: 'preflight', partial: false, fault: { method: 'GET', path: '/query', nth: 2, respond: { drop: true } } },
-  // the checkOnly deploy (production orgs validate first)
-  { step: 'validate', partial: false, fault: { soapAction: 'deploy', nth: 1, respond: { drop: true } } },
-  { step: 'create-user', partial: false, fault: { method: 'POST', path: /\/sobjects\/User$/, respond: { drop: true } } },
-  // the real deploy, after the validation
-  { step: 'deploy', partial: true, fault: { soapAction: 'deploy', nth: 2, respond: { drop: true } } },
+  // the one deploy, before the user exists (issue 12): nothing in the org yet
+  { step: 'deploy', partial: false, fault: { soapAction: 'deploy', nth: 1, respond: { drop: true } } },
+  // the set is deployed, the user not created: a plain error, the re-run reuses the set
+  { step: 'create-user', partial: false, setInOrg: true, fault: { method: 'POST', path: /\/sobjects\/User$/, respond: { drop: true } } },
   { step: 'assign-license', partial: true, fault: { method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { drop: true } } },
   { step: 'assign-permission-sets', partial: true, fault: { method: 'POST', path: /PermissionSetAssignment$|composite\/sobjects/, respond: { drop: true } } },
 ];

@@ -20,7 +20,6 @@ export const stepStatuses = (r: { steps: ReadonlyArray<{ name: string; status: s
 export const ALL_STEPS_DONE: Readonly<Record<string, string>> = {
   preflight: 'done',
   generate: 'done',
-  validate: 'done',
   'create-user': 'done',
   deploy: 'done',
   'assign-license': 'done',

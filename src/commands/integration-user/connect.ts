@@ -4,6 +4,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { runConnect, type ConnectResult } from '../../connect/connect.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
+import { pollInterval } from '../../metadata/poll.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
@@ -32,6 +33,7 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
     wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
+    'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), hidden: true }),
   };
 
   public async run(): Promise<IntegrationUserConnectResult> {
@@ -39,7 +41,6 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version'], CONNECT_OLDEST_API_VERSION);
     const baseDir = flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd());
-    const pollMs = Number(process.env.SF_INTEGRATION_USER_POLL_MS);
 
     this.spinner.start(messages.getMessage('info.status', [flags['app-name'], flags['dry-run'] ? 'planning' : 'connecting']));
     let result: ConnectResult;
@@ -54,7 +55,7 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
         baseDir,
         dryRun: flags['dry-run'],
         force: flags.force,
-        deploy: { waitMinutes: flags.wait.minutes, pollFrequencyMs: Number.isFinite(pollMs) && pollMs > 0 ? pollMs : undefined },
+        deploy: { waitMinutes: flags.wait.minutes, pollFrequencyMs: pollInterval(flags['poll-interval']) },
       });
     } finally {
       this.spinner.stop();

@@ -2,7 +2,6 @@ import { basename, resolve } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
 import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSION } from '../../org/api-version.js';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
 import { PARTIAL_EXIT_CODE, runCreate, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
 import { createGenerator } from '../../create/generate.js';
 import { buildRequest, type CreateRequest, type Definition, type FlagInput } from '../../create/request.js';
@@ -13,6 +12,7 @@ import { adaptToOrg, type OrgAdaptation } from '../../environments/prepare.js';
 import { deriveAlias } from '../../org/users.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { tableRows } from '../../compare/render.js';
+import { pollInterval } from '../../metadata/poll.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -63,6 +63,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       default: false,
     }),
     wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
+    'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), hidden: true }),
   };
 
   public async run(): Promise<IntegrationUserCreateResult> {
@@ -104,6 +105,8 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (adaptation.email) (adaptation.email.status === 'reported' ? this.warn.bind(this) : this.log.bind(this))(adaptation.email.message);
     const STEP_NAMES = stepNames(Boolean(flags.connect), Boolean(flags['from-user']));
     const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
+    // loaded only when drawing: multi-stage output costs start-up time every command would pay (issue 12)
+    const { ParallelMultiStageOutput } = await import('@oclif/multi-stage-output');
     const mso = new ParallelMultiStageOutput<StageData>({
       title: messages.getMessage('title', [request.username]),
       stages: STEP_NAMES.map((n) => labels[n]),
@@ -143,7 +146,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
         dryRun: flags['dry-run'],
         force: flags.force,
         waitMinutes: flags.wait.minutes,
-        pollFrequencyMs: pollFrequency(),
+        pollFrequencyMs: pollInterval(flags['poll-interval']),
         progress,
         connect: flags.connect
           ? {
@@ -185,6 +188,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (given) throw messages.createError('error.FlagWithManyDefinitions', [given]);
     const env = await readOrgEnvironment(conn);
     const label = (d: LoadedDefinition): string => `${basename(d.file)} (${d.definition.username ?? '?'})`;
+    const { ParallelMultiStageOutput } = await import('@oclif/multi-stage-output');
     const mso = new ParallelMultiStageOutput<StageData>({
       title: messages.getMessage('title.many', [String(loaded.definitions.length)]),
       stages: loaded.definitions.map(label),
@@ -216,7 +220,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
           dryRun: flags['dry-run'],
           force: flags.force,
           waitMinutes: flags.wait.minutes,
-          pollFrequencyMs: pollFrequency(),
+          pollFrequencyMs: pollInterval(flags['poll-interval']),
         }),
       onStart: (d) => mso.startStage(label(d)),
       onEnd: (d, o) => mso.updateStage(label(d), o.status === 'failed' ? 'failed' : 'completed'),
@@ -253,8 +257,3 @@ function renderMany(cmd: SfCommand<unknown>, result: CreateManyResult): void {
   }
 }
 
-/** Deploy status poll interval; SF_INTEGRATION_USER_POLL_MS shortens it for local emulators and tests. */
-function pollFrequency(): number | undefined {
-  const value = Number(process.env.SF_INTEGRATION_USER_POLL_MS);
-  return Number.isFinite(value) && value > 0 ? value : undefined;
-}

@@ -15,6 +15,7 @@ import { startEmulator, type Emulator, type EmulatorSeed, type EmulatedOrg } fro
 import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
 import { writeSfdxProject } from '../../helpers/project.js';
 import { ALL_STEPS_DONE, deploysIn, orgWrites, stepStatuses } from '../../helpers/requests.js';
+import { DROP_IN_EACH_STEP } from '../../helpers/drops.js';
 
 const USERNAME = 'erp.sync@acme.com.integration';
 const PS = 'Integration_erp_sync';
@@ -110,7 +111,6 @@ describe('integration-user create against the emulator', function () {
     const again = await create(org);
     const noOp = emu.requests.length;
     expect(statuses(again)).to.include({
-      validate: 'skipped',
       'create-user': 'already done',
       deploy: 'already done',
       'assign-license': 'already done',
@@ -179,7 +179,7 @@ describe('integration-user create against the emulator', function () {
     await writeSfdxProject(outputDir, { decomposed: true, sourceApiVersion: '62.0' });
     const psDir = join(outputDir, 'force-app', 'main', 'default', 'permissionsets');
     const result = await create(org, [], psDir);
-    expect(statuses(result)).to.include({ validate: 'done', deploy: 'done', 'assign-permission-sets': 'done' });
+    expect(statuses(result)).to.include({ deploy: 'done', 'assign-permission-sets': 'done' });
     // decomposed: a folder per set, its grants in child files
     expect(result.files.every((f) => f.startsWith(join(psDir, PS) + sep)), result.files.join(', ')).to.equal(true);
     expect(result.files.some((f) => f.endsWith('.objectSettings-meta.xml'))).to.equal(true);
@@ -218,13 +218,23 @@ describe('integration-user create against the emulator', function () {
     expect(org.user(USERNAME)).to.equal(undefined);
   });
 
-  it('a username taken in another org fails with DUPLICATE_USERNAME and leaves nothing behind', async () => {
+  it('a username taken in another org fails with DUPLICATE_USERNAME and leaves no user behind', async () => {
     const e = await start([{ type: 'production' }, { type: 'production', users: [{ username: USERNAME, lastName: 'Other' }] }]);
     const error = await fail(e.org(0));
     expect(error.name).to.equal('DuplicateUsernameError');
+    expect(error.exitCode).to.equal(1);
     expect(error.actions?.join(' ')).to.contain(`${USERNAME}.integration`);
     expect(e.org(0).user(USERNAME)).to.equal(undefined);
-    expect(e.org(0).permissionSet(PS)).to.equal(undefined);
+    // issue 12: the set is deployed before the user; a re-run (another username, same set name) reuses it as generated
+    expect(e.org(0).permissionSet(PS)).to.not.equal(undefined);
+    emu.clearRequests();
+    const again = (await IntegrationUserCreate.run(
+      ['--target-org', e.org(0).adminUsername, '--username', `${USERNAME}.acme`, '--email', 'integrations@acme.com', '--last-name', 'ERP Sync'].concat(
+        ['--object', 'Account:read,edit', '--field', 'Account.Industry:read', '--user-permission', 'RunReports', '--permission-set-name', PS, '--output-dir', outputDir, '--json']
+      )
+    )) as unknown as CreateResult;
+    expect(statuses(again)).to.include({ deploy: 'already done', 'create-user': 'done' });
+    expect(deploys()).to.deep.equal([]);
   });
 
   it('no free Salesforce Integration seat: stops in preflight with nothing changed', async () => {
@@ -369,19 +379,8 @@ describe('integration-user create against the emulator', function () {
     expectNoDuplicates(org, [PS]);
   });
 
-  // partial: whether the org holds something of ours when the step fails (then exit code 68)
-  const drops: Array<{ step: string; partial: boolean; fault: Parameters<Emulator['faults']['add']>[0] }> = [
-    { step: 'preflight', partial: false, fault: { method: 'GET', path: '/query', nth: 2, respond: { drop: true } } },
-    { step: 'validate', partial: false, fault: { soapAction: 'deploy', nth: 1, respond: { drop: true } } },
-    { step: 'create-user', partial: false, fault: { method: 'POST', path: /\/sobjects\/User$/, respond: { drop: true } } },
-    { step: 'deploy', partial: true, fault: { soapAction: 'deploy', nth: 2, respond: { drop: true } } },
-    { step: 'assign-license', partial: true, fault: { method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { drop: true } } },
-    {
-      step: 'assign-permission-sets',
-      partial: true,
-      fault: { method: 'POST', path: /PermissionSetAssignment$|composite\/sobjects/, respond: { drop: true } },
-    },
-  ];
+  // partial: whether the user exists when the step fails (then exit code 68)
+  const drops = DROP_IN_EACH_STEP;
   for (const { step, partial, fault } of drops) {
     it(`a dropped connection in ${step}, then a re-run completes with no duplicate records`, async () => {
       const org = (await start({ type: 'production' })).org();

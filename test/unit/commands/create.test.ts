@@ -48,7 +48,8 @@ describe('integration-user create (command, fake org)', () => {
       '--json',
     ])) as CreateResult;
     expect(result.dryRun).to.equal(true);
-    expect(result.steps.map((s) => s.status)).to.deep.equal(['done', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned']);
+    // no validate step any more (issue 12): one deploy, planned
+    expect(result.steps.map((s) => s.status)).to.deep.equal(['done', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned']);
     expect(result.permissionSetXml?.[0].xml).to.contain('<object>Account</object>').and.contain('<field>Contact.Email</field>');
     expect(org.requests.filter((r) => !r.startsWith('GET'))).to.deep.equal([]);
     // the only Metadata API call is the read that tells whether a deploy is needed
@@ -69,7 +70,6 @@ describe('integration-user create (command, fake org)', () => {
     ])) as CreateResult;
     expect(Object.fromEntries(result.steps.map((s) => [s.name, s.status]))).to.include({
       generate: 'skipped',
-      validate: 'skipped',
       'create-user': 'done',
       deploy: 'skipped',
       'assign-license': 'done',

@@ -149,16 +149,17 @@ describe('create executor', () => {
   });
 
   describe('re-run matrix', () => {
-    it('nothing done: runs every step once, validating before the user exists', async () => {
+    it('nothing done: runs every step once, one deploy before the user exists', async () => {
       const result = await run();
       expect(stepStatus(result)).to.deep.equal(ALL_STEPS_DONE);
-      expect(deploys).to.deep.equal([{ checkOnly: true }, { checkOnly: false }]);
+      // issue 12: one real deploy, no check-only validation
+      expect(deploys).to.deep.equal([{ checkOnly: false }]);
       const user = org.userByName(USERNAME)!;
       expect(user).to.include({ Email: 'integrations@acme.com', ProfileId: '00e000000000001AAA', TimeZoneSidKey: 'Europe/Paris', Alias: 'marketos' });
       expect(org.pslAssignments).to.have.length(1);
       expect(org.psAssignments).to.deep.include({ Id: org.psAssignments[0].Id, AssigneeId: user.Id, PermissionSetId: '0PS000000000099AAA' });
       expect(result.userId).to.equal(user.Id);
-      // the user is created after the check-only deploy and before the real one
+      // the user is created after the deploy
       const order = org.requests.filter((r) => /^POST/.test(r)).map((r) => r.replace(/^POST \S+\/sobjects\//, ''));
       expect(order).to.deep.equal(['User', 'PermissionSetLicenseAssign', 'PermissionSetAssignment']);
     });
@@ -166,7 +167,7 @@ describe('create executor', () => {
     it('user only: finishes deploy, license and assignments', async () => {
       org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000001AAA' });
       const result = await run();
-      expect(stepStatus(result)).to.include({ validate: 'skipped', 'create-user': 'already done', deploy: 'done', 'assign-license': 'done', 'assign-permission-sets': 'done' });
+      expect(stepStatus(result)).to.include({ 'create-user': 'already done', deploy: 'done', 'assign-license': 'done', 'assign-permission-sets': 'done' });
       expect(deploys).to.deep.equal([{ checkOnly: false }]);
       expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
     });
@@ -194,7 +195,6 @@ describe('create executor', () => {
       const deploysBefore = deploys.length;
       const again = await run();
       expect(stepStatus(again)).to.deep.include({
-        validate: 'skipped',
         'create-user': 'already done',
         deploy: 'already done',
         'assign-license': 'already done',
@@ -210,17 +210,17 @@ describe('create executor', () => {
       script = { orgLabel: 'Edited in Setup', state: 'changed' };
       const deploysBefore = deploys.length;
       const again = await run();
-      expect(stepStatus(again)).to.include({ validate: 'skipped', deploy: 'done', 'assign-permission-sets': 'already done' });
+      expect(stepStatus(again)).to.include({ deploy: 'done', 'assign-permission-sets': 'already done' });
       expect(again.steps.find((st) => st.name === 'deploy')?.detail).to.contain('Integration_marketo_sync differs in the org (label)');
       expect(deploys.slice(deploysBefore)).to.deep.equal([{ checkOnly: false }]);
     });
 
-    it('readMetadata fails: falls back to deploying (validating first for a new user), with the reason', async () => {
+    it('readMetadata fails: falls back to deploying (once), with the reason', async () => {
       script = { readFails: true };
       const result = await run();
-      expect(stepStatus(result)).to.include({ validate: 'done', deploy: 'done' });
+      expect(stepStatus(result)).to.include({ deploy: 'done' });
       expect(result.steps.find((st) => st.name === 'deploy')?.detail).to.match(/could not read the permission sets in the org \(INVALID_TYPE: readMetadata unsupported\): deploying/);
-      expect(deploys).to.deep.equal([{ checkOnly: true }, { checkOnly: false }]);
+      expect(deploys).to.deep.equal([{ checkOnly: false }]);
     });
 
     it('the sets are in the org already but the user is new: no validation, no deploy', async () => {
@@ -230,7 +230,7 @@ describe('create executor', () => {
       org.psAssignments.length = 0;
       const deploysBefore = deploys.length;
       const again = await run();
-      expect(stepStatus(again)).to.include({ validate: 'skipped', 'create-user': 'done', deploy: 'already done', 'assign-permission-sets': 'done' });
+      expect(stepStatus(again)).to.include({ 'create-user': 'done', deploy: 'already done', 'assign-permission-sets': 'done' });
       expect(deploys).to.have.length(deploysBefore);
       expect(org.psAssignments).to.have.length(1);
     });
@@ -318,21 +318,25 @@ describe('create executor', () => {
   });
 
   describe('org errors', () => {
-    it('DUPLICATE_USERNAME (another org): suggests suffixes, leaves nothing behind', async () => {
+    it('DUPLICATE_USERNAME (another org): suggests suffixes, leaves no user behind; the deployed set is reused by the re-run', async () => {
       org.failOnce.push({ match: /^POST .*\/sobjects\/User$/, error: { errorCode: 'DUPLICATE_USERNAME', message: 'Duplicate Username.<br>The username already exists' } });
       const error = (await run().catch((e: unknown) => e)) as SfError;
       expect(error.name).to.equal('DuplicateUsernameError');
       expect(error.exitCode).to.not.equal(68);
       expect(error.actions?.join(' ')).to.contain(`${USERNAME}.integration`);
-      expect(deploys).to.deep.equal([{ checkOnly: true }]);
-      expect(org.permissionSets.map((p) => p.Name)).to.not.include('Integration_marketo_sync');
+      // issue 12: the sets are deployed before the user (no check-only validation); the re-run finds them as generated
+      expect(deploys).to.deep.equal([{ checkOnly: false }]);
+      expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(0);
+      const again = await run();
+      expect(stepStatus(again)).to.include({ deploy: 'already done', 'create-user': 'done' });
+      expect(deploys, 'not deployed again').to.have.length(1);
     });
     it('LICENSE_LIMIT_EXCEEDED on create (a race for the last seat)', async () => {
       org.failOnce.push({ match: /^POST .*\/sobjects\/User$/, error: { errorCode: 'LICENSE_LIMIT_EXCEEDED', message: 'License Limit Exceeded' } });
       const error = (await run().catch((e: unknown) => e)) as SfError;
       expect(error.name).to.equal('LicenseLimitExceededError');
     });
-    it('a failing check-only deploy on an unknown field leaves no user behind', async () => {
+    it('a failing deploy on an unknown field leaves no user behind', async () => {
       script = { problem: 'In field: field - no CustomField named Account.Nope__c found' };
       const error = (await run().catch((e: unknown) => e)) as SfError;
       expect(error.name).to.equal('DeployFailedError');
@@ -523,7 +527,7 @@ describe('create executor', () => {
   describe('dry run', () => {
     it('prints the plan and XML and changes nothing, not even files', async () => {
       const result = await run({}, true);
-      expect(stepStatus(result)).to.include({ generate: 'planned', validate: 'planned', 'create-user': 'planned', deploy: 'planned' });
+      expect(stepStatus(result)).to.include({ generate: 'planned', 'create-user': 'planned', deploy: 'planned' });
       expect(result.permissionSetXml?.[0]).to.include({ name: 'Integration_marketo_sync' });
       expect(result.userRecord).to.include({ Username: USERNAME, ProfileId: '00e000000000001AAA' });
       expect(posts()).to.deep.equal([]);
@@ -577,10 +581,10 @@ describe('create executor', () => {
       expect(await readFile(FILE(), 'utf8')).to.equal(edited);
 
       const forced = await runReal({ force: true });
-      expect(stepStatus(forced)).to.include({ generate: 'done', validate: 'done', 'create-user': 'done', deploy: 'done' });
+      expect(stepStatus(forced)).to.include({ generate: 'done', 'create-user': 'done', deploy: 'done' });
       expect(forced.steps.find((st) => st.name === 'generate')?.detail).to.contain('replaced (--force) Integration_marketo_sync');
       expect(await readFile(FILE(), 'utf8')).to.equal(generated);
-      expect(deploys.slice(deploysBefore)).to.deep.equal([{ checkOnly: true }, { checkOnly: false }]);
+      expect(deploys.slice(deploysBefore)).to.deep.equal([{ checkOnly: false }]);
 
       const mtimeForced = (await stat(FILE())).mtimeMs;
       const again = await runReal();
