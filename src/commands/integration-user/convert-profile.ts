@@ -16,12 +16,10 @@ import type { PermissionSetDoc } from '../../permissions/model.js';
 import { readProfileFile, type ProfileDoc } from '../../profile/read-profile.js';
 import { resolveDefaultOutputDir, writePermissionSetSources } from '../../metadata/write-sources.js';
 import { pathExists } from '../../metadata/project-paths.js';
-import { readEffectiveAccess, type AccessSource } from '../../org-access/effective-access.js';
+// the org readers load only when an org is used: a file converts offline without them (issue 12)
+import type { AccessSource } from '../../org-access/effective-access.js';
 import type { GrantSources, MutedGrant } from '../../org-access/merge-access.js';
-import { applyOrgRules, readOrgRules } from '../../org-access/org-rules.js';
 import type { ReadStats } from '../../org-access/query.js';
-import { PermissionSetReader } from '../../org-access/read-permission-sets.js';
-import { readProfileFromOrg } from '../../org-access/read-profile-from-org.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
@@ -125,7 +123,8 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     if (!org && !flags['source-file']) throw messages.createError('error.NoTargetOrg');
     const conn = org?.getConnection(flags['api-version']);
     if (conn) await assertApiVersionSupported(conn, flags['api-version']);
-    const reader = conn ? new PermissionSetReader(conn) : undefined;
+    const orgAccess = conn ? await loadOrgAccess() : undefined;
+    const reader = conn ? new orgAccess!.PermissionSetReader(conn) : undefined;
 
     let source: string;
     let profile: ProfileDoc;
@@ -135,12 +134,12 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       source = resolve(flags['source-file']);
       profile = await readProfileFile(source);
     } else if (flags.profile) {
-      const read = await readProfileFromOrg(conn!, flags.profile, reader);
+      const read = await orgAccess!.readProfileFromOrg(conn!, flags.profile, reader);
       source = `${org!.getUsername() ?? org!.getOrgId()}: profile ${flags.profile}`;
       profile = read.doc;
       readWarnings.push(...read.warnings);
     } else {
-      const access = await readEffectiveAccess(conn!, flags['from-user']!, reader);
+      const access = await orgAccess!.readEffectiveAccess(conn!, flags['from-user']!, reader);
       source = `${org!.getUsername() ?? org!.getOrgId()}: user ${access.user.username}`;
       profile = access.doc;
       readWarnings.push(...access.warnings);
@@ -160,8 +159,8 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     }
 
     // connected: the org's license rules, and what the org doesn't know is reported rather than written
-    const rules = conn ? await readOrgRules(conn, reader) : undefined;
-    const prepared = rules ? applyOrgRules(profile, rules) : { input: profile, omitted: [] };
+    const rules = conn ? await orgAccess!.readOrgRules(conn, reader) : undefined;
+    const prepared = rules ? orgAccess!.applyOrgRules(profile, rules) : { input: profile, omitted: [] };
     const conversion = convertToIntegrationPermissionSets(prepared.input, {
       name,
       label: flags.label,
@@ -307,4 +306,21 @@ function sourceCounts(access: NonNullable<ConvertProfileResult['effectiveAccess'
     }
   }
   return [...counts].map(([source, grants]) => ({ source, grants }));
+}
+
+/** The org-reading modules, loaded when --target-org is used. */
+async function loadOrgAccess(): Promise<{
+  PermissionSetReader: typeof import('../../org-access/read-permission-sets.js').PermissionSetReader;
+  readProfileFromOrg: typeof import('../../org-access/read-profile-from-org.js').readProfileFromOrg;
+  readEffectiveAccess: typeof import('../../org-access/effective-access.js').readEffectiveAccess;
+  readOrgRules: typeof import('../../org-access/org-rules.js').readOrgRules;
+  applyOrgRules: typeof import('../../org-access/org-rules.js').applyOrgRules;
+}> {
+  const [a, b, c, d] = await Promise.all([
+    import('../../org-access/read-permission-sets.js'),
+    import('../../org-access/read-profile-from-org.js'),
+    import('../../org-access/effective-access.js'),
+    import('../../org-access/org-rules.js'),
+  ]);
+  return { PermissionSetReader: a.PermissionSetReader, readProfileFromOrg: b.readProfileFromOrg, readEffectiveAccess: c.readEffectiveAccess, readOrgRules: d.readOrgRules, applyOrgRules: d.applyOrgRules };
 }

@@ -2,8 +2,8 @@ import { basename, resolve } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
 import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSION } from '../../org/api-version.js';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { PARTIAL_EXIT_CODE, runCreate, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/executor.js';
-import { createGenerator } from '../../create/generate.js';
+// the run's modules (converter, org steps, deploy) load in run(), not when sf lists or helps commands (issue 12)
+import { PARTIAL_EXIT_CODE, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/types.js';
 import { buildRequest, type CreateRequest, type Definition, type FlagInput } from '../../create/request.js';
 import { loadDefinitions, type LoadedDefinition } from '../../create/definitions.js';
 import { runDefinitions, type CreateManyResult } from '../../create/run-definitions.js';
@@ -11,7 +11,6 @@ import { readOrgEnvironment } from '../../environments/org-environment.js';
 import { adaptToOrg, type OrgAdaptation } from '../../environments/prepare.js';
 import { deriveAlias } from '../../org/users.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
-import { tableRows } from '../../compare/render.js';
 import { pollInterval } from '../../metadata/poll.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -137,6 +136,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       },
     };
 
+    const [{ runCreate }, { createGenerator }] = await Promise.all([import('../../create/runner.js'), import('../../create/generate.js')]);
     let result: CreateResult;
     try {
       result = await runCreate({
@@ -171,6 +171,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (result.comparison && result.comparison.rows.length > 0) {
       const c = result.comparison;
       this.styledHeader(messages.getMessage('header.comparison', [c.first, c.second, c.rows.length]));
+      const { tableRows } = await import('../../compare/render.js');
       this.table({ data: tableRows(c) });
     }
     this.log('');
@@ -188,7 +189,11 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (given) throw messages.createError('error.FlagWithManyDefinitions', [given]);
     const env = await readOrgEnvironment(conn);
     const label = (d: LoadedDefinition): string => `${basename(d.file)} (${d.definition.username ?? '?'})`;
-    const { ParallelMultiStageOutput } = await import('@oclif/multi-stage-output');
+    const [{ ParallelMultiStageOutput }, { runCreate }, { createGenerator }] = await Promise.all([
+      import('@oclif/multi-stage-output'),
+      import('../../create/runner.js'),
+      import('../../create/generate.js'),
+    ]);
     const mso = new ParallelMultiStageOutput<StageData>({
       title: messages.getMessage('title.many', [String(loaded.definitions.length)]),
       stages: loaded.definitions.map(label),
