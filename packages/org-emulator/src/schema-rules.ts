@@ -80,6 +80,7 @@ export const REQUIRED_ON_CREATE: Record<string, string[]> = {
   Lead: ['LastName', 'Company'],
   Opportunity: ['Name', 'StageName', 'CloseDate'],
   Campaign: ['Name'],
+  CampaignMember: ['CampaignId'],
   PermissionSet: ['Name', 'Label'],
   PermissionSetGroup: ['DeveloperName', 'MasterLabel'],
   PermissionSetAssignment: ['AssigneeId'],
