@@ -129,18 +129,12 @@ export class Schema {
   private emulatorPrefixCounter = 0;
 
   public constructor(extraUserPermissions: readonly string[] = []) {
-    const data = referenceSObjects();
-    for (const [name, ref] of Object.entries(data)) this.addStandardObject(name, ref);
-    for (const [name, ref] of Object.entries(data)) this.addChildren(name, ref);
-    for (const o of FULL_NAME_OBJECTS) {
-      const f = this.objects.get(o.toLowerCase())?.fields.get('name');
-      if (f) {
-        f.computed = fullName;
-        f.permissionable = false;
-      }
-    }
-    for (const [object, names] of Object.entries(REQUIRED_STANDARD_FIELDS)) {
-      for (const n of names) markRequired(this.objects.get(object.toLowerCase())!.fields.get(n.toLowerCase())!);
+    // the standard objects are built once per process; each org gets its own maps (custom fields, extra
+    // permissions) over the shared, never-changed field definitions
+    for (const def of standardObjects().values()) {
+      const own: ObjectDef = { ...def, fields: new Map(def.fields), relationships: new Map(def.relationships), children: new Map(def.children) };
+      this.objects.set(def.name.toLowerCase(), own);
+      this.byPrefix.set(def.keyPrefix, own);
     }
     const perms = new Map<string, string>();
     for (const f of this.objects.get('permissionset')!.fields.values()) {
@@ -154,6 +148,26 @@ export class Schema {
       this.addPlainField('PermissionSetLicense', `MaximumPermissions${p}`, 'boolean');
     }
     this.userPermissions = [...perms.values()].sort();
+  }
+
+  /** Builds the standard objects from the data and the rules (once: see standardObjects()). */
+  public static fromData(): Schema {
+    const schema = Object.create(Schema.prototype) as Schema;
+    Object.assign(schema, { objects: new Map(), byPrefix: new Map(), customPrefixCounter: 0, emulatorPrefixCounter: 0, userPermissions: [] });
+    const data = referenceSObjects();
+    for (const [name, ref] of Object.entries(data)) schema.addStandardObject(name, ref);
+    for (const [name, ref] of Object.entries(data)) schema.addChildren(name, ref);
+    for (const o of FULL_NAME_OBJECTS) {
+      const f = schema.objects.get(o.toLowerCase())?.fields.get('name');
+      if (f) {
+        f.computed = fullName;
+        f.permissionable = false;
+      }
+    }
+    for (const [object, names] of Object.entries(REQUIRED_STANDARD_FIELDS)) {
+      for (const n of names) markRequired(schema.objects.get(object.toLowerCase())!.fields.get(n.toLowerCase())!);
+    }
+    return schema;
   }
 
   public get(name: string): ObjectDef | undefined {
@@ -332,6 +346,12 @@ export class Schema {
     this.byPrefix.set(keyPrefix, def);
     return def;
   }
+}
+
+let standard: Map<string, ObjectDef> | undefined;
+function standardObjects(): Map<string, ObjectDef> {
+  standard ??= Schema.fromData().objects;
+  return standard;
 }
 
 function markRequired(f: FieldDef): void {
