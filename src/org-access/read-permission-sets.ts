@@ -217,13 +217,14 @@ export class PermissionSetReader {
 
   /**
    * Reads the MutingPermissionSet records with these ids (a group's muting set is its own sObject, API 46.0+, not a
-   * PermissionSet row), with their user, object and field permissions, as sets of kind `muting`.
+   * PermissionSet row), with their user, object and field permissions, as sets of kind `muting`. MutingPermissionSet
+   * has no NamespacePrefix field (unlike PermissionSet): asking for it fails the query with INVALID_FIELD.
    */
   public async readMuting(ids: readonly string[]): Promise<ReadResult> {
     if (ids.length === 0) return { sets: [], unresolved: [], warnings: [], stats: this.stats };
     const fields = await this.mutingPermissionFields();
     const fieldChunks = chunks(fields, FIELDS_PER_QUERY);
-    const base = 'Id, DeveloperName, MasterLabel, NamespacePrefix';
+    const base = 'Id, DeveloperName, MasterLabel';
     const pages = await Promise.all(
       chunks([...ids], IDS_PER_QUERY).flatMap((idChunk) =>
         (fieldChunks.length ? fieldChunks : [[]]).map((chunk, i) =>
@@ -235,7 +236,7 @@ export class PermissionSetReader {
     for (const r of pages.flat()) rows.set(String(r.Id), Object.assign(rows.get(String(r.Id)) ?? {}, r));
     const sets = new Map<string, PermissionSetContents>();
     for (const r of rows.values()) {
-      const header: PermissionSetHeader = { id: String(r.Id), name: qualified(r.NamespacePrefix, r.DeveloperName), label: String(r.MasterLabel ?? r.DeveloperName), kind: 'muting' };
+      const header: PermissionSetHeader = { id: String(r.Id), name: String(r.DeveloperName), label: String(r.MasterLabel ?? r.DeveloperName), kind: 'muting' };
       const sections: Record<string, Entry[]> = {};
       const perms = fields.filter((f) => r[f] === true).map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
       if (perms.length) sections.userPermissions = perms;

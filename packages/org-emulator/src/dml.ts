@@ -5,26 +5,11 @@
 import { ApiError, MESSAGES } from './errors.js';
 import { looksLikeId, to18 } from './ids.js';
 import type { ObjectDef } from './schema.js';
+import { REQUIRED_ON_CREATE as REQUIRED } from './schema-rules.js';
 import { groupPermissionSet, insertPermissionSetGroup } from './permsets.js';
 import { LICENSE_NAMES, type OrgState, type Rec } from './state.js';
 import { checkDeactivation } from './retire-rules.js';
 
-const USER_REQUIRED = ['Username', 'LastName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'ProfileId'];
-const REQUIRED: Record<string, string[]> = {
-  User: USER_REQUIRED,
-  Account: ['Name'],
-  Contact: ['LastName'],
-  Lead: ['LastName', 'Company'],
-  Opportunity: ['Name', 'StageName', 'CloseDate'],
-  Campaign: ['Name'],
-  PermissionSet: ['Name', 'Label'],
-  PermissionSetGroup: ['DeveloperName', 'MasterLabel'],
-  PermissionSetAssignment: ['AssigneeId'],
-  PermissionSetLicenseAssign: ['AssigneeId', 'PermissionSetLicenseId'],
-  ObjectPermissions: ['ParentId', 'SobjectType'],
-  FieldPermissions: ['ParentId', 'SobjectType', 'Field'],
-  UserRole: ['Name'],
-};
 
 const LABELS: Record<string, string> = {
   ApiEnabled: 'API Enabled',
@@ -45,18 +30,19 @@ function notFound(): ApiError {
   return new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
 }
 
-export function objectOrThrow(org: OrgState, name: string): ObjectDef {
-  const obj = org.schema.get(name);
+/** The object at the request's API version (none: every version); unknown or not yet there: 404 NOT_FOUND. */
+export function objectOrThrow(org: OrgState, name: string, version?: string): ObjectDef {
+  const obj = org.schema.objectAt(name, version);
   if (!obj || obj.toolingOnly) throw notFound();
   return obj;
 }
 
-function cleanValues(org: OrgState, obj: ObjectDef, body: Record<string, unknown>, op: 'create' | 'update'): Record<string, unknown> {
+function cleanValues(org: OrgState, obj: ObjectDef, body: Record<string, unknown>, op: 'create' | 'update', version?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const readOnly: string[] = [];
   for (const [k, v] of Object.entries(body)) {
     if (k === 'attributes' || (k === 'Id' && op === 'update')) continue;
-    const f = obj.fields.get(k.toLowerCase());
+    const f = org.schema.fieldAt(obj, k, version);
     if (!f) throw new ApiError('INVALID_FIELD', `No such column '${k}' on sobject of type ${obj.name}`, []);
     if (op === 'create' ? !f.createable : !f.updateable) {
       readOnly.push(f.name);
@@ -64,7 +50,7 @@ function cleanValues(org: OrgState, obj: ObjectDef, body: Record<string, unknown
     }
     if (f.type === 'reference' && v !== null && v !== '' && v !== undefined) {
       const target = looksLikeId(String(v)) ? org.get(String(v)) : undefined;
-      if (!target || !f.referenceTo!.includes(org.objectOf(target.Id)!.name)) {
+      if (!target || !(f.referenceTo!.includes('*') || f.referenceTo!.includes(org.objectOf(target.Id)!.name))) {
         throw new ApiError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
       }
       out[f.name] = to18(String(v));
@@ -93,13 +79,17 @@ function requireFields(obj: ObjectDef, values: Record<string, unknown>): void {
 }
 
 export class Dml {
-  public constructor(private readonly org: OrgState) {}
+  /** version: the request's API version (fields and objects of later versions are unknown); none: every version */
+  public constructor(
+    private readonly org: OrgState,
+    private readonly version?: string
+  ) {}
 
   public create(objectName: string, body: Record<string, unknown>): Rec {
     const org = this.org;
-    const obj = objectOrThrow(org, objectName);
+    const obj = objectOrThrow(org, objectName, this.version);
     if (!obj.createable) throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type ${obj.name} does not support create`, []);
-    const values = cleanValues(org, obj, body, 'create');
+    const values = cleanValues(org, obj, body, 'create', this.version);
     requireFields(obj, values);
     switch (obj.name) {
       case 'User':
@@ -129,12 +119,12 @@ export class Dml {
 
   public update(objectName: string, id: string, body: Record<string, unknown>): void {
     const org = this.org;
-    const obj = objectOrThrow(org, objectName);
+    const obj = objectOrThrow(org, objectName, this.version);
     const rec = org.get(id);
     if (!rec || org.objectOf(rec.Id) !== obj) throw notFound();
     if (!obj.updateable) throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type ${obj.name} does not support update`, []);
     if (rec.IsOwnedByProfile === true) throw new ApiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
-    const values = cleanValues(org, obj, body, 'update');
+    const values = cleanValues(org, obj, body, 'update', this.version);
     if (obj.name === 'User') return this.updateUser(rec, values);
     const merged = { ...rec, ...values };
     requireFields(obj, merged);
@@ -143,7 +133,7 @@ export class Dml {
 
   public remove(objectName: string, id: string): void {
     const org = this.org;
-    const obj = objectOrThrow(org, objectName);
+    const obj = objectOrThrow(org, objectName, this.version);
     const rec = org.get(id);
     if (!rec || org.objectOf(rec.Id) !== obj) {
       throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', [], 404);
@@ -199,7 +189,7 @@ export class Dml {
   private updateUser(user: Rec, values: Record<string, unknown>): void {
     const org = this.org;
     const merged = { ...user, ...values };
-    const missing = USER_REQUIRED.filter((f) => merged[f] === undefined || merged[f] === null || merged[f] === '');
+    const missing = REQUIRED.User.filter((f) => merged[f] === undefined || merged[f] === null || merged[f] === '');
     if (missing.length) throw new ApiError('REQUIRED_FIELD_MISSING', MESSAGES.requiredMissing(missing), missing);
     this.checkUserValues(values);
     checkDeactivation(org, user, values);

@@ -221,7 +221,7 @@ export function profileBody(org: OrgState, profile: Rec, withFullName: boolean, 
     } else if (el === 'userLicense') {
       parts.push(`<userLicense>${esc(String(lic?.Name ?? LICENSE_NAMES.salesforce))}</userLicense>`);
     } else {
-      for (const p of org.schema.userPermissions) if (profile[`Permissions${p}`] === true) parts.push(`<userPermissions><enabled>true</enabled><name>${esc(p)}</name></userPermissions>`);
+      for (const p of org.schema.userPermissions) if (ps[`Permissions${p}`] === true) parts.push(`<userPermissions><enabled>true</enabled><name>${esc(p)}</name></userPermissions>`);
     }
   }
   return parts.join('');

@@ -1,23 +1,28 @@
 /**
- * The sObject schema an emulated org knows: standard objects with their common fields, plus the seed's
- * custom objects and fields. Field names keep Salesforce's spelling; lookups are case-insensitive.
+ * The sObject schema an emulated org knows: every object of Salesforce's schema data (reference-data.ts) with its
+ * fields, relationships and child relationships and the API version each appears in, shaped by the emulator's
+ * rules (schema-rules.ts), plus the seed's custom objects and fields. Names keep Salesforce's spelling; lookups
+ * are case-insensitive. What a request sees depends on its API version (`*At` methods).
  */
-import { USER_PERMISSIONS } from './user-permissions.js';
-import { RETIRE_SPECS, adjustRetireObjects } from './retire-objects.js';
+import { referenceSObjects, type RefObject } from './reference-data.js';
+import {
+  BASELINE_VERSION,
+  FULL_NAME_OBJECTS,
+  KEY_PREFIXES,
+  NOT_PERMISSIONABLE,
+  OBJECT_ACCESS,
+  POLYMORPHIC_TARGETS,
+  READ_ONLY_FIELDS,
+  REQUIRED_STANDARD_FIELDS,
+  SYSTEM_FIELDS,
+  TYPE_REFINEMENTS,
+} from './schema-rules.js';
+
+export { REQUIRED_STANDARD_FIELDS } from './schema-rules.js';
 
 export type FieldType =
-  | 'id'
-  | 'string'
-  | 'textarea'
-  | 'email'
-  | 'picklist'
-  | 'boolean'
-  | 'int'
-  | 'double'
-  | 'currency'
-  | 'date'
-  | 'datetime'
-  | 'reference';
+  | 'id' | 'string' | 'textarea' | 'email' | 'picklist' | 'boolean' | 'int' | 'long' | 'double' | 'currency'
+  | 'date' | 'datetime' | 'reference' | 'address' | 'location' | 'base64' | 'anyType';
 
 export type FieldDef = {
   name: string;
@@ -32,24 +37,29 @@ export type FieldDef = {
    * access grants them) and system fields, which permission sets and profiles can't name
    */
   permissionable: boolean;
+  /** first API version that has it (undefined: every version, e.g. custom fields) */
+  since?: string;
   /** required on create: a standard required field, a custom field seeded required, a master-detail field */
   required?: boolean;
   /** a formula field (describe `calculated`): readable, never createable or updateable */
   formula?: boolean;
+  /** lookup targets; ['*'] for a polymorphic lookup to any object */
   referenceTo?: string[];
   relationshipName?: string;
+  /** first API version of the relationship (when later than the field's) */
+  relationshipSince?: string;
   /** computed on read (e.g. User.Name), never stored */
   computed?: (rec: Record<string, unknown>) => unknown;
 };
 
-export type ChildRelationship = { relationshipName: string; childSObject: string; field: string };
+export type ChildRelationship = { relationshipName: string; childSObject: string; field: string; since?: string };
 
 export type ObjectDef = {
   name: string;
   label: string;
   keyPrefix: string;
   custom: boolean;
-  tooling?: boolean;
+  since?: string;
   /** only on the tooling endpoint */
   toolingOnly?: boolean;
   fields: Map<string, FieldDef>; // lower-case name -> def
@@ -58,59 +68,6 @@ export type ObjectDef = {
   createable: boolean;
   updateable: boolean;
   deletable: boolean;
-};
-
-type FieldSpec = string; // "Name:type[:Target[/RelName]][!]" ; '!' = read-only
-
-function labelOf(name: string): string {
-  return name
-    .replace(/__c$/, '')
-    .replace(/_/g, ' ')
-    .replace(/Id$/, ' ID')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .trim();
-}
-
-function parseSpec(spec: FieldSpec): FieldDef {
-  const readOnly = spec.endsWith('!');
-  const [name, type = 'string', target] = (readOnly ? spec.slice(0, -1) : spec).split(':');
-  const def: FieldDef = {
-    name,
-    type: type as FieldType,
-    label: labelOf(name),
-    custom: name.endsWith('__c'),
-    createable: !readOnly && type !== 'id',
-    updateable: !readOnly && type !== 'id',
-    nillable: type !== 'boolean' && type !== 'id',
-    permissionable: type !== 'id',
-  };
-  if (type === 'reference' && target) {
-    const [targets, rel] = target.split('/');
-    def.referenceTo = targets.split('|');
-    def.relationshipName = rel ?? (name.endsWith('__c') ? name.replace(/__c$/, '__r') : name.replace(/Id$/, ''));
-  }
-  return def;
-}
-
-const AUDIT = [
-  'CreatedDate:datetime!',
-  'CreatedById:reference:User/CreatedBy!',
-  'LastModifiedDate:datetime!',
-  'LastModifiedById:reference:User/LastModifiedBy!',
-  'SystemModstamp:datetime!',
-];
-
-/** Fields Salesforce manages on every record: never permissionable. */
-const SYSTEM_FIELDS = new Set(['id', 'createddate', 'createdbyid', 'lastmodifieddate', 'lastmodifiedbyid', 'systemmodstamp', 'isdeleted', 'ownerid']);
-
-/** Required standard fields of the objects field-level security applies to (as the DML rules require them). */
-export const REQUIRED_STANDARD_FIELDS: Record<string, string[]> = {
-  User: ['Username', 'LastName', 'Email', 'Alias', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'ProfileId'],
-  Account: ['Name'],
-  Contact: ['LastName'],
-  Lead: ['LastName', 'Company'],
-  Opportunity: ['Name', 'StageName', 'CloseDate'],
-  Campaign: ['Name'],
 };
 
 export const OBJECT_PERMISSION_FIELDS = [
@@ -123,155 +80,28 @@ export const OBJECT_PERMISSION_FIELDS = [
   'PermissionsViewAllFields',
 ] as const;
 
-export type StdSpec = { prefix: string; label?: string; fields: FieldSpec[]; audit?: boolean; tooling?: boolean; toolingOnly?: boolean; readOnly?: boolean; noDelete?: boolean; noUpdate?: boolean };
-
-function standardSpecs(userPermissions: readonly string[]): Record<string, StdSpec> {
-  const perms = userPermissions.map((p) => `Permissions${p}:boolean`);
-  return {
-    Organization: {
-      prefix: '00D',
-      readOnly: true,
-      fields: ['Name', 'InstanceName', 'IsSandbox:boolean', 'TrialExpirationDate:datetime', 'NamespacePrefix', 'OrganizationType', 'Division', 'Country', 'LanguageLocaleKey', 'DefaultLocaleSidKey', 'TimeZoneSidKey'],
-    },
-    User: {
-      prefix: '005',
-      noDelete: true,
-      fields: [
-        'Username:email', 'LastName', 'FirstName', 'Name!', 'Email:email', 'Alias', 'CommunityNickname', 'Title', 'Department',
-        'ProfileId:reference:Profile', 'UserRoleId:reference:UserRole', 'TimeZoneSidKey:picklist', 'LocaleSidKey:picklist',
-        'EmailEncodingKey:picklist', 'LanguageLocaleKey:picklist', 'IsActive:boolean', 'UserType:picklist!',
-        'UserPermissionsMarketingUser:boolean', 'LastLoginDate:datetime!', 'FederationIdentifier', 'ManagerId:reference:User/Manager',
-      ],
-    },
-    Profile: {
-      prefix: '00e',
-      fields: ['Name', 'Description:textarea', 'UserLicenseId:reference:UserLicense', 'UserType:picklist!', ...perms],
-    },
-    UserLicense: {
-      prefix: '100',
-      readOnly: true,
-      fields: ['Name', 'MasterLabel', 'LicenseDefinitionKey', 'Status:picklist', 'TotalLicenses:int', 'UsedLicenses:int', 'UsedLicensesLastUpdated:datetime'],
-    },
-    PermissionSetLicense: {
-      prefix: '0PL',
-      readOnly: true,
-      fields: ['DeveloperName', 'MasterLabel', 'Language', 'PermissionSetLicenseKey', 'Status:picklist', 'TotalLicenses:int', 'UsedLicenses:int', 'ExpirationDate:date', 'IsAvailableForIntegrations:boolean',
-        ...userPermissions.map((p) => `MaximumPermissions${p}:boolean`)],
-    },
-    PermissionSetLicenseAssign: {
-      prefix: '2LA',
-      noUpdate: true,
-      fields: ['AssigneeId:reference:User', 'PermissionSetLicenseId:reference:PermissionSetLicense'],
-    },
-    PermissionSet: {
-      prefix: '0PS',
-      fields: ['Name', 'Label', 'Description:textarea', 'LicenseId:reference:UserLicense|PermissionSetLicense/License', 'IsOwnedByProfile:boolean!',
-        'ProfileId:reference:Profile!', 'NamespacePrefix!', 'IsCustom:boolean!', 'HasActivationRequired:boolean', 'Type:picklist!', 'PermissionSetGroupId:reference:PermissionSetGroup!', ...perms],
-    },
-    PermissionSetGroup: { prefix: '0PG', fields: ['DeveloperName', 'MasterLabel', 'Description:textarea', 'Status:picklist!', 'NamespacePrefix!'] },
-    PermissionSetGroupComponent: {
-      prefix: '0PC',
-      fields: ['PermissionSetGroupId:reference:PermissionSetGroup', 'PermissionSetId:reference:PermissionSet'],
-    },
-    // a group's muting set is its own sObject (API 46.0+), not a PermissionSet row; its ObjectPermissions /
-    // FieldPermissions rows carry its Id in ParentId, and a PermissionSetGroupComponent names it in PermissionSetId
-    MutingPermissionSet: { prefix: '0QM', fields: ['DeveloperName', 'MasterLabel', 'Language', 'NamespacePrefix!', ...perms] },
-    PermissionSetTabSetting: {
-      prefix: '01P',
-      fields: ['ParentId:reference:PermissionSet', 'Name', 'Visibility:picklist'],
-    },
-    // setup entities a SetupEntityAccess row points to (SetupEntityId), by SetupEntityType
-    ApexClass: { prefix: '01p', readOnly: true, fields: ['Name', 'NamespacePrefix', 'Status:picklist', 'ApiVersion:double'] },
-    ApexPage: { prefix: '066', readOnly: true, fields: ['Name', 'NamespacePrefix', 'MasterLabel'] },
-    CustomPermission: { prefix: '0CP', readOnly: true, fields: ['DeveloperName', 'NamespacePrefix', 'MasterLabel'] },
-    ExternalDataSource: { prefix: '0XC', readOnly: true, fields: ['DeveloperName', 'NamespacePrefix', 'MasterLabel', 'Type:picklist'] },
-    ConnectedApplication: { prefix: '0H4', readOnly: true, fields: ['Name', 'NamespacePrefix'] },
-    AppMenuItem: { prefix: '0DS', readOnly: true, audit: false, fields: ['ApplicationId', 'Name', 'NamespacePrefix', 'Label', 'Type'] },
-    // DurableId: the 15-character Id of the custom entity (01I) or flow definition (300)
-    EntityDefinition: { prefix: '4ie', readOnly: true, audit: false, fields: ['DurableId', 'QualifiedApiName', 'DeveloperName', 'NamespacePrefix', 'IsCustomSetting:boolean'] },
-    FlowDefinitionView: { prefix: '3dd', readOnly: true, audit: false, fields: ['DurableId', 'ApiName', 'NamespacePrefix', 'Label', 'IsActive:boolean'] },
-    PermissionSetAssignment: {
-      prefix: '0Pa',
-      noUpdate: true,
-      fields: ['AssigneeId:reference:User', 'PermissionSetId:reference:PermissionSet', 'PermissionSetGroupId:reference:PermissionSetGroup', 'IsActive:boolean!', 'ExpirationDate:datetime'],
-    },
-    ObjectPermissions: {
-      prefix: '110',
-      fields: ['ParentId:reference:PermissionSet', 'SobjectType:picklist', ...OBJECT_PERMISSION_FIELDS.map((f) => `${f}:boolean`)],
-    },
-    FieldPermissions: {
-      prefix: '01k',
-      fields: ['ParentId:reference:PermissionSet', 'SobjectType:picklist', 'Field', 'PermissionsRead:boolean', 'PermissionsEdit:boolean'],
-    },
-    SetupEntityAccess: {
-      prefix: '0J0',
-      fields: ['ParentId:reference:PermissionSet', 'SetupEntityId:string', 'SetupEntityType:picklist!'],
-    },
-    UserRole: {
-      prefix: '00E',
-      fields: ['Name', 'DeveloperName', 'ParentRoleId:reference:UserRole', 'RollupDescription', 'PortalType:picklist!'],
-    },
-    LoginHistory: {
-      prefix: '0Ya',
-      readOnly: true,
-      audit: false,
-      fields: ['UserId:reference:User', 'LoginTime:datetime', 'LoginType:picklist', 'LoginSubType:picklist', 'Application', 'ApiType', 'ApiVersion',
-        'SourceIp', 'Status', 'Platform', 'Browser', 'LoginUrl', 'AuthenticationServiceId', 'ClientVersion', 'CountryIso', 'TlsProtocol', 'CipherSuite', 'LoginGeoId'],
-    },
-    OauthToken: {
-      prefix: '0CQ',
-      readOnly: true,
-      audit: false,
-      fields: ['AppName', 'UserId:reference:User', 'LastUsedDate:datetime', 'UseCount:int', 'CreatedDate:datetime', 'AppMenuItemId', 'RequestToken', 'AccessToken', 'DeleteToken'],
-    },
-    Account: {
-      prefix: '001',
-      fields: ['Name', 'AccountNumber', 'AccountSource:picklist', 'AnnualRevenue:currency', 'BillingCity', 'BillingCountry', 'BillingPostalCode', 'BillingState', 'BillingStreet', 'Description:textarea',
-        'Fax', 'Industry:picklist', 'NumberOfEmployees:int', 'OwnerId:reference:User/Owner', 'ParentId:reference:Account/Parent', 'Phone', 'Rating:picklist', 'ShippingCity', 'ShippingCountry', 'Site', 'Type:picklist', 'Website'],
-    },
-    Contact: {
-      prefix: '003',
-      fields: ['FirstName', 'LastName', 'Name!', 'AccountId:reference:Account', 'Email:email', 'Phone', 'MobilePhone', 'Title', 'Department', 'Birthdate:date', 'Description:textarea',
-        'LeadSource:picklist', 'MailingCity', 'MailingCountry', 'MailingStreet', 'OwnerId:reference:User/Owner', 'ReportsToId:reference:Contact/ReportsTo'],
-    },
-    Lead: {
-      prefix: '00Q',
-      fields: ['FirstName', 'LastName', 'Name!', 'Company', 'Email:email', 'Phone', 'Status:picklist', 'LeadSource:picklist', 'Industry:picklist', 'Rating:picklist', 'Title',
-        'IsConverted:boolean!', 'ConvertedAccountId:reference:Account/ConvertedAccount!', 'OwnerId:reference:User/Owner'],
-    },
-    Opportunity: {
-      prefix: '006',
-      fields: ['Name', 'AccountId:reference:Account', 'Amount:currency', 'CloseDate:date', 'StageName:picklist', 'Probability:double', 'Type:picklist', 'LeadSource:picklist',
-        'Description:textarea', 'IsClosed:boolean!', 'IsWon:boolean!', 'NextStep', 'OwnerId:reference:User/Owner', 'CampaignId:reference:Campaign'],
-    },
-    Case: {
-      prefix: '500',
-      fields: ['CaseNumber!', 'Subject', 'Description:textarea', 'Status:picklist', 'Priority:picklist', 'Origin:picklist', 'Reason:picklist', 'Type:picklist',
-        'AccountId:reference:Account', 'ContactId:reference:Contact', 'IsClosed:boolean!', 'OwnerId:reference:User/Owner'],
-    },
-    Campaign: {
-      prefix: '701',
-      fields: ['Name', 'Type:picklist', 'Status:picklist', 'StartDate:date', 'EndDate:date', 'IsActive:boolean', 'BudgetedCost:currency', 'ActualCost:currency', 'Description:textarea',
-        'ParentId:reference:Campaign/Parent', 'OwnerId:reference:User/Owner'],
-    },
-    SourceMember: {
-      prefix: '0MZ',
-      tooling: true,
-      toolingOnly: true,
-      readOnly: true,
-      audit: false,
-      fields: ['MemberIdOrName', 'MemberType', 'MemberName', 'IsNameObsolete:boolean', 'RevisionCounter:int', 'RevisionNum:int', 'IsNewMember:boolean', 'ChangedBy', 'LastModifiedDate:datetime'],
-    },
-    SandboxProcess: {
-      prefix: '0GR',
-      tooling: true,
-      toolingOnly: true,
-      readOnly: true,
-      fields: ['Status', 'SandboxName', 'SandboxInfoId', 'LicenseType', 'CopyProgress:int', 'SandboxOrganization', 'SourceId', 'Description', 'EndDate:datetime', 'Features'],
-    },
-    ...RETIRE_SPECS,
-  };
+/** Whether something first seen at `since` exists at API `version` (no version: in-process access sees all). */
+export function availableAt(since: string | undefined, version: string | undefined): boolean {
+  if (!since || !version) return true;
+  const s = Number(since);
+  return s <= BASELINE_VERSION || s <= Number(version);
 }
+
+function labelOf(name: string): string {
+  return name
+    .replace(/__c$/, '')
+    .replace(/_/g, ' ')
+    .replace(/Id$/, ' ID')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim();
+}
+
+const DATA_TYPES: Record<string, FieldType> = {
+  Boolean: 'boolean', String: 'string', Datetime: 'datetime', Date: 'date', Decimal: 'double', Integer: 'int',
+  Long: 'long', Address: 'address', Location: 'location', Blob: 'base64', Object: 'anyType',
+};
+
+const PERMISSION_OBJECTS = ['PermissionSet', 'Profile', 'MutingPermissionSet'];
 
 export type CustomObjectSeed = { name: string; label?: string; fields?: CustomFieldSeed[] };
 export type CustomFieldSeed = {
@@ -288,47 +118,85 @@ export type CustomFieldSeed = {
   masterDetail?: boolean;
 };
 
-const CHILDREN: Array<[string, string, string, string]> = [
-  // parent, relationshipName, child, field
-  ['PermissionSet', 'Assignments', 'PermissionSetAssignment', 'PermissionSetId'],
-  ['PermissionSet', 'ObjectPerms', 'ObjectPermissions', 'ParentId'],
-  ['PermissionSet', 'FieldPerms', 'FieldPermissions', 'ParentId'],
-  ['PermissionSet', 'SetupEntityAccessItems', 'SetupEntityAccess', 'ParentId'],
-  ['PermissionSetGroup', 'PermissionSetGroupComponents', 'PermissionSetGroupComponent', 'PermissionSetGroupId'],
-  ['User', 'PermissionSetAssignments', 'PermissionSetAssignment', 'AssigneeId'],
-  ['User', 'PermissionSetLicenseAssignments', 'PermissionSetLicenseAssign', 'AssigneeId'],
-  ['Profile', 'Users', 'User', 'ProfileId'],
-  ['Account', 'Contacts', 'Contact', 'AccountId'],
-  ['Account', 'Opportunities', 'Opportunity', 'AccountId'],
-  ['Account', 'Cases', 'Case', 'AccountId'],
-];
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export class Schema {
   public readonly objects = new Map<string, ObjectDef>();
+  /** user permission names (PermissionSet.Permissions* fields of the data, plus the seed's extra ones), sorted */
+  public readonly userPermissions: readonly string[];
   private readonly byPrefix = new Map<string, ObjectDef>();
   private customPrefixCounter = 0;
+  private emulatorPrefixCounter = 0;
 
-  public constructor(public readonly userPermissions: readonly string[] = USER_PERMISSIONS) {
-    for (const [name, spec] of Object.entries(standardSpecs(userPermissions))) {
-      const fieldSpecs = ['Id:id', ...spec.fields, ...(spec.audit === false || spec.readOnly ? [] : AUDIT)];
-      this.addObject(name, spec.label ?? labelOf(name), spec.prefix, false, fieldSpecs.map(parseSpec), spec);
+  public constructor(extraUserPermissions: readonly string[] = []) {
+    // the standard objects are built once per process; each org gets its own maps (custom fields, extra
+    // permissions) over the shared, never-changed field definitions
+    for (const def of standardObjects().values()) {
+      const own: ObjectDef = { ...def, fields: new Map(def.fields), relationships: new Map(def.relationships), children: new Map(def.children) };
+      this.objects.set(def.name.toLowerCase(), own);
+      this.byPrefix.set(def.keyPrefix, own);
     }
-    this.objects.get('user')!.fields.get('name')!.computed = fullName;
-    this.objects.get('contact')!.fields.get('name')!.computed = fullName;
-    this.objects.get('lead')!.fields.get('name')!.computed = fullName;
+    const perms = new Map<string, string>();
+    for (const f of this.objects.get('permissionset')!.fields.values()) {
+      if (f.name.startsWith('Permissions')) perms.set(f.name.slice(11).toLowerCase(), f.name.slice(11));
+    }
+    // a seed's org may have permissions of features the data's orgs lacked: they exist at every version
+    for (const p of extraUserPermissions) {
+      if (perms.has(p.toLowerCase())) continue;
+      perms.set(p.toLowerCase(), p);
+      for (const o of PERMISSION_OBJECTS) this.addPlainField(o, `Permissions${p}`, 'boolean');
+      this.addPlainField('PermissionSetLicense', `MaximumPermissions${p}`, 'boolean');
+    }
+    this.userPermissions = [...perms.values()].sort();
+  }
+
+  /** Builds the standard objects from the data and the rules (once: see standardObjects()). */
+  public static fromData(): Schema {
+    const schema = Object.create(Schema.prototype) as Schema;
+    Object.assign(schema, { objects: new Map(), byPrefix: new Map(), customPrefixCounter: 0, emulatorPrefixCounter: 0, userPermissions: [] });
+    const data = referenceSObjects();
+    for (const [name, ref] of Object.entries(data)) schema.addStandardObject(name, ref);
+    for (const [name, ref] of Object.entries(data)) schema.addChildren(name, ref);
+    for (const o of FULL_NAME_OBJECTS) {
+      const f = schema.objects.get(o.toLowerCase())?.fields.get('name');
+      if (f) {
+        f.computed = fullName;
+        f.permissionable = false;
+      }
+    }
     for (const [object, names] of Object.entries(REQUIRED_STANDARD_FIELDS)) {
-      for (const n of names) markRequired(this.objects.get(object.toLowerCase())!.fields.get(n.toLowerCase())!);
+      for (const n of names) markRequired(schema.objects.get(object.toLowerCase())!.fields.get(n.toLowerCase())!);
     }
-    // compound name fields: their parts carry the field-level security
-    for (const o of ['user', 'contact', 'lead']) this.objects.get(o)!.fields.get('name')!.permissionable = false;
-    adjustRetireObjects((n) => this.get(n));
-    for (const [parent, rel, child, field] of CHILDREN) {
-      this.objects.get(parent.toLowerCase())!.children.set(rel.toLowerCase(), { relationshipName: rel, childSObject: child, field });
-    }
+    return schema;
   }
 
   public get(name: string): ObjectDef | undefined {
     return this.objects.get(name.toLowerCase());
+  }
+
+  /** The object as a request at `version` sees it (undefined when it doesn't exist yet). */
+  public objectAt(name: string, version: string | undefined): ObjectDef | undefined {
+    const o = this.get(name);
+    return o && availableAt(o.since, version) ? o : undefined;
+  }
+
+  public fieldAt(obj: ObjectDef, name: string, version: string | undefined): FieldDef | undefined {
+    const f = obj.fields.get(name.toLowerCase());
+    return f && availableAt(f.since, version) ? f : undefined;
+  }
+
+  public fieldsAt(obj: ObjectDef, version: string | undefined): FieldDef[] {
+    return [...obj.fields.values()].filter((f) => availableAt(f.since, version));
+  }
+
+  public relationshipAt(obj: ObjectDef, name: string, version: string | undefined): FieldDef | undefined {
+    const f = obj.relationships.get(name.toLowerCase());
+    return f && availableAt(f.since, version) && availableAt(f.relationshipSince, version) ? f : undefined;
+  }
+
+  public childAt(obj: ObjectDef, name: string, version: string | undefined): ChildRelationship | undefined {
+    const c = obj.children.get(name.toLowerCase());
+    return c && availableAt(c.since, version) && this.objectAt(c.childSObject, version) ? c : undefined;
   }
 
   public byKeyPrefix(id: string): ObjectDef | undefined {
@@ -342,9 +210,22 @@ export class Schema {
       return existing;
     }
     this.customPrefixCounter += 1;
-    const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
     const prefix = `a${B62[Math.floor(this.customPrefixCounter / 62) % 62]}${B62[this.customPrefixCounter % 62]}`;
-    const def = this.addObject(seed.name, seed.label ?? labelOf(seed.name), prefix, seed.name.endsWith('__c'), ['Id:id', 'Name', 'OwnerId:reference:User/Owner', ...AUDIT].map(parseSpec), {});
+    const def = this.newObject(seed.name, seed.label ?? labelOf(seed.name), prefix, seed.name.endsWith('__c'), {});
+    this.addPlainField(def.name, 'Id', 'id');
+    this.addPlainField(def.name, 'Name', 'string');
+    const owner = this.addPlainField(def.name, 'OwnerId', 'reference');
+    owner.referenceTo = ['User'];
+    owner.relationshipName = 'Owner';
+    def.relationships.set('owner', owner);
+    for (const [n, t] of [['CreatedDate', 'datetime'], ['CreatedById', 'reference'], ['LastModifiedDate', 'datetime'], ['LastModifiedById', 'reference'], ['SystemModstamp', 'datetime'], ['IsDeleted', 'boolean']] as const) {
+      const f = this.addPlainField(def.name, n, t);
+      if (t === 'reference') {
+        f.referenceTo = ['User'];
+        f.relationshipName = n.replace(/Id$/, '');
+        def.relationships.set(f.relationshipName.toLowerCase(), f);
+      }
+    }
     markRequired(def.fields.get('name')!);
     for (const f of seed.fields ?? []) this.addCustomField(def.name, f);
     return def;
@@ -375,35 +256,102 @@ export class Schema {
     return def;
   }
 
-  private addObject(name: string, label: string, keyPrefix: string, custom: boolean, fields: FieldDef[], spec: Partial<StdSpec>): ObjectDef {
+  // ---- building from the data ---------------------------------------------------------------------
+
+  private addStandardObject(name: string, ref: RefObject): void {
+    let prefix = KEY_PREFIXES[name];
+    if (!prefix) {
+      this.emulatorPrefixCounter += 1;
+      prefix = `z${B62[Math.floor(this.emulatorPrefixCounter / 62) % 62]}${B62[this.emulatorPrefixCounter % 62]}`;
+    }
+    if (this.byPrefix.has(prefix)) throw new Error(`key prefix ${prefix} of ${name} is already ${this.byPrefix.get(prefix)!.name}'s`);
+    const def = this.newObject(name, labelOf(name), prefix, false, { since: ref.since, toolingOnly: ref.tooling });
+    const access = OBJECT_ACCESS[name];
+    const readOnly = new Set((READ_ONLY_FIELDS[name] ?? []).map((f) => f.toLowerCase()));
+    for (const [fname, rf] of Object.entries(ref.fields)) {
+      const lower = fname.toLowerCase();
+      const type: FieldType = (TYPE_REFINEMENTS[`${name}.${fname}`] as FieldType | undefined) ?? (rf.type === 'Id' ? (fname === 'Id' ? 'id' : 'reference') : DATA_TYPES[rf.type] ?? 'string');
+      const fixed = access === 'read' || access === 'delete' || SYSTEM_FIELDS.has(lower) || readOnly.has(lower);
+      def.fields.set(lower, {
+        name: fname,
+        type,
+        label: labelOf(fname),
+        custom: fname.endsWith('__c'),
+        createable: !fixed,
+        updateable: !fixed && access !== 'noUpdate',
+        nillable: type !== 'boolean' && type !== 'id',
+        permissionable: !SYSTEM_FIELDS.has(lower) && !NOT_PERMISSIONABLE.has(lower),
+        since: rf.since,
+      });
+    }
+    for (const [rel, link] of Object.entries(ref.relationships)) {
+      const field = def.fields.get((rel.endsWith('__r') ? `${rel.slice(0, -3)}__c` : `${rel}Id`).toLowerCase());
+      if (!field) continue;
+      field.relationshipName = rel;
+      if (Number(link.since) > Number(field.since ?? 0)) field.relationshipSince = link.since;
+      field.referenceTo = link.sObject === 'Name' || link.sObject === 'SObject' ? (POLYMORPHIC_TARGETS[`${name}.${rel}`] ?? POLYMORPHIC_TARGETS[rel] ?? ['*']) : [link.sObject];
+      def.relationships.set(rel.toLowerCase(), field);
+    }
+  }
+
+  /** Child relationships: the child's lookup to this object (the one named like it when several). */
+  private addChildren(name: string, ref: RefObject): void {
+    const parent = this.get(name)!;
+    for (const [rel, link] of Object.entries(ref.childRelationships)) {
+      const child = this.get(link.sObject);
+      if (!child) continue; // an object the emulator doesn't serve
+      const lookups = [...child.relationships.values()].filter((f) => f.referenceTo?.includes(name));
+      const field = lookups.find((f) => f.relationshipName === name || f.relationshipName === 'Parent') ?? lookups.find((f) => !/^(CreatedBy|LastModifiedBy)$/.test(f.relationshipName ?? '')) ?? lookups[0];
+      if (!field) continue;
+      parent.children.set(rel.toLowerCase(), { relationshipName: rel, childSObject: child.name, field: field.name, since: link.since });
+    }
+  }
+
+  private addPlainField(objectName: string, name: string, type: FieldType): FieldDef {
+    const obj = this.get(objectName)!;
+    const lower = name.toLowerCase();
+    const access = OBJECT_ACCESS[obj.name];
+    const fixed = SYSTEM_FIELDS.has(lower) || access === 'read' || access === 'delete';
+    const def: FieldDef = {
+      name,
+      type,
+      label: labelOf(name),
+      custom: name.endsWith('__c'),
+      createable: !fixed,
+      updateable: !fixed && access !== 'noUpdate',
+      nillable: type !== 'boolean' && type !== 'id',
+      permissionable: !SYSTEM_FIELDS.has(lower) && !NOT_PERMISSIONABLE.has(lower),
+    };
+    obj.fields.set(lower, def);
+    return def;
+  }
+
+  private newObject(name: string, label: string, keyPrefix: string, custom: boolean, extra: { since?: string; toolingOnly?: boolean }): ObjectDef {
+    const access = OBJECT_ACCESS[name];
     const def: ObjectDef = {
       name,
       label,
       keyPrefix,
       custom,
-      tooling: spec.tooling,
-      toolingOnly: spec.toolingOnly,
+      since: extra.since,
+      toolingOnly: extra.toolingOnly,
       fields: new Map(),
       relationships: new Map(),
       children: new Map(),
-      createable: !spec.readOnly,
-      updateable: !spec.readOnly && !spec.noUpdate,
-      deletable: !spec.readOnly && !spec.noDelete,
+      createable: access !== 'read' && access !== 'delete' && access !== 'updateOnly',
+      updateable: access !== 'read' && access !== 'delete' && access !== 'noUpdate',
+      deletable: access !== 'read' && access !== 'noDelete' && access !== 'updateOnly',
     };
-    for (const f of fields) {
-      if (SYSTEM_FIELDS.has(f.name.toLowerCase())) f.permissionable = false;
-      if (spec.readOnly) {
-        f.createable = false;
-        f.updateable = false;
-      }
-      if (spec.noUpdate) f.updateable = false;
-      def.fields.set(f.name.toLowerCase(), f);
-      if (f.relationshipName) def.relationships.set(f.relationshipName.toLowerCase(), f);
-    }
     this.objects.set(name.toLowerCase(), def);
     this.byPrefix.set(keyPrefix, def);
     return def;
   }
+}
+
+let standard: Map<string, ObjectDef> | undefined;
+function standardObjects(): Map<string, ObjectDef> {
+  standard ??= Schema.fromData().objects;
+  return standard;
 }
 
 function markRequired(f: FieldDef): void {

@@ -67,7 +67,7 @@ export type EmulatorSeed = {
   /** a sandbox's name (type 'sandbox'), appended to usernames by a refresh and part of the My Domain host */
   sandboxName?: string;
   namespacePrefix?: string | null;
-  /** maximum API version served (default '62.0') */
+  /** maximum API version served (default '66.0', the newest of the reference data) */
   maxApiVersion?: string;
   admin?: { username?: string; firstName?: string; lastName?: string; email?: string };
   /** name the integration profile 'Salesforce API Only System Integrations' (older orgs) */

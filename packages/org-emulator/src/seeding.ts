@@ -246,7 +246,10 @@ function insertProfile(org: OrgState, name: string, license: Rec, perms: readonl
   const values: Record<string, unknown> = { Name: name, UserLicenseId: license.Id, UserType: 'Standard' };
   const on = new Set(perms);
   for (const p of org.schema.userPermissions) values[`Permissions${p}`] = on.has(p);
-  const profile = org.insert('Profile', values);
+  // Profile describes a few permissions fewer than PermissionSet (the data: no Permissions*Packaging on Profile);
+  // its own permission set carries them all
+  const profileFields = org.schema.get('Profile')!.fields;
+  const profile = org.insert('Profile', Object.fromEntries(Object.entries(values).filter(([k]) => profileFields.has(k.toLowerCase()))));
   // the profile's own permission set carries its permissions, as in Salesforce
   const ps = org.insert('PermissionSet', {
     ...Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith('Permissions'))),

@@ -15,7 +15,7 @@ import { MetadataApi, soapEnvelope, soapFault } from './metadata.js';
 import type { EmulatorSeed } from './seed.js';
 import { createOrg } from './seeding.js';
 import { format, openQuery, queryColumns, type FormattedRecord, type ResultSet } from './soql.js';
-import { ServerContext, type OrgState, type Rec } from './state.js';
+import { DEFAULT_MAX_API_VERSION, ServerContext, type OrgState, type Rec } from './state.js';
 import { permissionFieldLabel } from './permission-labels.js';
 import { revokeToken } from './oauth-revoke.js';
 
@@ -173,7 +173,7 @@ export class EmulatorServer {
     }
     if (path === '/services/data' || path === '/services/data/') {
       const org = this.orgByToken(bearer) ?? this.orgs[0];
-      return json(200, versions(org?.config.maxApiVersion ?? '62.0'));
+      return json(200, versions(org?.config.maxApiVersion ?? DEFAULT_MAX_API_VERSION));
     }
     const org = this.orgByToken(bearer);
     // the token names itself: no session needed
@@ -284,9 +284,9 @@ export class EmulatorServer {
   // ---- sObjects ---------------------------------------------------------------------------------------
 
   private sobjects(org: OrgState, method: string, seg: string[], body: () => Record<string, unknown>, url: URL, version: string): Reply {
-    const dml = new Dml(org);
+    const dml = new Dml(org, version);
     if (seg.length === 0) return json(200, describeGlobal(org, version));
-    const obj = readableObject(org, seg[0]);
+    const obj = readableObject(org, seg[0], version);
     if (seg.length === 1) {
       if (method === 'POST') {
         try {
@@ -348,9 +348,9 @@ export class EmulatorServer {
   }
 
   private collections(org: OrgState, method: string, seg: string[], body: () => Record<string, unknown>, url: URL, version: string): Reply {
-    const dml = new Dml(org);
+    const dml = new Dml(org, version);
     if (method === 'GET' && seg[0]) {
-      const obj = readableObject(org, seg[0]);
+      const obj = readableObject(org, seg[0], version);
       const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
       const fields = (url.searchParams.get('fields') ?? '').split(',').filter(Boolean);
       return json(200, ids.map((id) => {
@@ -437,8 +437,8 @@ function undoCreate(org: OrgState, rec: Rec): void {
 }
 
 /** An object the running user may read; one they cannot is answered like an unknown one (404). */
-function readableObject(org: OrgState, name: string): ReturnType<typeof objectOrThrow> {
-  const obj = objectOrThrow(org, name);
+function readableObject(org: OrgState, name: string, version: string): ReturnType<typeof objectOrThrow> {
+  const obj = objectOrThrow(org, name, version);
   if (org.unreadable().has(obj.name.toLowerCase())) throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
   return obj;
 }
@@ -570,10 +570,10 @@ function recordOut(org: OrgState, rec: Rec, version: string, fields?: string[]):
   const obj = org.objectOf(rec.Id)!;
   const out: FormattedRecord = { attributes: { type: obj.name, url: `/services/data/v${version}/sobjects/${obj.name}/${rec.Id}` } };
   const defs = fields ? fields.map((f) => {
-    const d = obj.fields.get(f.trim().toLowerCase());
+    const d = org.schema.fieldAt(obj, f.trim(), version);
     if (!d) throw new ApiError('INVALID_FIELD', `No such column '${f}' on sobject of type ${obj.name}`, []);
     return d;
-  }) : [...obj.fields.values()];
+  }) : org.schema.fieldsAt(obj, version);
   for (const f of defs) out[f.name] = format(f, f.computed ? f.computed(rec) : rec[f.name]);
   return out;
 }
@@ -599,14 +599,14 @@ function describeBasic(org: OrgState, name: string, version: string): Record<str
 
 function describeGlobal(org: OrgState, version: string): Record<string, unknown> {
   const unreadable = org.unreadable();
-  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: [...org.schema.objects.values()].filter((o) => !o.toolingOnly && !unreadable.has(o.name.toLowerCase())).map((o) => describeBasic(org, o.name, version)) };
+  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: [...org.schema.objects.values()].filter((o) => !o.toolingOnly && !unreadable.has(o.name.toLowerCase()) && org.schema.objectAt(o.name, version)).map((o) => describeBasic(org, o.name, version)) };
 }
 
 function describe(org: OrgState, name: string, version: string): Record<string, unknown> {
   const obj = org.schema.get(name)!;
   return {
     ...describeBasic(org, name, version),
-    fields: [...obj.fields.values()].map((f) => ({
+    fields: org.schema.fieldsAt(obj, version).map((f) => ({
       name: f.name,
       label: f.type === 'boolean' ? permissionFieldLabel(f.name, f.label) : f.label,
       type: f.type,
@@ -615,13 +615,13 @@ function describe(org: OrgState, name: string, version: string): Record<string, 
       updateable: f.updateable,
       nillable: f.nillable,
       permissionable: f.permissionable,
-      referenceTo: f.referenceTo ?? [],
+      referenceTo: (f.referenceTo ?? []).filter((t) => t !== '*'),
       relationshipName: f.relationshipName ?? null,
       calculated: !!f.computed || !!f.formula,
       length: ['string', 'textarea', 'email', 'picklist'].includes(f.type) ? 255 : 0,
       soapType: f.type === 'id' || f.type === 'reference' ? 'tns:ID' : `xsd:${f.type === 'datetime' ? 'dateTime' : f.type === 'int' ? 'int' : f.type === 'boolean' ? 'boolean' : f.type === 'date' ? 'date' : f.type === 'double' || f.type === 'currency' ? 'double' : 'string'}`,
     })),
-    childRelationships: [...obj.children.values()].map((c) => ({ childSObject: c.childSObject, field: c.field, relationshipName: c.relationshipName, cascadeDelete: false })),
+    childRelationships: [...obj.children.values()].filter((c) => org.schema.childAt(obj, c.relationshipName, version)).map((c) => ({ childSObject: c.childSObject, field: c.field, relationshipName: c.relationshipName, cascadeDelete: false })),
     recordTypeInfos: [],
   };
 }

@@ -74,7 +74,7 @@ class Compiler {
   }
 
   public object(name: string | undefined): ObjectDef {
-    const obj = name ? this.org.schema.get(name) : undefined;
+    const obj = name ? this.org.schema.objectAt(name, this.opts.apiVersion) : undefined;
     // an object the user may not read is answered exactly like one that does not exist
     if (!obj || (obj.toolingOnly && !this.opts.tooling) || this.hidden(obj.name)) {
       throw new ApiError(
@@ -98,7 +98,7 @@ class Compiler {
     const chain: FieldDef[] = [];
     let cur = obj;
     for (let i = 0; i < parts.length - 1; i++) {
-      const ref = cur.relationships.get(parts[i].toLowerCase());
+      const ref = this.org.schema.relationshipAt(cur, parts[i], this.opts.apiVersion);
       if (!ref || ref.referenceTo!.every((t) => this.hidden(t))) {
         throw new ApiError(
           'INVALID_FIELD',
@@ -110,12 +110,10 @@ class Compiler {
         );
       }
       chain.push(ref);
-      // polymorphic lookups expose the fields of the first target (as Name-type relationships do)
-      cur = this.org.schema.get(ref.referenceTo![0])!;
-      if (ref.referenceTo!.length > 1) cur = polymorphicView(this.org, ref.referenceTo!);
+      cur = this.target(ref, path);
     }
     const last = parts[parts.length - 1];
-    const field = cur.fields.get(last.toLowerCase());
+    const field = this.org.schema.fieldAt(cur, last, this.opts.apiVersion);
     if (!field) {
       throw new ApiError(
         'INVALID_FIELD',
@@ -138,6 +136,17 @@ class Compiler {
       };
     }
     return { get, field, chain, object: cur };
+  }
+
+  /** The object a lookup leads to: polymorphic lookups expose the fields their targets share (plus the first's). */
+  private target(ref: FieldDef, path: string): ObjectDef {
+    const targets = ref.referenceTo!.filter((t) => t === '*' || this.org.schema.objectAt(t, this.opts.apiVersion));
+    if (!targets.length) {
+      // the data names a target the emulator does not serve (e.g. BusinessHours): say so rather than guess
+      throw malformed(this.soql, `the org emulator does not serve ${ref.referenceTo!.join(', ')} (relationship ${ref.relationshipName})`, path);
+    }
+    if (targets.length === 1 && targets[0] !== '*') return this.org.schema.get(targets[0])!;
+    return polymorphicView(this.org, targets);
   }
 
   // ---- WHERE ------------------------------------------------------------------------------------
@@ -294,7 +303,7 @@ class Compiler {
         return null;
       case 'STRING': {
         const s = unquote(raw);
-        if (f.type === 'boolean' || f.type === 'int' || f.type === 'double' || f.type === 'currency' || f.type === 'datetime' || f.type === 'date') throw bad();
+        if (f.type === 'boolean' || f.type === 'int' || f.type === 'long' || f.type === 'double' || f.type === 'currency' || f.type === 'datetime' || f.type === 'date') throw bad();
         return (f.type === 'id' || f.type === 'reference') && looksLikeId(s) ? to18(s) : s;
       }
       case 'BOOLEAN':
@@ -302,7 +311,7 @@ class Compiler {
         return raw.toUpperCase() === 'TRUE';
       case 'INTEGER':
       case 'DECIMAL':
-        if (!['int', 'double', 'currency'].includes(f.type)) throw bad();
+        if (!['int', 'long', 'double', 'currency'].includes(f.type)) throw bad();
         return Number(raw);
       case 'DATETIME':
         if (f.type !== 'datetime') throw bad();
@@ -397,7 +406,7 @@ class Compiler {
         }
       } else if (item.type === 'FieldSubquery') {
         const sub = item.subquery;
-        const rel = obj.children.get(sub.relationshipName.toLowerCase());
+        const rel = this.org.schema.childAt(obj, sub.relationshipName, this.opts.apiVersion);
         if (!rel || this.hidden(rel.childSObject)) {
           throw new ApiError('INVALID_TYPE', located(this.soql, sub.relationshipName, `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`));
         }
@@ -634,7 +643,7 @@ class Compiler {
           level.push(fieldColumn(res.field));
         }
       } else if (item.type === 'FieldSubquery') {
-        const rel = obj.children.get(item.subquery.relationshipName.toLowerCase());
+        const rel = this.org.schema.childAt(obj, item.subquery.relationshipName, this.opts.apiVersion);
         const child = rel ? this.org.schema.get(rel.childSObject)! : undefined;
         const sub = child ? (this.columns({ ...item.subquery, sObject: child.name }).columnMetadata as Array<Record<string, unknown>>) : [];
         cols.push(column(item.subquery.relationshipName, item.subquery.relationshipName, true, sub));
@@ -668,21 +677,27 @@ function column(name: string, display: string, aggregate: boolean, joinColumns: 
 }
 
 function fieldColumn(f: FieldDef): Record<string, unknown> {
-  const apex: Record<string, string> = { id: 'Id', reference: 'Id', boolean: 'Boolean', int: 'Integer', double: 'Double', currency: 'Decimal', date: 'Date', datetime: 'Datetime' };
+  const apex: Record<string, string> = { id: 'Id', reference: 'Id', boolean: 'Boolean', int: 'Integer', long: 'Long', double: 'Double', currency: 'Decimal', date: 'Date', datetime: 'Datetime' };
   return {
     ...column(f.name, f.name, false, []),
     apexType: apex[f.type] ?? 'String',
     booleanType: f.type === 'boolean',
     custom: f.custom,
     insertable: f.createable,
-    numberType: ['int', 'double', 'currency'].includes(f.type),
-    textType: !['boolean', 'int', 'double', 'currency', 'date', 'datetime'].includes(f.type),
+    numberType: ['int', 'long', 'double', 'currency'].includes(f.type),
+    textType: !['boolean', 'int', 'long', 'double', 'currency', 'date', 'datetime'].includes(f.type),
     updatable: f.updateable,
   };
 }
 
 /** A view of a polymorphic lookup's targets: the fields they share (Name, Id ...) plus the first target's. */
 function polymorphicView(org: OrgState, targets: string[]): ObjectDef {
+  if (targets.includes('*')) {
+    // a lookup to any object: the fields every record has (Id), and Name as the Name entity gives it
+    const user = org.schema.get('User')!;
+    const fields = new Map([['id', user.fields.get('id')!], ['name', user.fields.get('name')!]]);
+    return { ...user, name: 'Name', fields, relationships: new Map(), children: new Map() };
+  }
   const defs = targets.map((t) => org.schema.get(t)!);
   const merged = new Map(defs[0].fields);
   for (const d of defs.slice(1)) for (const [k, v] of d.fields) if (!merged.has(k)) merged.set(k, v);

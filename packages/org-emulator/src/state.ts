@@ -8,7 +8,6 @@ import { parseProfileXml, profileReferences, type ProfileDoc } from './profiles.
 import { IdFactory, looksLikeId, to18 } from './ids.js';
 import { Schema, type FieldDef, type ObjectDef } from './schema.js';
 import type { EmulatorSeed, OrgType } from './seed.js';
-import { USER_PERMISSIONS } from './user-permissions.js';
 import { syncDerivedRows } from './retire-objects.js';
 import { schemaVersions } from './metadata-schema.js';
 
@@ -42,6 +41,9 @@ export const LICENSE_NAMES = {
   platform: 'Salesforce Platform',
   integrationPsl: 'SalesforceAPIIntegrationPsl',
 } as const;
+
+/** The newest API version of Salesforce's metadata data (../shared/reference/salesforce/metadata-types.json): 66.0. */
+export const DEFAULT_MAX_API_VERSION = schemaVersions().newest;
 
 export type OrgConfig = {
   queryPageSize: number;
@@ -100,8 +102,7 @@ export class OrgState {
       refs.push(r);
       for (const u of r.userPermissions) extraPerms.add(u);
     }
-    const known = new Set(USER_PERMISSIONS.map((p) => p.toLowerCase()));
-    this.schema = new Schema([...USER_PERMISSIONS, ...[...extraPerms].filter((p) => !known.has(p.toLowerCase()))].sort());
+    this.schema = new Schema([...extraPerms]);
     // the org a profile came from has the objects and fields it names
     for (const r of refs) {
       for (const o of r.objects) if (!this.schema.get(o)) this.schema.addCustomObject({ name: o });
@@ -358,6 +359,7 @@ export function normalize(f: FieldDef, v: unknown): unknown {
     case 'boolean':
       return v === true || v === 'true' || v === 1;
     case 'int':
+    case 'long':
     case 'double':
     case 'currency':
       return typeof v === 'number' ? v : Number(v);

@@ -61,8 +61,11 @@ describe('emulator permission set groups created and assigned through the API', 
     expect((await conn.query<Row>("SELECT Id FROM PermissionSet WHERE Name = 'Seeded_Muting'")).records).to.deep.equal([]);
 
     const [muting, ...more] = (
-      await conn.query<Row>(`SELECT Id, DeveloperName, MasterLabel, NamespacePrefix, PermissionsApiEnabled FROM MutingPermissionSet WHERE Id IN ${inList}`)
+      await conn.query<Row>(`SELECT Id, DeveloperName, MasterLabel, PermissionsApiEnabled FROM MutingPermissionSet WHERE Id IN ${inList}`)
     ).records;
+    // real orgs' MutingPermissionSet has no NamespacePrefix (Salesforce's schema data)
+    const noNs = await failure(conn.query(`SELECT NamespacePrefix FROM MutingPermissionSet`));
+    expect(noNs.errorCode).to.equal('INVALID_FIELD');
     expect(more).to.deep.equal([]);
     expect(String(muting.Id).slice(0, 3)).to.equal('0QM');
     expect(ids).to.include(muting.Id);

@@ -197,6 +197,17 @@ describe('integration-user create against the emulator', function () {
     expect(deploys()).to.deep.equal([]);
   });
 
+  it('grants a standard object every real org has (CampaignMember, from Salesforce\'s schema data)', async () => {
+    const org = (await start({ type: 'production', edition: 'Enterprise Edition' })).org();
+    const result = await create(org, ['--object', 'CampaignMember:read', '--field', 'CampaignMember.Status:read']);
+    expect(statuses(result)).to.deep.equal(ALL_STEPS_DONE);
+    const ps = org.permissionSet(PS)!;
+    const rows = org.query(`SELECT SobjectType, PermissionsRead, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${ps.Id}' AND SobjectType = 'CampaignMember'`);
+    expect(rows.map((r) => [r.SobjectType, r.PermissionsRead, r.PermissionsEdit])).to.deep.equal([['CampaignMember', true, false]]);
+    expect(org.count(`SELECT COUNT() FROM FieldPermissions WHERE ParentId = '${ps.Id}' AND Field = 'CampaignMember.Status' AND PermissionsRead = true`)).to.equal(1);
+    expectNoDuplicates(org, [PS]);
+  });
+
   it('creates the user on a sandbox, with a role and as a Marketing User', async () => {
     // the sandbox's name comes from its My Domain host; the username gets it, as a refresh names users
     const org = (await start({ type: 'sandbox', myDomain: 'acme', sandboxName: 'uat', roles: [{ name: 'Integrations', developerName: 'Integrations' }] })).org();

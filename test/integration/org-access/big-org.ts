@@ -243,7 +243,8 @@ export function bigOrg(options: { objects?: number; fieldsPerObject?: number; se
     type: 'production',
     edition: 'Enterprise Edition',
     licenses: { salesforce: 20, integration: 5 },
-    userPermissions: ['ExportReport', 'ScheduleReports', 'ManageDataIntegrations', 'BulkApiHardDelete', 'ViewEncryptedData', 'ManageRemoteAccess', 'AuthorApex'],
+    // ManageSandboxes: production orgs have it (sandboxes are made from production); the schema data's org did not
+    userPermissions: ['ExportReport', 'ScheduleReports', 'ManageDataIntegrations', 'BulkApiHardDelete', 'ViewEncryptedData', 'ManageRemoteAccess', 'AuthorApex', 'ManageSandboxes'],
     objects: objectsSeed,
     profiles: [{ name: profileName, userLicense: 'Salesforce', metadataXml: profileXml(profile) }],
     permissionSets: Object.entries(ps).map(([name, g]) => permissionSetSeed(name, g)),

@@ -35,6 +35,7 @@ describe('object permission fields by API version', () => {
     const names = (v: string | undefined): string[] => objectPermissionFields(v).map(([, f]) => f);
     expect(names('60.0')).to.not.include('PermissionsViewAllFields');
     expect(names('60.0')).to.include('PermissionsViewAllRecords');
+    expect(names('61.0')).to.not.include('PermissionsViewAllFields');
     expect(names('62.0')).to.not.include('PermissionsViewAllFields');
     expect(names('63.0')).to.include('PermissionsViewAllFields');
     expect(names('66.0')).to.include('PermissionsViewAllFields');

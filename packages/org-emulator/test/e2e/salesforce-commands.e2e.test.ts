@@ -89,6 +89,44 @@ describe('Salesforce commands through the real sf, against the org emulator', fu
     expect(queries.every((q) => q.status === 200)).to.equal(true);
   });
 
+  // held-out checks: what real orgs' schema data says each API version has (../shared/reference/salesforce/sobjects.json)
+  type QueryOut = { records: Array<Record<string, unknown>>; totalSize: number };
+  const query = (label: string, soql: string, version?: string): Promise<SfResult<QueryOut>> =>
+    sf<QueryOut>(label, ['data', 'query', '--query', soql, '--target-org', 'acme', ...(version ? ['--api-version', version] : [])]);
+
+  it('data query: a field real orgs lack is INVALID_FIELD with Salesforce\'s text (MutingPermissionSet.NamespacePrefix)', async () => {
+    const r = await query('data query (no such column)', 'SELECT NamespacePrefix FROM MutingPermissionSet');
+    expect(r.exitCode, r.stdout).to.not.equal(0);
+    expect(r.stdout).to.contain('INVALID_FIELD');
+    expect(r.stdout).to.contain("No such column 'NamespacePrefix' on entity 'MutingPermissionSet'");
+    expect(r.stdout).to.contain('ERROR at Row:1:Column:8');
+    const ok = await query('data query (muting)', 'SELECT Id, DeveloperName, MasterLabel FROM MutingPermissionSet');
+    expect(ok.exitCode, ok.stdout).to.equal(0);
+  });
+
+  it('data query: ObjectPermissions.PermissionsViewAllFields is refused at API 62.0 and answered at 63.0', async () => {
+    const soql = 'SELECT Id, PermissionsViewAllFields FROM ObjectPermissions';
+    const old = await query('data query (62.0)', soql, '62.0');
+    expect(old.exitCode, old.stdout).to.not.equal(0);
+    expect(old.stdout).to.contain("No such column 'PermissionsViewAllFields' on entity 'ObjectPermissions'");
+    expect(s.emulator.requests.some((q) => q.path === '/services/data/v62.0/query')).to.equal(true);
+    const current = await query('data query (63.0)', soql, '63.0');
+    expect(current.exitCode, current.stdout).to.equal(0);
+    expect(current.result.totalSize).to.equal(prod.count('SELECT COUNT() FROM ObjectPermissions')).and.to.be.greaterThan(0);
+  });
+
+  it('data query: real fields of real standard objects are answered (Account, CampaignMember, Task)', async () => {
+    const acct = await query('data query (Account)', 'SELECT Id, Name, Industry, AnnualRevenue FROM Account');
+    expect(acct.exitCode, acct.stdout).to.equal(0);
+    const cm = await query('data query (CampaignMember)', 'SELECT CampaignId, LeadId, Status FROM CampaignMember');
+    expect(cm.exitCode, cm.stdout).to.equal(0);
+    expect(cm.result.totalSize).to.equal(0);
+    const task = await query('data query (Task)', 'SELECT Id, Subject, WhoId, WhatId, Who.Name, Owner.Name FROM Task');
+    expect(task.exitCode, task.stdout).to.equal(0);
+    const unknown = await query('data query (unknown object)', 'SELECT Id FROM NoSuchThing');
+    expect(unknown.stdout).to.contain('INVALID_TYPE').and.to.contain("sObject type 'NoSuchThing' is not supported");
+  });
+
   it('project deploy start: a permission set deploys and becomes queryable records', async () => {
     const r = await sf<DeployResult>('deploy', ['project', 'deploy', 'start', '--source-dir', join(PS_DIR, 'E2E_Lead_Sync.permissionset-meta.xml'), '--target-org', 'acme'], project);
     expect(r.exitCode, r.stdout).to.equal(0);
