@@ -20,6 +20,8 @@ import {
 } from '../../audit/render.js';
 import { isNetworkError } from '../../audit/read.js';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
+import { targetOrgLabel } from '../../cli/target-org.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.audit');
@@ -37,6 +39,7 @@ export default class Audit extends SfCommand<AuditCommandResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2']);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
@@ -86,7 +89,7 @@ export default class Audit extends SfCommand<AuditCommandResult> {
         integrationLicensePerMonth: flags['integration-license-cost'],
         maxLoginRows: flags['max-login-rows'],
         mode: flags['login-query'],
-        targetOrg: targetOrgArg(this.argv) ?? org.getUsername() ?? org.getOrgId(),
+        targetOrg: targetOrgLabel(this.argv, org),
         onProgress: (status) => {
           this.spinner.status = messages.getMessage('progress.reading', [status]);
         },
@@ -137,15 +140,4 @@ export default class Audit extends SfCommand<AuditCommandResult> {
     this.log();
     this.log(messages.getMessage('info.stats', [r.usersRead, r.stats.roundTrips, r.stats.elapsedMs]));
   }
-}
-
-/** The org as the user named it (an alias reads better in the suggested commands than a username). */
-function targetOrgArg(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--target-org' || a === '-o') return argv[i + 1];
-    const m = /^(?:--target-org|-o)=(.+)$/.exec(a);
-    if (m) return m[1];
-  }
-  return undefined;
 }

@@ -1,7 +1,8 @@
 import { access, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { loadDefinitions } from '../../create/definitions.js';
 import { createGenerator } from '../../create/generate.js';
 import { buildRequest } from '../../create/request.js';
@@ -20,7 +21,7 @@ export default class IntegrationUserCheck extends SfCommand<IntegrationUserCheck
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2'], {
     '0': messages.getMessage('exit.0'),
     '1': messages.getMessage('exit.1'),
     [String(DRIFT_EXIT_CODE)]: messages.getMessage('exit.drift'),

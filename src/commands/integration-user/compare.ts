@@ -4,6 +4,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { compareInOrg, type OrgComparison } from '../../compare/from-org.js';
 import { tableRows, writeComparisonFile } from '../../compare/render.js';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.compare');
@@ -14,6 +15,7 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2']);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

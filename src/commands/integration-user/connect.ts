@@ -5,6 +5,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { runConnect, type ConnectResult } from '../../connect/connect.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
@@ -15,6 +16,7 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2']);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

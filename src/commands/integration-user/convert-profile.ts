@@ -20,6 +20,8 @@ import { pathExists } from '../../metadata/project-paths.js';
 import type { AccessSource } from '../../org-access/effective-access.js';
 import type { GrantSources, MutedGrant } from '../../org-access/merge-access.js';
 import type { ReadStats } from '../../org-access/query.js';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
+import { hasExplicitTargetOrg } from '../../cli/target-org.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
@@ -60,6 +62,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2']);
 
   public static readonly flags = {
     'source-file': Flags.file({
@@ -118,7 +121,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     const { flags } = await this.parse(ConvertProfile);
 
     // a file converts offline unless --target-org is given explicitly (a configured default org isn't enough)
-    const explicitOrg = this.argv.some((a) => /^(?:--target-org(?:=|$)|-o)/.test(a));
+    const explicitOrg = hasExplicitTargetOrg(this.argv);
     const org = flags['source-file'] && !explicitOrg ? undefined : flags['target-org'];
     if (!org && !flags['source-file']) throw messages.createError('error.NoTargetOrg');
     const conn = org?.getConnection(flags['api-version']);

@@ -12,6 +12,7 @@ import { adaptToOrg, type OrgAdaptation } from '../../environments/prepare.js';
 import { deriveAlias } from '../../org/users.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -28,6 +29,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2', '68']);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

@@ -4,6 +4,7 @@ import { Messages } from '@salesforce/core';
 import { OrgReader, readSeats } from '../../audit/read.js';
 import { seatRows } from '../../audit/render.js';
 import type { Gap, SeatCount } from '../../audit/types.js';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.licenses');
@@ -20,6 +21,7 @@ export default class Licenses extends SfCommand<LicensesResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2']);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

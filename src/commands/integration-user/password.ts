@@ -4,6 +4,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { DEFAULT_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../password/generate.js';
 import { changePassword, type PasswordAction } from '../../password/password.js';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.password');
@@ -24,6 +25,7 @@ export default class IntegrationUserPassword extends SfCommand<IntegrationUserPa
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2']);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Messages, SfError } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
 import { runRetire, stagesFor } from '../../retire/retire.js';
 import { renderMarkdown, savingsText, stageRows, tokenRows } from '../../retire/render.js';
 import type { RetireResult, Stage, StageName } from '../../retire/types.js';
+import { exitCodesHelp } from '../../cli/exit-codes.js';
+import { targetOrgLabel } from '../../cli/target-org.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.retire');
@@ -27,7 +29,7 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+  public static readonly errorCodes = exitCodesHelp(['0', '1', '2', '68'], {
     '0': messages.getMessage('errorCodes.0'),
     '68': messages.getMessage('errorCodes.68'),
     '69': messages.getMessage('errorCodes.69'),
@@ -55,7 +57,7 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
     // before anything is read or changed
     if (outputFile && existsSync(outputFile) && !flags.force) throw messages.createError('error.fileExists', [outputFile]);
     const org = flags['target-org'];
-    const targetOrg = targetOrgArg(this.argv) ?? org.getUsername() ?? org.getOrgId();
+    const targetOrg = targetOrgLabel(this.argv, org);
     const names = stagesFor(flags);
     const labels = Object.fromEntries(names.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StageName, string>;
     const mso = new ParallelMultiStageOutput<StageData>({
@@ -132,15 +134,4 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
     await writeFile(file, renderMarkdown(r, { targetOrg, at }), { encoding: 'utf8', flag: force ? 'w' : 'wx' });
     this.logSuccess(messages.getMessage('info.written', [file]));
   }
-}
-
-/** The org as the user named it (an alias reads better in the suggested commands than a username). */
-function targetOrgArg(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--target-org' || a === '-o') return argv[i + 1];
-    const m = /^(?:--target-org|-o)=(.+)$/.exec(a);
-    if (m) return m[1];
-  }
-  return undefined;
 }
