@@ -1,6 +1,9 @@
 import type { Connection } from '@salesforce/core';
 import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE } from '../permissions/model.js';
-import type { AuditUser, Gap, LoginAggregate, OauthTokenRow, SeatCount, Seats } from './types.js';
+import { errorCode as apiErrorCode, isConnectionError } from '../org/api-errors.js';
+import { queryPages } from '../org/paging.js';
+import { SEAT_QUERIES, seatCount, type SeatCount } from '../org/licenses.js';
+import type { AuditUser, Gap, LoginAggregate, OauthTokenRow, Seats } from './types.js';
 
 /** Errors meaning "this running user may not read that object": reported as a gap, not a failure. */
 const ACCESS_ERRORS = new Set(['INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INVALID_TYPE', 'API_DISABLED_FOR_ORG']);
@@ -55,10 +58,7 @@ export type ReadOptions = {
 type Rec = Record<string, unknown>;
 type ErrorLike = { name?: string; errorCode?: string; message?: string };
 
-const errorCode = (e: unknown): string => {
-  const err = e as ErrorLike;
-  return err?.errorCode ?? err?.name ?? 'UNKNOWN_ERROR';
-};
+const errorCode = (e: unknown): string => apiErrorCode(e, 'UNKNOWN_ERROR');
 export const isAccessError = (e: unknown): boolean => ACCESS_ERRORS.has(errorCode(e));
 /**
  * The org refused the query itself (MALFORMED_QUERY, INVALID_FIELD, QUERY_TIMEOUT, ...): worth another
@@ -81,13 +81,6 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0))
 const path = (r: Rec, ...keys: string[]): unknown =>
   keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Rec)[k] : undefined), r);
 
-/** A dropped connection or a reset socket, as opposed to an answer from Salesforce. */
-export function isNetworkError(e: unknown): boolean {
-  const err = e as ErrorLike & { code?: string; cause?: { code?: string; message?: string } };
-  const text = `${err?.name ?? ''} ${err?.code ?? ''} ${err?.message ?? ''} ${err?.cause?.code ?? ''} ${err?.cause?.message ?? ''}`;
-  return /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|other side closed/i.test(text);
-}
-
 const RETRY_DELAYS_MS = [200, 1000];
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -109,7 +102,7 @@ export class OrgReader {
       try {
         return await send();
       } catch (e) {
-        if (attempt >= this.retryDelaysMs.length || !isNetworkError(e)) throw e;
+        if (attempt >= this.retryDelaysMs.length || !isConnectionError(e)) throw e;
         await sleep(this.retryDelaysMs[attempt]);
       }
     }
@@ -117,28 +110,20 @@ export class OrgReader {
 
   /** Every page of a query, up to `max` records, handed to `onPage` as they come (nothing kept). */
   public async each(soql: string, max: number, onPage: (records: Rec[], read: number, total: number) => void): Promise<{ read: number; truncated: boolean; totalSize: number }> {
-    const first = await this.page(soql);
     let read = 0;
-    const take = (records: Rec[]): void => {
-      const slice = records.length > max - read ? records.slice(0, max - read) : records;
-      read += slice.length;
-      onPage(slice, read, first.totalSize);
-    };
-    take(first.records);
-    let next = first.done ? undefined : first.next;
+    let totalSize: number | undefined;
     let more = false;
-    while (next) {
-      if (read >= max) {
+    for await (const page of queryPages<Rec>(this.conn, soql, (request) => this.retrying(request))) {
+      totalSize ??= page.totalSize;
+      const slice = page.records.length > max - read ? page.records.slice(0, max - read) : page.records;
+      read += slice.length;
+      onPage(slice, read, totalSize);
+      if (read >= max && !page.done) {
         more = true;
         break;
       }
-      const locator = next;
-      // Each page needs the previous page's locator.
-      const r = await this.retrying(() => this.conn.queryMore<Rec>(locator));
-      take(r.records);
-      next = r.done ? undefined : r.nextRecordsUrl;
     }
-    return { read, truncated: more || read < first.totalSize, totalSize: first.totalSize };
+    return { read, truncated: more || read < (totalSize ?? 0), totalSize: totalSize ?? 0 };
   }
 
   /** Every record of a query. */
@@ -151,13 +136,6 @@ export class OrgReader {
   }
 }
 
-function toSeat(r: Rec | undefined, name: string): SeatCount | undefined {
-  if (!r) return undefined;
-  const total = num(r.TotalLicenses);
-  const used = num(r.UsedLicenses);
-  return { name, total, used, free: Math.max(0, total - used), status: str(r.Status) };
-}
-
 function gapFor(source: Gap['source'], e: unknown): Gap {
   return { source, errorCode: errorCode(e), message: (e as ErrorLike)?.message ?? String(e), fix: FIX_BY_SOURCE[source] };
 }
@@ -167,7 +145,7 @@ export async function readSeats(reader: OrgReader): Promise<{ seats: Seats; gaps
   const gaps: Gap[] = [];
   const one = async (source: Gap['source'], soql: string, name: string): Promise<SeatCount | undefined> => {
     try {
-      return toSeat((await reader.page(soql)).records[0], name);
+      return seatCount((await reader.page(soql)).records[0], name);
     } catch (e) {
       if (!isAccessError(e)) throw e;
       gaps.push(gapFor(source, e));
@@ -175,16 +153,8 @@ export async function readSeats(reader: OrgReader): Promise<{ seats: Seats; gaps
     }
   };
   const [integrationUserLicense, integrationPsl] = await Promise.all([
-    one(
-      'UserLicense',
-      `SELECT Id, Name, MasterLabel, Status, TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = '${INTEGRATION_USER_LICENSE}'`,
-      INTEGRATION_USER_LICENSE
-    ),
-    one(
-      'PermissionSetLicense',
-      `SELECT Id, DeveloperName, MasterLabel, Status, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '${INTEGRATION_PSL}'`,
-      INTEGRATION_PSL
-    ),
+    one('UserLicense', SEAT_QUERIES.userLicense, INTEGRATION_USER_LICENSE),
+    one('PermissionSetLicense', SEAT_QUERIES.permissionSetLicense, INTEGRATION_PSL),
   ]);
   return { seats: { integrationUserLicense, integrationPsl }, gaps };
 }

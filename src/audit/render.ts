@@ -1,6 +1,7 @@
 import type { AuditResult } from './audit.js';
 import { CLASSES } from './audit.js';
 import type { Candidate, CandidateClass, Risk, Savings, SeatCount, Seats } from './types.js';
+import { csvCell } from '../report/csv.js';
 
 export const CLASS_LABELS: Record<CandidateClass, string> = {
   'person-and-integration': "Person's user also used by an integration",
@@ -180,13 +181,6 @@ export function toMarkdown(r: AuditResult): string {
   const notes = [...gapLines(r), ...loginHistoryLines(r), ...r.candidates.flatMap((c) => c.notes.map((n) => `${c.username}: ${n}`))];
   if (notes.length > 0) out.push('## What this report could not see', '', ...notes.map((n) => `- ${n}`), '');
   return out.join('\n');
-}
-
-/** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet doesn't run it as a formula. */
-export function csvCell(v: string | number | boolean | undefined): string {
-  let s = v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export const CSV_HEADERS = [

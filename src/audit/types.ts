@@ -29,13 +29,9 @@ export type OauthTokenRow = {
   useCount?: number;
 };
 
-export type SeatCount = {
-  name: string;
-  total: number;
-  used: number;
-  free: number;
-  status?: string;
-};
+import type { SeatCount } from '../org/licenses.js';
+
+export type { SeatCount } from '../org/licenses.js';
 
 export type Seats = {
   /** `UserLicense` Salesforce Integration, or undefined when the org has none or it could not be read. */

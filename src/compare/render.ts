@@ -2,6 +2,7 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { AccessCategory, CompareRow, Comparison } from './compare.js';
+import { csvCell } from '../report/csv.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.compare');
@@ -61,7 +62,6 @@ export function tableRows(c: Comparison): TableRow[] {
 
 const CSV_COLUMNS = ['category', 'section', 'name', 'label', 'first', 'second', 'lacks', 'beyond', 'status', 'whyKind', 'why', 'firstSources', 'secondSources'];
 
-const csvCell = (v: string): string => (/[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** CSV, one row per compared entry; rights space-separated, sources `;`-separated. */
 export function toCsv(c: Comparison): string {

@@ -5,7 +5,7 @@
 import { Messages, SfError } from '@salesforce/core';
 import { id15 } from '../org-access/query.js';
 import { isEmailShaped } from '../org/users.js';
-import type { SeatCount } from '../org/licenses.js';
+import type { IdentifiedSeatCount as SeatCount } from '../org/licenses.js';
 import type { OrgReads } from './preflight.js';
 import type { CreateRequest } from './request.js';
 

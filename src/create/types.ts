@@ -8,7 +8,7 @@ import type { DeployOutcome } from '../metadata/deploy.js';
 import type { ConversionInput } from '../permissions/convert.js';
 import type { Comparison } from '../compare/compare.js';
 import type { ConnectResult } from '../connect/connect.js';
-import type { SeatCount } from '../org/licenses.js';
+import type { IdentifiedSeatCount as SeatCount } from '../org/licenses.js';
 import type { PermissionSetRef } from '../org/assignments.js';
 import type { ProfileRef, RoleRef } from '../org/profile.js';
 import type { ExistingUser, NewUser } from '../org/users.js';

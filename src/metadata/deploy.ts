@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SfProject, type Connection } from '@salesforce/core';
+import type { Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 // types only: source-deploy-retrieve is loaded when a deploy runs, not when a command starts (issue 12)
 import type { ComponentSet, MetadataApiDeploy, MetadataApiDeployStatus, RegistryAccess } from '@salesforce/source-deploy-retrieve';
@@ -9,6 +9,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { pollDelay } from './poll.js';
 import { PERMISSION_SET_SECTIONS, type SectionName } from '../permissions/model.js';
 import { PERMISSION_SET_ELEMENT_ORDER, SECTION_FIELD_ORDER } from '../permissions/schema.js';
+import { findProjectDir, listFiles } from './project-paths.js';
 
 export type DeployedComponent = {
   fullName: string;
@@ -192,20 +193,6 @@ async function reorderPermissionSets(dir: string): Promise<void> {
       (child[section] as XmlNode[]).sort((a, b) => rank(order, nameOf(a)) - rank(order, nameOf(b)));
     }
     await writeFile(file, String(builder.build(doc)));
-  }
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))));
-  return nested.flat();
-}
-
-async function findProjectDir(dir: string): Promise<string | undefined> {
-  try {
-    return await SfProject.resolveProjectPath(dir);
-  } catch {
-    return undefined;
   }
 }
 

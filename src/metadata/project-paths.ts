@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SfProject } from '@salesforce/core';
 
@@ -26,4 +26,21 @@ export async function defaultPackageMetadataRoot(cwd: string, typeFolder: string
     return packageDir;
   }
   return join(packageDir, 'main', 'default');
+}
+
+/** The SFDX project folder holding `dir`, or undefined outside a project. */
+export async function findProjectDir(dir: string): Promise<string | undefined> {
+  try {
+    return await SfProject.resolveProjectPath(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every file under `path` (or `path` itself when it is a file). */
+export async function listFiles(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path);
+  return (await Promise.all(entries.map((e) => listFiles(join(path, e))))).flat();
 }

@@ -1,10 +1,10 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Messages, SfError, SfProject } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import type { PermissionSetDoc } from '../permissions/model.js';
 import { writePermissionSetXml } from './permission-set-xml.js';
-import { defaultPackageMetadataRoot, pathExists } from './project-paths.js';
+import { defaultPackageMetadataRoot, findProjectDir, listFiles, pathExists } from './project-paths.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'metadata.write');
@@ -183,14 +183,6 @@ export async function resolveDefaultOutputDir(cwd: string): Promise<string> {
   return root ? join(root, 'permissionsets') : resolve(cwd);
 }
 
-async function findProjectDir(dir: string): Promise<string | undefined> {
-  try {
-    return await SfProject.resolveProjectPath(dir);
-  } catch {
-    return undefined;
-  }
-}
-
 /** SDR writes `<out>/main/default/permissionsets`; look it up rather than rely on that constant. */
 async function findPermissionSetsDir(root: string): Promise<string> {
   const queue = [root];
@@ -203,13 +195,6 @@ async function findPermissionSetsDir(root: string): Promise<string> {
     }
   }
   throw new Error(`source-deploy-retrieve wrote no permissionsets folder under ${root}`);
-}
-
-async function listFiles(path: string): Promise<string[]> {
-  const info = await stat(path);
-  if (!info.isDirectory()) return [path];
-  const entries = await readdir(path);
-  return (await Promise.all(entries.map((e) => listFiles(join(path, e))))).flat();
 }
 
 /** Target files exist and `force` wasn't given: nothing was written (recognised by class; data `{ existing }`). */

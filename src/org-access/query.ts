@@ -1,25 +1,19 @@
 import type { Connection } from '@salesforce/core';
+import { queryPages } from '../org/paging.js';
 
 /** Round trips and records of the queries one reader sent (for reports and benchmarks). */
 export type ReadStats = { roundTrips: number; records: number; queries: number };
 
 export const newStats = (): ReadStats => ({ roundTrips: 0, records: 0, queries: 0 });
 
-type Page<T> = { records: T[]; done: boolean; nextRecordsUrl?: string };
-
 /**
  * Every record of a query, page by page (queryMore until done): no record cap, unlike autoFetch's default of
  * 10,000, which a large profile's FieldPermissions exceed.
  */
 export async function queryAll<T extends Record<string, unknown>>(conn: Connection, soql: string, stats?: ReadStats): Promise<T[]> {
-  let page = (await conn.query<T>(soql)) as unknown as Page<T>;
-  if (stats) {
-    stats.queries++;
-    stats.roundTrips++;
-  }
-  const records = [...page.records];
-  while (!page.done && page.nextRecordsUrl) {
-    page = (await conn.queryMore<T>(page.nextRecordsUrl)) as unknown as Page<T>;
+  const records: T[] = [];
+  if (stats) stats.queries++;
+  for await (const page of queryPages<T>(conn, soql)) {
     if (stats) stats.roundTrips++;
     records.push(...page.records);
   }
@@ -34,5 +28,4 @@ export function chunks<T>(values: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** 15-character form of an Id: Salesforce answers with either form, the first 15 characters identify it. */
-export const id15 = (id: string): string => id.slice(0, 15);
+export { id15 } from '../org/ids.js';

@@ -1,16 +1,14 @@
 import { Messages, SfError } from '@salesforce/core';
 import { classifyDeployProblem, DeployFailure } from '../metadata/deploy.js';
+import { errorCode } from './api-errors.js';
+import { isLicenseRefusal } from './assignments.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
+const messages = Messages.loadMessages('sf-integration-user', 'org-errors');
 
 type ApiError = { name?: string; errorCode?: string; message?: string };
 
-/** The Salesforce error code of a jsforce / core error (REST: name = errorCode; SOAP: "sf:CODE"). */
-export function errorCode(e: unknown): string {
-  const err = e as ApiError;
-  return String(err?.errorCode ?? err?.name ?? '').replace(/^sf:/, '');
-}
+export { errorCode, isConnectionError } from './api-errors.js';
 
 /** Suffixes that make a username unique and recognisably yours: `.integration` and the org's My Domain. */
 export function usernameSuggestions(username: string, instanceUrl?: string): string[] {
@@ -47,7 +45,7 @@ export function mapCreateUserError(e: unknown, username: string, instanceUrl?: s
 export function mapAssignError(e: unknown): Error {
   const code = errorCode(e);
   const text = (e as ApiError)?.message ?? String(e);
-  if (/license doesn't allow|license does not allow/i.test(text) || (code === 'FIELD_INTEGRITY_EXCEPTION' && /licen[cs]e/i.test(text))) {
+  if (isLicenseRefusal({ errorCode: code, message: text })) {
     return messages.createError('error.LicenseDoesNotAllow', [text], [], e as Error);
   }
   if (code === 'LICENSE_LIMIT_EXCEEDED' || /LICENSE_LIMIT_EXCEEDED/.test(text)) {
@@ -69,17 +67,6 @@ export function mapDeployError(e: unknown, files: readonly string[]): Error {
   error.actions = [...extra, ...(error.actions ?? [])];
   error.setData({ deployId: e.outcome.id, failures: e.failures });
   return error;
-}
-
-const NETWORK = /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|other side closed|network|terminated/i;
-
-/** Whether an error is a lost connection (undici throws `TypeError: fetch failed` with the socket error as cause). */
-export function isConnectionError(e: unknown): boolean {
-  for (let err = e as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; err && depth < 5; depth++) {
-    if (NETWORK.test(`${err.message ?? ''} ${err.code ?? ''} ${(err as { errorCode?: string }).errorCode ?? ''}`)) return true;
-    err = err.cause as typeof err;
-  }
-  return false;
 }
 
 /** A lost connection as an SfError with the step and the low-level reason, and no TypeError in its chain. */

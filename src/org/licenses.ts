@@ -4,55 +4,59 @@ import { soqlLiteral } from './soql.js';
 
 /** Seats of one license: `free` is what a new user may still take (UsedLicenses counts active users). */
 export type SeatCount = {
-  id: string;
   name: string;
-  status?: string;
   total: number;
   used: number;
   free: number;
+  status?: string;
 };
+
+/** Seats with the license's Id, for the writes that assign it. */
+export type IdentifiedSeatCount = { id: string } & SeatCount;
 
 export type IntegrationSeats = {
   /** the Salesforce Integration user license; undefined when the org has none (edition without it) */
-  userLicense?: SeatCount;
+  userLicense?: IdentifiedSeatCount;
   /** the Salesforce API Integration permission set license; undefined when the org has none */
-  permissionSetLicense?: SeatCount;
+  permissionSetLicense?: IdentifiedSeatCount;
 };
 
 type LicenseRecord = {
   Id: string;
-  Name?: string;
-  DeveloperName?: string;
-  MasterLabel?: string;
-  Status?: string;
-  TotalLicenses?: number | null;
-  UsedLicenses?: number | null;
+  Status?: unknown;
+  TotalLicenses?: unknown;
+  UsedLicenses?: unknown;
 };
 
-const toSeats = (record: LicenseRecord | undefined, name: string): SeatCount | undefined => {
+/** The two seat queries every command sends (create, audit, licenses, check): one each, changing nothing. */
+export const SEAT_QUERIES = {
+  userLicense: `SELECT Id, Name, MasterLabel, Status, TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = ${soqlLiteral(INTEGRATION_USER_LICENSE)}`,
+  permissionSetLicense: `SELECT Id, DeveloperName, MasterLabel, Status, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = ${soqlLiteral(INTEGRATION_PSL)}`,
+} as const;
+
+const count = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0)) || 0;
+
+/** A license record as seats; undefined when the org has no such license. */
+export function seatCount(record: Omit<LicenseRecord, 'Id'> | undefined, name: string): SeatCount | undefined {
   if (!record) return undefined;
-  const total = Number(record.TotalLicenses ?? 0);
-  const used = Number(record.UsedLicenses ?? 0);
-  return { id: record.Id, name, status: record.Status, total, used, free: Math.max(0, total - used) };
-};
+  const total = count(record.TotalLicenses);
+  const used = count(record.UsedLicenses);
+  const status = typeof record.Status === 'string' && record.Status !== '' ? record.Status : undefined;
+  return { name, total, used, free: Math.max(0, total - used), status };
+}
+
+const identified = (record: LicenseRecord | undefined, name: string): IdentifiedSeatCount | undefined =>
+  record ? { id: record.Id, ...seatCount(record, name)! } : undefined;
 
 /** Reads both integration licenses (two queries, sent together). Changes nothing. */
 export async function getIntegrationSeats(conn: Connection): Promise<IntegrationSeats> {
   const [userLicenses, psls] = await Promise.all([
-    conn.query<LicenseRecord>(
-      `SELECT Id, Name, MasterLabel, Status, TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = ${soqlLiteral(
-        INTEGRATION_USER_LICENSE
-      )}`
-    ),
-    conn.query<LicenseRecord>(
-      `SELECT Id, DeveloperName, MasterLabel, Status, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = ${soqlLiteral(
-        INTEGRATION_PSL
-      )}`
-    ),
+    conn.query<LicenseRecord>(SEAT_QUERIES.userLicense),
+    conn.query<LicenseRecord>(SEAT_QUERIES.permissionSetLicense),
   ]);
   return {
-    userLicense: toSeats(userLicenses.records[0], INTEGRATION_USER_LICENSE),
-    permissionSetLicense: toSeats(psls.records[0], INTEGRATION_PSL),
+    userLicense: identified(userLicenses.records[0], INTEGRATION_USER_LICENSE),
+    permissionSetLicense: identified(psls.records[0], INTEGRATION_PSL),
   };
 }
 

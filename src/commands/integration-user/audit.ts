@@ -18,7 +18,7 @@ import {
   seatRows,
   splitLine,
 } from '../../audit/render.js';
-import { isNetworkError } from '../../audit/read.js';
+import { isConnectionError } from '../../org/api-errors.js';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { targetOrgLabel } from '../../cli/target-org.js';
@@ -95,7 +95,7 @@ export default class Audit extends SfCommand<AuditCommandResult> {
         },
       });
     } catch (e) {
-      if (isNetworkError(e)) throw messages.createError('error.connectionLost', [(e as Error).message]);
+      if (isConnectionError(e)) throw messages.createError('error.connectionLost', [(e as Error).message]);
       throw e;
     } finally {
       this.spinner.stop();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { AuditResult } from '../../../src/audit/audit.js';
-import { csvCell, formatForFile, money, toCsv, toMarkdown } from '../../../src/audit/render.js';
+import { formatForFile, money, toCsv, toMarkdown } from '../../../src/audit/render.js';
+import { csvCell } from '../../../src/report/csv.js';
 import { computeSavings } from '../../../src/audit/savings.js';
 import type { Candidate } from '../../../src/audit/types.js';
 
