@@ -10,6 +10,7 @@ import type { Entry } from '../permissions/model.js';
 import { soqlInList } from '../org/soql.js';
 import { labelsFromDescribe } from '../permissions/labels.js';
 import { chunks, id15, newStats, queryAll, type ReadStats } from './query.js';
+import { SECTION_REGISTRY } from '../permissions/registry.js';
 
 /** What kind of permission set a record is: a profile's own, a regular one, a group's aggregate, or a MutingPermissionSet. */
 export type PermissionSetKind = 'profile' | 'permissionSet' | 'group' | 'muting';
@@ -52,15 +53,7 @@ const FIELDS_PER_QUERY = 300;
 const IDS_PER_QUERY = 200;
 const PERMISSIONS = 'Permissions';
 
-const OBJECT_FIELDS: ReadonlyArray<[string, string]> = [
-  ['allowCreate', 'PermissionsCreate'],
-  ['allowDelete', 'PermissionsDelete'],
-  ['allowEdit', 'PermissionsEdit'],
-  ['allowRead', 'PermissionsRead'],
-  ['modifyAllRecords', 'PermissionsModifyAllRecords'],
-  ['viewAllFields', 'PermissionsViewAllFields'],
-  ['viewAllRecords', 'PermissionsViewAllRecords'],
-];
+const OBJECT_FIELDS: ReadonlyArray<[string, string]> = Object.entries(SECTION_REGISTRY.objectPermissions.sObject.fields);
 
 /**
  * ObjectPermissions fields the API version has: PermissionsViewAllFields exists from API 63.0 on (the same

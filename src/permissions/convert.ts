@@ -18,6 +18,7 @@ import {
 } from './model.js';
 import { OBJECT_PERMISSION_FIELDS } from './schema.js';
 import { permissionLabel, withLabel, type PermissionLabels } from './labels.js';
+import { SECTION_REGISTRY } from './registry.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'permissions.convert');
@@ -59,7 +60,7 @@ export type ConversionResult = {
 export const COMPANION_SUFFIX = '_Companion';
 
 /** required by the schema (minOccurs 1) or written by Salesforce on every retrieve */
-const OBJECT_ALWAYS = ['allowCreate', 'allowDelete', 'allowEdit', 'allowRead', 'modifyAllRecords', 'viewAllFields', 'viewAllRecords'];
+const OBJECT_ALWAYS: readonly string[] = SECTION_REGISTRY.objectPermissions.grants;
 const OBJECT_GRANTS = OBJECT_PERMISSION_FIELDS.filter((f) => f !== 'object');
 
 const TAB_VISIBILITY: Readonly<Record<string, string | undefined>> = {

@@ -1,26 +1,29 @@
 /**
  * The first Metadata API version of each PermissionSet element this project writes that is newer than the oldest
- * version it supports, from Salesforce's metadata.wsdl of each release (../shared/reference/salesforce/
- * metadata-types.json; test/unit/permissions/element-versions.test.ts checks this table against it). An element a
+ * version it supports (the `since` facts of registry.ts, from Salesforce's metadata.wsdl of each release;
+ * test/unit/permissions/element-versions.test.ts checks them against the reference data). An element a
  * version doesn't have fails the whole deploy ("Element … invalid at this location"), so a permission set is written
  * without them for an older target version, and what granted something is reported, never lost silently.
  */
 import type { Entry, PermissionSetDoc, SectionName } from './model.js';
 import { PERMISSION_SET_SECTIONS } from './model.js';
+import { SECTION_NAMES, sectionFacts } from './registry.js';
 
 /** Sections (top-level PermissionSet elements) by first API version; absent: in every supported version. */
-export const SECTION_SINCE: Readonly<Partial<Record<SectionName, string>>> = {
-  agentAccesses: '64.0',
-  emailRoutingAddressAccesses: '62.0',
-  externalCredentialPrincipalAccesses: '59.0',
-  genComputingSummaryDefAccesses: '66.0',
-  servicePresenceStatusAccesses: '64.0',
-};
+export const SECTION_SINCE: Readonly<Partial<Record<SectionName, string>>> = Object.fromEntries(
+  SECTION_NAMES.flatMap((n) => {
+    const since = sectionFacts(n).since;
+    return since ? [[n, since]] : [];
+  })
+);
 
 /** Fields of a section's entries by first API version (the section itself being older). */
-export const FIELD_SINCE: Readonly<Partial<Record<SectionName, Readonly<Record<string, string>>>>> = {
-  objectPermissions: { viewAllFields: '63.0' },
-};
+export const FIELD_SINCE: Readonly<Partial<Record<SectionName, Readonly<Record<string, string>>>>> = Object.fromEntries(
+  SECTION_NAMES.flatMap((n) => {
+    const since = sectionFacts(n).fieldSince;
+    return since ? [[n, since]] : [];
+  })
+);
 
 /** Admin-facing names of the fields above, for reports. */
 const FIELD_LABELS: Readonly<Record<string, string>> = { viewAllFields: 'View All Fields' };

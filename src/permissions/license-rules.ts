@@ -12,6 +12,7 @@
  * never on what its API name seems to say: where no source says what a permission does, it is not UI-only, it is
  * carried. Admin-facing labels (what Setup shows) are in permission-labels.json, each with its own source.
  */
+import { sectionsTo } from './registry.js';
 
 /** Where a table entry comes from: a document or file, and what in it. */
 export const RULE_SOURCES = {
@@ -219,23 +220,11 @@ export const HIGH_RISK_USER_PERMISSIONS: Readonly<Record<string, string>> = Obje
 /** Profile sections (element names) and what becomes of them. */
 export const SECTION_RULES = {
   /** carried by the licensed permission set */
-  licensed: [
-    'agentAccesses',
-    'classAccesses',
-    'customMetadataTypeAccesses',
-    'customPermissions',
-    'customSettingAccesses',
-    'externalCredentialPrincipalAccesses',
-    'externalDataSourceAccesses',
-    'fieldPermissions',
-    'flowAccesses',
-    'objectPermissions',
-    'recordTypeVisibilities',
-  ],
+  licensed: sectionsTo('licensed'),
   /** valid in a permission set but not known to be carried by the PSL: companion set */
-  companion: ['emailRoutingAddressAccesses', 'genComputingSummaryDefAccesses', 'servicePresenceStatusAccesses'],
-  /** user-interface access: omitted, or companion with --include-ui */
-  ui: ['applicationVisibilities', 'pageAccesses', 'tabSettings', 'tabVisibilities'],
+  companion: sectionsTo('companion'),
+  /** user-interface access: omitted, or companion with --include-ui (a profile's tabVisibilities become tabSettings) */
+  ui: [...sectionsTo('ui'), 'tabVisibilities'],
   /** profile-only elements with no permission set equivalent */
   profileOnly: [
     'categoryGroupVisibilities',

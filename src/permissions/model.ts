@@ -1,12 +1,12 @@
 /**
  * The permission model shared by every command: a permission set's content in Metadata API terms.
  *
- * Sections are the repeated children of the PermissionSet metadata type (Metadata API v66.0,
- * ../shared/reference/schema/metadata_v66_profile_permissionset_types.xsd). Each entry is a flat record
- * of the section's fields; `key` names the field that identifies the entry, `fields` lists every field
- * in schema order (the Metadata API rejects elements out of order), `grants` the boolean fields whose
- * `true` grants something (an entry whose grants are all false grants nothing).
+ * Sections are the repeated children of the PermissionSet metadata type, described once in registry.ts. Each entry
+ * is a flat record of the section's fields; `key` names the field that identifies the entry, `fields` lists the
+ * fields in schema order (the Metadata API rejects elements out of order), `grants` the boolean fields whose `true`
+ * grants something (an entry whose grants are all false grants nothing).
  */
+import { SECTION_NAMES, sectionFacts, type SectionName } from './registry.js';
 
 export type EntryValue = string | boolean;
 export type Entry = Record<string, EntryValue>;
@@ -14,63 +14,25 @@ export type Entry = Record<string, EntryValue>;
 export type SectionSpec = {
   /** field identifying an entry within the section */
   key: string;
-  /** all fields, in the schema's sequence order */
+  /** the fields the model holds, in the schema's sequence order */
   fields: readonly string[];
   /** boolean fields that grant access when true */
   grants: readonly string[];
 };
 
-export const PERMISSION_SET_SECTIONS = {
-  agentAccesses: { key: 'agentName', fields: ['agentName', 'enabled'], grants: ['enabled'] },
-  applicationVisibilities: { key: 'application', fields: ['application', 'visible'], grants: ['visible'] },
-  classAccesses: { key: 'apexClass', fields: ['apexClass', 'enabled'], grants: ['enabled'] },
-  customMetadataTypeAccesses: { key: 'name', fields: ['enabled', 'name'], grants: ['enabled'] },
-  customPermissions: { key: 'name', fields: ['enabled', 'name'], grants: ['enabled'] },
-  customSettingAccesses: { key: 'name', fields: ['enabled', 'name'], grants: ['enabled'] },
-  emailRoutingAddressAccesses: { key: 'name', fields: ['enabled', 'name'], grants: ['enabled'] },
-  externalCredentialPrincipalAccesses: {
-    key: 'externalCredentialPrincipal',
-    fields: ['enabled', 'externalCredentialPrincipal'],
-    grants: ['enabled'],
-  },
-  externalDataSourceAccesses: {
-    key: 'externalDataSource',
-    fields: ['enabled', 'externalDataSource'],
-    grants: ['enabled'],
-  },
-  fieldPermissions: { key: 'field', fields: ['editable', 'field', 'readable'], grants: ['editable', 'readable'] },
-  flowAccesses: { key: 'flow', fields: ['enabled', 'flow'], grants: ['enabled'] },
-  genComputingSummaryDefAccesses: { key: 'configName', fields: ['configName', 'enabled'], grants: ['enabled'] },
-  objectPermissions: {
-    key: 'object',
-    fields: [
-      'allowCreate',
-      'allowDelete',
-      'allowEdit',
-      'allowRead',
-      'modifyAllRecords',
-      'object',
-      'viewAllFields',
-      'viewAllRecords',
-    ],
-    grants: ['allowCreate', 'allowDelete', 'allowEdit', 'allowRead', 'modifyAllRecords', 'viewAllFields', 'viewAllRecords'],
-  },
-  pageAccesses: { key: 'apexPage', fields: ['apexPage', 'enabled'], grants: ['enabled'] },
-  recordTypeVisibilities: { key: 'recordType', fields: ['recordType', 'visible'], grants: ['visible'] },
-  servicePresenceStatusAccesses: {
-    key: 'servicePresenceStatus',
-    fields: ['enabled', 'servicePresenceStatus'],
-    grants: ['enabled'],
-  },
-  // visibility: Visible | Available | None; "None" grants nothing
-  tabSettings: { key: 'tab', fields: ['tab', 'visibility'], grants: [] },
-  userPermissions: { key: 'name', fields: ['enabled', 'name'], grants: ['enabled'] },
-} as const satisfies Record<string, SectionSpec>;
+export type { SectionName } from './registry.js';
 
-export type SectionName = keyof typeof PERMISSION_SET_SECTIONS;
+/** The model's view of each section (registry.ts holds the facts). */
+export const PERMISSION_SET_SECTIONS: Readonly<Record<SectionName, SectionSpec>> = Object.fromEntries(
+  SECTION_NAMES.map((name) => {
+    const facts = sectionFacts(name);
+    const optional = new Set(facts.optionalFields ?? []);
+    return [name, { key: facts.key, fields: facts.fields.filter((f) => !optional.has(f)), grants: facts.grants }];
+  })
+) as unknown as Record<SectionName, SectionSpec>;
 
 /** Section names in schema order (the PermissionSet sequence is alphabetical). */
-export const SECTION_ORDER = Object.keys(PERMISSION_SET_SECTIONS).sort() as SectionName[];
+export const SECTION_ORDER = [...SECTION_NAMES].sort();
 
 /** A permission set's content. `license` undefined means no license (a companion set). */
 export type PermissionSetDoc = {
