@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
 import { OrgReader, USERS_PER_LOGIN_QUERY, aggregateLoginQuery, readLogins } from '../../../src/audit/read.js';
 import type { AuditUser } from '../../../src/audit/types.js';
-import { FakeOrg, ago, type FakeLogin } from './fake-org.js';
+import { FakeOrg, ago, type FakeLogin } from '../fake-org.js';
 
 const NOW = new Date();
 const id = (n: number): string => `005${String(n).padStart(12, '0')}AAA`;

@@ -1,4 +1,4 @@
-import { ago, type FakeLogin, type FakeSeed, type FakeToken, type FakeUser } from './fake-org.js';
+import { ago, type FakeLogin, type FakeSeed, type FakeToken, type FakeUser } from '../fake-org.js';
 
 export const NOW = new Date();
 

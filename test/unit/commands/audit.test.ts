@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import Audit from '../../../src/commands/integration-user/audit.js';
-import { FakeOrg, type FakeSeed } from '../audit/fake-org.js';
+import { FakeOrg, type FakeSeed } from '../fake-org.js';
 import { smallOrg } from '../audit/small-org.js';
 
 describe('integration-user audit (in-process, faked query endpoint)', () => {

@@ -9,7 +9,7 @@ import { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
-import { FakeOrg } from '../org/fake-org.js';
+import { FakeOrg } from '../fake-org.js';
 import { fakeOrgConnection } from '../org/setup.js';
 
 describe('integration-user create (command, fake org)', () => {

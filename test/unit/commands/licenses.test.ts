@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import Licenses from '../../../src/commands/integration-user/licenses.js';
-import { FakeOrg, type FakeSeed } from '../audit/fake-org.js';
+import { FakeOrg, type FakeSeed } from '../fake-org.js';
 
 describe('integration-user licenses (in-process, faked query endpoint)', () => {
   const $$ = new TestContext();

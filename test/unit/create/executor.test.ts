@@ -11,7 +11,7 @@ import { buildRequest, type FlagInput } from '../../../src/create/request.js';
 import { createGenerator } from '../../../src/create/generate.js';
 import { deriveAlias } from '../../../src/org/users.js';
 import type { PermissionSetDoc } from '../../../src/permissions/model.js';
-import { FakeOrg } from '../org/fake-org.js';
+import { FakeOrg } from '../fake-org.js';
 import { fakeOrgConnection } from '../org/setup.js';
 import { ALL_STEPS_DONE, stepStatuses } from '../../helpers/requests.js';
 

@@ -1,6 +1,6 @@
 import type { Connection } from '@salesforce/core';
 import { MockTestOrgData, type TestContext } from '@salesforce/core/testSetup';
-import { FakeOrg } from './fake-org.js';
+import { FakeOrg } from '../fake-org.js';
 
 /**
  * Points a TestContext's connection at a new FakeOrg. Create the TestContext at describe level

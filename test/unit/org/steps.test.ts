@@ -14,7 +14,7 @@ import {
   isDuplicateError,
 } from '../../../src/org/assignments.js';
 import { findFieldSecurity, findMissingTargets } from '../../../src/org/access-check.js';
-import { FakeOrg } from './fake-org.js';
+import { FakeOrg } from '../fake-org.js';
 import { fakeOrgConnection } from './setup.js';
 
 describe('org steps', () => {

@@ -1,6 +1,8 @@
 /**
- * A tiny in-memory org behind TestContext's fakeConnectionRequest: enough REST (SOQL by pattern,
- * sObject create, sObject Collections, describe) for the create steps, recording every request.
+ * The one in-memory org of the unit tests, behind TestContext's fakeConnectionRequest: enough REST (SOQL by pattern,
+ * sObject create, sObject Collections, describe) for the create steps, recording every request. Built from an
+ * audit seed (`new FakeOrg({ users, logins, ... })`) it also answers the audit's reads: active users, LoginHistory
+ * aggregated the way GROUP BY would, OauthToken, paged with nextRecordsUrl, and an object failing with a code.
  */
 import type { AnyJson } from '@salesforce/ts-types';
 
@@ -8,6 +10,31 @@ type Rec = Record<string, unknown> & { Id: string };
 export type FakeError = { errorCode: string; message: string; status?: number };
 /** `after`: the org does the work, then the response is lost (a connection dropped on the way back) */
 export type FakeFault = { match: RegExp; error: FakeError; after?: boolean };
+
+export type FakeUser = {
+  Id: string;
+  Username: string;
+  Name: string;
+  Profile: { Name: string; UserLicense: { Name: string } };
+  IsActive?: boolean;
+  UserType?: string;
+};
+export type FakeLogin = { UserId: string; LoginType: string; Application?: string; LoginTime: string };
+export type FakeToken = { UserId: string; AppName: string; LastUsedDate?: string; UseCount?: number };
+export type FakeSeats = { TotalLicenses: number; UsedLicenses: number };
+
+/** An org as the audit reads it. */
+export type FakeSeed = {
+  users: FakeUser[];
+  logins?: FakeLogin[];
+  tokens?: FakeToken[];
+  userLicense?: FakeSeats | null;
+  psl?: FakeSeats | null;
+  /** object name, or "aggregate" for any GROUP BY query, → Salesforce error code */
+  errors?: Record<string, string>;
+  pageSize?: number;
+  now?: Date;
+};
 
 let idCounter = 100;
 const newId = (prefix: string): string => `${prefix}${String(idCounter++).padStart(12, '0')}AAA`;
@@ -56,11 +83,26 @@ export class FakeOrg {
   public failOnce: FakeFault[] = [];
   /** responses for single creates, e.g. a record-level error instead of throwing */
   public requests: string[] = [];
+  /** every SOQL query asked, in order */
+  public readonly soql: string[] = [];
+  public readonly adminUsername: string;
+  private readonly seed?: FakeSeed;
+  private cursors = new Map<string, { rows: unknown[]; at: number }>();
+  private nextCursor = 1;
 
-  public constructor(public readonly adminUsername: string) {
+  /** An admin's username (the create tests' org), or an audit seed (the audit tests' org). */
+  public constructor(from: string | FakeSeed = 'admin@example.com') {
+    if (typeof from === 'string') this.adminUsername = from;
+    else {
+      this.adminUsername = 'admin@example.com';
+      this.seed = from;
+      this.userLicense = from.userLicense ? { Id: '100x', Name: 'Salesforce Integration', ...from.userLicense } : undefined;
+      this.psl = from.psl ? { Id: '0PLx', DeveloperName: 'SalesforceAPIIntegrationPsl', ...from.psl } : undefined;
+      return;
+    }
     this.users.push({
       Id: '005000000000001AAA',
-      Username: adminUsername,
+      Username: from,
       IsActive: true,
       ProfileId: '00e000000000009AAA',
       TimeZoneSidKey: 'Europe/Paris',
@@ -73,6 +115,9 @@ export class FakeOrg {
   public userByName(name: string): Rec | undefined {
     return this.users.find((u) => String(u.Username).toLowerCase() === name.toLowerCase());
   }
+
+  /** The request handler, bound (for `$$.fakeConnectionRequest = fake.handler`). */
+  public handler = (request: unknown): Promise<AnyJson> => this.handle(request as AnyJson);
 
   public handle(request: AnyJson): Promise<AnyJson> {
     const req = (typeof request === 'string' ? { method: 'GET', url: request } : request) as {
@@ -101,6 +146,12 @@ export class FakeOrg {
     const path = url.pathname.replace(/^\/services\/data\/v[\d.]+/, '');
     try {
       if (method === 'GET' && path === '/query') return Promise.resolve(this.query(url.searchParams.get('q') ?? '') as AnyJson);
+      const more = /^\/query\/([^/?]+)$/.exec(path);
+      if (method === 'GET' && more) {
+        const cursor = this.cursors.get(more[1]);
+        if (!cursor) throw this.err('INVALID_QUERY_LOCATOR', 'INVALID_QUERY_LOCATOR');
+        return Promise.resolve(this.page(cursor.rows, cursor.at) as AnyJson);
+      }
       const describe = /^\/sobjects\/(\w+)\/describe$/.exec(path);
       if (method === 'GET' && describe) {
         // object names are case-insensitive in the REST API; the describe answers with the real spelling
@@ -138,7 +189,70 @@ export class FakeOrg {
     return [...soql.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
   }
 
-  private query(soql: string): { totalSize: number; done: boolean; records: unknown[] } {
+  private page(rows: unknown[], at: number): { totalSize: number; done: boolean; records: unknown[]; nextRecordsUrl?: string } {
+    const size = this.seed?.pageSize ?? 2000;
+    const records = rows.slice(at, at + size);
+    const done = at + size >= rows.length;
+    let nextRecordsUrl: string | undefined;
+    if (!done) {
+      const id = `01gFAKE${this.nextCursor++}-${at + size}`;
+      this.cursors.set(id, { rows, at: at + size });
+      nextRecordsUrl = `/services/data/v62.0/query/${id}`;
+    }
+    return { totalSize: rows.length, done, records, ...(nextRecordsUrl ? { nextRecordsUrl } : {}) };
+  }
+
+  /** The audit's reads, from the seed; undefined for a query it doesn't answer. */
+  private auditQuery(soql: string, from: string): unknown {
+    const seed = this.seed!;
+    const attrs = (type: string): Record<string, unknown> => ({ attributes: { type } });
+    if (from === 'User' && /WHERE IsActive = true/i.test(soql)) {
+      return this.page(
+        seed.users
+          .filter((u) => u.IsActive !== false)
+          .map((u) => ({ ...attrs('User'), IsActive: true, UserType: 'Standard', LastLoginDate: null, ...u })),
+        0
+      );
+    }
+    if (from === 'OauthToken') return this.page((seed.tokens ?? []).map((t) => ({ ...attrs(from), ...t })), 0);
+    if (from === 'LoginHistory') return this.loginHistory(soql, seed);
+    if (from === 'UserLicense' || from === 'PermissionSetLicense') {
+      const row = from === 'UserLicense' ? this.userLicense : this.psl;
+      return this.page(row ? [{ ...attrs(from), ...row }] : [], 0);
+    }
+    throw this.err('INVALID_TYPE', `sObject type '${from}' is not supported.`);
+  }
+
+  private loginHistory(q: string, seed: FakeSeed): unknown {
+    const days = Number(/LAST_N_DAYS:(\d+)/.exec(q)?.[1] ?? 100_000);
+    const now = seed.now ?? new Date();
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - days * 86_400_000).toISOString();
+    const inList = /UserId IN \(([^)]*)\)/.exec(q)?.[1];
+    const ids = inList ? new Set(inList.split(',').map((s) => s.trim().replace(/'/g, ''))) : undefined;
+    const rows = (seed.logins ?? []).filter((r) => r.LoginTime >= start && (!ids || ids.has(r.UserId)));
+    if (!/GROUP BY/i.test(q)) return this.page(rows.map((r) => ({ attributes: { type: 'LoginHistory' }, ...r })), 0);
+    const groups = new Map<string, Record<string, unknown>>();
+    for (const r of rows) {
+      const key = `${r.UserId}|${r.LoginType}|${r.Application ?? ''}`;
+      const g = groups.get(key) ?? { attributes: { type: 'AggregateResult' }, UserId: r.UserId, LoginType: r.LoginType, Application: r.Application ?? null, cnt: 0, lastLogin: r.LoginTime };
+      g.cnt = Number(g.cnt) + 1;
+      if (r.LoginTime > String(g.lastLogin)) g.lastLogin = r.LoginTime;
+      groups.set(key, g);
+    }
+    const limit = Number(/LIMIT (\d+)/.exec(q)?.[1] ?? Infinity);
+    const all = [...groups.values()];
+    // Salesforce can't page an aggregate result: everything must fit in one answer.
+    if (all.length > 2000 && limit > 2000) throw this.err('EXCEEDED_ID_LIMIT', 'Aggregate query does not support queryMore()');
+    const records = all.slice(0, limit);
+    return { totalSize: records.length, done: true, records };
+  }
+
+  private query(soql: string): unknown {
+    this.soql.push(soql);
+    const from = /\bFROM\s+(\w+)/i.exec(soql)?.[1] ?? '';
+    const failure = this.seed?.errors?.[from] ?? (/GROUP BY/i.test(soql) ? this.seed?.errors?.aggregate : undefined);
+    if (failure) throw this.err(failure, `${failure} (fake) on ${from}`);
+    if (this.seed) return this.auditQuery(soql, from);
     const values = this.literals(soql);
     let records: unknown[];
     if (/FROM UserLicense/i.test(soql)) records = this.userLicense && values[0] === this.userLicense.Name ? [this.userLicense] : [];
@@ -198,3 +312,7 @@ export class FakeOrg {
     throw this.err('NOT_FOUND', `fake org can't create ${type}`);
   }
 }
+
+/** A deterministic ISO time `daysAgo` days before `now`. */
+export const ago = (now: Date, daysAgo: number, hour = 12): string =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - daysAgo, hour)).toISOString();
