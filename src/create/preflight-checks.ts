@@ -3,7 +3,7 @@
  * problem; all problems are reported together, before anything is changed.
  */
 import { Messages, SfError } from '@salesforce/core';
-import { id15 } from '../org-access/query.js';
+import { sameId } from '../org/ids.js';
 import { isEmailShaped } from '../org/users.js';
 import type { IdentifiedSeatCount as SeatCount } from '../org/licenses.js';
 import type { OrgReads } from './preflight.js';
@@ -11,7 +11,6 @@ import type { CreateRequest } from './request.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 // 15- and 18-character forms of one Id share the first 15 characters
-const sameId = (a: string | undefined, b: string | undefined): boolean => Boolean(a && b && id15(a) === id15(b));
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
 
 /**

@@ -8,6 +8,7 @@ import { getAssignedPermissionSetNames, hasLicenseAssignment } from '../org/assi
 import { getIntegrationSeats, getPslAllowedPermissions, type IntegrationSeats } from '../org/licenses.js';
 import { findIntegrationProfile, type ProfileRef } from '../org/profile.js';
 import { soqlLiteral } from '../org/soql.js';
+import { sameId } from '../org/ids.js';
 
 /** The documented exit code of `check` when anything drifted (0: nothing; 1: an error; 2: oclif's flag errors; 68/69: deploy's). */
 export const DRIFT_EXIT_CODE = 3;
@@ -50,8 +51,6 @@ export async function checkContext(conn: Connection, env: OrgEnvironment, genera
   return { conn, env, generator, profile, seats };
 }
 
-const same15 = (a?: string | null, b?: string | null): boolean => Boolean(a && b && a.slice(0, 15) === b.slice(0, 15));
-
 /**
  * Compares one definition with the org, reading only: the user (exists, active, profile, role), the generated
  * permission sets as the org holds them (readMetadata, entry by entry), the assignments (missing, and extra ones
@@ -72,7 +71,7 @@ export async function checkDefinition(ctx: CheckContext, request: CreateRequest,
     if (seats.userLicense && seats.userLicense.free <= 0) drift.push({ kind: 'seats', detail: `no free Salesforce Integration seat to create it (${seats.userLicense.used} of ${seats.userLicense.total} used)` });
   } else {
     if (!user.IsActive) drift.push({ kind: 'inactive-user', detail: `${user.Username} is inactive` });
-    if (ctx.profile && !ctx.profile.integrationProfileIds.some((id) => same15(id, user.ProfileId))) {
+    if (ctx.profile && !ctx.profile.integrationProfileIds.some((id) => sameId(id, user.ProfileId))) {
       drift.push({ kind: 'wrong-profile', detail: `profile "${user.Profile?.Name ?? user.ProfileId}", expected "${ctx.profile.name}"` });
     }
     const role = user.UserRole?.DeveloperName;

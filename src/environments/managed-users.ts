@@ -1,5 +1,6 @@
 import type { Connection } from '@salesforce/core';
 import { soqlInList } from '../org/soql.js';
+import { id15 } from '../org/ids.js';
 
 /**
  * The plugin's marker: the generated permission set's description (written by create's generator). Nothing is
@@ -16,7 +17,7 @@ export async function findManagedUsers(conn: Connection): Promise<ManagedUser[]>
     await conn.query<{ Id: string; Name: string; Description: string | null }>('SELECT Id, Name, Description FROM PermissionSet WHERE IsOwnedByProfile = false')
   ).records.filter((p) => (p.Description ?? '').toLowerCase().includes(MANAGED_MARKER));
   if (sets.length === 0) return [];
-  const names = new Map(sets.map((s) => [s.Id.slice(0, 15), s.Name]));
+  const names = new Map(sets.map((s) => [id15(s.Id), s.Name]));
   const { records } = await conn.query<{ AssigneeId: string; PermissionSetId: string; Assignee: { Username: string; IsActive: boolean } | null }>(
     `SELECT AssigneeId, PermissionSetId, Assignee.Username, Assignee.IsActive FROM PermissionSetAssignment WHERE PermissionSetId IN ${soqlInList(sets.map((s) => s.Id))}`
   );
@@ -24,7 +25,7 @@ export async function findManagedUsers(conn: Connection): Promise<ManagedUser[]>
   for (const r of records) {
     if (!r.Assignee) continue;
     const user = users.get(r.AssigneeId) ?? { id: r.AssigneeId, username: r.Assignee.Username, isActive: r.Assignee.IsActive, permissionSets: [] };
-    user.permissionSets.push(names.get(r.PermissionSetId.slice(0, 15)) ?? r.PermissionSetId);
+    user.permissionSets.push(names.get(id15(r.PermissionSetId)) ?? r.PermissionSetId);
     users.set(r.AssigneeId, user);
   }
   return [...users.values()].sort((a, b) => a.username.localeCompare(b.username));
