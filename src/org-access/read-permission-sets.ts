@@ -3,6 +3,9 @@
  * row with its Permissions* fields, ObjectPermissions, FieldPermissions, SetupEntityAccess (names resolved with one
  * follow-up query per entity type) and PermissionSetTabSetting. A Profile retrieve only returns object and field
  * permissions for components retrieved with it, and readMetadata is known to omit entries: the records are complete.
+ *
+ * Over 300 lines: one reader of one permission set's records (headers, children, setup-entity names) whose queries
+ * share the chunking, stats and Id keys; split when the setup-entity resolvers grow further.
  */
 import { FIELD_SINCE } from '../permissions/element-versions.js';
 import type { Connection } from '@salesforce/core';

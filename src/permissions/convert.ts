@@ -1,3 +1,7 @@
+/**
+ * The profile → integration permission sets conversion. Over 300 lines: the section-by-section rules (licensed,
+ * companion, UI, per-permission) and the entry normalisation they share; the facts it branches on are in registry.ts.
+ */
 import { Messages } from '@salesforce/core';
 import type { ProfileDoc } from '../profile/read-profile.js';
 import {

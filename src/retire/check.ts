@@ -5,7 +5,8 @@
  * read becomes a gap in the report, not a failure.
  */
 import type { Connection } from '@salesforce/core';
-import { isAccessError, OrgReader } from '../audit/read.js';
+import { isAccessError } from '../audit/read.js';
+import { OrgReader } from '../org/org-reader.js';
 import { appLabel, isInteractiveApp, loginKind } from '../audit/login-types.js';
 import { errorCode } from '../org/errors.js';
 import { soqlLiteral } from '../org/soql.js';
