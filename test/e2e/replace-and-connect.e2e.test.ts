@@ -388,7 +388,7 @@ describe('replacing a shared integration user and connecting it, through the rea
     const seed = org.state.seed;
     seed.ecaDefaultOauthPolicy = 'merged';
     try {
-      const args = ['integration-user', 'connect', '--target-org', 'acme', '--username', ERP, '--app-name', 'ERP_Platform', '--scopes', 'api,sfap_api'];
+      const args = ['integration-user', 'connect', '--target-org', 'acme', '--username', ERP, '--app-name', 'ERP_Platform', '--scopes', 'api,sfap_api', '--api-version', CONNECT_TEST_API_VERSION];
       const r = await sf<ConnectResult>('connect (sfap_api)', args);
       ok(r);
       expect(r.result.scopes).to.deep.equal(['Api', 'SFApiPlatform']);
