@@ -4,7 +4,6 @@ import { DeployFailure, deployPermissionSets as deploySourceFiles, type DeployOp
 import {
   DEFAULT_SCOPES,
   ecaComponents,
-  isValidAppName,
   isValidCallbackUrl,
   NOT_IN_SOURCE_CONTROL,
   toMetadataScopes,
@@ -15,6 +14,7 @@ import { checkExecutionUser, type ExecutionUser } from './execution-user.js';
 import { compareWithOrg } from './existing.js';
 import { componentPath, withTemporarySources, writeEcaSources } from './files.js';
 import { pathExists } from '../metadata/project-paths.js';
+import { checkAppName } from '../org/input-rules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
@@ -75,7 +75,8 @@ export type ConnectResult = {
 export async function runConnect(options: ConnectOptions): Promise<ConnectResult> {
   const { conn, appName } = options;
   const dryRun = options.dryRun ?? false;
-  if (!isValidAppName(appName)) throw messages.createError('error.InvalidAppName', [appName]);
+  const badName = checkAppName(appName);
+  if (badName) throw badName;
   const { scopes, unknown } = toMetadataScopes(options.scopes?.length ? options.scopes : DEFAULT_SCOPES);
   if (unknown.length) throw messages.createError('error.UnknownScope', [unknown.join(', ')]);
   if (scopes.length === 0) throw messages.createError('error.UnknownScope', ['(none)']);

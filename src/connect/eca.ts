@@ -9,6 +9,7 @@
  * Elements are written in the Metadata API WSDL's sequence order (v66), which the deploy parser enforces.
  */
 import { escapeXml, METADATA_NAMESPACE } from '../metadata/permission-set-xml.js';
+import { apiNameProblem, APP_NAME_MAX } from '../org/input-rules.js';
 
 export type EcaTypeName =
   | 'ExternalClientApplication'
@@ -168,7 +169,7 @@ export type EcaComponent = { type: EcaTypeName; fullName: string; xml: string };
 
 /** The ExternalClientApplication API name rule (as for other developer names). */
 export function isValidAppName(name: string): boolean {
-  return /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/.test(name) && !name.endsWith('_') && name.length <= 40;
+  return apiNameProblem(name, APP_NAME_MAX) === undefined;
 }
 
 type Value = string | boolean | undefined;

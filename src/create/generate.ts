@@ -5,13 +5,13 @@ import {
   convertToIntegrationPermissionSets,
   enabledEntry,
   fieldEntry,
-  isValidApiName,
   objectEntry,
   type ConversionInput,
 } from '../permissions/convert.js';
 import { readProfileFile } from '../profile/read-profile.js';
 import { targetApiVersion, versionDropWarning } from '../org/api-version.js';
 import { fitToApiVersion } from '../permissions/element-versions.js';
+import { checkPermissionSetName } from '../org/input-rules.js';
 import { permissionSetToXml } from '../metadata/permission-set-xml.js';
 import { OutputExistsError, planPermissionSetSources, resolveDefaultOutputDir, writePermissionSetSourcesDetailed } from '../metadata/write-sources.js';
 import { GeneratedFileDiffersError } from './generate-errors.js';
@@ -46,9 +46,8 @@ export async function requestToConversionInput(request: CreateRequest, from?: Co
 export function createGenerator(options: { cwd: string }): Generator {
   return {
     async generate(request: CreateRequest, context: GenerateContext = {}): Promise<GeneratedSets> {
-      if (!isValidApiName(request.permissionSetName)) {
-        throw messages.createError('error.InvalidAccess', [`"${request.permissionSetName}" isn't a valid permission set API name.`]);
-      }
+      const badName = checkPermissionSetName(request.permissionSetName);
+      if (badName) throw badName;
       const input = await requestToConversionInput(request, context.baseInput);
       const converted = convertToIntegrationPermissionSets(input, {
         name: request.permissionSetName,

@@ -1,10 +1,9 @@
 /**
- * create's preflight checks: the request alone (before any read), then the org's answers. Each check adds a
+ * create's preflight checks of the org's answers (the request alone is checked before, in input-checks.ts). Each check adds a
  * problem; all problems are reported together, before anything is changed.
  */
 import { Messages, SfError } from '@salesforce/core';
 import { sameId } from '../org/ids.js';
-import { isEmailShaped } from '../org/users.js';
 import type { IdentifiedSeatCount as SeatCount } from '../org/licenses.js';
 import type { OrgReads } from './preflight.js';
 import type { CreateRequest } from './request.js';
@@ -12,15 +11,6 @@ import type { CreateRequest } from './request.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 // 15- and 18-character forms of one Id share the first 15 characters
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
-
-/**
- * Checks of the request alone, before any read. Input checks that need no org (names, lengths, enumerations) belong
- * here: add them as one call per module (e.g. src/create/input-checks.ts) so a dry run reports the same errors.
- */
-export function checkRequest(request: CreateRequest): void {
-  if (!isEmailShaped(request.username)) throw messages.createError('error.InvalidUsername', [request.username]);
-  if (!isEmailShaped(request.email)) throw messages.createError('error.InvalidEmail', [request.email]);
-}
 
 /** The org's answers checked against the request: problems (each an error with actions) and warnings. */
 export function checkOrgAnswers(request: CreateRequest, reads: OrgReads): { problems: SfError[]; warnings: string[] } {

@@ -12,7 +12,7 @@ import { readProfileFile } from '../profile/read-profile.js';
 import type { ConversionInput } from '../permissions/convert.js';
 import { applyFieldSecurity, convertedFields, type SecuredInput } from './field-security.js';
 import { readFromUser } from './from-user.js';
-import { checkOrgAnswers, checkPsl, checkRequest, throwProblems } from './preflight-checks.js';
+import { checkOrgAnswers, checkPsl, throwProblems } from './preflight-checks.js';
 import type { CreateRequest } from './request.js';
 import type { Preflight } from './types.js';
 
@@ -21,7 +21,6 @@ export type OrgReads = Awaited<ReturnType<typeof readOrg>>;
 
 /** All read-only checks; collects every problem so the user fixes them in one go. */
 export async function preflight(conn: Connection, request: CreateRequest): Promise<Preflight> {
-  checkRequest(request);
   const warnings: string[] = [];
   const reads = await readOrg(conn, request, warnings);
   const { problems, warnings: checked } = checkOrgAnswers(request, reads);

@@ -44,10 +44,7 @@ type UserRecord = {
   UserRoleId?: string | null;
 } & Partial<UserDefaults>;
 
-// RFC 5322 is far wider; Salesforce wants name@domain.tld with no spaces
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export const isEmailShaped = (value: string): boolean => EMAIL_SHAPE.test(value) && value.length <= 80;
+export { isEmailShaped } from './input-rules.js';
 
 /** Alias: up to 8 characters, from first initial + last name, else the username's local part. */
 export function deriveAlias(options: { firstName?: string; lastName?: string; username: string }): string {

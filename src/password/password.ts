@@ -8,7 +8,7 @@
 import { open, rm } from 'node:fs/promises';
 import { Connection, Messages } from '@salesforce/core';
 import { errorCode } from '../org/errors.js';
-import { soqlLiteral } from '../org/soql.js';
+import { readExecutionUser, type ExecutionUser } from '../connect/execution-user.js';
 import { DEFAULT_PASSWORD_LENGTH, generatePassword } from './generate.js';
 import { pathExists } from '../metadata/project-paths.js';
 
@@ -37,14 +37,29 @@ export type PasswordOutcome = {
   outputFile?: string;
   /** reset passwords must be changed at the next login */
   expired?: boolean;
+  /** what is true of the user: active and API only, with its profile and license */
+  user: ExecutionUser;
 };
 
-type UserRow = { Id: string; Username: string; IsActive?: boolean };
-
-export async function findUser(conn: Connection, username: string): Promise<UserRow> {
-  const { records } = await conn.query<UserRow>(`SELECT Id, Username, IsActive FROM User WHERE Username = ${soqlLiteral(username)}`);
-  const user = records.find((r) => r.Username.toLowerCase() === username.toLowerCase()) ?? records[0];
+/**
+ * The only users whose password this command sets: active, API-only users (the check connect makes of an execution
+ * user), never the user running the command. A person's password belongs to the person (Salesforce's own reset
+ * emails them a link); the running admin would lock themselves out. --force doesn't change this.
+ *
+ * @throws SfError UserNotFound | RunningUser | UserInactive | NotIntegrationUser
+ */
+export async function checkPasswordTarget(conn: Connection, username: string): Promise<ExecutionUser> {
+  const user = await readExecutionUser(conn, username);
   if (!user) throw messages.createError('error.UserNotFound', [username]);
+  const running = conn.getUsername()?.toLowerCase();
+  const runningId = conn.getAuthInfoFields().userId;
+  if (user.username.toLowerCase() === running || (runningId && runningId.slice(0, 15) === user.id.slice(0, 15))) {
+    throw messages.createError('error.RunningUser', [user.username]);
+  }
+  if (!user.isActive) throw messages.createError('error.UserInactive', [user.username]);
+  if (!user.apiOnly) {
+    throw messages.createError('error.NotIntegrationUser', [user.username, user.profileName ?? 'unknown', user.userLicense ?? 'unknown']);
+  }
   return user;
 }
 
@@ -56,7 +71,8 @@ export async function findUser(conn: Connection, username: string): Promise<User
 export async function changePassword(options: PasswordOptions): Promise<PasswordOutcome> {
   const { conn, action, outputFile } = options;
   if (outputFile && !options.force && (await pathExists(outputFile))) throw messages.createError('error.FileExists', [outputFile]);
-  const user = await findUser(conn, options.username);
+  const checked = await checkPasswordTarget(conn, options.username);
+  const user = { Id: checked.id, Username: checked.username };
   const url = `${conn.baseUrl()}/sobjects/User/${user.Id}/password`;
 
   if (action === 'generate') {
@@ -68,7 +84,7 @@ export async function changePassword(options: PasswordOptions): Promise<Password
       if (outputFile) await rm(outputFile, { force: true });
       throw mapPasswordError(e, user.Username);
     }
-    return { username: user.Username, userId: user.Id, action, password, outputFile };
+    return { username: user.Username, userId: user.Id, action, password, outputFile, user: checked };
   }
 
   let password: string;
@@ -87,7 +103,7 @@ export async function changePassword(options: PasswordOptions): Promise<Password
       throw messages.createError('error.ResetNotSaved', [user.Username, outputFile, e instanceof Error ? e.message : String(e)]);
     }
   }
-  return { username: user.Username, userId: user.Id, action, password, outputFile, expired: true };
+  return { username: user.Username, userId: user.Id, action, password, outputFile, expired: true, user: checked };
 }
 
 type HttpRequest = { method: 'POST' | 'DELETE'; url: string; body?: string; headers?: Record<string, string> };

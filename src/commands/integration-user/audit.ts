@@ -95,11 +95,12 @@ export default class Audit extends SfCommand<AuditCommandResult> {
         },
       });
     } catch (e) {
+      // never "done" before knowing
+      this.spinner.stop('failed');
       if (isConnectionError(e)) throw messages.createError('error.connectionLost', [(e as Error).message]);
       throw e;
-    } finally {
-      this.spinner.stop();
     }
+    this.spinner.stop();
 
     this.display(result);
     if (outputFile && format) {

@@ -6,6 +6,7 @@ import { runConnect, type ConnectResult } from '../../connect/connect.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
+import { checkOutputDir, outsideProjectNotice } from '../../metadata/output-dir.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
@@ -42,7 +43,9 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     const { flags } = await this.parse(IntegrationUserConnect);
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version'], CONNECT_OLDEST_API_VERSION);
+    if (flags['output-dir']) await checkOutputDir(flags['output-dir']);
     const baseDir = flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd());
+    const outside = await outsideProjectNotice(process.cwd(), flags['output-dir'], baseDir);
 
     this.spinner.start(messages.getMessage('info.status', [flags['app-name'], flags['dry-run'] ? 'planning' : 'connecting']));
     let result: ConnectResult;
@@ -59,9 +62,13 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
         force: flags.force,
         deploy: { waitMinutes: flags.wait.minutes, pollFrequencyMs: pollInterval(flags['poll-interval']) },
       });
-    } finally {
-      this.spinner.stop();
+    } catch (e) {
+      // never "done" before knowing
+      this.spinner.stop('failed');
+      throw e;
     }
+    this.spinner.stop();
+    if (outside) result.warnings.unshift(outside);
 
     for (const warning of result.warnings) this.warn(warning);
     this.log(messages.getMessage('info.plan', [result.appName, result.username, result.scopes.join(', ')]));

@@ -63,9 +63,14 @@ export default class IntegrationUserPassword extends SfCommand<IntegrationUserPa
         force: flags.force,
         length: flags.length,
       });
-    } finally {
-      this.spinner.stop();
+    } catch (e) {
+      // never "done" before knowing
+      this.spinner.stop('failed');
+      throw e;
     }
+    this.spinner.stop();
+    const u = outcome.user;
+    this.log(messages.getMessage('info.userIs', [u.username, u.profileName ?? 'unknown', u.userLicense ?? 'unknown']));
 
     if (outputFile) {
       this.log(messages.getMessage('info.written', [outcome.username, outputFile]));

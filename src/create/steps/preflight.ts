@@ -1,8 +1,11 @@
 import { preflight } from '../preflight.js';
+import { checkCreateInput } from '../input-checks.js';
 import type { RunState, StepOutcome } from '../types.js';
 
 /** Step 1, reads only: what the org holds and whether the run can go ahead. */
 export async function preflightStep(state: RunState): Promise<StepOutcome> {
+  // input first: nothing Salesforce would refuse later may reach the org (dry run or not)
+  await checkCreateInput(state.request, { connectAppName: state.ctx.connect?.appName });
   const pre = await preflight(state.ctx.conn, state.request);
   state.pre = pre;
   state.request = pre.request;

@@ -15,6 +15,8 @@ import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emula
 import { captureOutput } from '../../helpers/output.js';
 
 const INT = 'legacy.etl@acme.com.integration';
+const PERSON = 'jane.doe@acme.com';
+const RETIRED = 'old.etl@acme.com.integration';
 
 describe('integration-user password against the emulator', function () {
   this.timeout(30_000);
@@ -36,7 +38,15 @@ describe('integration-user password against the emulator', function () {
   });
 
   beforeEach(async () => {
-    emu = await startEmulator({ seed: { users: [{ username: INT, lastName: 'ETL', profile: 'Minimum Access - API Only Integrations' }] } });
+    emu = await startEmulator({
+      seed: {
+        users: [
+          { username: INT, lastName: 'ETL', profile: 'Minimum Access - API Only Integrations' },
+          { username: PERSON, lastName: 'Person', profile: 'Standard User' },
+          { username: RETIRED, lastName: 'Retired', profile: 'Minimum Access - API Only Integrations', isActive: false },
+        ],
+      },
+    });
     org = emu.org();
     userId = org.user(INT)!.Id;
     await loginToEmulator(emu, [org]);
@@ -170,5 +180,42 @@ describe('integration-user password against the emulator', function () {
     );
     expect(error.name).to.equal('UserNotFoundError');
     expect(passwordRequests()).to.deep.equal([]);
+  });
+
+  describe('only for active API-only integration users', () => {
+    const refuse = (username: string, extra: string[]): Promise<SfError> =>
+      IntegrationUserPassword.run(['--target-org', org.adminUsername, '--username', username, ...extra]).then(
+        () => new SfError('no error'),
+        (e: SfError) => e
+      );
+
+    it('refuses the running user, even with --force, and says what to do instead', async () => {
+      const error = await refuse(org.adminUsername, ['--generate', '--force']);
+      expect(error.name).to.equal('RunningUserError');
+      expect(error.message).to.contain(org.adminUsername).and.contain('Nothing was changed');
+      expect(error.actions?.join(' ')).to.contain('Change My Password');
+      expect(passwordRequests()).to.deep.equal([]);
+      // the spinner never said "done" before the refusal
+      expect(out.join('')).to.not.match(/\.\.\. done/);
+    });
+
+    it('refuses a person (not API only), naming the profile, and points to Setup\'s reset', async () => {
+      const error = await refuse(PERSON, ['--reset']);
+      expect(error.name).to.equal('NotIntegrationUserError');
+      expect(error.message).to.contain('Standard User').and.contain(PERSON);
+      expect(error.actions?.join(' ')).to.contain('Reset Password').and.contain('sf integration-user create');
+      expect(passwordRequests()).to.deep.equal([]);
+    });
+
+    it('refuses an inactive integration user', async () => {
+      const error = await refuse(RETIRED, ['--generate']);
+      expect(error.name).to.equal('UserInactiveError');
+      expect(passwordRequests()).to.deep.equal([]);
+    });
+
+    it('says what is true of the user it did set', async () => {
+      await run(['--generate']);
+      expect(out.join('')).to.contain(`${INT} is an active API-only user (profile "Minimum Access - API Only Integrations"`);
+    });
   });
 });

@@ -64,6 +64,7 @@ describe('create generator', () => {
   it('rejects an invalid permission set name before writing anything', async () => {
     const generator = createGenerator({ cwd: dir });
     const error = (await generator.generate(request({ objects: ['Account:read'], permissionSetName: 'Bad__Name_' })).catch((e: unknown) => e)) as Error;
-    expect(error.name).to.equal('InvalidAccessError');
+    expect(error.name).to.equal('InvalidPermissionSetNameError');
+    expect(error.message).to.contain('two consecutive underscores');
   });
 });
