@@ -20,6 +20,7 @@ import type { PermissionSetDoc } from '../permissions/model.js';
 import { readProfileFile, type ProfileDoc } from '../profile/read-profile.js';
 import { resolveDefaultOutputDir, writePermissionSetSources } from '../metadata/write-sources.js';
 import { pathExists } from '../metadata/project-paths.js';
+import { outsideProjectNotice } from '../metadata/output-dir.js';
 // the org readers load only when an org is used: a file converts offline without them (issue 12)
 import type { AccessSource } from '../org-access/effective-access.js';
 import type { GrantSources, MutedGrant } from '../org-access/merge-access.js';
@@ -180,6 +181,12 @@ export async function convertProfile(options: ConvertOptions): Promise<ConvertPr
   const fitted = fitToApiVersion([conversion.main, ...(conversion.companion ? [conversion.companion] : [])], target.version);
   conversion.omitted.push(...fitted.dropped.map((d) => ({ section: d.section, name: d.name, reason: d.reason })));
   if (fitted.dropped.length > 0) conversion.warnings.push(versionDropWarning(fitted.dropped, target.version));
+  // an empty permission set would grant nothing: say so instead of writing one
+  if (!fitted.docs.some((d) => Object.values(d.sections).some((entries) => (entries?.length ?? 0) > 0))) {
+    throw messages.createError('error.NothingToGrant', [profileName, String(conversion.omitted.length)]).setData({ omitted: conversion.omitted });
+  }
+  const outside = await outsideProjectNotice(options.cwd, options.outputDir, outputDir);
+  if (outside) conversion.warnings.unshift(outside);
   const written = await writePermissionSetSources(fitted.docs, { outputDir, force: options.force });
   const stale = conversion.companion ? undefined : await staleCompanionWarning(outputDir, name);
   if (stale) conversion.warnings.push(stale);

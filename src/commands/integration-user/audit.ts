@@ -68,6 +68,7 @@ export default class Audit extends SfCommand<AuditCommandResult> {
     })(),
   };
 
+
   public async run(): Promise<AuditCommandResult> {
     const { flags } = await this.parse(Audit);
     const outputFile = flags['output-file'];

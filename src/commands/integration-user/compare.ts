@@ -27,6 +27,7 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
     all: Flags.boolean({ char: 'a', summary: messages.getMessage('flags.all.summary') }),
   };
 
+
   public async run(): Promise<IntegrationUserCompareResult> {
     const { flags } = await this.parse(IntegrationUserCompare);
     const users = flags.user;

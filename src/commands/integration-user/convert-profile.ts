@@ -1,10 +1,11 @@
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { assertApiVersionSupported } from '../../org/api-version.js';
-import type { OmittedEntry } from '../../permissions/convert.js';
+import { COMPANION_SUFFIX, isValidApiName, type OmittedEntry } from '../../permissions/convert.js';
 import { convertProfile, type ConvertProfileResult, type ProfileSource } from '../../convert/convert-service.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { hasExplicitTargetOrg } from '../../cli/target-org.js';
+import { checkOutputDir } from '../../metadata/output-dir.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
@@ -70,8 +71,14 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     }),
   };
 
+
   public async run(): Promise<ConvertProfileResult> {
     const { flags } = await this.parse(ConvertProfile);
+    // what needs no org is checked before the (possibly long) read
+    if (flags['output-dir']) await checkOutputDir(flags['output-dir']);
+    if (flags.name && (!isValidApiName(flags.name) || flags.name.length + COMPANION_SUFFIX.length > 80)) {
+      throw messages.createError('error.InvalidName', [flags.name]);
+    }
 
     // a file converts offline unless --target-org is given explicitly (a configured default org isn't enough)
     const org = flags['source-file'] && !hasExplicitTargetOrg(this.argv) ? undefined : flags['target-org'];
@@ -102,8 +109,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
 
   private report(result: ConvertProfileResult): void {
     this.styledHeader(messages.getMessage('header.sections', [result.profile]));
-    if (Object.keys(result.sections).length === 0) this.log(messages.getMessage('nothingGranted'));
-    else this.table({
+    this.table({
       data: Object.entries(result.sections).map(([section, c]) => ({
         section,
         carried: c.carried,

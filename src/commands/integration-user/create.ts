@@ -4,11 +4,12 @@ import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSI
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 // the run's modules (converter, org steps, deploy) load in run(), not when sf lists or helps commands (issue 12)
 import { PARTIAL_EXIT_CODE, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/types.js';
-import { buildRequest, type CreateRequest, type Definition, type FlagInput } from '../../create/request.js';
+import { buildRequest, wantsGeneratedAccess, type CreateRequest, type Definition, type FlagInput } from '../../create/request.js';
 import { loadDefinitions, type LoadedDefinition } from '../../create/definitions.js';
 import { runDefinitions, type CreateManyResult } from '../../create/run-definitions.js';
 import { readOrgEnvironment } from '../../environments/org-environment.js';
 import { adaptToOrg, type OrgAdaptation } from '../../environments/prepare.js';
+import { outsideProjectNotice } from '../../metadata/output-dir.js';
 import { deriveAlias } from '../../org/users.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
@@ -67,6 +68,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), hidden: true }),
   };
 
+
   public async run(): Promise<IntegrationUserCreateResult> {
     const { flags } = await this.parse(IntegrationUserCreate);
     const loaded = flags['definition-file'] ? await loadDefinitions(flags['definition-file']) : undefined;
@@ -104,6 +106,10 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     });
     for (const note of adaptation.notes) this.log(note);
     if (adaptation.email) (adaptation.email.status === 'reported' ? this.warn.bind(this) : this.log.bind(this))(adaptation.email.message);
+    if (wantsGeneratedAccess(request) || flags.connect) {
+      const outside = await outsideProjectNotice(process.cwd(), request.outputDir, process.cwd());
+      if (outside) this.warn(outside);
+    }
     const STEP_NAMES = stepNames(Boolean(flags.connect), Boolean(flags['from-user']));
     const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
     // loaded only when drawing: multi-stage output costs start-up time every command would pay (issue 12)

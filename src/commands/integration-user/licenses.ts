@@ -29,6 +29,7 @@ export default class Licenses extends SfCommand<LicensesResult> {
     'api-version': Flags.orgApiVersion(),
   };
 
+
   public async run(): Promise<LicensesResult> {
     const { flags } = await this.parse(Licenses);
     const conn = flags['target-org'].getConnection(flags['api-version']);

@@ -44,6 +44,7 @@ export default class IntegrationUserPassword extends SfCommand<IntegrationUserPa
     }),
   };
 
+
   public async run(): Promise<IntegrationUserPasswordResult> {
     const { flags } = await this.parse(IntegrationUserPassword);
     const outputFile = flags['output-file'] ? resolve(flags['output-file']) : undefined;

@@ -122,4 +122,30 @@ describe('integration-user convert-profile', () => {
     expect(badName.name).to.equal('InvalidNameError');
     expect(await readdir(dir)).to.deep.equal(['empty.profile']);
   });
+
+  it('outside a project says where it writes', async () => {
+    const result = await run(['--source-file', quirks]);
+    expect(result.warnings[0]).to.contain(`${dir} isn't inside an SFDX project`).and.contain('--output-dir');
+  });
+
+  it('an --output-dir that is a file is a named error with an action, checked before converting', async () => {
+    await writeFile(join(dir, 'out'), 'x');
+    const error = (await run(['--source-file', quirks, '--output-dir', join(dir, 'out')]).catch((e: SfError) => e)) as SfError;
+    expect(error.name).to.equal('OutputDirNotDirectoryError');
+    expect(error.message).to.not.match(/EEXIST|ENOTDIR/);
+    expect(error.actions?.join(' ')).to.contain('--output-dir');
+  });
+
+  it('a profile that grants nothing: says so and writes no empty permission set', async () => {
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
+      '    <tabVisibilities><tab>standard-Account</tab><visibility>DefaultOn</visibility></tabVisibilities>\n' +
+      '    <userLicense>Salesforce</userLicense>\n</Profile>\n';
+    await writeFile(join(dir, 'Nothing.profile-meta.xml'), xml);
+    const error = (await run(['--source-file', join(dir, 'Nothing.profile-meta.xml')]).catch((e: SfError) => e)) as SfError;
+    expect(error.name).to.equal('NothingToGrantError');
+    expect(error.message).to.contain('grants nothing');
+    expect(error.actions?.join(' ')).to.contain('--include-ui');
+    expect(await readdir(dir)).to.deep.equal(['Nothing.profile-meta.xml']);
+  });
 });

@@ -310,6 +310,48 @@ describe('create executor', () => {
       const error = await expectPreflightError('UserHasOtherProfileError');
       expect(error.message).to.contain('System Administrator');
     });
+    it('an alias over 8 characters, before any read (Salesforce would refuse it only after the file is written)', async () => {
+      org.requests.length = 0;
+      const error = await expectPreflightError('InvalidAliasError', { alias: 'waytoolongalias' });
+      expect(error.message).to.contain('15 characters').and.contain('8');
+      expect(org.requests).to.deep.equal([]);
+    });
+    it('a username over 80 characters', async () => {
+      const error = await expectPreflightError('UsernameTooLongError', { username: `${'a'.repeat(70)}@acme.com.integration` });
+      expect(error.message).to.contain('91 characters');
+    });
+    it('a permission set name that breaks the API-name rules, with the rule it breaks (not the object-access hint)', async () => {
+      const error = await expectPreflightError('InvalidPermissionSetNameError', { permissionSetName: 'bad name!' });
+      expect(error.message).to.contain('a space').and.contain('"!"');
+      expect(error.actions?.join(' ')).to.contain('--permission-set-name').and.not.contain('Object:read');
+    });
+    it('--connect with a bad app name, before the user exists, in a dry run as in a real run', async () => {
+      org.requests.length = 0;
+      for (const dryRun of [false, true]) {
+        const error = (await runCreate({ conn, request: request(), generator, dryRun, connect: { appName: 'bad name!', baseDir: dir } }).catch(
+          (e: unknown) => e
+        )) as SfError;
+        expect(error.name).to.equal('InvalidAppNameError');
+        expect(error.actions?.join(' ')).to.contain('--connect');
+        expect(error.exitCode).to.not.equal(68);
+      }
+      expect(posts()).to.deep.equal([]);
+      expect(org.requests).to.deep.equal([]);
+    });
+    it('an --output-dir that is a file: a named error, not EEXIST', async () => {
+      const file = join(dir, 'a-file');
+      await writeFile(file, 'x');
+      const error = await expectPreflightError('OutputDirNotDirectoryError', { outputDir: join(file, 'sub') });
+      expect(error.message).to.contain(file).and.not.contain('ENOTDIR');
+      expect((await expectPreflightError('OutputDirNotDirectoryError', { outputDir: file })).message).to.contain('is a file');
+    });
+    it('all input problems at once, the same in a dry run', async () => {
+      for (const dryRun of [false, true]) {
+        const error = (await run({ alias: 'waytoolongalias', permissionSetName: 'Bad__Name' }, dryRun).catch((e: unknown) => e)) as SfError;
+        expect(error.name).to.equal('PreflightFailedError');
+        expect(error.message).to.contain('2 problems').and.contain('alias').and.contain('two consecutive underscores');
+      }
+    });
     it('reports several problems at once', async () => {
       org.psl = undefined;
       const error = await expectPreflightError('PreflightFailedError', { role: 'Nope', objects: ['Invoice__c:read'] });
