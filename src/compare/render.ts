@@ -3,6 +3,7 @@ import { dirname, extname } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { AccessCategory, CompareRow, Comparison } from './compare.js';
 import { csvCell } from '../report/csv.js';
+import { footnotes, outputWidth, renderTable } from '../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.compare');
@@ -58,6 +59,29 @@ export function tableRows(c: Comparison): TableRow[] {
     gap: r.status === 'same' ? '' : gapText(r),
     why: r.why ? `${r.why.kind}: ${r.why.reason}` : '',
   }));
+}
+
+/**
+ * The comparison as text that reads at `width` columns: names whole, the two sides as "A" and "B" (named in the
+ * legend, since usernames are long), the reasons as footnotes below the table.
+ */
+export function comparisonText(c: Comparison, width = outputWidth()): string[] {
+  const notes = footnotes();
+  const rows = tableRows(c).map((r) => ({ ...r, why: notes.ref(r.why) }));
+  const table = renderTable(
+    rows,
+    [
+      { key: 'access', name: 'Access' },
+      { key: 'name', name: 'Name', whole: true },
+      { key: 'first', name: 'A' },
+      { key: 'second', name: 'B' },
+      { key: 'gap', name: 'B vs A' },
+      { key: 'why', name: 'Why' },
+    ],
+    width
+  );
+  const why = notes.notes(width);
+  return [`A: ${c.first}`, `B: ${c.second}`, '', ...table, ...(why.length ? ['', 'Why:', ...why] : [])];
 }
 
 const CSV_COLUMNS = ['category', 'section', 'name', 'label', 'first', 'second', 'lacks', 'beyond', 'status', 'whyKind', 'why', 'firstSources', 'secondSources'];

@@ -22,6 +22,7 @@ import { isConnectionError } from '../../org/api-errors.js';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { targetOrgLabel } from '../../cli/target-org.js';
+import { outputWidth, renderTable, wrapText, type TextColumn } from '../../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.audit');
@@ -112,19 +113,30 @@ export default class Audit extends SfCommand<AuditCommandResult> {
     return result;
   }
 
+  private printTable<K extends string>(rows: Array<Record<K, unknown>>, columns: Array<TextColumn<K>>): void {
+    for (const line of renderTable(rows, columns)) this.log(line);
+  }
+
   private display(r: AuditResult): void {
     for (const line of [...gapLines(r), ...loginHistoryLines(r)]) this.warn(line);
     this.styledHeader(messages.getMessage('heading.seats'));
-    this.table({ data: seatRows(r.seats) });
+    this.printTable(seatRows(r.seats), [
+      { key: 'license', name: 'License' },
+      { key: 'total', name: 'Total' },
+      { key: 'used', name: 'Used' },
+      { key: 'free', name: 'Free' },
+    ]);
     this.styledHeader(messages.getMessage('heading.summary'));
     this.table({ data: CLASSES.map((c) => ({ class: CLASS_LABELS[c], users: r.summary[c] })) });
     if (r.candidates.length === 0) {
       this.info(messages.getMessage('info.noCandidates', [r.period.days]));
     } else {
       this.styledHeader(messages.getMessage('heading.candidates', [r.period.days]));
-      this.table({ data: candidateRows(r.candidates), columns: CANDIDATE_COLUMNS });
+      // usernames whole, the rest wrapped; the risks, long, below the table
+      this.printTable(candidateRows(r.candidates), CANDIDATE_COLUMNS.map((c) => ({ ...c, whole: c.key === 'user' })));
       for (const c of r.candidates.filter((x) => x.risks.length > 0)) {
-        this.log(`${c.username}: ${c.risks.map((k) => RISK_LABELS[k]).join('; ')}`);
+        this.log('');
+        for (const line of wrapText(`${c.username}: ${c.risks.map((k) => RISK_LABELS[k]).join('; ')}`, outputWidth())) this.log(line);
       }
     }
     this.log();

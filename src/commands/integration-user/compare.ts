@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { compareInOrg, type OrgComparison } from '../../compare/from-org.js';
-import { tableRows, writeComparisonFile } from '../../compare/render.js';
+import { comparisonText, writeComparisonFile } from '../../compare/render.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -71,17 +71,7 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
       this.log(messages.getMessage('info.noDifference', [c.second, c.first]));
     } else {
       this.styledHeader(messages.getMessage(all ? 'header.rowsAll' : 'header.rows', [c.rows.length]));
-      this.table({
-        data: tableRows(c),
-        columns: [
-          { key: 'access', name: 'Access' },
-          { key: 'name', name: 'Name' },
-          { key: 'first', name: c.first },
-          { key: 'second', name: c.second },
-          { key: 'gap', name: 'Gap' },
-          { key: 'why', name: 'Why' },
-        ],
-      });
+      for (const line of comparisonText(c)) this.log(line);
     }
     for (const w of result.warnings) this.warn(w);
   }

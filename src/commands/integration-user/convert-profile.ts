@@ -6,6 +6,7 @@ import { convertProfile, type ConvertProfileResult, type ProfileSource } from '.
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { hasExplicitTargetOrg } from '../../cli/target-org.js';
 import { checkOutputDir } from '../../metadata/output-dir.js';
+import { renderTable } from '../../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
@@ -147,7 +148,8 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
 
     if (result.omitted.length > 0) {
       this.styledHeader(messages.getMessage('header.omitted', [result.omitted.length]));
-      this.table({ data: groupOmissions(result.omitted) });
+      const columns = (['section', 'count', 'reason', 'examples'] as const).map((key) => ({ key, name: key[0].toUpperCase() + key.slice(1) }));
+      for (const line of renderTable(groupOmissions(result.omitted), columns)) this.log(line);
     }
     for (const warning of result.warnings) this.warn(warning);
   }

@@ -179,8 +179,8 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     if (result.comparison && result.comparison.rows.length > 0) {
       const c = result.comparison;
       this.styledHeader(messages.getMessage('header.comparison', [c.first, c.second, c.rows.length]));
-      const { tableRows } = await import('../../compare/render.js');
-      this.table({ data: tableRows(c) });
+      const { comparisonText } = await import('../../compare/render.js');
+      for (const line of comparisonText(c)) this.log(line);
     }
     this.log('');
     for (const line of result.nextSteps) this.log(`- ${line}`);

@@ -6,6 +6,7 @@ import { OrgReader } from '../../org/org-reader.js';
 import { seatRows } from '../../audit/render.js';
 import type { Gap, SeatCount } from '../../audit/types.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
+import { renderTable } from '../../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.licenses');
@@ -43,7 +44,8 @@ export default class Licenses extends SfCommand<LicensesResult> {
     if (!seats.integrationPsl && !unread.has('PermissionSetLicense')) {
       this.info(messages.getMessage('info.noLicense', ['Salesforce API Integration permission set']));
     }
-    this.table({ data: seatRows(seats) });
+    const columns = (['license', 'total', 'used', 'free'] as const).map((key) => ({ key, name: key[0].toUpperCase() + key.slice(1) }));
+    for (const line of renderTable(seatRows(seats), columns)) this.log(line);
     return { userLicense: seats.integrationUserLicense ?? null, permissionSetLicense: seats.integrationPsl ?? null, gaps };
   }
 }

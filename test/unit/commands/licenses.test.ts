@@ -35,10 +35,10 @@ describe('integration-user licenses (in-process, faked query endpoint)', () => {
     expect(fake.soql.filter((q) => /License\b/.test(q))).to.have.length(2);
     expect(fake.soql.join('\n')).to.contain("FROM UserLicense WHERE Name = 'Salesforce Integration'");
     expect(fake.soql.join('\n')).to.contain("FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'");
-    expect(ux.table.firstCall.args[0].data).to.deep.equal([
-      { license: 'Salesforce Integration (user license)', total: 5, used: 2, free: 3 },
-      { license: 'Salesforce API Integration (permission set license)', total: 10, used: 10, free: 0 },
-    ]);
+    await Licenses.run(['--target-org', testOrg.username]);
+    const logged = ux.log.getCalls().map((c) => String(c.args[0] ?? ''));
+    expect(logged.find((l) => l.startsWith('Salesforce Integration (user license)'))).to.match(/\s5\s+2\s+3$/);
+    expect(logged.find((l) => l.startsWith('Salesforce API Integration (permission set license)'))).to.match(/\s10\s+10\s+0$/);
   });
 
   it('never reports negative free seats', async () => {
