@@ -59,11 +59,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
     connect: Flags.string({ summary: messages.getMessage('flags.connect.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
-    force: Flags.boolean({
-      summary: messages.getMessage('flags.force.summary'),
-      description: messages.getMessage('flags.force.description'),
-      default: false,
-    }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
     wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
     'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), hidden: true }),
   };
