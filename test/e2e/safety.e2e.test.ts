@@ -69,7 +69,7 @@ describe('safe by default through the real sf', function () {
   it('--api-version 99.0 names the version instead of "The requested resource does not exist"', async () => {
     const r = await sf(['integration-user', 'licenses', '-o', 'emu', '--api-version', '99.0']);
     expect(r.exitCode).to.not.equal(0);
-    expect(r.json?.name).to.equal('ApiVersionNotSupportedError');
+    expect(r.json?.name).to.equal('ApiVersionTooNewError');
     expect(r.json?.message).to.contain('99.0');
   });
 });

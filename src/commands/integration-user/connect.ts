@@ -7,7 +7,6 @@ import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { checkOutputDir, outsideProjectNotice } from '../../metadata/output-dir.js';
-import { explainApiVersionError } from '../../org/api-version-error.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
@@ -40,11 +39,6 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), hidden: true }),
   };
 
-
-  /** an --api-version the org doesn't serve gets a named error instead of "The requested resource does not exist" */
-  protected catch(error: Error): Promise<never> {
-    return super.catch(explainApiVersionError(error, this.argv));
-  }
 
   public async run(): Promise<IntegrationUserConnectResult> {
     const { flags } = await this.parse(IntegrationUserConnect);

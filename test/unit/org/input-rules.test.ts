@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { SfError } from '@salesforce/core';
 import { apiNameProblem, checkAlias, checkAppName, checkPermissionSetName, checkUsername } from '../../../src/org/input-rules.js';
-import { explainApiVersionError } from '../../../src/org/api-version-error.js';
 
 describe('input rules (Salesforce names and lengths, checked offline)', () => {
   it('API names: letters, digits, single underscores, begins with a letter, no trailing underscore, a maximum length', () => {
@@ -19,12 +17,5 @@ describe('input rules (Salesforce names and lengths, checked offline)', () => {
     expect(checkAlias('mktosync')).to.equal(undefined);
     expect(checkUsername(`${'a'.repeat(75)}@acme.com`)?.name).to.equal('UsernameTooLongError');
     expect(checkUsername('not a username')?.name).to.equal('InvalidUsernameError');
-  });
-  it('a 404 under an explicit --api-version becomes ApiVersionNotSupported; without the flag it stays', () => {
-    const notFound = Object.assign(new SfError('The requested resource does not exist', 'NOT_FOUND'), { errorCode: 'NOT_FOUND' });
-    const mapped = explainApiVersionError(notFound, ['--api-version', '99.0']);
-    expect(mapped.name).to.equal('ApiVersionNotSupportedError');
-    expect(mapped.message).to.contain('99.0');
-    expect(explainApiVersionError(notFound, ['--target-org', 'x'])).to.equal(notFound);
   });
 });
