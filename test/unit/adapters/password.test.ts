@@ -14,11 +14,28 @@ import { DATA, JSON_HEADERS, nockConnection, org, queryAnswer, useNock } from '.
 const USER_ID = '005D0000001KyEIIA0';
 const PASSWORD_URL = `${DATA}/sobjects/User/${USER_ID}/password`;
 
+// the command checks first that the user is an active API-only user (its profile says so: no second query)
 const userFound = (): void => {
   org()
     .get(`${DATA}/query`)
-    .query({ q: "SELECT Id, Username, IsActive FROM User WHERE Username = 'marketo.sync@acme.com'" })
-    .reply(200, queryAnswer('User', [{ Id: USER_ID, Username: 'marketo.sync@acme.com', IsActive: true }]), JSON_HEADERS);
+    .query({
+      q:
+        'SELECT Id, Username, IsActive, Email, Profile.Name, Profile.PermissionsApiUserOnly, Profile.UserLicense.Name ' +
+        "FROM User WHERE Username = 'marketo.sync@acme.com'",
+    })
+    .reply(
+      200,
+      queryAnswer('User', [
+        {
+          Id: USER_ID,
+          Username: 'marketo.sync@acme.com',
+          IsActive: true,
+          Email: 'it@acme.com',
+          Profile: { Name: 'Minimum Access - API Only Integrations', PermissionsApiUserOnly: true, UserLicense: { Name: 'Salesforce Integration' } },
+        },
+      ]),
+      JSON_HEADERS
+    );
 };
 
 // the page's bodies, word for word
