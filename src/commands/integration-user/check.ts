@@ -11,6 +11,7 @@ import { driftMarkdown, driftRows, type CheckResult } from '../../drift/render.j
 import { findManagedUsers, withoutDefinition } from '../../environments/managed-users.js';
 import { readOrgEnvironment } from '../../environments/org-environment.js';
 import { deriveAlias } from '../../org/users.js';
+import { renderTable } from '../../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.check');
@@ -59,7 +60,9 @@ export default class IntegrationUserCheck extends SfCommand<IntegrationUserCheck
       await writeFile(output, driftMarkdown(result));
       result.outputFile = output;
     }
-    this.table({ data: driftRows(result), columns: [{ key: 'user', name: 'User' }, { key: 'kind', name: 'Drift' }, { key: 'detail', name: 'Detail' }] });
+    // usernames whole, details wrapped: readable at 80 columns and in CI logs
+    const columns = [{ key: 'user' as const, name: 'User', whole: true }, { key: 'kind' as const, name: 'Drift' }, { key: 'detail' as const, name: 'Detail' }];
+    for (const line of renderTable(driftRows(result), columns)) this.log(line);
     if (managed.length) this.warn(messages.getMessage('warning.withoutDefinition', [managed.map((u) => u.username).join(', ')]));
     if (output) this.log(messages.getMessage('info.written', [output]));
     // a result, not an error: --json still carries every drift, with the exit code in "status"
