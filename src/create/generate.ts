@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { Messages } from '@salesforce/core';
 import type { Entry, PermissionSetDoc } from '../permissions/model.js';
 import {
   convertToIntegrationPermissionSets,
@@ -17,9 +16,6 @@ import { OutputExistsError, planPermissionSetSources, resolveDefaultOutputDir, w
 import { GeneratedFileDiffersError } from './generate-errors.js';
 import type { GenerateContext, GeneratedSets, Generator, PlannedSet, WrittenSets } from './types.js';
 import type { CreateRequest } from './request.js';
-
-Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
 
 /**
  * The requested access as conversion input: the profile file's grants (when given), with each
