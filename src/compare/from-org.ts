@@ -80,11 +80,12 @@ export const userSide = (access: EffectiveAccess): { side: Side; summary: SideSu
  */
 export function convertForExplanation(
   access: EffectiveAccess,
-  rules: Awaited<ReturnType<typeof readOrgRules>>
+  rules: Awaited<ReturnType<typeof readOrgRules>>,
+  keepPermissions: readonly string[] = []
 ): { conversion: ConversionResult; omitted: OmittedEntry[] } {
   const prepared = applyOrgRules(access.doc, rules);
   // as the conversion does by default: high-risk user permissions left out, so their gaps read as deliberate
-  const policy = leaveOutHighRisk(prepared.input);
+  const policy = leaveOutHighRisk(prepared.input, { keep: keepPermissions });
   const conversion = convertToIntegrationPermissionSets(policy.input, {
     name: 'Integration_Access',
     licensedUserPermissions: rules.licensedUserPermissions,
@@ -98,7 +99,7 @@ export async function compareInOrg(
   conn: Connection,
   first: { user: string },
   second: SideSpec,
-  options: { includeSame?: boolean } = {}
+  options: { includeSame?: boolean; keepPermissions?: readonly string[] } = {}
 ): Promise<OrgComparison> {
   const reader = new PermissionSetReader(conn);
   const [firstAccess, secondRead, rules] = await Promise.all([
@@ -109,7 +110,7 @@ export async function compareInOrg(
     readOrgRules(conn, reader),
   ]);
   const a = userSide(firstAccess);
-  const { conversion, omitted } = convertForExplanation(firstAccess, rules);
+  const { conversion, omitted } = convertForExplanation(firstAccess, rules, options.keepPermissions);
   const comparison = compareAccess(a.side, secondRead.side, {
     explain: explainFromConversion(conversion, omitted),
     includeSame: options.includeSame,
