@@ -288,10 +288,8 @@ describe('integration-user create against the emulator', function () {
       profile,
       `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${fp('Account.Region__c', true)}${fp('Account.Tier__c', true)}${fp('Account.Phone', true)}</Profile>`
     );
-    // both high risk: kept on request, else left out by default (see least-privilege.test.ts)
-    const result = await create(org, ['--from-profile-file', profile, '--keep-permission', 'AuthorApex', '--keep-permission', 'ManageRemoteAccess']);
+    const result = await create(org, ['--from-profile-file', profile]);
     expect(result.success).to.equal(true);
-    expect(result.highRisk).to.deep.equal({ leftOut: [], kept: ['AuthorApex', 'ManageRemoteAccess'], notHighRisk: [], notGranted: [] });
     expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Account.Region__c'))).to.contain('required or system field');
     expect(result.warnings.find((w) => w.startsWith('Account.Tier__c'))).to.contain('read access only');
     const rows = org.query(`SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE Parent.Name = '${PS}' ORDER BY Field`);
