@@ -8,8 +8,21 @@ import { permissionLabel, type PermissionLabels } from '../permissions/labels.js
 
 export type AccessCategory = 'object' | 'field' | 'userPermission' | 'other';
 
-/** Why the second lacks something: a license or UI rule, a deliberate omission, or simply not granted. */
-export type GapKind = 'license' | 'ui' | 'inherent' | 'profile-only' | 'excluded' | 'unknown-to-org' | 'omitted' | 'not-granted';
+/**
+ * Why the second lacks something: a license or UI rule, a deliberate omission (excluded, high risk left out by default,
+ * not used in the usage logs), or simply not granted.
+ */
+export type GapKind =
+  | 'license'
+  | 'ui'
+  | 'inherent'
+  | 'profile-only'
+  | 'excluded'
+  | 'high-risk'
+  | 'not-used'
+  | 'unknown-to-org'
+  | 'omitted'
+  | 'not-granted';
 
 export type GapReason = { kind: GapKind; reason: string };
 

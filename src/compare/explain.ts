@@ -6,6 +6,8 @@ import { Messages } from '@salesforce/core';
 import type { ConversionResult, OmittedEntry } from '../permissions/convert.js';
 import { INHERENT_USER_PERMISSIONS, SECTION_RULES, UI_ONLY_USER_PERMISSIONS } from '../permissions/license-rules.js';
 import { sectionShape } from '../org-access/merge-access.js';
+import { isHighRiskOmission } from '../permissions/least-privilege.js';
+import { isNotUsedOmission } from '../permissions/narrow-to-usage.js';
 import type { Explain, GapKind, GapReason } from './compare.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -22,6 +24,8 @@ const shapeSection = (section: string): string => (section === 'fieldLevelSecuri
 export function omissionKind(o: OmittedEntry): GapKind {
   if (o.reason === convertMessages.getMessage('reason.excluded')) return 'excluded';
   if (o.reason === orgMessages.getMessage('reason.unknownPermission')) return 'unknown-to-org';
+  if (isHighRiskOmission(o)) return 'high-risk';
+  if (isNotUsedOmission(o)) return 'not-used';
   if (o.section === 'userPermissions') {
     if (INHERENT_USER_PERMISSIONS[o.name]) return 'inherent';
     if (UI_ONLY_USER_PERMISSIONS[o.name]) return 'ui';

@@ -15,6 +15,7 @@ import { splitNamespace } from '../org/assignments.js';
 import type { ReadStats } from '../org-access/query.js';
 import { compareAccess, type Comparison, type Side } from './compare.js';
 import { explainFromConversion } from './explain.js';
+import { leaveOutHighRisk } from '../permissions/least-privilege.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.compare');
@@ -73,20 +74,24 @@ export const userSide = (access: EffectiveAccess): { side: Side; summary: SideSu
 });
 
 /**
- * The conversion of a user's access under the org's rules, as convert-profile --from-user does it: gives the
- * omitted entries (with the org's unknown permissions) and the companion set that explain a comparison's gaps.
+ * The conversion of a user's access under the org's rules, as convert-profile --from-user does it by default: gives
+ * the omitted entries (with the org's unknown permissions and the high-risk ones left out) and the companion set
+ * that explain a comparison's gaps.
  */
 export function convertForExplanation(
   access: EffectiveAccess,
-  rules: Awaited<ReturnType<typeof readOrgRules>>
+  rules: Awaited<ReturnType<typeof readOrgRules>>,
+  keepPermissions: readonly string[] = []
 ): { conversion: ConversionResult; omitted: OmittedEntry[] } {
   const prepared = applyOrgRules(access.doc, rules);
-  const conversion = convertToIntegrationPermissionSets(prepared.input, {
+  // as the conversion does by default: high-risk user permissions left out, so their gaps read as deliberate
+  const policy = leaveOutHighRisk(prepared.input, { keep: keepPermissions });
+  const conversion = convertToIntegrationPermissionSets(policy.input, {
     name: 'Integration_Access',
     licensedUserPermissions: rules.licensedUserPermissions,
     permissionLabels: rules.permissionLabels,
   });
-  return { conversion, omitted: prepared.omitted };
+  return { conversion, omitted: [...prepared.omitted, ...policy.omitted] };
 }
 
 /** Reads both sides and compares them. */
@@ -94,7 +99,7 @@ export async function compareInOrg(
   conn: Connection,
   first: { user: string },
   second: SideSpec,
-  options: { includeSame?: boolean } = {}
+  options: { includeSame?: boolean; keepPermissions?: readonly string[] } = {}
 ): Promise<OrgComparison> {
   const reader = new PermissionSetReader(conn);
   const [firstAccess, secondRead, rules] = await Promise.all([
@@ -105,7 +110,7 @@ export async function compareInOrg(
     readOrgRules(conn, reader),
   ]);
   const a = userSide(firstAccess);
-  const { conversion, omitted } = convertForExplanation(firstAccess, rules);
+  const { conversion, omitted } = convertForExplanation(firstAccess, rules, options.keepPermissions);
   const comparison = compareAccess(a.side, secondRead.side, {
     explain: explainFromConversion(conversion, omitted),
     includeSame: options.includeSame,

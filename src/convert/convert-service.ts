@@ -27,6 +27,8 @@ import type { GrantSources, MutedGrant } from '../org-access/merge-access.js';
 import type { OrgRules } from '../org-access/org-rules.js';
 import type { ReadStats } from '../org-access/query.js';
 import type { PermissionSetReader } from '../org-access/read-permission-sets.js';
+import { addOmissions, leaveOutHighRisk, type HighRiskOutcome } from '../permissions/least-privilege.js';
+import { narrowToUsage, type UsageNarrowing } from '../permissions/narrow-to-usage.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
@@ -61,6 +63,10 @@ export type ConvertProfileResult = {
   effectiveAccess?: { username: string; profile?: string; sources: AccessSource[]; grantSources: GrantSources; muted: MutedGrant[] };
   /** with --profile or --from-user: queries sent to the org */
   readStats?: ReadStats;
+  /** the high-risk user permissions left out (least privilege by default) and those kept with --keep-permission */
+  highRisk: HighRiskOutcome;
+  /** --narrow-to-usage: the usage logs read and the object access kept and left out */
+  usage?: UsageNarrowing;
 };
 
 /** Where the profile comes from: exactly one of them (the command's flags make sure). */
@@ -76,6 +82,10 @@ export type ConvertOptions = {
   label?: string;
   includeUi?: boolean;
   excludePermissions?: string[];
+  /** high-risk user permissions to keep (the others are left out) */
+  keepPermissions?: string[];
+  /** with fromUser: narrow object access to the usage logs of this many days */
+  usageDays?: number;
   outputDir?: string;
   apiVersion?: string;
   force?: boolean;
@@ -101,7 +111,7 @@ async function loadOrgAccess(): Promise<OrgAccess> {
   return { PermissionSetReader: a.PermissionSetReader, readProfileFromOrg: b.readProfileFromOrg, readEffectiveAccess: c.readEffectiveAccess, readOrgRules: d.readOrgRules, applyOrgRules: d.applyOrgRules };
 }
 
-type Input = { source: string; profile: ProfileDoc; warnings: string[]; effectiveAccess?: ConvertProfileResult['effectiveAccess'] };
+type Input = { source: string; profile: ProfileDoc; warnings: string[]; effectiveAccess?: ConvertProfileResult['effectiveAccess']; userId?: string };
 
 /** Reads the profile from where `source` says. */
 async function readInput(options: ConvertOptions, org: OrgAccess | undefined, reader: PermissionSetReader | undefined): Promise<Input> {
@@ -120,6 +130,7 @@ async function readInput(options: ConvertOptions, org: OrgAccess | undefined, re
     source: `${options.orgName ?? ''}: user ${access.user.username}`,
     profile: access.doc,
     warnings: access.warnings,
+    userId: access.user.id,
     effectiveAccess: {
       username: access.user.username,
       profile: access.user.profile,
@@ -137,23 +148,36 @@ function checkedName(name: string | undefined, profileName: string): string {
   return chosen;
 }
 
-/** Converts with the org's rules when there are some: what the org doesn't know is reported rather than written. */
-function convert(profile: ProfileDoc, name: string, options: ConvertOptions, rules: OrgRules | undefined, org: OrgAccess | undefined, readWarnings: string[]): ConversionResult {
-  const prepared = rules && org ? org.applyOrgRules(profile, rules) : { input: profile, omitted: [] };
-  const conversion = convertToIntegrationPermissionSets(prepared.input, {
+/**
+ * Converts with the org's rules when there are some (what the org doesn't know is reported rather than written),
+ * narrowed to the usage logs when asked, without the high-risk user permissions unless kept (least privilege).
+ */
+async function convert(
+  input: Input,
+  name: string,
+  options: ConvertOptions,
+  rules: OrgRules | undefined,
+  org: OrgAccess | undefined
+): Promise<{ conversion: ConversionResult; highRisk: HighRiskOutcome; usage?: UsageNarrowing }> {
+  const prepared = rules && org ? org.applyOrgRules(input.profile, rules) : { input: input.profile, omitted: [] };
+  // --narrow-to-usage: only the objects the user touched through the API (refuses, writing nothing, without logs)
+  const logs = options.usageDays !== undefined && input.userId && options.conn ? await import('../org-access/usage-logs.js') : undefined;
+  const narrowed = logs
+    ? narrowToUsage(prepared.input, await logs.readUsage(options.conn!, { id: input.userId!, username: input.effectiveAccess!.username }, options.usageDays!))
+    : undefined;
+  const policy = leaveOutHighRisk(narrowed?.input ?? prepared.input, { keep: options.keepPermissions, exclude: options.excludePermissions });
+  const conversion = convertToIntegrationPermissionSets(policy.input, {
     name,
     label: options.label,
     includeUi: options.includeUi,
     excludePermissions: options.excludePermissions,
     licensedUserPermissions: rules?.licensedUserPermissions,
     permissionLabels: rules?.permissionLabels,
+    acknowledgedHighRisk: policy.outcome.kept,
   });
-  for (const o of prepared.omitted) {
-    conversion.omitted.push(o);
-    (conversion.counts[o.section] ??= { carried: 0, companion: 0, omitted: 0 }).omitted++;
-  }
-  conversion.warnings.unshift(...readWarnings, ...(rules?.warnings ?? []));
-  return conversion;
+  addOmissions(conversion, [...prepared.omitted, ...(narrowed?.omitted ?? []), ...policy.omitted]);
+  conversion.warnings.unshift(...input.warnings, ...(rules?.warnings ?? []));
+  return { conversion, highRisk: policy.outcome, usage: narrowed?.usage };
 }
 
 /** A companion left by an earlier run would still grant what this run no longer puts in one (deploying the folder deploys it). */
@@ -173,7 +197,7 @@ export async function convertProfile(options: ConvertOptions): Promise<ConvertPr
   const profileName = input.profile.fullName ?? basename(input.source);
   const name = checkedName(options.name, profileName);
   const rules = conn ? await org!.readOrgRules(conn, reader) : undefined;
-  const conversion = convert(input.profile, name, options, rules, org, input.warnings);
+  const { conversion, highRisk, usage } = await convert(input, name, options, rules, org);
 
   const outputDir = resolve(options.cwd, options.outputDir ?? (await resolveDefaultOutputDir(options.cwd)));
   // written for the API version the files will be deployed at: what it lacks is reported, never silently lost
@@ -193,6 +217,8 @@ export async function convertProfile(options: ConvertOptions): Promise<ConvertPr
 
   const result = toResult(input.profile, profileName, input.source, outputDir, conversion, fitted.docs, written);
   result.apiVersion = target.version;
+  result.highRisk = highRisk;
+  if (usage) result.usage = usage;
   if (rules) result.licenseRules = rules.licensedUserPermissions ? 'org' : 'built-in';
   if (input.effectiveAccess) result.effectiveAccess = input.effectiveAccess;
   if (reader) result.readStats = reader.stats;
@@ -228,5 +254,6 @@ function toResult(
     omitted: conversion.omitted,
     warnings: conversion.warnings,
     sections: conversion.counts,
+    highRisk: { leftOut: [], kept: [], notHighRisk: [], notGranted: [] },
   };
 }

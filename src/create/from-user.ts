@@ -13,27 +13,39 @@ import { compareAccess, type Comparison, type Side } from '../compare/compare.js
 import { explainFromConversion } from '../compare/explain.js';
 import { gapWarnings } from '../compare/render.js';
 import { userSide } from '../compare/from-org.js';
+import { readUsage } from '../org-access/usage-logs.js';
+import { narrowToUsage, type UsageNarrowing } from '../permissions/narrow-to-usage.js';
 
 export type FromUser = {
   access: EffectiveAccess;
   /** the access under the org's rules, ready for the converter */
   input: ConversionInput;
-  /** what the org's rules took out (unknown permissions, connected apps…) */
+  /** what the org's rules took out (unknown permissions, connected apps…), and what --narrow-to-usage left out */
   omitted: OmittedEntry[];
+  /** --narrow-to-usage: the logs read, the objects kept and left out */
+  usage?: UsageNarrowing;
 };
 
-/** Reads the old user's effective access and prepares it for conversion (the user's grants, spelled as the org spells them). */
-export async function readFromUser(conn: Connection, username: string): Promise<FromUser> {
+/**
+ * Reads the old user's effective access and prepares it for conversion (the user's grants, spelled as the org spells
+ * them); with `usageDays`, narrowed to the objects the user touched through the API in the usage logs of that window.
+ */
+export async function readFromUser(conn: Connection, username: string, options: { usageDays?: number } = {}): Promise<FromUser> {
   const reader = new PermissionSetReader(conn);
   const [access, knownUserPermissions] = await Promise.all([readEffectiveAccess(conn, username, reader), reader.knownUserPermissions()]);
   const prepared = applyOrgRules(access.doc, { knownUserPermissions });
-  return { access, input: prepared.input, omitted: prepared.omitted };
+  if (options.usageDays === undefined) return { access, input: prepared.input, omitted: prepared.omitted };
+  const narrowed = narrowToUsage(prepared.input, await readUsage(conn, access.user, options.usageDays));
+  return { access, input: narrowed.input, omitted: [...prepared.omitted, ...narrowed.omitted], usage: narrowed.usage };
 }
 
 export type FromUserComparison = {
   from: { username: string; profile?: string; sources: AccessSource[] };
   comparison: Comparison;
-  /** one per gap (grouped when a section has many of one kind) */
+  /**
+   * one per gap not said already (grouped when a section has many of one kind): what the conversion left out on
+   * purpose was said once, as a "Left out" warning or in the high-risk and usage blocks
+   */
   warnings: string[];
 };
 
@@ -57,9 +69,10 @@ export async function compareWithNewUser(
   const companion = generated.docs.find((d) => !d.license);
   const explain = explainFromConversion({ omitted: generated.omitted, companion }, from.omitted);
   const comparison = compareAccess(userSide(from.access).side, second, { explain });
+  const said = new Set([...from.omitted, ...generated.omitted].map((o) => o.reason));
   return {
     from: { username: from.access.user.username, profile: from.access.user.profile, sources: from.access.sources },
     comparison,
-    warnings: gapWarnings(comparison),
+    warnings: gapWarnings({ ...comparison, rows: comparison.rows.filter((r) => !said.has(r.why?.reason ?? '')) }),
   };
 }

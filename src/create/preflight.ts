@@ -87,7 +87,7 @@ async function readOrg(conn: Connection, request: CreateRequest, warnings: strin
           return undefined;
         })
       : Promise.resolve(undefined),
-    request.fromUser ? readFromUser(conn, request.fromUser) : Promise.resolve(undefined),
+    request.fromUser ? readFromUser(conn, request.fromUser, { usageDays: request.usageDays }) : Promise.resolve(undefined),
     request.fromProfileFile ? readProfileFile(request.fromProfileFile) : Promise.resolve(undefined),
   ]);
   return { seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser, profileInput };

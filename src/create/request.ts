@@ -30,6 +30,10 @@ export type CreateRequest = {
   fromProfileFile?: string;
   /** username of an existing user whose effective access the new user gets (converted) */
   fromUser?: string;
+  /** high-risk user permissions of the copied access to keep (the others are left out) */
+  keepPermissions: string[];
+  /** --from-user --narrow-to-usage: the usage-log window in days */
+  usageDays?: number;
   outputDir?: string;
 };
 
@@ -49,6 +53,7 @@ export type Definition = {
   userPermissions?: string[];
   permissionSets?: string[];
   fromProfileFile?: string;
+  keepPermissions?: string[];
   outputDir?: string;
   /** the suffix this definition's username gets in sandboxes and scratch orgs, instead of the sandbox name */
   usernameSuffix?: string;
@@ -57,7 +62,7 @@ export type Definition = {
 };
 
 /** What the flags supply; arrays in the raw `Object:access` / `Object.Field:access` flag syntax. */
-export type FlagInput = Omit<Definition, 'objects' | 'fields' | 'usernames'> & { objects?: string[]; fields?: string[]; fromUser?: string };
+export type FlagInput = Omit<Definition, 'objects' | 'fields' | 'usernames'> & { objects?: string[]; fields?: string[]; fromUser?: string; usageDays?: number };
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -180,6 +185,8 @@ export function buildRequest(
     permissionSets: unionCaseless(definition.permissionSets, flags.permissionSets),
     fromProfileFile: flags.fromProfileFile ?? definition.fromProfileFile,
     fromUser: flags.fromUser,
+    keepPermissions: unionCaseless(definition.keepPermissions, flags.keepPermissions),
+    usageDays: flags.usageDays,
     outputDir: flags.outputDir ?? definition.outputDir,
   };
 }

@@ -16,6 +16,8 @@ import type { FromUser, FromUserComparison } from './from-user.js';
 import type { SecuredInput } from './field-security.js';
 import type { OrgState } from './org-permission-sets.js';
 import type { CreateRequest } from './request.js';
+import type { HighRiskOutcome } from '../permissions/least-privilege.js';
+import type { UsageNarrowing } from '../permissions/narrow-to-usage.js';
 
 /**
  * The steps, in the order they run. The permission sets are deployed before the user exists, so a set the org
@@ -53,6 +55,8 @@ export type GeneratedSets = {
   omitted: Array<{ section: string; name: string; reason: string; label?: string }>;
   /** the API version the sets are written (and deployed) for */
   apiVersion?: string;
+  /** copied access: the high-risk permissions left out and kept */
+  highRisk?: HighRiskOutcome;
 };
 
 /** What the org tells the generator: the user permissions the PSL can carry (else the built-in table). */
@@ -131,6 +135,10 @@ export type CreateResult = {
   /** --from-user: the old user's access compared with the new user's (every gap also a warning) */
   fromUser?: FromUserComparison['from'];
   comparison?: Comparison;
+  /** copied access: the high-risk user permissions left out (least privilege by default) and those kept on request */
+  highRisk?: HighRiskOutcome;
+  /** --narrow-to-usage: the usage logs read and the object access kept and left out */
+  usage?: UsageNarrowing;
   warnings: string[];
   nextSteps: string[];
 };

@@ -43,6 +43,8 @@ export type ConversionOptions = {
   licensedUserPermissions?: ReadonlySet<string>;
   /** the org's labels of user permissions (lower-case name -> label); default: the built-in table */
   permissionLabels?: PermissionLabels;
+  /** high-risk user permissions kept on request (--keep-permission): the caller reports them, no warning each */
+  acknowledgedHighRisk?: readonly string[];
 };
 
 /** `label`: a user permission's admin-facing label (what Setup shows), when known. */
@@ -205,7 +207,7 @@ export function convertToIntegrationPermissionSets(input: ConversionInput, optio
       messages.getMessage('warning.unlicensed', [`${plural(unlicensed.length, 'user permission')} ${unlicensed.length === 1 ? 'is' : 'are'}`, companion?.fullName ?? '', listSome(unlicensed.sort().map((n) => withLabel(n, labels)))])
     );
   }
-  warnings.push(...riskWarnings(main, companion, labels));
+  warnings.push(...riskWarnings(main, companion, labels, new Set((options.acknowledgedHighRisk ?? []).map((n) => n.toLowerCase()))));
   warnings.push(...dependencyWarnings([main, companion]));
   const unmatched = [...excluded].filter(([, matched]) => !matched).map(([name]) => name);
   if (unmatched.length > 0) warnings.push(messages.getMessage('warning.excludeUnmatched', [unmatched.join(', ')]));
@@ -406,13 +408,13 @@ function buildDoc(
   return doc;
 }
 
-function riskWarnings(main: PermissionSetDoc, companion: PermissionSetDoc | undefined, labels?: PermissionLabels): string[] {
+function riskWarnings(main: PermissionSetDoc, companion: PermissionSetDoc | undefined, labels: PermissionLabels | undefined, acknowledged: ReadonlySet<string>): string[] {
   const warnings: string[] = [];
   for (const doc of [main, companion]) {
     if (!doc) continue;
     for (const entry of doc.sections.userPermissions ?? []) {
       const why = HIGH_RISK_USER_PERMISSIONS[entry.name as string];
-      if (why) warnings.push(messages.getMessage('warning.highRisk', [withLabel(entry.name as string, labels), doc.fullName, why, entry.name]));
+      if (why && !acknowledged.has(String(entry.name).toLowerCase())) warnings.push(messages.getMessage('warning.highRisk', [withLabel(entry.name as string, labels), doc.fullName, why, entry.name]));
     }
     const objects = doc.sections.objectPermissions ?? [];
     const modifyAll = objects.filter((e) => e.modifyAllRecords === true).map((e) => e.object as string);

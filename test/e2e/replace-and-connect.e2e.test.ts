@@ -27,6 +27,10 @@ const PERSON = 'someone.else@acme.com';
 const APP = 'ERP_Sync';
 /** licensed by the built-in table, but not by this org's PSL */
 const NOT_IN_ORG_PSL = 'CustomizeApplication';
+/** high risk, left out by default: kept here, where the org's license rules are under test */
+const KEPT = ['AuthorApex', NOT_IN_ORG_PSL];
+const KEEP = KEPT.flatMap((p) => ['--keep-permission', p]);
+const KEEP_ALL = [...KEEP, ...['ManageRemoteAccess', 'ModifyAllData', 'ViewAllData'].flatMap((p) => ['--keep-permission', p])];
 
 type PermissionSetOut = { name: string; license: string | null; path: string; files: string[]; counts: Record<string, number> };
 type Omitted = { section: string; name: string; reason: string };
@@ -46,6 +50,7 @@ type ConvertResult = {
     muted: unknown[];
   };
   readStats?: { roundTrips: number };
+  highRisk?: { leftOut: Array<{ name: string }>; kept: string[] };
 };
 type Row = { category: string; section: string; name: string; label?: string; first: string[]; second: string[]; lacks: string[]; beyond: string[]; status: string; why?: { kind: string; reason: string } };
 type Comparison = { first: string; second: string; rows: Row[]; summary: Record<string, { compared: number; same: number; lacks: number; beyond: number }>; gapsByKind: Record<string, number> };
@@ -123,7 +128,9 @@ describe('replacing a shared integration user and connecting it, through the rea
   const deploys = (): number => s.emulator.requests.filter((r) => r.soapOperation === 'deploy' || /deployRequest/.test(r.path)).length;
 
   it('convert-profile --profile reads the profile from the org and applies the org\'s PSL rules', async () => {
-    const r = await sf<ConvertResult>('convert-profile --profile', ['integration-user', 'convert-profile', '--profile', big.profileName, '--target-org', 'acme']);
+    const r = await sf<ConvertResult>('convert-profile --profile', [
+      'integration-user', 'convert-profile', '--profile', big.profileName, '--target-org', 'acme', ...KEEP_ALL,
+    ]);
     ok(r);
     const res = r.result;
     expect(res.profile).to.equal(big.profileName);
@@ -170,7 +177,7 @@ describe('replacing a shared integration user and connecting it, through the rea
   });
 
   it('convert-profile --from-user merges the profile, the permission sets and the group, less what the group mutes', async () => {
-    const r = await sf<ConvertResult>('convert-profile --from-user', ['integration-user', 'convert-profile', '--from-user', OLD, '--target-org', 'acme']);
+    const r = await sf<ConvertResult>('convert-profile --from-user', ['integration-user', 'convert-profile', '--from-user', OLD, '--target-org', 'acme', ...KEEP]);
     ok(r);
     const res = r.result;
     expect(res.source).to.equal(`${org.adminUsername}: user ${OLD}`);
@@ -193,7 +200,11 @@ describe('replacing a shared integration user and connecting it, through the rea
     // from the sets and the group: objects, fields, classes, user permissions the PSL carries
     expect(mainXml).to.contain('<object>Contract__c</object>').and.contain('<object>Invoice__c</object>').and.contain('<object>Payment__c</object>');
     expect(mainXml).to.contain('<field>Invoice__c.Status__c</field>').and.contain('<apexClass>ExtraHandler</apexClass>').and.contain('<apexClass>InvoiceService</apexClass>');
-    expect(userPermissionsIn(mainXml)).to.include.members(['ManageUsers', 'ViewAllUsers', 'RunReports']);
+    expect(userPermissionsIn(mainXml)).to.include('RunReports');
+    // high risk (Sync_Extra), not kept: left out by default, said in --json
+    expect(userPermissionsIn(mainXml + companionXml)).to.not.include('ManageUsers').and.not.include('ViewAllUsers');
+    expect(res.highRisk?.leftOut.map((p) => p.name)).to.include.members(['ManageUsers', 'ViewAllUsers', 'ModifyAllData']);
+    expect(res.highRisk?.kept).to.deep.equal(KEPT.slice().sort());
     // not carried by the PSL (ExportReport: Reports_Access; NOT_IN_ORG_PSL: the org's rule)
     expect(userPermissionsIn(companionXml)).to.include.members(['ExportReport', 'ScheduleReports', NOT_IN_ORG_PSL]);
     // muted in the group: granted nowhere else, so written nowhere
@@ -208,7 +219,7 @@ describe('replacing a shared integration user and connecting it, through the rea
 
   it('create --from-user creates the new integration user with the licensed set deployed and assigned', async () => {
     created = await sf<CreateResult>('create --from-user', [
-      'integration-user', 'create', '--target-org', 'acme', '--username', NEW, '--email', 'integrations@acme.com', '--from-user', OLD,
+      'integration-user', 'create', '--target-org', 'acme', '--username', NEW, '--email', 'integrations@acme.com', '--from-user', OLD, ...KEEP,
     ]);
     // the exit code and the comparison are checked by the next test
     const res = createdResult();
@@ -274,7 +285,7 @@ describe('replacing a shared integration user and connecting it, through the rea
 
   it('create --from-user again: the same state, exit 0, nothing duplicated or deployed', async () => {
     const again = await sf<CreateResult>('create --from-user (re-run)', [
-      'integration-user', 'create', '--target-org', 'acme', '--username', NEW, '--email', 'integrations@acme.com', '--from-user', OLD,
+      'integration-user', 'create', '--target-org', 'acme', '--username', NEW, '--email', 'integrations@acme.com', '--from-user', OLD, ...KEEP,
     ]);
     ok(again);
     const res = again.result;
@@ -296,7 +307,7 @@ describe('replacing a shared integration user and connecting it, through the rea
 
   it('compare --user old --user new: the gaps with their reasons, as JSON and Markdown; never overwritten without --force', async () => {
     const md = join(project, 'switch.md');
-    const r = await sf<CompareResult>('compare (md)', ['integration-user', 'compare', '--target-org', 'acme', '--user', OLD, '--user', NEW, '--output-file', md]);
+    const r = await sf<CompareResult>('compare (md)', ['integration-user', 'compare', '--target-org', 'acme', '--user', OLD, '--user', NEW, '--output-file', md, ...KEEP]);
     ok(r);
     const res = r.result;
     expect(res.outputFile).to.equal(md);
@@ -324,7 +335,7 @@ describe('replacing a shared integration user and connecting it, through the rea
     expect(gapOf('AuthorApex')?.label).to.equal('Author Apex');
 
     const before = (await stat(md)).mtimeMs;
-    const again = await sf<CompareResult>('compare (exists)', ['integration-user', 'compare', '--target-org', 'acme', '--user', OLD, '--user', NEW, '--output-file', md]);
+    const again = await sf<CompareResult>('compare (exists)', ['integration-user', 'compare', '--target-org', 'acme', '--user', OLD, '--user', NEW, '--output-file', md, ...KEEP]);
     expect(again.exitCode).to.equal(1);
     expect(again.json?.name).to.equal('OutputFileExistsError');
     expect(await readFile(md, 'utf8')).to.equal(text);
@@ -334,7 +345,7 @@ describe('replacing a shared integration user and connecting it, through the rea
   it('compare --output-file x.csv --force replaces a file with the CSV table', async () => {
     const csv = join(project, 'switch.csv');
     await writeFile(csv, 'old content');
-    const r = await sf<CompareResult>('compare (csv)', ['integration-user', 'compare', '--target-org', 'acme', '--user', OLD, '--user', NEW, '--output-file', csv, '--force']);
+    const r = await sf<CompareResult>('compare (csv)', ['integration-user', 'compare', '--target-org', 'acme', '--user', OLD, '--user', NEW, '--output-file', csv, '--force', ...KEEP]);
     ok(r);
     const lines = (await readFile(csv, 'utf8')).split('\r\n').filter(Boolean);
     expect(lines[0]).to.equal('category,section,name,label,first,second,lacks,beyond,status,whyKind,why,firstSources,secondSources');

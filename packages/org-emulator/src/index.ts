@@ -14,6 +14,7 @@ import { runQuery, type FormattedRecord } from './soql.js';
 import type { OrgConfig, OrgState, Rec } from './state.js';
 
 export type { EmulatorSeed, OrgType, PermissionSetGroupSeed, PermissionSetSeed, UserSeed } from './seed.js';
+export type { ApiRequestSeed, EventLogFileSeed } from './event-log-files.js';
 export type { FaultSpec, FaultResponse, Fault } from './faults.js';
 export type { RequestLogEntry } from './server.js';
 export type { Rec } from './state.js';

@@ -28,6 +28,8 @@ export const KEY_PREFIXES: Record<string, string> = {
   FlowDefinitionView: '3dd', EntityDefinition: '4ie', SourceMember: '0MZ', SandboxProcess: '0GR',
   UserLogin: '060', CronJobDetail: '08a', CronTrigger: '08e', AsyncApexJob: '707', EmailServicesAddress: '093',
   WorkflowOutboundMessage: '04k', ExtlClntAppOauthPlcyCnfg: '0xP',
+  // REST API Developer Guide, 'Query event log files with REST': "/sobjects/EventLogFile/0ATD000000001bROAQ/LogFile"
+  EventLogFile: '0AT',
 };
 
 /**
@@ -43,6 +45,8 @@ export const OBJECT_ACCESS: Record<string, 'read' | 'delete' | 'noUpdate' | 'noD
   SandboxProcess: 'read', OauthToken: 'delete', AuthSession: 'delete',
   CronJobDetail: 'read', CronTrigger: 'read', AsyncApexJob: 'read', Dashboard: 'read', WorkflowOutboundMessage: 'read',
   ExtlClntAppOauthPlcyCnfg: 'read', UserLogin: 'updateOnly',
+  // 'Log data is read only … However, you can delete event log files' (only with Delete event monitoring data): read here
+  EventLogFile: 'read',
   PermissionSetLicenseAssign: 'noUpdate', PermissionSetAssignment: 'noUpdate', GroupMember: 'noUpdate',
   UserPackageLicense: 'noUpdate', User: 'noDelete',
 };

@@ -1,5 +1,6 @@
 /** JSON-describable seed of one emulated org. Every property is optional. */
 import type { CustomObjectSeed } from './schema.js';
+import type { EventLogFileSeed } from './event-log-files.js';
 
 export type OrgType = 'production' | 'sandbox' | 'scratch';
 
@@ -111,6 +112,8 @@ export type EmulatorSeed = {
     status?: string;
   }>;
   oauthTokens?: Array<{ username: string; appName: string; lastUsedDate?: string; useCount?: number; createdDate?: string }>;
+  /** EventLogFile rows with their LogFile CSVs (API usage logs: ApiTotalUsage, API, RestApi …) */
+  eventLogFiles?: EventLogFileSeed[];
   /** arbitrary rows, e.g. { Account: [{ Name: 'Acme' }] } */
   records?: Record<string, Array<Record<string, unknown>>>;
   /** SOQL page size (default 2000) */

@@ -4,6 +4,7 @@ import { applyProfile, profileFullName } from './profiles.js';
 import type { EmulatorSeed, PermissionSetGroupSeed } from './seed.js';
 import { LICENSE_NAMES, OrgState, PROFILE_NAMES, ServerContext, parseDateTime, type Rec } from './state.js';
 import { INTEGRATION_PSL_PERMISSIONS } from './user-permissions.js';
+import { insertEventLogFile } from './event-log-files.js';
 
 const ADMIN_OFF = new Set(['ApiUserOnly', 'PasswordNeverExpires']);
 const STANDARD_PERMS = ['ApiEnabled', 'RunReports', 'EditTask', 'EditEvent', 'ConvertLeads', 'ImportLeads', 'CreateCustomizeReports', 'ViewPublicReports'];
@@ -140,6 +141,7 @@ export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState
       Status: l.status ?? 'Success',
     });
   }
+  for (const f of seed.eventLogFiles ?? []) insertEventLogFile(org, f);
   for (const t of seed.oauthTokens ?? []) {
     const user = seedUser(org, t.username);
     org.insert('OauthToken', {

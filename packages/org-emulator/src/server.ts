@@ -18,6 +18,7 @@ import { format, openQuery, queryColumns, type FormattedRecord, type ResultSet }
 import { DEFAULT_MAX_API_VERSION, ServerContext, type OrgState, type Rec } from './state.js';
 import { permissionFieldLabel } from './permission-labels.js';
 import { revokeToken } from './oauth-revoke.js';
+import { logFileCsv } from './event-log-files.js';
 
 export type RequestLogEntry = {
   method: string;
@@ -303,6 +304,7 @@ export class EmulatorServer {
     if (seg[1] === 'describe') return json(200, describe(org, obj.name, version));
     const id = seg[1];
     if (seg[2] === 'password' && obj.name === 'User') return this.password(org, method, id, body);
+    if (seg[2] === 'LogFile' && seg.length === 3 && obj.name === 'EventLogFile') return logFile(org, method, id);
     if (seg.length > 2) throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
     switch (method) {
       case 'GET': {
@@ -441,6 +443,14 @@ function readableObject(org: OrgState, name: string, version: string): ReturnTyp
   const obj = objectOrThrow(org, name, version);
   if (org.unreadable().has(obj.name.toLowerCase())) throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
   return obj;
+}
+
+/** GET /sobjects/EventLogFile/{Id}/LogFile: the log file's CSV (content type UNCONFIRMED; see docs/salesforce-behaviour.md) */
+function logFile(org: OrgState, method: string, id: string): Reply {
+  if (method !== 'GET') throw methodNotAllowed(method, 'GET,HEAD');
+  const csv = looksLikeId(id) ? logFileCsv(org, id) : undefined;
+  if (csv === undefined) throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
+  return { status: 200, body: csv, contentType: 'text/csv' };
 }
 
 function methodNotAllowed(method: string, allowed: string): ApiError {

@@ -25,6 +25,7 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
     'output-file': Flags.file({ char: 'f', summary: messages.getMessage('flags.output-file.summary') }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
     all: Flags.boolean({ char: 'a', summary: messages.getMessage('flags.all.summary') }),
+    'keep-permission': Flags.string({ summary: messages.getMessage('flags.keep-permission.summary'), multiple: true }),
   };
 
 
@@ -41,7 +42,7 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
       conn,
       { user: users[0] },
       users.length === 2 ? { user: users[1] } : { permissionSets: sets },
-      { includeSame: flags.all }
+      { includeSame: flags.all, keepPermissions: flags['keep-permission'] }
     );
     if (flags['output-file']) {
       const path = resolve(flags['output-file']);

@@ -1,7 +1,10 @@
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { assertApiVersionSupported } from '../../org/api-version.js';
-import { COMPANION_SUFFIX, isValidApiName, type OmittedEntry } from '../../permissions/convert.js';
+import { COMPANION_SUFFIX, isValidApiName } from '../../permissions/convert.js';
+import { checkKeepAndExclude, highRiskBlock } from '../../permissions/least-privilege.js';
+import { usageBlock } from '../../permissions/narrow-to-usage.js';
+import { groupOmissions, sourceCounts } from '../../permissions/conversion-report.js';
 import { convertProfile, type ConvertProfileResult, type ProfileSource } from '../../convert/convert-service.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { hasExplicitTargetOrg } from '../../cli/target-org.js';
@@ -66,6 +69,17 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       description: messages.getMessage('flags.exclude-permission.description'),
       multiple: true,
     }),
+    'keep-permission': Flags.string({
+      summary: messages.getMessage('flags.keep-permission.summary'),
+      description: messages.getMessage('flags.keep-permission.description'),
+      multiple: true,
+    }),
+    'narrow-to-usage': Flags.boolean({
+      summary: messages.getMessage('flags.narrow-to-usage.summary'),
+      description: messages.getMessage('flags.narrow-to-usage.description'),
+      dependsOn: ['from-user'],
+    }),
+    'usage-days': Flags.integer({ summary: messages.getMessage('flags.usage-days.summary'), dependsOn: ['narrow-to-usage'] }),
     force: Flags.boolean({
       char: 'f',
       summary: messages.getMessage('flags.force.summary'),
@@ -80,6 +94,8 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     if (flags.name && (!isValidApiName(flags.name) || flags.name.length + COMPANION_SUFFIX.length > 80)) {
       throw messages.createError('error.InvalidName', [flags.name]);
     }
+    checkKeepAndExclude(flags['keep-permission'], flags['exclude-permission']);
+    const usageDays = flags['narrow-to-usage'] ? (await import('../../org-access/usage-logs.js')).usageWindow(flags['usage-days']) : undefined;
 
     // a file converts offline unless --target-org is given explicitly (a configured default org isn't enough)
     const org = flags['source-file'] && !hasExplicitTargetOrg(this.argv) ? undefined : flags['target-org'];
@@ -99,6 +115,8 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       label: flags.label,
       includeUi: flags['include-ui'],
       excludePermissions: flags['exclude-permission'],
+      keepPermissions: flags['keep-permission'],
+      usageDays,
       outputDir: flags['output-dir'],
       apiVersion: flags['api-version'],
       force: flags.force,
@@ -146,39 +164,22 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       this.table({ data: sourceCounts(result.effectiveAccess) });
     }
 
-    if (result.omitted.length > 0) {
-      this.styledHeader(messages.getMessage('header.omitted', [result.omitted.length]));
+    const groups = groupOmissions(result.omitted);
+    if (groups.length > 0) {
+      this.styledHeader(messages.getMessage('header.omitted', [groups.reduce((n, g) => n + g.count, 0)]));
       const columns = (['section', 'count', 'reason', 'examples'] as const).map((key) => ({ key, name: key[0].toUpperCase() + key.slice(1) }));
-      for (const line of renderTable(groupOmissions(result.omitted), columns)) this.log(line);
+      for (const line of renderTable(groups, columns)) this.log(line);
+    }
+    const highRisk = highRiskBlock(result.highRisk);
+    if (highRisk.length) {
+      this.styledHeader(messages.getMessage('header.highRisk'));
+      for (const line of highRisk) this.log(line);
+    }
+    const usage = usageBlock(result.usage);
+    if (usage) {
+      this.styledHeader(usage.header);
+      for (const line of usage.lines) this.log(line);
     }
     for (const warning of result.warnings) this.warn(warning);
   }
-}
-
-/** Omissions grouped by section and reason, with a few names each: the full list is in --json. */
-function groupOmissions(omitted: OmittedEntry[]): Array<{ section: string; count: number; reason: string; examples: string }> {
-  const groups = new Map<string, { section: string; reason: string; names: string[] }>();
-  for (const o of omitted) {
-    const id = `${o.section}\u0000${o.reason}`;
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { section: o.section, reason: o.reason, names: [] }));
-    group.names.push(o.label ? `${o.name} (${o.label})` : o.name);
-  }
-  return [...groups.values()].map((g) => ({
-    section: g.section,
-    count: g.names.length,
-    reason: g.reason,
-    examples: g.names.length > 3 ? `${g.names.slice(0, 3).join(', ')}, …` : g.names.join(', '),
-  }));
-}
-
-/** How many grants each source of a user's access gives (a grant given twice counts for both). */
-function sourceCounts(access: NonNullable<ConvertProfileResult['effectiveAccess']>): Array<{ source: string; grants: number }> {
-  const counts = new Map<string, number>(access.sources.map((s) => [s.source, 0]));
-  for (const byName of Object.values(access.grantSources)) {
-    for (const byGrant of Object.values(byName)) {
-      for (const sources of Object.values(byGrant)) for (const s of sources) counts.set(s, (counts.get(s) ?? 0) + 1);
-    }
-  }
-  return [...counts].map(([source, grants]) => ({ source, grants }));
 }

@@ -14,6 +14,9 @@ import { deriveAlias } from '../../org/users.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
+import { highRiskBlock } from '../../permissions/least-privilege.js';
+import { usageWindow } from '../../org-access/usage-logs.js';
+import { usageBlock } from '../../permissions/narrow-to-usage.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -49,6 +52,17 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     'permission-set': Flags.string({ summary: messages.getMessage('flags.permission-set.summary'), multiple: true }),
     'from-profile-file': Flags.file({ summary: messages.getMessage('flags.from-profile-file.summary'), exists: true }),
     'from-user': Flags.string({ summary: messages.getMessage('flags.from-user.summary'), exclusive: ['from-profile-file'] }),
+    'keep-permission': Flags.string({
+      summary: messages.getMessage('flags.keep-permission.summary'),
+      description: messages.getMessage('flags.keep-permission.description'),
+      multiple: true,
+    }),
+    'narrow-to-usage': Flags.boolean({
+      summary: messages.getMessage('flags.narrow-to-usage.summary'),
+      description: messages.getMessage('flags.narrow-to-usage.description'),
+      dependsOn: ['from-user'],
+    }),
+    'usage-days': Flags.integer({ summary: messages.getMessage('flags.usage-days.summary'), dependsOn: ['narrow-to-usage'] }),
     'definition-file': Flags.string({
       summary: messages.getMessage('flags.definition-file.summary'),
       description: messages.getMessage('flags.definition-file.description'),
@@ -89,6 +103,8 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
         permissionSets: flags['permission-set'],
         fromProfileFile: flags['from-profile-file'],
         fromUser: flags['from-user'],
+        keepPermissions: flags['keep-permission'],
+        usageDays: flags['narrow-to-usage'] ? usageWindow(flags['usage-days']) : undefined,
         outputDir: flags['output-dir'],
       },
       definition,
@@ -166,6 +182,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     }
     mso.stop();
 
+    this.leastPrivilege(result);
     for (const warning of result.warnings) this.warn(warning);
     for (const ps of result.permissionSetXml ?? []) {
       this.log(messages.getMessage('info.permissionSetXml', [ps.name]));
@@ -247,6 +264,20 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       throw error;
     }
     return result;
+  }
+
+  /** The two blocks that say what copied access left out on purpose: high-risk permissions, unused objects. */
+  private leastPrivilege(result: CreateResult): void {
+    const highRisk = highRiskBlock(result.highRisk);
+    if (highRisk.length) {
+      this.styledHeader(messages.getMessage('header.highRisk'));
+      for (const line of highRisk) this.log(line);
+    }
+    const usage = usageBlock(result.usage);
+    if (usage) {
+      this.styledHeader(messages.getMessage('header.usage', [usage.header]));
+      for (const line of usage.lines) this.log(line);
+    }
   }
 }
 

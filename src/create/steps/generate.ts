@@ -1,6 +1,8 @@
 import { Messages } from '@salesforce/core';
 import { wantsGeneratedAccess } from '../request.js';
 import { preOf, type RunState, type StepOutcome, type WrittenSets } from '../types.js';
+import { isHighRiskOmission } from '../../permissions/least-privilege.js';
+import { isNotUsedOmission } from '../../permissions/narrow-to-usage.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -27,10 +29,15 @@ async function generateSets(state: RunState): Promise<StepOutcome> {
   state.sourceApiVersion = generated.apiVersion;
   state.docs = generated.docs;
   state.omitted = [...(pre.fromUser?.omitted ?? []), ...(pre.conversion?.omitted ?? []), ...generated.omitted];
+  result.highRisk = generated.highRisk;
+  result.usage = pre.fromUser?.usage;
   result.warnings.push(
     ...(pre.conversion?.warnings ?? []),
     ...generated.warnings,
-    ...state.omitted.map((o) => `Left out ${o.section} ${o.label ? `${o.name} (${o.label})` : o.name}: ${o.reason}`)
+    // high-risk and unused access left out are said once, in their own blocks
+    ...state.omitted
+      .filter((o) => !isHighRiskOmission(o) && !isNotUsedOmission(o))
+      .map((o) => `Left out ${o.section} ${o.label ? `${o.name} (${o.label})` : o.name}: ${o.reason}`)
   );
   result.permissionSets.push(...state.docs.map((d) => ({ name: d.fullName, generated: true, license: d.license })));
   return state.dryRun ? planFiles(state) : writeFiles(state);

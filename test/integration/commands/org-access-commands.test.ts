@@ -46,7 +46,9 @@ describe('org-reading commands against the emulator', function () {
   });
 
   it('convert-profile --profile reads the profile from the org and applies the org license rules', async () => {
-    const result = (await ConvertProfile.run(['--profile', big.profileName, '--target-org', target, '--output-dir', dir, '--name', 'Admin_Integration', '--json'])) as ConvertProfileResult;
+    const result = (await ConvertProfile.run([
+      '--profile', big.profileName, '--target-org', target, '--output-dir', dir, '--name', 'Admin_Integration', '--keep-permission', 'AuthorApex', '--json',
+    ])) as ConvertProfileResult;
     expect(result.licenseRules).to.equal('org');
     expect(result.source).to.contain(`profile ${big.profileName}`);
     const xml = await readFile(join(dir, 'Admin_Integration.permissionset-meta.xml'), 'utf8');
@@ -56,6 +58,10 @@ describe('org-reading commands against the emulator', function () {
     const companion = await readFile(join(dir, 'Admin_Integration_Companion.permissionset-meta.xml'), 'utf8');
     expect(companion).to.contain('<name>AuthorApex</name>');
     expect(result.omitted.find((o) => o.name === 'LightningExperienceUser')).to.not.equal(undefined);
+    // the other high-risk permissions of the admin-like profile: left out, AuthorApex kept as asked
+    expect(result.highRisk.kept).to.deep.equal(['AuthorApex']);
+    expect(result.highRisk.leftOut.map((p) => p.name)).to.include.members(['ModifyAllData', 'ViewAllData', 'CustomizeApplication']);
+    expect(xml).to.not.contain('<name>ModifyAllData</name>').and.not.contain('<name>ViewAllData</name>');
     expect(result.readStats!.roundTrips).to.be.greaterThan(5);
   });
 

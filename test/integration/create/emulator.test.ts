@@ -354,8 +354,10 @@ describe('integration-user create against the emulator', function () {
       profile,
       `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${perm('AuthorApex')}${perm('ManageRemoteAccess')}${perm('ViewSetup')}</Profile>`
     );
-    const result = await create(org, ['--from-profile-file', profile]);
+    // both high risk: kept on request, else left out by default (see least-privilege.test.ts)
+    const result = await create(org, ['--from-profile-file', profile, '--keep-permission', 'AuthorApex', '--keep-permission', 'ManageRemoteAccess']);
     expect(result.success).to.equal(true);
+    expect(result.highRisk).to.deep.equal({ leftOut: [], kept: ['AuthorApex', 'ManageRemoteAccess'], notHighRisk: [], notGranted: [] });
     expect(result.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
       [PS, 'done'],
       [`${PS}_Companion`, 'skipped'],

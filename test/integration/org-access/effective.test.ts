@@ -217,7 +217,13 @@ describe('org-access: profile and effective access from the org', function () {
     const result = await compareInOrg(conn, { user: big.username }, { permissionSets: ['Group_Data'] });
     const byId = new Map(result.comparison.rows.map((r) => [`${r.section}|${r.name}`, r]));
     expect(byId.get('userPermissions|LightningExperienceUser')?.why?.kind).to.equal('ui');
-    expect(byId.get('userPermissions|AuthorApex')?.why?.kind).to.equal('license');
+    // high risk: left out of a conversion by default, a deliberate gap with the flag that keeps it
+    expect(byId.get('userPermissions|AuthorApex')?.why).to.deep.equal({
+      kind: 'high-risk',
+      reason: 'left out by default: it can write and run Apex, which runs in system mode (keep with --keep-permission AuthorApex)',
+    });
+    expect(byId.get('userPermissions|ManageUsers')?.why?.kind).to.equal('high-risk');
+    expect(byId.get('userPermissions|ScheduleReports')?.why?.kind).to.equal('license');
     expect(byId.get('userPermissions|ApiEnabled')).to.equal(undefined); // both have it
     expect(byId.get('tabSettings|Obj001__c')?.why?.kind).to.equal('ui');
     expect(byId.get('objectPermissions|Obj002__c')?.why?.kind).to.equal('not-granted');

@@ -20,6 +20,7 @@ describe('integration-user convert-profile', () => {
   const sandbox = sinon.createSandbox();
   let ux: ReturnType<typeof stubSfCommandUx>;
   const warnings = (): string[] => ux.warn.getCalls().map((c) => String(c.args[0]));
+  const logs = (): string[] => ux.log.getCalls().map((c) => String(c.args[0]));
   const tables = (): Array<Array<Record<string, unknown>>> =>
     ux.table.getCalls().map((c) => (c.args[0] as { data: Array<Record<string, unknown>> }).data);
 
@@ -37,7 +38,8 @@ describe('integration-user convert-profile', () => {
   const project = (decomposed: boolean): Promise<void> => writeSfdxProject(dir, { decomposed });
 
   it('converts into the current folder outside a project, with a derived name and a report', async () => {
-    const result = await run(['--source-file', quirks]);
+    // the high-risk permissions kept on request: converted like any other (the default leaves them out, see below)
+    const result = await run(['--source-file', quirks, '--keep-permission', 'ModifyAllData', '--keep-permission', 'authorapex']);
     expect(result.profile).to.equal('Quirks');
     expect(result.outputDir).to.equal(dir);
     expect(result.permissionSets.map((p) => [p.name, p.label, p.license])).to.deep.equal([
@@ -58,8 +60,38 @@ describe('integration-user convert-profile', () => {
       companion: 1,
       omitted: 2,
     });
-    expect(warnings().some((w) => w.includes('High-risk permission ModifyAllData'))).to.equal(true);
+    // kept on request: said once in the block, not in a warning each
+    expect(result.highRisk).to.deep.equal({ leftOut: [], kept: ['AuthorApex', 'ModifyAllData'], notHighRisk: [], notGranted: [] });
+    expect(logs()).to.include('Kept on request (--keep-permission): AuthorApex, ModifyAllData.');
+    expect(warnings().some((w) => w.includes('High-risk permission'))).to.equal(false);
     expect(warnings()).to.deep.equal(result.warnings);
+  });
+
+  it('leaves the high-risk permissions out by default, in one block; compare-ready reasons in --json', async () => {
+    const result = await run(['--source-file', quirks]);
+    expect(result.highRisk.leftOut.map((p) => [p.name, p.privilegedBySalesforce, p.keepWith])).to.deep.equal([
+      ['AuthorApex', true, '--keep-permission AuthorApex'],
+      ['ModifyAllData', true, '--keep-permission ModifyAllData'],
+    ]);
+    const xml = await readFile(result.permissionSets[0].path, 'utf8');
+    expect(xml).to.contain('<name>RunReports</name>').and.not.contain('ModifyAllData').and.not.contain('AuthorApex');
+    expect(await readFile(result.permissionSets[1].path, 'utf8')).to.not.contain('AuthorApex');
+    expect(result.sections.userPermissions).to.deep.equal({ carried: 1, companion: 0, omitted: 4 });
+    const reasons = result.omitted.filter((o) => o.name === 'ModifyAllData').map((o) => o.reason);
+    expect(reasons).to.deep.equal(['left out by default: it can read, edit and delete all records of every object (keep with --keep-permission ModifyAllData)']);
+    // one block, no warning per permission, and not in the omissions table
+    const block = logs().filter((l) => /high-risk|Privileged per Salesforce|--keep-permission/.test(l));
+    expect(block[0]).to.equal('Least privilege: 2 high-risk user permissions of the copied access left out of the new permission sets.');
+    expect(block.join('\n')).to.contain('Privileged per Salesforce: AuthorApex, ModifyAllData').and.contain('--keep-permission <name>');
+    expect(warnings().filter((w) => /ModifyAllData|AuthorApex/.test(w))).to.deep.equal([]);
+    expect(tables().flat().some((r) => String(r.reason ?? '').includes('left out by default'))).to.equal(false);
+  });
+
+  it('refuses a permission named both to keep and to exclude, writing nothing', async () => {
+    const error = (await run(['--source-file', quirks, '--keep-permission', 'ModifyAllData', '-x', 'modifyalldata']).catch((e: SfError) => e)) as SfError;
+    expect(error.name).to.equal('KeepAndExcludeError');
+    expect(error.message).to.contain('ModifyAllData');
+    expect(await readdir(dir)).to.deep.equal([]);
   });
 
   it('writes into the default package directory of a project, honours flags, refuses to overwrite', async () => {
