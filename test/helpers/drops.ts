@@ -9,8 +9,8 @@ import type { FaultSpec } from '@sf-integration-user/org-emulator';
 export type StepDrop = { step: string; partial: boolean; setInOrg?: boolean; fault: FaultSpec };
 
 export const DROP_IN_EACH_STEP: readonly StepDrop[] = [
-  // the second query of the run
-  { step: 'preflight', partial: false, fault: { method: 'GET', path: '/query', nth: 2, respond: { drop: true } } },
+  // preflight's reads, sent as one /composite/batch (issue 12)
+  { step: 'preflight', partial: false, fault: { method: 'POST', path: /\/composite\/batch$/, respond: { drop: true } } },
   // the one deploy, before the user exists (issue 12): nothing in the org yet
   { step: 'deploy', partial: false, fault: { soapAction: 'deploy', nth: 1, respond: { drop: true } } },
   // the set is deployed, the user not created: a plain error, the re-run reuses the set

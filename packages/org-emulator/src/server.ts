@@ -32,6 +32,8 @@ export type RequestLogEntry = {
   sobjects?: string[];
   status: number;
   orgId?: string;
+  /** a /composite or /composite/batch request: its subrequests' methods (all GET: the request only reads) */
+  subrequestMethods?: string[];
 };
 
 type Reply = { status: number; body?: unknown; contentType?: string; headers?: Record<string, string> };
@@ -237,17 +239,18 @@ export class EmulatorServer {
   }
 
   /** What a REST request is about, for the request log and fault matching: its SOQL and sObject names. */
-  private subject(path: string, url: URL, raw: Buffer): { soql?: string; sobjects?: string[] } {
+  private subject(path: string, url: URL, raw: Buffer): { soql?: string; sobjects?: string[]; subrequestMethods?: string[] } {
     // a composite or batch request is about what its subrequests are about (a fault names the request by them)
     if (/^\/services\/data\/v\d+\.\d\/composite(\/batch)?$/.test(path) && raw.length) {
       try {
-        const b = JSON.parse(raw.toString('utf8')) as { compositeRequest?: Array<{ url?: string; body?: unknown }>; batchRequests?: Array<{ url?: string; richInput?: unknown }> };
-        const parts = (b.compositeRequest ?? b.batchRequests ?? []).map((r) => {
+        const b = JSON.parse(raw.toString('utf8')) as { compositeRequest?: Array<{ url?: string; body?: unknown; method?: string }>; batchRequests?: Array<{ url?: string; richInput?: unknown; method?: string }> };
+        const subs = b.compositeRequest ?? b.batchRequests ?? [];
+        const parts = subs.map((r) => {
           const u = new URL(String(r.url ?? '').replace(/^\/?(?=v\d)/, '/services/data/'), url);
           return this.subject(u.pathname, u, Buffer.from(JSON.stringify((r as { body?: unknown }).body ?? (r as { richInput?: unknown }).richInput ?? '')));
         });
         const soql = parts.map((p) => p.soql).filter(Boolean).join('\n');
-        return { soql: soql || undefined, sobjects: [...new Set(parts.flatMap((p) => p.sobjects ?? []))] };
+        return { soql: soql || undefined, sobjects: [...new Set(parts.flatMap((p) => p.sobjects ?? []))], subrequestMethods: subs.map((r) => String(r.method)) };
       } catch {
         return {};
       }
