@@ -159,11 +159,22 @@ export class FakeOrg {
     return { hasErrors: results.some((r) => r.statusCode >= 400), results } as AnyJson;
   }
 
-  /** /composite, subrequests in order with `@{ref.id}` references; no rollback (the fake has no transactions). */
+  /**
+   * /composite with allOrNone: subrequests in order with `@{ref.id}` references; a refused one rolls every other back
+   * (answered PROCESSING_HALTED); a lost connection in any subrequest loses the whole request, nothing kept.
+   */
   private async composite(body: string | undefined): Promise<AnyJson> {
     const { compositeRequest } = JSON.parse(body ?? '{}') as { compositeRequest: Array<{ method: string; url: string; referenceId: string; body?: unknown }> };
+    const saved = { users: [...this.users], psl: [...this.pslAssignments], ps: [...this.psAssignments], used: this.userLicense?.UsedLicenses };
+    const rollback = (): void => {
+      this.users = saved.users;
+      this.pslAssignments = saved.psl;
+      this.psAssignments = saved.ps;
+      if (this.userLicense) this.userLicense.UsedLicenses = saved.used;
+    };
     const ids = new Map<string, string>();
-    const compositeResponse: unknown[] = [];
+    const compositeResponse: Array<{ referenceId: string; httpStatusCode: number; httpHeaders: object; body: unknown }> = [];
+    let failed = false;
     for (const sub of compositeRequest) {
       const text = JSON.stringify(sub.body ?? {}).replace(/@\{(\w+)\.id\}/g, (_m, ref: string) => ids.get(ref) ?? '');
       try {
@@ -172,10 +183,23 @@ export class FakeOrg {
         compositeResponse.push({ referenceId: sub.referenceId, httpStatusCode: 201, httpHeaders: {}, body: answer });
       } catch (e) {
         const err = e as { errorCode?: string; message: string };
+        if (/^E[A-Z]+$/.test(err.errorCode ?? '')) {
+          rollback();
+          throw e;
+        }
+        failed = true;
         compositeResponse.push({ referenceId: sub.referenceId, httpStatusCode: 400, httpHeaders: {}, body: [{ errorCode: err.errorCode, message: err.message }] });
+        break;
       }
     }
-    return { compositeResponse } as AnyJson;
+    if (!failed) return { compositeResponse } as AnyJson;
+    rollback();
+    const halted = [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }];
+    return {
+      compositeResponse: compositeRequest.map((sub, i) =>
+        i === compositeResponse.length - 1 ? compositeResponse[i] : { referenceId: sub.referenceId, httpStatusCode: 400, httpHeaders: {}, body: halted }
+      ),
+    } as AnyJson;
   }
 
   private route(method: string, url: URL, reqBody: string | undefined, line: string): Promise<AnyJson> {
