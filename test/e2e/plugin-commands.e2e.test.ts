@@ -207,8 +207,13 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
 
   it('a dropped connection while assigning the license exits 68; the same command then completes without duplicates', async () => {
     const username = 'drop.test@acme-prod.com.integration';
+    // the license is a step of its own when the org refuses it in one transaction with the user (the stricter
+    // mixed-DML reading; docs/salesforce-behaviour.md "Composite API")
+    prod.config.compositeMixedDml = 'any-setup-mix';
     s.emulator.faults.add({ method: 'POST', path: /PermissionSetLicenseAssign$/, respond: { drop: true } });
-    const r = await create('create (dropped connection)', 'prod', username);
+    const r = await create('create (dropped connection)', 'prod', username).finally(() => {
+      prod.config.compositeMixedDml = 'setup-with-non-setup';
+    });
     expect(r.exitCode).to.equal(68);
     expect(r.json?.message).to.contain('Step "assign-license" failed').and.contain('connection to the org was lost').and.contain('run the same command again');
     expect(statuses(r.json?.data as CreateResult)).to.include({ 'create-user': 'done', deploy: 'done', 'assign-license': 'failed' });
