@@ -4,7 +4,8 @@
  */
 import type { Connection } from '@salesforce/core';
 import { findFieldSecurity, findMissingTargets, type MissingTargets } from '../org/access-check.js';
-import { findPermissionSets, getAssignedPermissionSetNames, hasLicenseAssignment } from '../org/assignments.js';
+import { findPermissionSets, getAssignedPermissionSetNamesOf, getLicenseIdsOf } from '../org/assignments.js';
+import { batchedReads } from '../org/batched-reads.js';
 import { getIntegrationSeats, getPslAllowedPermissions } from '../org/licenses.js';
 import { findIntegrationProfile, findRole } from '../org/profile.js';
 import { lookupUsers } from '../org/users.js';
@@ -22,18 +23,15 @@ export type OrgReads = Awaited<ReturnType<typeof readOrg>>;
 /** All read-only checks; collects every problem so the user fixes them in one go. */
 export async function preflight(conn: Connection, request: CreateRequest): Promise<Preflight> {
   const warnings: string[] = [];
-  const reads = await readOrg(conn, request, warnings);
+  const reads = await readOrg(batchedReads(conn), request, warnings);
   const { problems, warnings: checked } = checkOrgAnswers(request, reads);
   warnings.push(...checked);
 
-  // the user's current assignments decide what a re-run still has to do
+  // the user's current assignments (read with the rest, by username) decide what a re-run still has to do
   const existing = reads.users.target;
   const psl = reads.seats.permissionSetLicense;
-  let hasLicense = false;
-  let assigned = new Set<string>();
-  if (existing && psl) {
-    [hasLicense, assigned] = await Promise.all([hasLicenseAssignment(conn, existing.id, psl.id), getAssignedPermissionSetNames(conn, existing.id)]);
-  }
+  const hasLicense = Boolean(existing && psl && reads.licenseIds.has(psl.id));
+  const assigned = existing ? reads.assigned : new Set<string>();
   problems.push(...checkPsl(psl, hasLicense));
   throwProblems(problems);
 
@@ -70,7 +68,7 @@ export async function preflight(conn: Connection, request: CreateRequest): Promi
 async function readOrg(conn: Connection, request: CreateRequest, warnings: string[]) {
   // the PSL's own list of what it carries matters only when user permissions are converted
   const wantsPslList = request.userPermissions.length > 0 || Boolean(request.fromProfileFile) || Boolean(request.fromUser);
-  const [seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser, profileInput] = await Promise.all([
+  const [seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser, profileInput, licenseIds, assigned] = await Promise.all([
     getIntegrationSeats(conn),
     findIntegrationProfile(conn),
     request.role ? findRole(conn, request.role) : Promise.resolve(undefined),
@@ -89,8 +87,10 @@ async function readOrg(conn: Connection, request: CreateRequest, warnings: strin
       : Promise.resolve(undefined),
     request.fromUser ? readFromUser(conn, request.fromUser, { usageDays: request.usageDays }) : Promise.resolve(undefined),
     request.fromProfileFile ? readProfileFile(request.fromProfileFile) : Promise.resolve(undefined),
+    getLicenseIdsOf(conn, request.username),
+    getAssignedPermissionSetNamesOf(conn, request.username),
   ]);
-  return { seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser, profileInput };
+  return { seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser, profileInput, licenseIds, assigned };
 }
 
 /**

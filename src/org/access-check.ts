@@ -66,6 +66,9 @@ export async function findMissingTargets(conn: Connection, targets: AccessTarget
     ).values(),
   ];
   const cache: DescribeCache = new Map(objectNames.map((name) => [name.toLowerCase(), describeOrUndefined(conn, name)]));
+  // asked with the objects' describes, so a batching connection sends them together
+  const permissionSetDescribe = targets.userPermissions.length > 0 ? (conn.describe('PermissionSet') as unknown as Promise<Describe>) : undefined;
+  permissionSetDescribe?.catch(() => undefined); // awaited below; no unhandled rejection if a describe above throws first
   const describes = await Promise.all(cache.values());
   const byObject = new Map(objectNames.map((name, i) => [name.toLowerCase(), describes[i]]));
 
@@ -90,8 +93,8 @@ export async function findMissingTargets(conn: Connection, targets: AccessTarget
     if (!isPermissionable(found)) missing.notPermissionable.push(canonical);
     else if (isReadOnly(found)) missing.readOnly.push(canonical);
   }
-  if (targets.userPermissions.length > 0) {
-    const ps = (await conn.describe('PermissionSet')) as unknown as Describe;
+  if (permissionSetDescribe) {
+    const ps = await permissionSetDescribe;
     const names = new Map(ps.fields.map((f) => [f.name.toLowerCase(), f.name]));
     for (const perm of targets.userPermissions) {
       const found = names.get(`permissions${perm.toLowerCase()}`);

@@ -97,10 +97,30 @@ export async function findPermissionSets(conn: Connection, names: readonly strin
   return found;
 }
 
+/**
+ * The permission set license Ids a user holds, found by username (so the read needs no earlier one for the user's Id:
+ * it goes in the same batch as the user lookup). Empty when no such user.
+ */
+export async function getLicenseIdsOf(conn: Connection, username: string): Promise<Set<string>> {
+  const { records } = await conn.query<{ PermissionSetLicenseId: string }>(
+    `SELECT PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE Assignee.Username = ${soqlLiteral(username)}`
+  );
+  return new Set(records.map((r) => r.PermissionSetLicenseId));
+}
+
 /** API names (lower-cased, `ns__Name` for managed sets) of the permission sets assigned to the user. */
 export async function getAssignedPermissionSetNames(conn: Connection, userId: string): Promise<Set<string>> {
+  return assignedNames(conn, `AssigneeId = ${soqlLiteral(userId)}`);
+}
+
+/** As getAssignedPermissionSetNames, by username (see getLicenseIdsOf). */
+export async function getAssignedPermissionSetNamesOf(conn: Connection, username: string): Promise<Set<string>> {
+  return assignedNames(conn, `Assignee.Username = ${soqlLiteral(username)}`);
+}
+
+async function assignedNames(conn: Connection, where: string): Promise<Set<string>> {
   const { records } = await conn.query<{ PermissionSetId: string; PermissionSet?: { Name?: string; NamespacePrefix?: string | null } | null }>(
-    `SELECT PermissionSetId, PermissionSet.Name, PermissionSet.NamespacePrefix FROM PermissionSetAssignment WHERE AssigneeId = ${soqlLiteral(userId)}`
+    `SELECT PermissionSetId, PermissionSet.Name, PermissionSet.NamespacePrefix FROM PermissionSetAssignment WHERE ${where}`
   );
   return new Set(
     records

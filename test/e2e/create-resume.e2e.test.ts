@@ -55,11 +55,17 @@ describe('create resumes after a dropped connection in each step, through the re
     expect(DROP_IN_EACH_STEP.map((d) => d.step)).to.deep.equal(ORG_STEPS);
   });
 
-  for (const { step, partial, setInOrg, fault } of DROP_IN_EACH_STEP) {
+  // the org's mixed-DML reading, set per test (separateWrites) and put back after each
+  afterEach(() => {
+    org.config.compositeMixedDml = 'setup-with-non-setup';
+  });
+
+  for (const { step, partial, setInOrg, separateWrites, fault } of DROP_IN_EACH_STEP) {
     it(`a dropped connection in ${step} exits ${partial ? 68 : 1}; the same command then completes with no duplicate records`, async () => {
       const local = `resume.${step.replace(/-/g, '')}`;
       const username = `${local}@acme-resume.com.integration`;
       const ps = `Integration_${local.replace(/\./g, '_')}`;
+      if (separateWrites) org.config.compositeMixedDml = 'any-setup-mix';
       const added = s.emulator.faults.add(fault);
 
       const r = await create(`${step} (dropped)`, username);
@@ -94,11 +100,12 @@ describe('create resumes after a dropped connection in each step, through the re
     });
   }
 
-  for (const { step, fault } of ANSWER_LOST_IN_EACH_WRITE) {
+  for (const { step, separateWrites, fault } of ANSWER_LOST_IN_EACH_WRITE) {
     it(`the org does ${step} but its answer is lost: the same command then finds it done, with no duplicate records`, async () => {
       const local = `lost.${step.replace(/-/g, '')}`;
       const username = `${local}@acme-resume.com.integration`;
       const ps = `Integration_${local.replace(/\./g, '_')}`;
+      if (separateWrites) org.config.compositeMixedDml = 'any-setup-mix';
       const added = s.emulator.faults.add(fault);
 
       const r = await create(`${step} (answer lost)`, username);

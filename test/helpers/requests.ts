@@ -3,9 +3,12 @@
  */
 import type { RequestLogEntry } from '@sf-integration-user/org-emulator';
 
+/** Whether a request only reads: a GET, or a composite / batch request whose subrequests are all GETs. */
+export const isRead = (r: RequestLogEntry): boolean => r.method === 'GET' || (r.subrequestMethods?.length ? r.subrequestMethods.every((m) => m === 'GET') : false);
+
 /** Org writes other than deploys (and their polls and read-backs): user, license and assignment DML. */
 export const orgWrites = (requests: RequestLogEntry[]): string[] =>
-  requests.filter((r) => r.method !== 'GET' && !['checkDeployStatus', 'deploy', 'readMetadata'].includes(r.soapOperation ?? '')).map((r) => `${r.method} ${r.path}`);
+  requests.filter((r) => !isRead(r) && !['checkDeployStatus', 'deploy', 'readMetadata'].includes(r.soapOperation ?? '')).map((r) => `${r.method} ${r.path}`);
 
 /** Deploys of any kind: SOAP deploy and its polls, REST deployRequest. */
 export const deploysIn = (requests: RequestLogEntry[]): string[] =>

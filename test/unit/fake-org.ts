@@ -127,6 +127,9 @@ export class FakeOrg {
     };
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url, 'https://fake.my.salesforce.com');
+    // a batch of reads: each subrequest logged and answered (and faulted) as its own request would be
+    if (method === 'POST' && /\/composite\/batch$/.test(url.pathname)) return this.batch(req.body);
+    if (method === 'POST' && /\/composite$/.test(url.pathname)) return this.composite(req.body);
     const line = `${method} ${url.pathname}${url.search ? '?' + decodeURIComponent(url.search.slice(1)) : ''}`;
     this.requests.push(line);
     const fault = this.failOnce.findIndex((f) => f.match.test(line));
@@ -140,6 +143,63 @@ export class FakeOrg {
       );
     }
     return this.route(method, url, req.body, line);
+  }
+
+  private async batch(body: string | undefined): Promise<AnyJson> {
+    const { batchRequests } = JSON.parse(body ?? '{}') as { batchRequests: Array<{ method: string; url: string }> };
+    const results: Array<{ statusCode: number; result: unknown }> = [];
+    for (const sub of batchRequests) {
+      try {
+        results.push({ statusCode: 200, result: await this.handle({ method: sub.method, url: `/services/data/${sub.url}` }) });
+      } catch (e) {
+        const err = e as { errorCode?: string; message: string };
+        results.push({ statusCode: err.errorCode === 'NOT_FOUND' ? 404 : 400, result: [{ errorCode: err.errorCode, message: err.message }] });
+      }
+    }
+    return { hasErrors: results.some((r) => r.statusCode >= 400), results } as AnyJson;
+  }
+
+  /**
+   * /composite with allOrNone: subrequests in order with `@{ref.id}` references; a refused one rolls every other back
+   * (answered PROCESSING_HALTED); a lost connection in any subrequest loses the whole request, nothing kept.
+   */
+  private async composite(body: string | undefined): Promise<AnyJson> {
+    const { compositeRequest } = JSON.parse(body ?? '{}') as { compositeRequest: Array<{ method: string; url: string; referenceId: string; body?: unknown }> };
+    const saved = { users: [...this.users], psl: [...this.pslAssignments], ps: [...this.psAssignments], used: this.userLicense?.UsedLicenses };
+    const rollback = (): void => {
+      this.users = saved.users;
+      this.pslAssignments = saved.psl;
+      this.psAssignments = saved.ps;
+      if (this.userLicense) this.userLicense.UsedLicenses = saved.used;
+    };
+    const ids = new Map<string, string>();
+    const compositeResponse: Array<{ referenceId: string; httpStatusCode: number; httpHeaders: object; body: unknown }> = [];
+    let failed = false;
+    for (const sub of compositeRequest) {
+      const text = JSON.stringify(sub.body ?? {}).replace(/@\{(\w+)\.id\}/g, (_m, ref: string) => ids.get(ref) ?? '');
+      try {
+        const answer = (await this.handle({ method: sub.method, url: sub.url, body: text })) as { id?: string };
+        if (answer?.id) ids.set(sub.referenceId, answer.id);
+        compositeResponse.push({ referenceId: sub.referenceId, httpStatusCode: 201, httpHeaders: {}, body: answer });
+      } catch (e) {
+        const err = e as { errorCode?: string; message: string };
+        if (/^E[A-Z]+$/.test(err.errorCode ?? '')) {
+          rollback();
+          throw e;
+        }
+        failed = true;
+        compositeResponse.push({ referenceId: sub.referenceId, httpStatusCode: 400, httpHeaders: {}, body: [{ errorCode: err.errorCode, message: err.message }] });
+        break;
+      }
+    }
+    if (!failed) return { compositeResponse } as AnyJson;
+    rollback();
+    const halted = [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }];
+    return {
+      compositeResponse: compositeRequest.map((sub, i) =>
+        i === compositeResponse.length - 1 ? compositeResponse[i] : { referenceId: sub.referenceId, httpStatusCode: 400, httpHeaders: {}, body: halted }
+      ),
+    } as AnyJson;
   }
 
   private route(method: string, url: URL, reqBody: string | undefined, line: string): Promise<AnyJson> {
@@ -256,6 +316,8 @@ export class FakeOrg {
     const values = this.literals(soql);
     let records: unknown[];
     if (/FROM UserLicense/i.test(soql)) records = this.userLicense && values[0] === this.userLicense.Name ? [this.userLicense] : [];
+    else if (/FROM PermissionSetLicenseAssign WHERE Assignee.Username/i.test(soql))
+      records = this.pslAssignments.filter((a) => a.AssigneeId === this.userByName(values[0])?.Id);
     else if (/FROM PermissionSetLicenseAssign/i.test(soql))
       records = this.pslAssignments.filter((a) => a.AssigneeId === values[0] && a.PermissionSetLicenseId === values[1]);
     else if (/FROM PermissionSetLicense/i.test(soql)) records = this.psl && values[0] === this.psl.DeveloperName ? [this.psl] : [];
@@ -273,8 +335,9 @@ export class FakeOrg {
           Profile: { Name: [...this.profiles, ...this.otherProfiles].find((p) => p.Id === u.ProfileId)?.Name },
         }));
     } else if (/FROM PermissionSetAssignment/i.test(soql)) {
+      const assignee = /Assignee.Username/i.test(soql) ? this.userByName(values[0])?.Id : values[0];
       records = this.psAssignments
-        .filter((a) => a.AssigneeId === values[0])
+        .filter((a) => a.AssigneeId === assignee)
         .map((a) => {
           const set = this.permissionSets.find((p) => p.Id === a.PermissionSetId);
           // as the real org: Name without the namespace prefix, NamespacePrefix beside it

@@ -120,6 +120,8 @@ export type EmulatorSeed = {
   queryPageSize?: number;
   /** objects the running (API) user cannot read, e.g. ['LoginHistory'] (no Manage Users): answered as unknown types */
   unreadableObjects?: string[];
+  /** what a /composite allOrNone transaction refuses as mixed DML (OrgConfig.compositeMixedDml) */
+  compositeMixedDml?: 'setup-with-non-setup' | 'any-setup-mix';
   /**
    * What the org does about `<OauthSettingsName>_defaultPolicy`, the OAuth policies it generates for an External
    * Client App deployed without any (docs/salesforce-behaviour.md, "External Client Apps"; which one real orgs do

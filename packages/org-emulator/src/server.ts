@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import { Dml, objectOrThrow } from './dml.js';
+import { batch, composite, type Dispatch } from './composite.js';
 import { ApiError, MESSAGES } from './errors.js';
 import { FaultInjector, type FaultResponse } from './faults.js';
 import { looksLikeId } from './ids.js';
@@ -31,6 +32,8 @@ export type RequestLogEntry = {
   sobjects?: string[];
   status: number;
   orgId?: string;
+  /** a /composite or /composite/batch request: its subrequests' methods (all GET: the request only reads) */
+  subrequestMethods?: string[];
 };
 
 type Reply = { status: number; body?: unknown; contentType?: string; headers?: Record<string, string> };
@@ -213,13 +216,45 @@ export class EmulatorServer {
       throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
     }
     if (seg[0] === 'sobjects') return this.sobjects(org, method, seg.slice(1), body, url, version);
+    if (seg[0] === 'composite' && seg.length === 1 && method === 'POST') return json(200, await composite(org, body(), this.dispatcher(org, url, req, bearer)));
+    if (seg[0] === 'composite' && seg[1] === 'batch' && seg.length === 2 && method === 'POST') return json(200, await batch(body(), version, this.dispatcher(org, url, req, bearer)));
     if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(org, method, seg.slice(2), body, url, version);
     if (seg[0] === 'metadata' && seg[1] === 'deployRequest') return this.metadata.rest(org, method, seg[2], raw, req.headers['content-type'] ?? '', url, version);
     throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
   }
 
+  /** Runs a composite subrequest through this server's routing, as its own REST request would run (errors as REST answers). */
+  private dispatcher(org: OrgState, url: URL, req: IncomingMessage, bearer: string | undefined): Dispatch {
+    return async (method, pathAndQuery, body) => {
+      const sub = new URL(`/services/data${pathAndQuery}`, url);
+      const raw = Buffer.from(body === undefined ? '' : JSON.stringify(body));
+      try {
+        const reply = await this.route(method, sub.pathname, sub, raw, req, bearer);
+        return { status: reply.status, body: reply.body };
+      } catch (e) {
+        if (e instanceof ApiError) return { status: e.status, body: e.toRest() };
+        throw e;
+      }
+    };
+  }
+
   /** What a REST request is about, for the request log and fault matching: its SOQL and sObject names. */
-  private subject(path: string, url: URL, raw: Buffer): { soql?: string; sobjects?: string[] } {
+  private subject(path: string, url: URL, raw: Buffer): { soql?: string; sobjects?: string[]; subrequestMethods?: string[] } {
+    // a composite or batch request is about what its subrequests are about (a fault names the request by them)
+    if (/^\/services\/data\/v\d+\.\d\/composite(\/batch)?$/.test(path) && raw.length) {
+      try {
+        const b = JSON.parse(raw.toString('utf8')) as { compositeRequest?: Array<{ url?: string; body?: unknown; method?: string }>; batchRequests?: Array<{ url?: string; richInput?: unknown; method?: string }> };
+        const subs = b.compositeRequest ?? b.batchRequests ?? [];
+        const parts = subs.map((r) => {
+          const u = new URL(String(r.url ?? '').replace(/^\/?(?=v\d)/, '/services/data/'), url);
+          return this.subject(u.pathname, u, Buffer.from(JSON.stringify((r as { body?: unknown }).body ?? (r as { richInput?: unknown }).richInput ?? '')));
+        });
+        const soql = parts.map((p) => p.soql).filter(Boolean).join('\n');
+        return { soql: soql || undefined, sobjects: [...new Set(parts.flatMap((p) => p.sobjects ?? []))], subrequestMethods: subs.map((r) => String(r.method)) };
+      } catch {
+        return {};
+      }
+    }
     const m = /^\/services\/data\/v\d+\.\d\/(?:tooling\/)?(query|queryAll|sobjects|composite\/sobjects)(?:\/([^/]+))?/.exec(path);
     if (!m) return {};
     const name = m[2] ? decodeURIComponent(m[2]) : undefined;

@@ -59,6 +59,13 @@ export type OrgConfig = {
   aggregateOverflow: 'refuse' | 'locator';
   /** objects the running (API) user cannot read: the API answers as if they did not exist */
   unreadableObjects: string[];
+  /**
+   * which DML a /composite allOrNone transaction refuses as MIXED_DML_OPERATION (docs/salesforce-behaviour.md,
+   * "Composite API"): 'setup-with-non-setup' (default: setup objects such as User and PermissionSetAssignment go
+   * together, as Apex tests do; a setup and a non-setup object don't) or 'any-setup-mix' (User with any other setup
+   * object is refused too, the literal reading of the Apex guide's "Don't include more than one of these sObjects")
+   */
+  compositeMixedDml: 'setup-with-non-setup' | 'any-setup-mix';
 };
 
 /** Metadata sections a permission set keeps beside its records (tabs, classes, apps ...), for retrieve. */
@@ -129,6 +136,7 @@ export class OrgState {
       aggregateRowLimit: 2000,
       aggregateOverflow: 'refuse',
       unreadableObjects: [...(seed.unreadableObjects ?? [])],
+      compositeMixedDml: seed.compositeMixedDml ?? 'setup-with-non-setup',
     };
   }
 
@@ -143,6 +151,19 @@ export class OrgState {
     }
     syncDerivedRows(this, key, t);
     return t;
+  }
+
+  /** Every record as it is now, for a transaction's rollback (/composite allOrNone): see restore(). */
+  public snapshot(): () => void {
+    const tables = new Map([...this.tables].map(([k, t]) => [k, new Map([...t].map(([id, r]) => [id, { ...r }]))]));
+    const usernames = new Map(this.ctx.usernames);
+    return () => {
+      this.tables.clear();
+      for (const [k, t] of tables) this.tables.set(k, t);
+      this.ctx.usernames.clear();
+      for (const [k, v] of usernames) this.ctx.usernames.set(k, v);
+      this.recountLicenses();
+    };
   }
 
   /** The names (lower case) of the tables holding records: a sandbox refresh copies each (refresh.ts). */

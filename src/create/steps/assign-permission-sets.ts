@@ -22,7 +22,13 @@ export async function assignPermissionSetsStep(state: RunState): Promise<StepOut
   const { result, docs } = state;
   const wanted = [...docs.map((d) => d.fullName), ...state.request.permissionSets];
   if (wanted.length === 0) return { status: 'skipped', detail: 'no permission sets to assign' };
-  const todo = wanted.filter((n) => !pre.assigned.has(n.toLowerCase()));
+  // assigned with the user, in one transaction (create-user)
+  const withUser = new Set((state.writtenWithUser?.assigned ?? []).map((n) => n.toLowerCase()));
+  withUser.forEach((n) => mark(state, n, { status: 'done' }));
+  if (withUser.size > 0 && wanted.every((n) => withUser.has(n.toLowerCase()))) {
+    return { status: 'done', detail: `assigned ${wanted.join(', ')} (with the user)` };
+  }
+  const todo = wanted.filter((n) => !pre.assigned.has(n.toLowerCase()) && !withUser.has(n.toLowerCase()));
   const already = wanted.filter((n) => pre.assigned.has(n.toLowerCase()));
   already.forEach((n) => mark(state, n, { status: 'already done' }));
   if (todo.length === 0) return { status: 'already done', detail: `assigned: ${already.join(', ')}` };
@@ -77,7 +83,7 @@ function mark(state: RunState, name: string, assignment: Assignment): void {
 }
 
 /** Ids from the deploy result where it gives them, then one query for the rest. */
-async function resolvePermissionSetIds(
+export async function resolvePermissionSetIds(
   conn: Connection,
   names: string[],
   known: Map<string, PermissionSetRef>,

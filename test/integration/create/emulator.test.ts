@@ -394,9 +394,9 @@ describe('integration-user create against the emulator', function () {
 
   // partial: whether the user exists when the step fails (then exit code 68)
   const drops = DROP_IN_EACH_STEP;
-  for (const { step, partial, fault } of drops) {
+  for (const { step, partial, separateWrites, fault } of drops) {
     it(`a dropped connection in ${step}, then a re-run completes with no duplicate records`, async () => {
-      const org = (await start({ type: 'production' })).org();
+      const org = (await start({ type: 'production', ...(separateWrites ? { compositeMixedDml: 'any-setup-mix' as const } : {}) })).org();
       emu.faults.add(fault);
       const error = await fail(org);
       if (partial) {

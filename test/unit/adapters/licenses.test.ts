@@ -65,7 +65,28 @@ describe('adapters: licenses (UserLicense, PermissionSetLicense)', () => {
     expect(e?.name).to.equal('INSUFFICIENT_ACCESS');
   });
 
-  it("reads which permissions the PSL can carry from its describe and one query of the wanted fields", async () => {
+  it('reads which permissions the PSL can carry with one query of the wanted fields', async () => {
+    org()
+      .get(`${DATA}/query`)
+      .query(
+        (q) =>
+          String(q.q) ===
+          "SELECT Id, MaximumPermissionsAuthorApex, MaximumPermissionsEnableNotifications FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'"
+      )
+      .reply(
+        200,
+        queryAnswer('PermissionSetLicense', [{ Id: '0PL5g0000008OaBGAU', MaximumPermissionsAuthorApex: false, MaximumPermissionsEnableNotifications: true }]),
+        JSON_HEADERS
+      );
+    const allowed = await getPslAllowedPermissions(conn, ['AuthorApex', 'EnableNotifications']);
+    expect([...(allowed ?? [])]).to.deep.equal(['EnableNotifications']);
+  });
+
+  it("when a wanted field is unknown (INVALID_FIELD), reads which exist from the PSL's describe, then queries those", async () => {
+    org()
+      .get(`${DATA}/query`)
+      .query((q) => String(q.q).includes('MaximumPermissionsNotAField'))
+      .reply(400, [{ message: "No such column 'MaximumPermissionsNotAField' on entity 'PermissionSetLicense'.", errorCode: 'INVALID_FIELD' }], JSON_HEADERS);
     // REST sObject Describe answer (fields[].name); field names and types from reference/salesforce/sobjects.json
     org()
       .get(`${DATA}/sobjects/PermissionSetLicense/describe`)

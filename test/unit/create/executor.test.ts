@@ -387,10 +387,12 @@ describe('create executor', () => {
       expect(org.userByName(USERNAME)).to.equal(undefined);
     });
     it('a permission set the license cannot hold: partial result, exit 68, then a re-run completes', async () => {
-      org.failOnce.push({
+      // refused twice, as a real org would: in the combined write with the user (rolled back), then on its own
+      const refusal = {
         match: /^POST .*\/sobjects\/PermissionSetAssignment$/,
         error: { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: "The user license doesn't allow the permission: View Setup" },
-      });
+      };
+      org.failOnce.push(refusal, { ...refusal });
       const error = (await run().catch((e: unknown) => e)) as SfError;
       expect(error.name).to.equal('PartialFailureError');
       expect(error.exitCode).to.equal(68);
