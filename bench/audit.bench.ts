@@ -33,7 +33,9 @@ async function bench(wide: boolean): Promise<void> {
     lastName: `User ${i}`,
     profile: kindOf(i) === 'admin-api' ? 'System Administrator' : 'Standard User',
   }));
-  const emu = await startEmulator({ seed: { type: 'production', edition: 'Enterprise Edition', licenses: { salesforce: USERS + 10 }, users } });
+  const emu = await startEmulator({
+    seed: { type: 'production', edition: 'Enterprise Edition', licenses: { salesforce: USERS + 10 }, users },
+  });
   const org = emu.org();
   const idOf = new Map(org.records('User').map((u) => [String(u.Username), u.Id]));
   const now = Date.now();
@@ -43,7 +45,9 @@ async function bench(wide: boolean): Promise<void> {
     const kind = kindOf(i);
     const api = kind === 'api' || kind === 'admin-api' || kind === 'shared' || (kind === 'mixed' && n % 3 === 0);
     const app = kind === 'shared' ? APPS[n % 3] : APPS[i % APPS.length];
-    const browser = wide ? ['Browser', 'Salesforce for iOS', 'Salesforce for Android'][Math.floor(n / USERS) % 3] : 'Browser';
+    const browser = wide
+      ? ['Browser', 'Salesforce for iOS', 'Salesforce for Android'][Math.floor(n / USERS) % 3]
+      : 'Browser';
     rows.push({
       UserId: idOf.get(`user${i}@bench.example.com`),
       // spread over the period, never on its first (partial) day
@@ -66,14 +70,18 @@ async function bench(wide: boolean): Promise<void> {
       return { r, ms: Date.now() - start, http: emu.requests.length };
     };
     const lines: string[] = [];
-    lines.push(`${wide ? 'wide ' : ''}org: ${USERS} users, ${LOGIN_ROWS.toLocaleString('en-US')} LoginHistory rows (seeded in ${seeded} ms)`);
+    lines.push(
+      `${wide ? 'wide ' : ''}org: ${USERS} users, ${LOGIN_ROWS.toLocaleString('en-US')} LoginHistory rows (seeded in ${seeded} ms)`,
+    );
     for (const mode of wide ? (['aggregate'] as const) : (['aggregate', 'rows'] as const)) {
       const { r, ms, http } = await run(mode);
       const mem = Math.round(process.memoryUsage().rss / 1e6);
       lines.push(
         `${mode.padEnd(9)}: ${ms} ms wall, ${http} HTTP round trips (${r.loginHistory.queries} LoginHistory), ` +
           `${r.loginHistory.rowsRead?.toLocaleString('en-US')} ${mode === 'rows' ? 'rows' : 'groups'} read, ${r.candidates.length} candidates ` +
-          `(${Object.entries(r.summary).map(([k, v]) => `${k} ${v}`).join(', ')}), net savings ${r.savings.netSavingsPerYear}/yr, rss ${mem} MB`
+          `(${Object.entries(r.summary)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}), net savings ${r.savings.netSavingsPerYear}/yr, rss ${mem} MB`,
       );
     }
     console.log(lines.join('\n'));

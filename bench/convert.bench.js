@@ -69,10 +69,14 @@ async function main() {
       for (const mode of modes) {
         const samples = [];
         for (let i = 0; i < runs; i++) {
-          const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', mode, file], {
-            encoding: 'utf8',
-            maxBuffer: 1 << 20,
-          });
+          const out = execFileSync(
+            process.execPath,
+            ['--expose-gc', fileURLToPath(import.meta.url), '--child', mode, file],
+            {
+              encoding: 'utf8',
+              maxBuffer: 1 << 20,
+            },
+          );
           samples.push(JSON.parse(out));
         }
         const best = samples.reduce((a, b) => (b.ms < a.ms ? b : a));
@@ -83,7 +87,7 @@ async function main() {
         console.log(
           `  ${mode.padEnd(8)} ${fmtMs(r.ms).padStart(8)}   peak RSS ${fmtMb(peak).padStart(8)} = ${x(peak, size)} file;` +
             `  above the ${fmtMb(base)} of a loaded process: ${fmtMb(peak - base).padStart(8)} = ${x(peak - base, size)} file` +
-            (best.detail ? `\n           ${best.detail}` : '')
+            (best.detail ? `\n           ${best.detail}` : ''),
         );
       }
       const { parse, convert } = results;
@@ -94,7 +98,7 @@ async function main() {
         console.log(
           `  convert/parse time ${ratio.toFixed(2)}x (goal <= 2x: ${ratio <= 2 ? 'met' : 'NOT met'}); ` +
             `convert peak RSS ${absolute.toFixed(1)}x file (goal < 10x: ${absolute < 10 ? 'met' : 'NOT met'}), ` +
-            `above the loaded process ${growth.toFixed(1)}x (${growth < 10 ? 'met' : 'NOT met'})`
+            `above the loaded process ${growth.toFixed(1)}x (${growth < 10 ? 'met' : 'NOT met'})`,
         );
       }
       rows.push({ name, size, results });
@@ -115,7 +119,7 @@ function printTable(rows, modes) {
       const vs = results.parse ? `${(r.ms / results.parse.ms).toFixed(2)}x` : '';
       console.log(
         `| ${name} | ${fmtMb(size)} | ${mode} | ${fmtMs(r.ms)} | ${vs} | ${fmtMb(r.peak)} | ${x(r.peak, size)} | ` +
-          `${fmtMb(r.peak - r.base)} | ${x(r.peak - r.base, size)} |`
+          `${fmtMb(r.peak - r.base)} | ${x(r.peak - r.base, size)} |`,
       );
     }
   }
@@ -144,7 +148,9 @@ async function child(mode, file) {
       const t2 = performance.now();
       const docs = result.companion ? [result.main, result.companion] : [result.main];
       if (mode === 'convert') {
-        await Promise.all(docs.map((doc) => writePermissionSetXml(doc, join(out, `${doc.fullName}.permissionset-meta.xml`))));
+        await Promise.all(
+          docs.map((doc) => writePermissionSetXml(doc, join(out, `${doc.fullName}.permissionset-meta.xml`))),
+        );
       } else {
         await writePermissionSetSources(docs, { outputDir: out, force: true });
       }
@@ -174,10 +180,14 @@ function generateProfile(bytes) {
   const objects = 3000;
   const b = (i, m) => (i % m === 0 ? 'true' : 'false');
   for (let i = 0; i < objects; i++) {
-    push(`    <applicationVisibilities>\n        <application>App_${i % 50}_${i}</application>\n        <default>false</default>\n        <visible>${b(i, 2)}</visible>\n    </applicationVisibilities>\n`);
+    push(
+      `    <applicationVisibilities>\n        <application>App_${i % 50}_${i}</application>\n        <default>false</default>\n        <visible>${b(i, 2)}</visible>\n    </applicationVisibilities>\n`,
+    );
   }
   for (let i = 0; i < 20000; i++) {
-    push(`    <classAccesses>\n        <apexClass>Generated_Class_${i}</apexClass>\n        <enabled>${b(i, 3) === 'true' ? 'false' : 'true'}</enabled>\n    </classAccesses>\n`);
+    push(
+      `    <classAccesses>\n        <apexClass>Generated_Class_${i}</apexClass>\n        <enabled>${b(i, 3) === 'true' ? 'false' : 'true'}</enabled>\n    </classAccesses>\n`,
+    );
   }
   push('    <custom>true</custom>\n');
   // fields fill the remaining size, spread over the objects
@@ -185,29 +195,41 @@ function generateProfile(bytes) {
   const fixedRest = objects * (260 + 180 + 250 + 130) + 20000 * 120 + 300 * 100;
   const fields = Math.max(1000, Math.floor((bytes - size - fixedRest) / perField));
   for (let i = 0; i < fields; i++) {
-    push(`    <fieldPermissions>\n        <editable>${b(i, 4)}</editable>\n        <field>Object_${i % objects}__c.Field_${i}__c</field>\n        <readable>${b(i, 7) === 'true' ? 'false' : 'true'}</readable>\n    </fieldPermissions>\n`);
-  }
-  for (let i = 0; i < objects; i++) {
-    push(`    <layoutAssignments>\n        <layout>Object_${i}__c-Object ${i} Layout</layout>\n    </layoutAssignments>\n`);
+    push(
+      `    <fieldPermissions>\n        <editable>${b(i, 4)}</editable>\n        <field>Object_${i % objects}__c.Field_${i}__c</field>\n        <readable>${b(i, 7) === 'true' ? 'false' : 'true'}</readable>\n    </fieldPermissions>\n`,
+    );
   }
   for (let i = 0; i < objects; i++) {
     push(
-      `    <objectPermissions>\n        <allowCreate>${b(i, 2)}</allowCreate>\n        <allowDelete>${b(i, 5)}</allowDelete>\n        <allowEdit>${b(i, 2)}</allowEdit>\n        <allowRead>true</allowRead>\n        <modifyAllRecords>false</modifyAllRecords>\n        <object>Object_${i}__c</object>\n        <viewAllRecords>${b(i, 5)}</viewAllRecords>\n    </objectPermissions>\n`
+      `    <layoutAssignments>\n        <layout>Object_${i}__c-Object ${i} Layout</layout>\n    </layoutAssignments>\n`,
+    );
+  }
+  for (let i = 0; i < objects; i++) {
+    push(
+      `    <objectPermissions>\n        <allowCreate>${b(i, 2)}</allowCreate>\n        <allowDelete>${b(i, 5)}</allowDelete>\n        <allowEdit>${b(i, 2)}</allowEdit>\n        <allowRead>true</allowRead>\n        <modifyAllRecords>false</modifyAllRecords>\n        <object>Object_${i}__c</object>\n        <viewAllRecords>${b(i, 5)}</viewAllRecords>\n    </objectPermissions>\n`,
     );
   }
   for (let i = 0; i < 20000; i += 4) {
-    push(`    <pageAccesses>\n        <apexPage>Generated_Page_${i}</apexPage>\n        <enabled>true</enabled>\n    </pageAccesses>\n`);
+    push(
+      `    <pageAccesses>\n        <apexPage>Generated_Page_${i}</apexPage>\n        <enabled>true</enabled>\n    </pageAccesses>\n`,
+    );
   }
   for (let i = 0; i < objects; i++) {
-    push(`    <recordTypeVisibilities>\n        <default>${b(i, 2)}</default>\n        <recordType>Object_${i}__c.Type_A</recordType>\n        <visible>true</visible>\n    </recordTypeVisibilities>\n`);
+    push(
+      `    <recordTypeVisibilities>\n        <default>${b(i, 2)}</default>\n        <recordType>Object_${i}__c.Type_A</recordType>\n        <visible>true</visible>\n    </recordTypeVisibilities>\n`,
+    );
   }
   const visibility = ['DefaultOn', 'DefaultOff', 'Hidden'];
   for (let i = 0; i < objects; i++) {
-    push(`    <tabVisibilities>\n        <tab>Object_${i}__c</tab>\n        <visibility>${visibility[i % 3]}</visibility>\n    </tabVisibilities>\n`);
+    push(
+      `    <tabVisibilities>\n        <tab>Object_${i}__c</tab>\n        <visibility>${visibility[i % 3]}</visibility>\n    </tabVisibilities>\n`,
+    );
   }
   push('    <userLicense>Salesforce</userLicense>\n');
   for (let i = 0; i < 300; i++) {
-    push(`    <userPermissions>\n        <enabled>true</enabled>\n        <name>${i < 59 ? ['RunReports', 'ViewSetup', 'ModifyAllData', 'ApiEnabled'][i % 4] : `Permission${i}`}</name>\n    </userPermissions>\n`);
+    push(
+      `    <userPermissions>\n        <enabled>true</enabled>\n        <name>${i < 59 ? ['RunReports', 'ViewSetup', 'ModifyAllData', 'ApiEnabled'][i % 4] : `Permission${i}`}</name>\n    </userPermissions>\n`,
+    );
   }
   push('</Profile>\n');
   return parts.join('');

@@ -11,11 +11,24 @@ import { startSfSession } from '@sf-integration-user/org-emulator/sf-session';
 
 const ROOT = resolve(process.argv[2] ?? join(fileURLToPath(import.meta.url), '..', '..'));
 const USERNAME = 'bench.sync@acme-bench.com.integration';
-const ACCESS = ['--object', 'Lead:read,create,edit', '--object', 'Campaign:read', '--field', 'Lead.Lead_Score__c:edit', '--user-permission', 'RunReports'];
+const ACCESS = [
+  '--object',
+  'Lead:read,create,edit',
+  '--object',
+  'Campaign:read',
+  '--field',
+  'Lead.Lead_Score__c:edit',
+  '--user-permission',
+  'RunReports',
+];
 const TARGETS = { full: 8, noOp: 4 };
 
 const s = await startSfSession({
-  seed: { type: 'production', edition: 'Enterprise Edition', objects: [{ name: 'Lead', fields: [{ name: 'Lead_Score__c', type: 'double' }] }] },
+  seed: {
+    type: 'production',
+    edition: 'Enterprise Edition',
+    objects: [{ name: 'Lead', fields: [{ name: 'Lead_Score__c', type: 'double' }] }],
+  },
   alias: 'bench',
   plugins: [ROOT],
   env: { SF_INTEGRATION_USER_POLL_MS: '50' },
@@ -24,9 +37,24 @@ try {
   const project = await s.project();
   const run = async (label: string): Promise<{ trips: number; ms: number }> => {
     s.emulator.clearRequests();
-    const r = await s.runSf(['integration-user', 'create', '--target-org', 'bench', '--username', USERNAME, '--email', 'integrations@acme-bench.com', ...ACCESS], { cwd: project });
+    const r = await s.runSf(
+      [
+        'integration-user',
+        'create',
+        '--target-org',
+        'bench',
+        '--username',
+        USERNAME,
+        '--email',
+        'integrations@acme-bench.com',
+        ...ACCESS,
+      ],
+      { cwd: project },
+    );
     if (r.exitCode !== 0) throw new Error(`${label}: exit ${r.exitCode}\n${r.stdout}${r.stderr}`);
-    if (process.env.BENCH_LOG_REQUESTS) for (const q of s.emulator.requests) console.log(`  ${q.method} ${q.path} ${decodeURIComponent(q.query)} ${q.soapOperation ?? ''}`);
+    if (process.env.BENCH_LOG_REQUESTS)
+      for (const q of s.emulator.requests)
+        console.log(`  ${q.method} ${q.path} ${decodeURIComponent(q.query)} ${q.soapOperation ?? ''}`);
     return { trips: s.emulator.requests.length, ms: r.ms };
   };
   const full = await run('full create');

@@ -16,7 +16,8 @@ import { bigOrg } from '../test/integration/org-access/big-org.js';
 const OBJECTS = Number(process.argv[2] ?? 500);
 const FIELDS = Number(process.argv[3] ?? 20);
 
-const count = (sections: Record<string, unknown[] | undefined>): number => Object.values(sections).reduce((n, e) => n + (e?.length ?? 0), 0);
+const count = (sections: Record<string, unknown[] | undefined>): number =>
+  Object.values(sections).reduce((n, e) => n + (e?.length ?? 0), 0);
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     const conn = (await Org.create({ aliasOrUsername: login.username })).getConnection();
     console.log(
       `org: ${OBJECTS} objects x ${FIELDS} fields; profile records: ${org.count(`SELECT COUNT() FROM FieldPermissions`)} FieldPermissions, ` +
-        `${org.count('SELECT COUNT() FROM ObjectPermissions')} ObjectPermissions, ${org.count('SELECT COUNT() FROM SetupEntityAccess')} SetupEntityAccess (seeded in ${seeded} ms)`
+        `${org.count('SELECT COUNT() FROM ObjectPermissions')} ObjectPermissions, ${org.count('SELECT COUNT() FROM SetupEntityAccess')} SetupEntityAccess (seeded in ${seeded} ms)`,
     );
     for (const pageSize of [2000, 200]) {
       org.config.queryPageSize = pageSize;
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
       let ms = Number(process.hrtime.bigint() - t) / 1e6;
       console.log(
         `profile   page ${pageSize}: ${ms.toFixed(0)} ms, ${profile.stats.roundTrips} round trips (${emu.requests.length} HTTP requests), ` +
-          `${profile.stats.queries} queries, ${profile.stats.records} records, ${count(profile.doc.sections)} entries`
+          `${profile.stats.queries} queries, ${profile.stats.records} records, ${count(profile.doc.sections)} entries`,
       );
       emu.clearRequests();
       t = process.hrtime.bigint();
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
       ms = Number(process.hrtime.bigint() - t) / 1e6;
       console.log(
         `effective page ${pageSize}: ${ms.toFixed(0)} ms, ${access.stats.roundTrips} round trips (${emu.requests.length} HTTP requests), ` +
-          `${access.stats.queries} queries, ${access.stats.records} records, ${count(access.doc.sections)} entries from ${access.sources.length} sources`
+          `${access.stats.queries} queries, ${access.stats.records} records, ${count(access.doc.sections)} entries from ${access.sources.length} sources`,
       );
     }
   } finally {

@@ -31,7 +31,11 @@ function wall(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<num
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done(Number(process.hrtime.bigint() - started) / 1e6) : fail(new Error(`sf ${args.join(' ')}: exit ${String(code)}\n${err}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? done(Number(process.hrtime.bigint() - started) / 1e6)
+        : fail(new Error(`sf ${args.join(' ')}: exit ${String(code)}\n${err}`)),
+    );
   });
 }
 
@@ -60,16 +64,30 @@ async function summariseProfile(dir: string): Promise<string[]> {
   const file = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return ['(no profile written)'];
   type Node = { id: number; callFrame: { url: string } };
-  const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const urlOf = new Map(profile.nodes.map((n) => [n.id, n.callFrame.url]));
   const byPackage = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const url = urlOf.get(id) ?? '';
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-    const key = m ? m[1] : url.includes('/lib/') && url.includes(ROOT) ? 'this plugin' : url ? 'other' : '(program/gc/idle)';
+    const key = m
+      ? m[1]
+      : url.includes('/lib/') && url.includes(ROOT)
+        ? 'this plugin'
+        : url
+          ? 'other'
+          : '(program/gc/idle)';
     byPackage.set(key, (byPackage.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
-  return [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${k}`).concat(`  profile: ${join(dir, file)}`);
+  return [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([k, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${k}`)
+    .concat(`  profile: ${join(dir, file)}`);
 }
 
 async function main(): Promise<void> {
@@ -83,7 +101,15 @@ async function main(): Promise<void> {
       'org create user --help': ['org', 'create', 'user', '--help'],
       'integration-user create --help': ['integration-user', 'create', '--help'],
       'integration-user convert-profile --help': ['integration-user', 'convert-profile', '--help'],
-      'integration-user convert-profile (largest profile)': ['integration-user', 'convert-profile', '--source-file', profile, '--output-dir', out, '--force'],
+      'integration-user convert-profile (largest profile)': [
+        'integration-user',
+        'convert-profile',
+        '--source-file',
+        profile,
+        '--output-dir',
+        out,
+        '--force',
+      ],
     };
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
     for (const args of Object.values(cases)) await wall(args, env); // warm the file cache
@@ -93,11 +119,18 @@ async function main(): Promise<void> {
     const parse = await parseMs(profile);
     console.log(`start-up through the real sf (${SF}), plugin ${ROOT}, median of ${RUNS}`);
     for (const [k, v] of Object.entries(m)) console.log(`  ${v.toFixed(0).padStart(6)} ms  sf ${k}`);
-    console.log(`  ${parse.toFixed(0).padStart(6)} ms  fast-xml-parser parse of ${profile} (${((await stat(profile)).size / 1e6).toFixed(1)} MB)`);
+    console.log(
+      `  ${parse.toFixed(0).padStart(6)} ms  fast-xml-parser parse of ${profile} (${((await stat(profile)).size / 1e6).toFixed(1)} MB)`,
+    );
     const helpRatio = m['integration-user create --help'] / m['org create user --help'];
-    const convertRatio = m['integration-user convert-profile (largest profile)'] / (m['integration-user convert-profile --help'] + parse);
-    console.log(`  create --help / org create user --help: ${helpRatio.toFixed(2)}x (target <= 1.10x) ${helpRatio <= 1.1 ? 'OK' : 'MISSED'}`);
-    console.log(`  convert-profile / (its --help + parse): ${convertRatio.toFixed(2)}x (target <= 1.30x) ${convertRatio <= 1.3 ? 'OK' : 'MISSED'}`);
+    const convertRatio =
+      m['integration-user convert-profile (largest profile)'] / (m['integration-user convert-profile --help'] + parse);
+    console.log(
+      `  create --help / org create user --help: ${helpRatio.toFixed(2)}x (target <= 1.10x) ${helpRatio <= 1.1 ? 'OK' : 'MISSED'}`,
+    );
+    console.log(
+      `  convert-profile / (its --help + parse): ${convertRatio.toFixed(2)}x (target <= 1.30x) ${convertRatio <= 1.3 ? 'OK' : 'MISSED'}`,
+    );
     if (process.env.BENCH_CPU_PROF) {
       const dir = await mkdtemp(join(tmpdir(), 'startup-cpuprof-'));
       await wall(cases['integration-user create --help'], { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });

@@ -55,7 +55,14 @@ async function main() {
   await cp(join(ROOT, 'samples', 'demo', 'project'), project, { recursive: true });
   console.log(`SFDX project: ${project}`);
   await sf(['integration-user', 'convert-profile', '--source-file', PROFILE], project);
-  const generated = join(project, 'force-app', 'main', 'default', 'permissionsets', 'Marketo_Sync_User_Integration.permissionset-meta.xml');
+  const generated = join(
+    project,
+    'force-app',
+    'main',
+    'default',
+    'permissionsets',
+    'Marketo_Sync_User_Integration.permissionset-meta.xml',
+  );
   const xml = (await readFile(generated, 'utf8')).split('\n');
   console.log(`\nHead of ${generated.slice(project.length + 1)} (${xml.length} lines):\n`);
   console.log(xml.slice(0, 24).join('\n'));
@@ -66,11 +73,17 @@ async function main() {
   const org = emulator.org();
   console.log(`Org emulator: ${emulator.url} (production org "Acme Demo", ${org.id}, Enterprise Edition)`);
   console.log('The access token goes in SF_ACCESS_TOKEN, never on the command line.');
-  await sf(['org', 'login', 'access-token', '--instance-url', emulator.url, '--no-prompt', '--alias', 'demo', '--set-default'], home, {
-    SF_ACCESS_TOKEN: org.accessToken,
-  });
+  await sf(
+    ['org', 'login', 'access-token', '--instance-url', emulator.url, '--no-prompt', '--alias', 'demo', '--set-default'],
+    home,
+    {
+      SF_ACCESS_TOKEN: org.accessToken,
+    },
+  );
 
-  heading('Create the integration user: Salesforce Integration license, API-only profile, least-privilege permission set');
+  heading(
+    'Create the integration user: Salesforce Integration license, API-only profile, least-privilege permission set',
+  );
   const createArgs = [
     'integration-user',
     'create',
@@ -100,8 +113,22 @@ async function main() {
   console.log(`\n(${firstTrips} HTTP round trips to the org, ${(first.ms / 1000).toFixed(1)} s)`);
 
   heading('Look at the user and its assignments in the org, with sf data query');
-  await sf(['data', 'query', '--target-org', 'demo', '--query', `SELECT Username, Email, Profile.Name, UserPermissionsMarketingUser, IsActive FROM User WHERE Username = '${USERNAME}'`]);
-  await sf(['data', 'query', '--target-org', 'demo', '--query', `SELECT PermissionSetLicense.MasterLabel, Assignee.Username FROM PermissionSetLicenseAssign WHERE Assignee.Username = '${USERNAME}'`]);
+  await sf([
+    'data',
+    'query',
+    '--target-org',
+    'demo',
+    '--query',
+    `SELECT Username, Email, Profile.Name, UserPermissionsMarketingUser, IsActive FROM User WHERE Username = '${USERNAME}'`,
+  ]);
+  await sf([
+    'data',
+    'query',
+    '--target-org',
+    'demo',
+    '--query',
+    `SELECT PermissionSetLicense.MasterLabel, Assignee.Username FROM PermissionSetLicenseAssign WHERE Assignee.Username = '${USERNAME}'`,
+  ]);
   await sf([
     'data',
     'query',
@@ -117,17 +144,27 @@ async function main() {
   const again = await sf(createArgs, project);
   // readMetadata is a read (a POST, as every SOAP call): it tells the re-run the permission set is in place
   const writes = emulator.requests.filter((r) => r.method !== 'GET' && r.soapOperation !== 'readMetadata');
-  if (writes.length) throw new DemoError(`the re-run changed the org: ${writes.map((r) => `${r.method} ${r.path} ${r.soapOperation ?? ''}`).join(', ')}`);
-  if (JSON.stringify(snapshot(org)) !== JSON.stringify(before)) throw new DemoError('the re-run changed the user or its assignments');
-  if (!tty && !/already done/.test(again.stdout)) throw new DemoError('the re-run did not report the steps as already done');
+  if (writes.length)
+    throw new DemoError(
+      `the re-run changed the org: ${writes.map((r) => `${r.method} ${r.path} ${r.soapOperation ?? ''}`).join(', ')}`,
+    );
+  if (JSON.stringify(snapshot(org)) !== JSON.stringify(before))
+    throw new DemoError('the re-run changed the user or its assignments');
+  if (!tty && !/already done/.test(again.stdout))
+    throw new DemoError('the re-run did not report the steps as already done');
   console.log(
-    `\n(${emulator.requests.length} HTTP round trips, all reads: the permission set read back from the org matches the source, so nothing is deployed; ${(again.ms / 1000).toFixed(1)} s; no user, license or assignment added)`
+    `\n(${emulator.requests.length} HTTP round trips, all reads: the permission set read back from the org matches the source, so nothing is deployed; ${(again.ms / 1000).toFixed(1)} s; no user, license or assignment added)`,
   );
 }
 
 /** The records that make the integration user, to prove a re-run leaves them alone. */
 function snapshot(org) {
-  return ['User', 'PermissionSetLicenseAssign', 'PermissionSetAssignment', 'PermissionSet'].map((o) => org.records(o).map((r) => r.Id).sort());
+  return ['User', 'PermissionSetLicenseAssign', 'PermissionSetAssignment', 'PermissionSet'].map((o) =>
+    org
+      .records(o)
+      .map((r) => r.Id)
+      .sort(),
+  );
 }
 
 async function cleanup() {
@@ -143,10 +180,12 @@ let code = 0;
 try {
   await main();
   heading('Done');
-  console.log(`Demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s. Temporary HOME, project and emulator removed.`);
+  console.log(
+    `Demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s. Temporary HOME, project and emulator removed.`,
+  );
 } catch (e) {
   code = 1;
-  console.error(`\nDemo failed: ${e instanceof DemoError ? e.message : e?.stack ?? e}`);
+  console.error(`\nDemo failed: ${e instanceof DemoError ? e.message : (e?.stack ?? e)}`);
 } finally {
   await cleanup();
 }

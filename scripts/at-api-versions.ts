@@ -13,10 +13,16 @@ if (!command) {
   console.error('usage: at-api-versions.ts <command> [args...]');
   process.exit(2);
 }
-const versions = process.env.SF_IU_TEST_API_VERSION ? [process.env.SF_IU_TEST_API_VERSION] : [OLDEST_API_VERSION, NEWEST_API_VERSION];
+const versions = process.env.SF_IU_TEST_API_VERSION
+  ? [process.env.SF_IU_TEST_API_VERSION]
+  : [OLDEST_API_VERSION, NEWEST_API_VERSION];
 for (const version of versions) {
   console.log(`\n=== API ${version}: ${[command, ...args].join(' ')}`);
-  const r = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, SF_IU_TEST_API_VERSION: version }, shell: false });
+  const r = spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, SF_IU_TEST_API_VERSION: version },
+    shell: false,
+  });
   if (r.status !== 0) {
     console.error(`=== failed at API ${version}`);
     process.exit(r.status ?? 1);

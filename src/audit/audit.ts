@@ -48,7 +48,10 @@ export function summarize(candidates: Candidate[]): Record<CandidateClass, numbe
 }
 
 /** Free Integration seats: the org's own count when readable, else the edition allowance minus users on it. */
-export function freeSeats(seats: Seats, users: AuditUser[]): Pick<SavingsAssumptions, 'freeIntegrationSeats' | 'freeSeatsSource'> {
+export function freeSeats(
+  seats: Seats,
+  users: AuditUser[],
+): Pick<SavingsAssumptions, 'freeIntegrationSeats' | 'freeSeatsSource'> {
   if (seats.integrationUserLicense) {
     return { freeIntegrationSeats: seats.integrationUserLicense.free, freeSeatsSource: 'org' };
   }

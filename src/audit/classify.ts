@@ -90,7 +90,9 @@ function activityByUser(logins: LoginAggregate[], tokens: OauthTokenRow[], since
 /** Split an email-shaped username so the suggested new users land in the same domain. */
 function splitUsername(username: string): { local: string; domain: string } {
   const at = username.lastIndexOf('@');
-  return at < 0 ? { local: username, domain: 'example.com' } : { local: username.slice(0, at), domain: username.slice(at + 1) };
+  return at < 0
+    ? { local: username, domain: 'example.com' }
+    : { local: username.slice(0, at), domain: username.slice(at + 1) };
 }
 
 export function slug(text: string): string {
@@ -152,7 +154,8 @@ export function classify(input: ClassifyInput): Candidate[] {
     const traits: CandidateClass[] = [];
     if (onIntegrationLicense) traits.push('integration-license');
     if (hasIntegration && a.uiLogins > 0 && !onIntegrationLicense) traits.push('person-and-integration');
-    const admin = user.modifyAllData === true || (user.profileName !== undefined && ADMIN_PROFILE_NAMES.includes(user.profileName));
+    const admin =
+      user.modifyAllData === true || (user.profileName !== undefined && ADMIN_PROFILE_NAMES.includes(user.profileName));
     if (hasIntegration && admin) {
       traits.push('admin-integration');
     }
@@ -190,6 +193,6 @@ export function classify(input: ClassifyInput): Candidate[] {
     });
   }
   return candidates.sort(
-    (x, y) => CLASS_ORDER.indexOf(x.class) - CLASS_ORDER.indexOf(y.class) || x.username.localeCompare(y.username)
+    (x, y) => CLASS_ORDER.indexOf(x.class) - CLASS_ORDER.indexOf(y.class) || x.username.localeCompare(y.username),
   );
 }

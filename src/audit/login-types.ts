@@ -5,14 +5,21 @@
 
 export const API_LOGIN_TYPES: readonly string[] = ['Remote Access 2.0', 'Other Apex API', 'Partner Product'];
 
-export { INTEGRATION_USER_LICENSE as INTEGRATION_LICENSE_NAME, INTEGRATION_PSL as INTEGRATION_PSL_DEVELOPER_NAME } from '../permissions/model.js';
+export {
+  INTEGRATION_USER_LICENSE as INTEGRATION_LICENSE_NAME,
+  INTEGRATION_PSL as INTEGRATION_PSL_DEVELOPER_NAME,
+} from '../permissions/model.js';
 export const ADMIN_PROFILE_NAMES: readonly string[] = ['System Administrator'];
 
 /**
  * Salesforce's own interactive apps log in through OAuth ("Remote Access 2.0") but are a person at a
  * screen, not an integration. Heuristic list, matched on `LoginHistory.Application`.
  */
-const INTERACTIVE_APPS = [/^Salesforce for (iOS|Android|Outlook)\b/i, /^Salesforce Mobile\b/i, /^Salesforce Authenticator\b/i];
+const INTERACTIVE_APPS = [
+  /^Salesforce for (iOS|Android|Outlook)\b/i,
+  /^Salesforce Mobile\b/i,
+  /^Salesforce Authenticator\b/i,
+];
 
 /** Salesforce's own apps a person uses on a phone or in a mail client: not integrations. */
 export function isInteractiveApp(name?: string): boolean {

@@ -6,7 +6,12 @@ import { SEAT_QUERIES, seatCount, type SeatCount } from '../org/licenses.js';
 import type { AuditUser, Gap, LoginAggregate, OauthTokenRow, Seats } from './types.js';
 
 /** Errors meaning "this running user may not read that object": reported as a gap, not a failure. */
-const ACCESS_ERRORS = new Set(['INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INVALID_TYPE', 'API_DISABLED_FOR_ORG']);
+const ACCESS_ERRORS = new Set([
+  'INSUFFICIENT_ACCESS',
+  'INSUFFICIENT_ACCESS_OR_READONLY',
+  'INVALID_TYPE',
+  'API_DISABLED_FOR_ORG',
+]);
 
 /** Salesforce returns at most 2,000 rows for an aggregate query and can't page through more. */
 export const AGGREGATE_ROW_LIMIT = 2000;
@@ -84,7 +89,12 @@ const path = (r: Rec, ...keys: string[]): unknown =>
 export { OrgReader } from '../org/org-reader.js';
 
 function gapFor(source: Gap['source'], e: unknown): Gap {
-  return { source, errorCode: errorCode(e), message: (e as ErrorLike)?.message ?? String(e), fix: FIX_BY_SOURCE[source] };
+  return {
+    source,
+    errorCode: errorCode(e),
+    message: (e as ErrorLike)?.message ?? String(e),
+    fix: FIX_BY_SOURCE[source],
+  };
 }
 
 /** Salesforce Integration user license and Salesforce API Integration PSL seats; unreadable ones become gaps. */
@@ -113,19 +123,17 @@ export async function readUsers(reader: OrgReader): Promise<AuditUser[]> {
   const records = await reader.all(USERS_QUERY);
   return (
     records
-      .map(
-        (r): AuditUser => ({
-          id: String(r.Id),
-          username: String(r.Username),
-          name: str(r.Name) ?? String(r.Username),
-          isActive: r.IsActive !== false,
-          profileName: str(path(r, 'Profile', 'Name')),
-          modifyAllData: path(r, 'Profile', 'PermissionsModifyAllData') === true,
-          userLicenseName: str(path(r, 'Profile', 'UserLicense', 'Name')),
-          userType: str(r.UserType),
-          lastLoginDate: isoTime(r.LastLoginDate),
-        })
-      )
+      .map((r): AuditUser => ({
+        id: String(r.Id),
+        username: String(r.Username),
+        name: str(r.Name) ?? String(r.Username),
+        isActive: r.IsActive !== false,
+        profileName: str(path(r, 'Profile', 'Name')),
+        modifyAllData: path(r, 'Profile', 'PermissionsModifyAllData') === true,
+        userLicenseName: str(path(r, 'Profile', 'UserLicense', 'Name')),
+        userType: str(r.UserType),
+        lastLoginDate: isoTime(r.LastLoginDate),
+      }))
       // Portal, guest and chatter users can't hold an Integration license.
       .filter((u) => !u.userType || u.userType === 'Standard')
   );
@@ -156,7 +164,12 @@ const toAggregate = (r: Rec): LoginAggregate => ({
 /** Ids are Salesforce record ids read from the org; never user input, but check before they reach SOQL. */
 const safeIds = (ids: string[]): string[] => ids.filter((id) => /^[a-zA-Z0-9]{15,18}$/.test(id));
 
-async function readLoginsAggregated(reader: OrgReader, userIds: string[], opts: ReadOptions, stats: LoginReadStats): Promise<LoginAggregate[]> {
+async function readLoginsAggregated(
+  reader: OrgReader,
+  userIds: string[],
+  opts: ReadOptions,
+  stats: LoginReadStats,
+): Promise<LoginAggregate[]> {
   if (userIds.length > USERS_PER_LOGIN_QUERY) {
     // Most orgs have fewer than 2,000 user/type/app groups in a period: one query answers it all.
     stats.queries++;
@@ -170,7 +183,8 @@ async function readLoginsAggregated(reader: OrgReader, userIds: string[], opts: 
     }
   }
   const chunks: string[][] = [];
-  for (let i = 0; i < userIds.length; i += USERS_PER_LOGIN_QUERY) chunks.push(userIds.slice(i, i + USERS_PER_LOGIN_QUERY));
+  for (let i = 0; i < userIds.length; i += USERS_PER_LOGIN_QUERY)
+    chunks.push(userIds.slice(i, i + USERS_PER_LOGIN_QUERY));
   const out: LoginAggregate[] = [];
   let usersDone = 0;
   const runChunk = async (ids: string[]): Promise<void> => {
@@ -201,27 +215,36 @@ async function readLoginsAggregated(reader: OrgReader, userIds: string[], opts: 
   return out;
 }
 
-async function readLoginsByRows(reader: OrgReader, userIds: Set<string>, opts: ReadOptions, stats: LoginReadStats): Promise<LoginAggregate[]> {
+async function readLoginsByRows(
+  reader: OrgReader,
+  userIds: Set<string>,
+  opts: ReadOptions,
+  stats: LoginReadStats,
+): Promise<LoginAggregate[]> {
   stats.mode = 'rows';
   const before = reader.roundTrips;
   const groups = new Map<string, LoginAggregate>();
   const fmt = (n: number): string => n.toLocaleString('en-US');
-  const { read, truncated, totalSize } = await reader.each(rowsLoginQuery(opts.days), opts.maxLoginRows, (records, soFar, total) => {
-    opts.onProgress?.(`LoginHistory: ${fmt(soFar)}/${fmt(total)} rows`);
-    // Aggregate page by page: a large org's rows never sit in memory all at once.
-    for (const r of records) {
-      const userId = String(r.UserId);
-      if (!userIds.has(userId)) continue;
-      const loginType = String(r.LoginType ?? '');
-      const application = str(r.Application);
-      const key = `${userId}\u0000${loginType}\u0000${application ?? ''}`;
-      const g = groups.get(key) ?? { userId, loginType, application, count: 0 };
-      g.count++;
-      const t = isoTime(r.LoginTime);
-      if (t && (!g.last || t > g.last)) g.last = t;
-      groups.set(key, g);
-    }
-  });
+  const { read, truncated, totalSize } = await reader.each(
+    rowsLoginQuery(opts.days),
+    opts.maxLoginRows,
+    (records, soFar, total) => {
+      opts.onProgress?.(`LoginHistory: ${fmt(soFar)}/${fmt(total)} rows`);
+      // Aggregate page by page: a large org's rows never sit in memory all at once.
+      for (const r of records) {
+        const userId = String(r.UserId);
+        if (!userIds.has(userId)) continue;
+        const loginType = String(r.LoginType ?? '');
+        const application = str(r.Application);
+        const key = `${userId}\u0000${loginType}\u0000${application ?? ''}`;
+        const g = groups.get(key) ?? { userId, loginType, application, count: 0 };
+        g.count++;
+        const t = isoTime(r.LoginTime);
+        if (t && (!g.last || t > g.last)) g.last = t;
+        groups.set(key, g);
+      }
+    },
+  );
   stats.queries += reader.roundTrips - before;
   stats.rowsRead = read;
   stats.totalRows = totalSize;
@@ -234,7 +257,11 @@ async function readLoginsByRows(reader: OrgReader, userIds: Set<string>, opts: R
  * halving when a query hits the 2,000-group limit); if the org refuses the aggregate, pages through raw
  * rows up to `maxLoginRows` and says so.
  */
-export async function readLogins(reader: OrgReader, users: AuditUser[], opts: ReadOptions): Promise<{ logins: LoginAggregate[]; stats: LoginReadStats }> {
+export async function readLogins(
+  reader: OrgReader,
+  users: AuditUser[],
+  opts: ReadOptions,
+): Promise<{ logins: LoginAggregate[]; stats: LoginReadStats }> {
   const ids = safeIds(users.map((u) => u.id));
   const stats: LoginReadStats = { mode: 'aggregate', queries: 0, rowsRead: 0, truncated: false };
   if (ids.length === 0) return { logins: [], stats };
@@ -292,5 +319,14 @@ export async function readOrg(conn: Connection, opts: ReadOptions): Promise<OrgR
     oauthTokenRead = false;
     gaps.push(gapFor('OauthToken', e));
   }
-  return { seats, users, logins, loginHistoryRead, tokens, oauthTokenRead, gaps, stats: { roundTrips: reader.roundTrips, login: loginStats } };
+  return {
+    seats,
+    users,
+    logins,
+    loginHistoryRead,
+    tokens,
+    oauthTokenRead,
+    gaps,
+    stats: { roundTrips: reader.roundTrips, login: loginStats },
+  };
 }

@@ -28,7 +28,9 @@ export type SeatRow = { license: string; total: number | string; used: number | 
 
 export function seatRows(seats: Seats): SeatRow[] {
   const row = (label: string, s?: SeatCount): SeatRow =>
-    s ? { license: label, total: s.total, used: s.used, free: s.free } : { license: label, total: 'n/a', used: 'n/a', free: 'n/a' };
+    s
+      ? { license: label, total: s.total, used: s.used, free: s.free }
+      : { license: label, total: 'n/a', used: 'n/a', free: 'n/a' };
   return [
     row('Salesforce Integration (user license)', seats.integrationUserLicense),
     row('Salesforce API Integration (permission set license)', seats.integrationPsl),
@@ -111,7 +113,9 @@ export function assumptionLines(r: AuditResult): string[] {
 }
 
 export function gapLines(r: AuditResult): string[] {
-  return r.gaps.map((g) => `${g.source} could not be read (${g.errorCode}); to include it, run as a user with ${g.fix}.`);
+  return r.gaps.map(
+    (g) => `${g.source} could not be read (${g.errorCode}); to include it, run as a user with ${g.fix}.`,
+  );
 }
 
 export function loginHistoryLines(r: AuditResult): string[] {
@@ -125,7 +129,7 @@ export function loginHistoryLines(r: AuditResult): string[] {
     lines.push(
       l.mode === 'rows'
         ? `LoginHistory: read ${l.rowsRead?.toLocaleString('en-US')} of ${l.totalRows?.toLocaleString('en-US')} rows (--max-login-rows): counts are a lower bound.`
-        : 'LoginHistory: some users had more than 2,000 login groups; their counts are a lower bound.'
+        : 'LoginHistory: some users had more than 2,000 login groups; their counts are a lower bound.',
     );
   }
   return lines;
@@ -142,13 +146,32 @@ const mdTable = (headers: string[], rows: Array<Array<string | number>>): string
 export function toMarkdown(r: AuditResult): string {
   const out: string[] = [];
   out.push(`# Integration user audit: ${r.targetOrg}`, '');
-  out.push(`Logins of the last ${r.period.days} days (${day(r.period.since)} to ${day(r.period.until)}), ${r.usersRead} active users read.`, '');
-  out.push('## Seats', '', mdTable(['License', 'Total', 'Used', 'Free'], seatRows(r.seats).map((s) => [s.license, s.total, s.used, s.free])), '');
+  out.push(
+    `Logins of the last ${r.period.days} days (${day(r.period.since)} to ${day(r.period.until)}), ${r.usersRead} active users read.`,
+    '',
+  );
+  out.push(
+    '## Seats',
+    '',
+    mdTable(
+      ['License', 'Total', 'Used', 'Free'],
+      seatRows(r.seats).map((s) => [s.license, s.total, s.used, s.free]),
+    ),
+    '',
+  );
   out.push('## Savings', '', `**${savingsLine(r.savings)}**`, '');
   const split = splitLine(r.savings);
   if (split) out.push(split, '');
   out.push('Assumptions:', '', ...assumptionLines(r).map((l) => `- ${l}`), '');
-  out.push('## Summary', '', mdTable(['Class', 'Users'], CLASSES.map((c) => [CLASS_LABELS[c], r.summary[c]])), '');
+  out.push(
+    '## Summary',
+    '',
+    mdTable(
+      ['Class', 'Users'],
+      CLASSES.map((c) => [CLASS_LABELS[c], r.summary[c]]),
+    ),
+    '',
+  );
   out.push('## Candidates', '');
   if (r.candidates.length === 0) {
     out.push('No user shows integration activity in the period.', '');
@@ -167,9 +190,9 @@ export function toMarkdown(r: AuditResult): string {
           day(c.lastApiLogin),
           c.risks.map((k) => RISK_LABELS[k]).join('; '),
           c.movable ? 'yes' : 'no',
-        ])
+        ]),
       ),
-      ''
+      '',
     );
     out.push('## Next commands', '');
     for (const c of r.candidates.filter((x) => x.nextCommands.length > 0)) {
@@ -178,7 +201,11 @@ export function toMarkdown(r: AuditResult): string {
     }
     out.push('');
   }
-  const notes = [...gapLines(r), ...loginHistoryLines(r), ...r.candidates.flatMap((c) => c.notes.map((n) => `${c.username}: ${n}`))];
+  const notes = [
+    ...gapLines(r),
+    ...loginHistoryLines(r),
+    ...r.candidates.flatMap((c) => c.notes.map((n) => `${c.username}: ${n}`)),
+  ];
   if (notes.length > 0) out.push('## What this report could not see', '', ...notes.map((n) => `- ${n}`), '');
   return out.join('\n');
 }
@@ -219,7 +246,7 @@ export function toCsv(r: AuditResult): string {
       c.nextCommands.join('\n'),
     ]
       .map(csvCell)
-      .join(',')
+      .join(','),
   );
   return [CSV_HEADERS.join(','), ...rows].join('\r\n') + '\r\n';
 }

@@ -11,12 +11,19 @@ import type { Candidate } from './types.js';
 export const RETIRE_QUIET_DAYS = 30;
 
 const lastUse = (a: Candidate['apps'][number]): string | undefined =>
-  [a.lastLogin, a.tokenLastUsed].filter((x): x is string => !!x).sort().at(-1);
+  [a.lastLogin, a.tokenLastUsed]
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
 
 export function integrationsMoved(c: Candidate, all: Candidate[], now: Date): boolean {
   if (c.traits.includes('integration-license') || c.uiLogins > 0 || c.apps.length === 0) return false;
   const quietSince = new Date(now.getTime() - RETIRE_QUIET_DAYS * 86_400_000).toISOString();
-  const last = c.apps.map(lastUse).filter((x): x is string => !!x).sort().at(-1);
+  const last = c.apps
+    .map(lastUse)
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
   if (last !== undefined && last < quietSince) return true;
   const replacements = all.filter((x) => x.traits.includes('integration-license') && x.userId !== c.userId);
   return c.apps.every((app) => {
@@ -29,7 +36,9 @@ export function integrationsMoved(c: Candidate, all: Candidate[], now: Date): bo
 export function addRetireCommands(candidates: Candidate[], now: Date, targetOrg: string): void {
   for (const c of candidates) {
     if (integrationsMoved(c, candidates, now)) {
-      c.nextCommands.push(`sf integration-user retire --target-org ${shellQuote(targetOrg)} --user ${shellQuote(c.username)}`);
+      c.nextCommands.push(
+        `sf integration-user retire --target-org ${shellQuote(targetOrg)} --user ${shellQuote(c.username)}`,
+      );
     }
   }
 }

@@ -65,10 +65,13 @@ const INTEGRATION_LICENSE = 'Salesforce Integration';
  */
 export function freedLicenseSavings(
   license: string | undefined,
-  prices: { fullLicensePerYear: number; integrationLicensePerMonth: number }
+  prices: { fullLicensePerYear: number; integrationLicensePerMonth: number },
 ): { savingsPerYear?: number; basis: string } {
   if (license && FULL_LICENSES.has(license)) {
-    return { savingsPerYear: fromCents(cents(prices.fullLicensePerYear)), basis: `a ${license} license at ${prices.fullLicensePerYear} a year` };
+    return {
+      savingsPerYear: fromCents(cents(prices.fullLicensePerYear)),
+      basis: `a ${license} license at ${prices.fullLicensePerYear} a year`,
+    };
   }
   if (license === INTEGRATION_LICENSE) {
     return {
@@ -76,5 +79,7 @@ export function freedLicenseSavings(
       basis: `a paid ${license} seat at ${prices.integrationLicensePerMonth} a month (nothing if it was one of the free seats)`,
     };
   }
-  return { basis: `no price known for the ${license ?? 'unknown'} license: pass your own with --license-cost if it is a full license` };
+  return {
+    basis: `no price known for the ${license ?? 'unknown'} license: pass your own with --license-cost if it is a full license`,
+  };
 }

@@ -48,10 +48,7 @@ export type CandidateClass =
   | 'api-only-full-license';
 
 export type Risk =
-  | 'compromised-credentials'
-  | 'untraceable-changes'
-  | 'excess-permissions'
-  | 'offboarding-breaks-integration';
+  'compromised-credentials' | 'untraceable-changes' | 'excess-permissions' | 'offboarding-breaks-integration';
 
 export type AppUsage = {
   app: string;

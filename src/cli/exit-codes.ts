@@ -11,7 +11,10 @@ type Code = '0' | '1' | '2' | '68';
  * The ERROR CODES help section, as plugin-deploy-retrieve shows it. Each command lists the codes it can end with;
  * `own` overrides or adds a command's own wording (retire's refusals, check's drift).
  */
-export function exitCodesHelp(codes: readonly Code[], own: Record<string, string> = {}): ReturnType<typeof toHelpSection> {
+export function exitCodesHelp(
+  codes: readonly Code[],
+  own: Record<string, string> = {},
+): ReturnType<typeof toHelpSection> {
   const common = Object.fromEntries(codes.map((c) => [c, messages.getMessage(`exit.${c}`)]));
   return toHelpSection('ERROR CODES', { ...common, ...own });
 }

@@ -84,7 +84,18 @@ const RIGHT: Readonly<Record<string, string>> = {
   enabled: 'enabled',
   visible: 'visible',
 };
-const RIGHT_ORDER = ['read', 'create', 'edit', 'delete', 'viewAll', 'modifyAll', 'viewAllFields', 'enabled', 'available', 'visible'];
+const RIGHT_ORDER = [
+  'read',
+  'create',
+  'edit',
+  'delete',
+  'viewAll',
+  'modifyAll',
+  'viewAllFields',
+  'enabled',
+  'available',
+  'visible',
+];
 const CATEGORY_ORDER: AccessCategory[] = ['object', 'field', 'userPermission', 'other'];
 
 export function categoryOf(section: string): AccessCategory {
@@ -135,14 +146,13 @@ function sourcesOf(sources: GrantSources | undefined, section: string, name: str
 export function compareAccess(
   first: Side,
   second: Side,
-  options: { explain?: Explain; includeSame?: boolean; permissionLabels?: PermissionLabels } = {}
+  options: { explain?: Explain; includeSame?: boolean; permissionLabels?: PermissionLabels } = {},
 ): Comparison {
   const a = flatten(first.sections);
   const b = flatten(second.sections);
-  const summary = Object.fromEntries(CATEGORY_ORDER.map((c) => [c, { compared: 0, same: 0, lacks: 0, beyond: 0, differs: 0 }])) as Record<
-    AccessCategory,
-    CategoryCounts
-  >;
+  const summary = Object.fromEntries(
+    CATEGORY_ORDER.map((c) => [c, { compared: 0, same: 0, lacks: 0, beyond: 0, differs: 0 }]),
+  ) as Record<AccessCategory, CategoryCounts>;
   const gapsByKind: Comparison['gapsByKind'] = {};
   const rows: CompareRow[] = [];
   for (const id of new Set([...a.keys(), ...b.keys()])) {
@@ -155,15 +165,28 @@ export function compareAccess(
     const secondRights = y?.rights ?? new Set<string>();
     const lacks = ordered([...firstRights].filter((r) => !secondRights.has(r)));
     const beyond = ordered([...secondRights].filter((r) => !firstRights.has(r)));
-    const status: CompareRow['status'] = lacks.length && beyond.length ? 'differs' : lacks.length ? 'lacks' : beyond.length ? 'beyond' : 'same';
+    const status: CompareRow['status'] =
+      lacks.length && beyond.length ? 'differs' : lacks.length ? 'lacks' : beyond.length ? 'beyond' : 'same';
     summary[category].compared++;
     summary[category][status]++;
     if (status === 'same' && !options.includeSame) continue;
-    const row: CompareRow = { category, section, name, first: ordered(firstRights), second: ordered(secondRights), lacks, beyond, status };
+    const row: CompareRow = {
+      category,
+      section,
+      name,
+      first: ordered(firstRights),
+      second: ordered(secondRights),
+      lacks,
+      beyond,
+      status,
+    };
     const label = category === 'userPermission' ? permissionLabel(name, options.permissionLabels) : undefined;
     if (label) row.label = label;
     if (lacks.length) {
-      row.why = options.explain?.(section, name, lacks) ?? { kind: 'not-granted', reason: `not granted to ${second.label}` };
+      row.why = options.explain?.(section, name, lacks) ?? {
+        kind: 'not-granted',
+        reason: `not granted to ${second.label}`,
+      };
       gapsByKind[row.why.kind] = (gapsByKind[row.why.kind] ?? 0) + 1;
     }
     const fs = sourcesOf(first.grantSources, section, name);
@@ -176,7 +199,7 @@ export function compareAccess(
     (p, q) =>
       CATEGORY_ORDER.indexOf(p.category) - CATEGORY_ORDER.indexOf(q.category) ||
       (p.section < q.section ? -1 : p.section > q.section ? 1 : 0) ||
-      (p.name < q.name ? -1 : p.name > q.name ? 1 : 0)
+      (p.name < q.name ? -1 : p.name > q.name ? 1 : 0),
   );
   return { first: first.label, second: second.label, rows, summary, gapsByKind };
 }

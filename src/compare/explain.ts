@@ -18,7 +18,8 @@ const orgMessages = Messages.loadMessages('sf-integration-user', 'org-access');
 const UI = new Set<string>(SECTION_RULES.ui);
 const PROFILE_ONLY = new Set<string>(SECTION_RULES.profileOnly);
 
-const shapeSection = (section: string): string => (section === 'fieldLevelSecurities' ? 'fieldPermissions' : sectionShape(section).section);
+const shapeSection = (section: string): string =>
+  section === 'fieldLevelSecurities' ? 'fieldPermissions' : sectionShape(section).section;
 
 /** The kind of an omission, from the rule tables (the reason text stays the converter's). */
 export function omissionKind(o: OmittedEntry): GapKind {
@@ -40,7 +41,10 @@ export function omissionKind(o: OmittedEntry): GapKind {
  * the converter's reason; entries the converter put in the companion set are a license gap when the second lacks
  * them (the companion isn't assigned, or the license rules moved them there).
  */
-export function explainFromConversion(conversion: Pick<ConversionResult, 'omitted' | 'companion'>, alsoOmitted: readonly OmittedEntry[] = []): Explain {
+export function explainFromConversion(
+  conversion: Pick<ConversionResult, 'omitted' | 'companion'>,
+  alsoOmitted: readonly OmittedEntry[] = [],
+): Explain {
   const reasons = new Map<string, GapReason>();
   for (const o of [...alsoOmitted, ...conversion.omitted]) {
     const id = `${shapeSection(o.section)}\u0000${o.name}`;
@@ -52,12 +56,13 @@ export function explainFromConversion(conversion: Pick<ConversionResult, 'omitte
     for (const e of entries ?? []) {
       const id = `${shape.section}\u0000${String(e[shape.key])}`;
       if (reasons.has(id)) continue;
-      const ui = UI.has(section) || (section === 'userPermissions' && UI_ONLY_USER_PERMISSIONS[String(e.name)] !== undefined);
+      const ui =
+        UI.has(section) || (section === 'userPermissions' && UI_ONLY_USER_PERMISSIONS[String(e.name)] !== undefined);
       reasons.set(
         id,
         ui
           ? { kind: 'ui', reason: messages.getMessage('reason.uiCompanion', [companion!.fullName]) }
-          : { kind: 'license', reason: messages.getMessage('reason.companion', [companion!.fullName]) }
+          : { kind: 'license', reason: messages.getMessage('reason.companion', [companion!.fullName]) },
       );
     }
   }

@@ -5,7 +5,11 @@
  */
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import { convertToIntegrationPermissionSets, type ConversionResult, type OmittedEntry } from '../permissions/convert.js';
+import {
+  convertToIntegrationPermissionSets,
+  type ConversionResult,
+  type OmittedEntry,
+} from '../permissions/convert.js';
 import { readEffectiveAccess, type AccessSource, type EffectiveAccess } from '../org-access/effective-access.js';
 import { mergeContributions } from '../org-access/merge-access.js';
 import { applyOrgRules, readOrgRules } from '../org-access/org-rules.js';
@@ -41,22 +45,31 @@ export type OrgComparison = {
 /** Named permission sets as one side: their grants merged, each grant's source kept. */
 export async function readPermissionSetsSide(
   reader: PermissionSetReader,
-  names: readonly string[]
+  names: readonly string[],
 ): Promise<{ side: Side; summary: SideSummary; warnings: string[] }> {
   // PermissionSet.Name holds no namespace prefix: ask by the local name, match the qualified one
-  const read = await reader.read(`IsOwnedByProfile = false AND Name IN ${soqlInList(names.map((n) => splitNamespace(n).name))}`);
+  const read = await reader.read(
+    `IsOwnedByProfile = false AND Name IN ${soqlInList(names.map((n) => splitNamespace(n).name))}`,
+  );
   const found = new Map(read.sets.map((s) => [s.header.name.toLowerCase(), s]));
   const missing = names.filter((n) => !found.has(n.toLowerCase()));
   if (missing.length) throw messages.createError('error.PermissionSetNotFound', [missing.join(', ')]);
   const sets = names.map((n) => found.get(n.toLowerCase())!);
-  const merged = mergeContributions(sets.map((s) => ({ source: `permissionSet:${s.header.name}`, sections: s.sections })));
+  const merged = mergeContributions(
+    sets.map((s) => ({ source: `permissionSet:${s.header.name}`, sections: s.sections })),
+  );
   const label = sets.map((s) => s.header.name).join(' + ');
   return {
     side: { label, sections: merged.sections, grantSources: merged.grantSources },
     summary: {
       kind: 'permissionSets',
       label,
-      sources: sets.map((s) => ({ source: `permissionSet:${s.header.name}`, kind: 'permissionSet', name: s.header.name, label: s.header.label })),
+      sources: sets.map((s) => ({
+        source: `permissionSet:${s.header.name}`,
+        kind: 'permissionSet',
+        name: s.header.name,
+        label: s.header.label,
+      })),
     },
     warnings: read.warnings,
   };
@@ -81,7 +94,7 @@ export const userSide = (access: EffectiveAccess): { side: Side; summary: SideSu
 export function convertForExplanation(
   access: EffectiveAccess,
   rules: Awaited<ReturnType<typeof readOrgRules>>,
-  keepPermissions: readonly string[] = []
+  keepPermissions: readonly string[] = [],
 ): { conversion: ConversionResult; omitted: OmittedEntry[] } {
   const prepared = applyOrgRules(access.doc, rules);
   // as the conversion does by default: high-risk user permissions left out, so their gaps read as deliberate
@@ -99,7 +112,7 @@ export async function compareInOrg(
   conn: Connection,
   first: { user: string },
   second: SideSpec,
-  options: { includeSame?: boolean; keepPermissions?: readonly string[] } = {}
+  options: { includeSame?: boolean; keepPermissions?: readonly string[] } = {},
 ): Promise<OrgComparison> {
   const reader = new PermissionSetReader(conn);
   const [firstAccess, secondRead, rules] = await Promise.all([

@@ -38,7 +38,8 @@ export function rightsText(rights: readonly string[]): string {
 export const displayName = (row: Pick<CompareRow, 'name' | 'label'>): string =>
   row.label && row.label.toLowerCase() !== row.name.toLowerCase() ? `${row.name} (${row.label})` : row.name;
 
-const accessLabel = (row: CompareRow): string => (row.category === 'other' ? row.section : CATEGORY_LABEL[row.category]);
+const accessLabel = (row: CompareRow): string =>
+  row.category === 'other' ? row.section : CATEGORY_LABEL[row.category];
 
 function gapText(row: CompareRow): string {
   const parts: string[] = [];
@@ -78,14 +79,27 @@ export function comparisonText(c: Comparison, width = outputWidth()): string[] {
       { key: 'gap', name: 'B vs A' },
       { key: 'why', name: 'Why' },
     ],
-    width
+    width,
   );
   const why = notes.notes(width);
   return [`A: ${c.first}`, `B: ${c.second}`, '', ...table, ...(why.length ? ['', 'Why:', ...why] : [])];
 }
 
-const CSV_COLUMNS = ['category', 'section', 'name', 'label', 'first', 'second', 'lacks', 'beyond', 'status', 'whyKind', 'why', 'firstSources', 'secondSources'];
-
+const CSV_COLUMNS = [
+  'category',
+  'section',
+  'name',
+  'label',
+  'first',
+  'second',
+  'lacks',
+  'beyond',
+  'status',
+  'whyKind',
+  'why',
+  'firstSources',
+  'secondSources',
+];
 
 /** CSV, one row per compared entry; rights space-separated, sources `;`-separated. */
 export function toCsv(c: Comparison): string {
@@ -108,7 +122,7 @@ export function toCsv(c: Comparison): string {
         (r.secondSources ?? []).join('; '),
       ]
         .map(csvCell)
-        .join(',')
+        .join(','),
     );
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -121,7 +135,9 @@ export function toMarkdown(c: Comparison): string {
   const out: string[] = [`# ${mdCell(messages.getMessage('md.title', [c.first, c.second]))}`, ''];
   out.push('| Access | Compared | Same | Second lacks | Second has more | Both |', '|---|---:|---:|---:|---:|---:|');
   for (const [category, s] of Object.entries(c.summary)) {
-    out.push(`| ${CATEGORY_LABEL[category as AccessCategory]} | ${s.compared} | ${s.same} | ${s.lacks} | ${s.beyond} | ${s.differs} |`);
+    out.push(
+      `| ${CATEGORY_LABEL[category as AccessCategory]} | ${s.compared} | ${s.same} | ${s.lacks} | ${s.beyond} | ${s.differs} |`,
+    );
   }
   out.push('');
   for (const category of Object.keys(CATEGORY_LABEL) as AccessCategory[]) {
@@ -131,7 +147,13 @@ export function toMarkdown(c: Comparison): string {
     out.push(`| ${category === 'other' ? 'Kind | ' : ''}Name | ${mdCell(c.first)} | ${mdCell(c.second)} | Gap | Why |`);
     out.push(`|${category === 'other' ? '---|' : ''}---|---|---|---|---|`);
     for (const r of rows) {
-      const cells = [displayName(r), rightsText(r.first), rightsText(r.second), gapText(r), r.why ? `${r.why.kind}: ${r.why.reason}` : ''];
+      const cells = [
+        displayName(r),
+        rightsText(r.first),
+        rightsText(r.second),
+        gapText(r),
+        r.why ? `${r.why.kind}: ${r.why.reason}` : '',
+      ];
       if (category === 'other') cells.unshift(r.section);
       out.push(`| ${cells.map(mdCell).join(' | ')} |`);
     }
@@ -151,7 +173,7 @@ export async function writeComparisonFile(path: string, c: Comparison, force = f
   if (!force) {
     const exists = await access(path).then(
       () => true,
-      () => false
+      () => false,
     );
     if (exists) throw messages.createError('error.OutputFileExists', [path]);
   }
@@ -180,7 +202,10 @@ export function gapWarnings(c: Comparison, groupAbove = 20): string[] {
       const names = rows.slice(0, 5).map(displayName).join(', ');
       out.push(messages.getMessage('warning.gapGroup', [c.second, rows.length, accessLabel(rows[0]), names, why]));
     } else {
-      for (const r of rows) out.push(messages.getMessage('warning.gap', [c.second, accessLabel(r), displayName(r), rightsText(r.lacks), why]));
+      for (const r of rows)
+        out.push(
+          messages.getMessage('warning.gap', [c.second, accessLabel(r), displayName(r), rightsText(r.lacks), why]),
+        );
     }
   }
   return out;

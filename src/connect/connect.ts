@@ -53,7 +53,12 @@ export type ConnectResult = {
    * file: written / unchanged in the project, planned (dry run), or temporary: deployed from a temporary folder and
    * never kept (the global OAuth settings; `path` is then where the project would have held it, and holds nothing)
    */
-  components: Array<{ type: string; fullName: string; path: string; file: 'written' | 'unchanged' | 'planned' | 'temporary' }>;
+  components: Array<{
+    type: string;
+    fullName: string;
+    path: string;
+    file: 'written' | 'unchanged' | 'planned' | 'temporary';
+  }>;
   /** dry run only: the XML that would be written */
   xml?: Array<{ type: string; fullName: string; xml: string }>;
   deployId?: string;
@@ -86,7 +91,8 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
 
   const warnings: string[] = [];
   if (scopes.includes('Full')) warnings.push(messages.getMessage('warning.fullScope'));
-  if (scopes.includes('RefreshToken') || scopes.includes('OfflineAccess')) warnings.push(messages.getMessage('warning.refreshScope'));
+  if (scopes.includes('RefreshToken') || scopes.includes('OfflineAccess'))
+    warnings.push(messages.getMessage('warning.refreshScope'));
 
   let user = options.knownUser;
   if (!user) {
@@ -151,14 +157,22 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
       : { type: c.type, fullName: c.fullName, path: componentPath(options.baseDir, c), file: 'temporary' as const };
   });
   const leftOver = (
-    await Promise.all(components.filter((c) => NOT_IN_SOURCE_CONTROL.has(c.type)).map(async (c) => ((await pathExists(componentPath(options.baseDir, c))) ? componentPath(options.baseDir, c) : undefined)))
+    await Promise.all(
+      components
+        .filter((c) => NOT_IN_SOURCE_CONTROL.has(c.type))
+        .map(async (c) =>
+          (await pathExists(componentPath(options.baseDir, c))) ? componentPath(options.baseDir, c) : undefined,
+        ),
+    )
   ).filter((p): p is string => p !== undefined);
   for (const path of leftOver) warnings.push(messages.getMessage('warning.globalSettingsInProject', [path]));
 
   if (existing.state === 'same') {
     result.status = 'already done';
   } else {
-    result.deployId = await withTemporarySources(components, (files) => deploy(conn, components, files, options.deploy));
+    result.deployId = await withTemporarySources(components, (files) =>
+      deploy(conn, components, files, options.deploy),
+    );
     result.status = 'done';
   }
   const committable = written.filter((w) => w.status === 'written');
@@ -176,7 +190,7 @@ async function deploy(
   conn: Connection,
   components: readonly EcaComponent[],
   files: string[],
-  options: ConnectOptions['deploy'] = {}
+  options: ConnectOptions['deploy'] = {},
 ): Promise<string> {
   try {
     // deployPermissionSets deploys any source files through SDR; the name is historical

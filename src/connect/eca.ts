@@ -37,30 +37,85 @@ export const ECA_TYPES: readonly EcaTypeName[] = [
  */
 export const ECA_ELEMENT_ORDER: Readonly<Record<EcaTypeName, readonly string[]>> = {
   ExternalClientApplication: [
-    'contactEmail', 'contactPhone', 'description', 'distributionState', 'iconUrl', 'infoUrl', 'isProtected', 'label',
-    'logoUrl', 'managedType', 'orgScopedExternalApp',
+    'contactEmail',
+    'contactPhone',
+    'description',
+    'distributionState',
+    'iconUrl',
+    'infoUrl',
+    'isProtected',
+    'label',
+    'logoUrl',
+    'managedType',
+    'orgScopedExternalApp',
   ],
   ExtlClntAppGlobalOauthSettings: [
-    'callbackUrl', 'certificate', 'consumerKey', 'consumerSecret', 'externalClientApplication', 'idTokenConfig',
-    'isClientCredentialsFlowEnabled', 'isCodeCredFlowEnabled', 'isCodeCredPostOnly', 'isConsumerSecretOptional',
-    'isDeviceFlowEnabled', 'isIntrospectAllTokens', 'isNamedUserJwtEnabled', 'isPkceRequired',
-    'isRefreshTokenRotationEnabled', 'isSecretRequiredForRefreshToken', 'isSecretRequiredForTokenExchange',
-    'isTokenExchangeEnabled', 'label', 'shouldRotateConsumerKey', 'shouldRotateConsumerSecret',
+    'callbackUrl',
+    'certificate',
+    'consumerKey',
+    'consumerSecret',
+    'externalClientApplication',
+    'idTokenConfig',
+    'isClientCredentialsFlowEnabled',
+    'isCodeCredFlowEnabled',
+    'isCodeCredPostOnly',
+    'isConsumerSecretOptional',
+    'isDeviceFlowEnabled',
+    'isIntrospectAllTokens',
+    'isNamedUserJwtEnabled',
+    'isPkceRequired',
+    'isRefreshTokenRotationEnabled',
+    'isSecretRequiredForRefreshToken',
+    'isSecretRequiredForTokenExchange',
+    'isTokenExchangeEnabled',
+    'label',
+    'shouldRotateConsumerKey',
+    'shouldRotateConsumerSecret',
   ],
   ExtlClntAppOauthSettings: [
-    'areAttributesIncludedInAssetToken', 'areCustomPermsIncludedInAssetToken', 'assetTokenAudiences',
-    'assetTokenSigningCertificate', 'assetTokenValidity', 'clientAssertionCertificate', 'commaSeparatedCustomScopes',
-    'commaSeparatedOauthScopes', 'customAttributes', 'externalClientApplication', 'isFirstPartyAppEnabled', 'label',
-    'oauthLink', 'singleLogoutUrl', 'trustedIpRanges',
+    'areAttributesIncludedInAssetToken',
+    'areCustomPermsIncludedInAssetToken',
+    'assetTokenAudiences',
+    'assetTokenSigningCertificate',
+    'assetTokenValidity',
+    'clientAssertionCertificate',
+    'commaSeparatedCustomScopes',
+    'commaSeparatedOauthScopes',
+    'customAttributes',
+    'externalClientApplication',
+    'isFirstPartyAppEnabled',
+    'label',
+    'oauthLink',
+    'singleLogoutUrl',
+    'trustedIpRanges',
   ],
   ExtlClntAppOauthConfigurablePolicies: [
-    'apexHandler', 'clientCredentialsFlowUser', 'commaSeparatedCustomScopes', 'commaSeparatedPermissionSet',
-    'commaSeparatedProfile', 'customAttributes', 'executeHandlerAs', 'externalClientApplication',
-    'guestJwtSessionTimeoutType', 'guestJwtTimeout', 'ipRelaxationPolicyType', 'isClientCredentialsFlowEnabled',
-    'isGuestCodeCredFlowEnabled', 'isTokenExchangeFlowEnabled', 'label', 'namedUserJwtSessionTimeoutType',
-    'namedUserJwtTimeout', 'permittedUsersPolicyType', 'policyAction', 'refreshTokenPolicyType',
-    'refreshTokenValidityPeriod', 'refreshTokenValidityUnit', 'requiredSessionLevel', 'sessionTimeoutInMinutes',
-    'singleLogoutUrl', 'startUrl',
+    'apexHandler',
+    'clientCredentialsFlowUser',
+    'commaSeparatedCustomScopes',
+    'commaSeparatedPermissionSet',
+    'commaSeparatedProfile',
+    'customAttributes',
+    'executeHandlerAs',
+    'externalClientApplication',
+    'guestJwtSessionTimeoutType',
+    'guestJwtTimeout',
+    'ipRelaxationPolicyType',
+    'isClientCredentialsFlowEnabled',
+    'isGuestCodeCredFlowEnabled',
+    'isTokenExchangeFlowEnabled',
+    'label',
+    'namedUserJwtSessionTimeoutType',
+    'namedUserJwtTimeout',
+    'permittedUsersPolicyType',
+    'policyAction',
+    'refreshTokenPolicyType',
+    'refreshTokenValidityPeriod',
+    'refreshTokenValidityUnit',
+    'requiredSessionLevel',
+    'sessionTimeoutInMinutes',
+    'singleLogoutUrl',
+    'startUrl',
   ],
 };
 
@@ -107,10 +162,41 @@ const WIRE_SCOPES: Readonly<Record<string, string>> = {
  * WSDL's ConnectedAppOauthAccessScope (a Connected App's scopes), is not among them.
  */
 const METADATA_SCOPES = [
-  'Basic', 'Api', 'Web', 'Full', 'Chatter', 'CustomApplications', 'RefreshToken', 'OpenID', 'Profile', 'Email',
-  'Address', 'Phone', 'OfflineAccess', 'CustomPermissions', 'Wave', 'Eclair', 'Pardot', 'Lightning', 'Content',
-  'CDPIngest', 'CDPProfile', 'CDPQuery', 'Chatbot', 'CDPSegment', 'CDPIdentityResolution', 'CDPCalculatedInsight',
-  'ForgotPassword', 'UserRegistration', 'SFApiPlatform', 'Interaction', 'CDP', 'EinsteinGPT', 'PwdlessLogin', 'MCP', 'SCRT',
+  'Basic',
+  'Api',
+  'Web',
+  'Full',
+  'Chatter',
+  'CustomApplications',
+  'RefreshToken',
+  'OpenID',
+  'Profile',
+  'Email',
+  'Address',
+  'Phone',
+  'OfflineAccess',
+  'CustomPermissions',
+  'Wave',
+  'Eclair',
+  'Pardot',
+  'Lightning',
+  'Content',
+  'CDPIngest',
+  'CDPProfile',
+  'CDPQuery',
+  'Chatbot',
+  'CDPSegment',
+  'CDPIdentityResolution',
+  'CDPCalculatedInsight',
+  'ForgotPassword',
+  'UserRegistration',
+  'SFApiPlatform',
+  'Interaction',
+  'CDP',
+  'EinsteinGPT',
+  'PwdlessLogin',
+  'MCP',
+  'SCRT',
   'DataCloudUserClaims',
 ];
 
@@ -139,7 +225,10 @@ export function isValidCallbackUrl(url: string): boolean {
 export function toMetadataScopes(input: readonly string[]): { scopes: string[]; unknown: string[] } {
   const scopes: string[] = [];
   const unknown: string[] = [];
-  for (const raw of input.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of input
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const lower = raw.toLowerCase();
     const name = WIRE_SCOPES[lower] ?? METADATA_SCOPES.find((m) => m.toLowerCase() === lower);
     if (!name) unknown.push(raw);
@@ -231,5 +320,9 @@ export function ecaComponentXml(type: EcaTypeName, values: Record<string, Value>
 
 export function ecaComponents(spec: EcaSpec): EcaComponent[] {
   const values = ecaValues(spec);
-  return ECA_TYPES.map((type) => ({ type, fullName: ecaFullName(type, spec.appName), xml: ecaComponentXml(type, values[type]) }));
+  return ECA_TYPES.map((type) => ({
+    type,
+    fullName: ecaFullName(type, spec.appName),
+    xml: ecaComponentXml(type, values[type]),
+  }));
 }

@@ -30,14 +30,14 @@ type UserRow = {
 export async function readExecutionUser(conn: Connection, username: string): Promise<ExecutionUser | undefined> {
   const { records } = await conn.query<UserRow>(
     'SELECT Id, Username, IsActive, Email, Profile.Name, Profile.PermissionsApiUserOnly, Profile.UserLicense.Name ' +
-      `FROM User WHERE Username = ${soqlLiteral(username)}`
+      `FROM User WHERE Username = ${soqlLiteral(username)}`,
   );
   const row = records.find((r) => r.Username.toLowerCase() === username.toLowerCase()) ?? records[0];
   if (!row) return undefined;
   let apiOnly = row.Profile?.PermissionsApiUserOnly === true;
   if (!apiOnly) {
     const granted = await conn.query<{ Id: string }>(
-      `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = ${soqlLiteral(row.Id)} AND PermissionSet.PermissionsApiUserOnly = true LIMIT 1`
+      `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = ${soqlLiteral(row.Id)} AND PermissionSet.PermissionsApiUserOnly = true LIMIT 1`,
     );
     apiOnly = granted.records.length > 0;
   }
@@ -58,12 +58,19 @@ export async function readExecutionUser(conn: Connection, username: string): Pro
  *
  * @throws SfError UserNotFound | UserInactive | UserNotApiOnly
  */
-export async function checkExecutionUser(conn: Connection, username: string): Promise<{ user: ExecutionUser; warnings: string[] }> {
+export async function checkExecutionUser(
+  conn: Connection,
+  username: string,
+): Promise<{ user: ExecutionUser; warnings: string[] }> {
   const user = await readExecutionUser(conn, username);
   if (!user) throw messages.createError('error.UserNotFound', [username]);
   if (!user.isActive) throw messages.createError('error.UserInactive', [user.username]);
   if (!user.apiOnly) {
-    throw messages.createError('error.UserNotApiOnly', [user.username, user.profileName ?? 'unknown', user.userLicense ?? 'unknown']);
+    throw messages.createError('error.UserNotApiOnly', [
+      user.username,
+      user.profileName ?? 'unknown',
+      user.userLicense ?? 'unknown',
+    ]);
   }
   const warnings =
     user.userLicense && user.userLicense !== INTEGRATION_USER_LICENSE

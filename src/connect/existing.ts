@@ -16,7 +16,8 @@ type Read = Record<string, unknown> & { fullName?: string };
 const COSMETIC = new Set(['label', 'description', 'contactEmail']);
 
 const norm = (element: string, v: unknown): string => {
-  if (v === undefined || v === null || v === '') return element.startsWith('is') || element.startsWith('should') ? 'false' : '';
+  if (v === undefined || v === null || v === '')
+    return element.startsWith('is') || element.startsWith('should') ? 'false' : '';
   if (element.startsWith('commaSeparated')) {
     return String(v)
       .split(',')
@@ -40,10 +41,13 @@ export async function compareWithOrg(conn: Connection, spec: EcaSpec): Promise<E
     const reads = await Promise.all(
       ECA_TYPES.map(async (type) => {
         // jsforce's type list predates External Client Apps: the type name is passed through as is
-        const result = (await conn.metadata.read(type as Parameters<typeof conn.metadata.read>[0], namesOf(type, spec.appName))) as unknown;
+        const result = (await conn.metadata.read(
+          type as Parameters<typeof conn.metadata.read>[0],
+          namesOf(type, spec.appName),
+        )) as unknown;
         const recs = (Array.isArray(result) ? result : [result]) as Array<Read | undefined>;
         return [type, recs.filter((r): r is Read => !!r?.fullName)] as const;
-      })
+      }),
     );
     for (const [type, recs] of reads) {
       // policies: ours, or the org's generated default policy where the org keeps them instead (whichever matches)
@@ -73,7 +77,9 @@ export async function compareWithOrg(conn: Connection, spec: EcaSpec): Promise<E
  */
 function namesOf(type: EcaTypeName, appName: string): string[] {
   const own = ecaFullName(type, appName);
-  return type === 'ExtlClntAppOauthConfigurablePolicies' ? [own, `${ecaFullName('ExtlClntAppOauthSettings', appName)}_defaultPolicy`] : [own];
+  return type === 'ExtlClntAppOauthConfigurablePolicies'
+    ? [own, `${ecaFullName('ExtlClntAppOauthSettings', appName)}_defaultPolicy`]
+    : [own];
 }
 
 function differencesOf(type: EcaTypeName, rec: Read, wanted: Record<string, unknown>): string[] {

@@ -42,14 +42,14 @@ export type WrittenFile = { path: string; type: string; fullName: string; status
  */
 export async function writeEcaSources(
   components: readonly EcaComponent[],
-  options: { baseDir: string; force?: boolean }
+  options: { baseDir: string; force?: boolean },
 ): Promise<WrittenFile[]> {
   const planned = await Promise.all(
     components.map(async (c) => {
       const path = componentPath(options.baseDir, c);
       const current = await readFile(path, 'utf8').catch(() => undefined);
       return { c, path, current };
-    })
+    }),
   );
   const conflicting = planned.filter((p) => p.current !== undefined && p.current !== p.c.xml).map((p) => p.path);
   if (conflicting.length && !options.force) {
@@ -71,7 +71,10 @@ export async function writeEcaSources(
  * Runs `work` with every component written as source files in a temporary folder (deleted afterwards, whatever
  * happens): how the global OAuth settings, which must never be in a project, reach the org.
  */
-export async function withTemporarySources<T>(components: readonly EcaComponent[], work: (files: string[]) => Promise<T>): Promise<T> {
+export async function withTemporarySources<T>(
+  components: readonly EcaComponent[],
+  work: (files: string[]) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'sf-integration-user-eca-'));
   try {
     const files: string[] = [];

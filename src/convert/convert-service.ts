@@ -60,7 +60,13 @@ export type ConvertProfileResult = {
   /** with --target-org: where the license rules came from ("org", or "built-in" when the org had none) */
   licenseRules?: 'org' | 'built-in';
   /** with --from-user: what the user's access is made of, and the sources of every grant */
-  effectiveAccess?: { username: string; profile?: string; sources: AccessSource[]; grantSources: GrantSources; muted: MutedGrant[] };
+  effectiveAccess?: {
+    username: string;
+    profile?: string;
+    sources: AccessSource[];
+    grantSources: GrantSources;
+    muted: MutedGrant[];
+  };
   /** with --profile or --from-user: queries sent to the org */
   readStats?: ReadStats;
   /** the high-risk user permissions left out (least privilege by default) and those kept with --keep-permission */
@@ -108,13 +114,29 @@ async function loadOrgAccess(): Promise<OrgAccess> {
     import('../org-access/effective-access.js'),
     import('../org-access/org-rules.js'),
   ]);
-  return { PermissionSetReader: a.PermissionSetReader, readProfileFromOrg: b.readProfileFromOrg, readEffectiveAccess: c.readEffectiveAccess, readOrgRules: d.readOrgRules, applyOrgRules: d.applyOrgRules };
+  return {
+    PermissionSetReader: a.PermissionSetReader,
+    readProfileFromOrg: b.readProfileFromOrg,
+    readEffectiveAccess: c.readEffectiveAccess,
+    readOrgRules: d.readOrgRules,
+    applyOrgRules: d.applyOrgRules,
+  };
 }
 
-type Input = { source: string; profile: ProfileDoc; warnings: string[]; effectiveAccess?: ConvertProfileResult['effectiveAccess']; userId?: string };
+type Input = {
+  source: string;
+  profile: ProfileDoc;
+  warnings: string[];
+  effectiveAccess?: ConvertProfileResult['effectiveAccess'];
+  userId?: string;
+};
 
 /** Reads the profile from where `source` says. */
-async function readInput(options: ConvertOptions, org: OrgAccess | undefined, reader: PermissionSetReader | undefined): Promise<Input> {
+async function readInput(
+  options: ConvertOptions,
+  org: OrgAccess | undefined,
+  reader: PermissionSetReader | undefined,
+): Promise<Input> {
   const from = options.source;
   if ('sourceFile' in from) {
     const source = resolve(options.cwd, from.sourceFile);
@@ -144,7 +166,8 @@ async function readInput(options: ConvertOptions, org: OrgAccess | undefined, re
 /** The permission set name asked for (or derived from the profile's), refused when Salesforce wouldn't take it. */
 function checkedName(name: string | undefined, profileName: string): string {
   const chosen = name ?? permissionSetNameFromProfile(profileName);
-  if (!isValidApiName(chosen) || chosen.length + COMPANION_SUFFIX.length > 80) throw messages.createError('error.InvalidName', [chosen]);
+  if (!isValidApiName(chosen) || chosen.length + COMPANION_SUFFIX.length > 80)
+    throw messages.createError('error.InvalidName', [chosen]);
   return chosen;
 }
 
@@ -157,15 +180,28 @@ async function convert(
   name: string,
   options: ConvertOptions,
   rules: OrgRules | undefined,
-  org: OrgAccess | undefined
+  org: OrgAccess | undefined,
 ): Promise<{ conversion: ConversionResult; highRisk: HighRiskOutcome; usage?: UsageNarrowing }> {
   const prepared = rules && org ? org.applyOrgRules(input.profile, rules) : { input: input.profile, omitted: [] };
   // --narrow-to-usage: only the objects the user touched through the API (refuses, writing nothing, without logs)
-  const logs = options.usageDays !== undefined && input.userId && options.conn ? await import('../org-access/usage-logs.js') : undefined;
+  const logs =
+    options.usageDays !== undefined && input.userId && options.conn
+      ? await import('../org-access/usage-logs.js')
+      : undefined;
   const narrowed = logs
-    ? narrowToUsage(prepared.input, await logs.readUsage(options.conn!, { id: input.userId!, username: input.effectiveAccess!.username }, options.usageDays!))
+    ? narrowToUsage(
+        prepared.input,
+        await logs.readUsage(
+          options.conn!,
+          { id: input.userId!, username: input.effectiveAccess!.username },
+          options.usageDays!,
+        ),
+      )
     : undefined;
-  const policy = leaveOutHighRisk(narrowed?.input ?? prepared.input, { keep: options.keepPermissions, exclude: options.excludePermissions });
+  const policy = leaveOutHighRisk(narrowed?.input ?? prepared.input, {
+    keep: options.keepPermissions,
+    exclude: options.excludePermissions,
+  });
   const conversion = convertToIntegrationPermissionSets(policy.input, {
     name,
     label: options.label,
@@ -184,7 +220,9 @@ async function convert(
 async function staleCompanionWarning(outputDir: string, name: string): Promise<string | undefined> {
   const stale = `${name}${COMPANION_SUFFIX}`;
   const candidates = [join(outputDir, `${stale}.permissionset-meta.xml`), join(outputDir, stale)];
-  const found = (await Promise.all(candidates.map(async (p) => ((await pathExists(p)) ? p : undefined)))).filter((p): p is string => p !== undefined);
+  const found = (await Promise.all(candidates.map(async (p) => ((await pathExists(p)) ? p : undefined)))).filter(
+    (p): p is string => p !== undefined,
+  );
   return found.length > 0 ? messages.getMessage('warning.staleCompanion', [found.join(', '), stale]) : undefined;
 }
 
@@ -201,13 +239,22 @@ export async function convertProfile(options: ConvertOptions): Promise<ConvertPr
 
   const outputDir = resolve(options.cwd, options.outputDir ?? (await resolveDefaultOutputDir(options.cwd)));
   // written for the API version the files will be deployed at: what it lacks is reported, never silently lost
-  const target = await targetApiVersion({ flag: options.apiVersion, projectDir: outputDir, orgVersion: conn?.getApiVersion() });
-  const fitted = fitToApiVersion([conversion.main, ...(conversion.companion ? [conversion.companion] : [])], target.version);
+  const target = await targetApiVersion({
+    flag: options.apiVersion,
+    projectDir: outputDir,
+    orgVersion: conn?.getApiVersion(),
+  });
+  const fitted = fitToApiVersion(
+    [conversion.main, ...(conversion.companion ? [conversion.companion] : [])],
+    target.version,
+  );
   conversion.omitted.push(...fitted.dropped.map((d) => ({ section: d.section, name: d.name, reason: d.reason })));
   if (fitted.dropped.length > 0) conversion.warnings.push(versionDropWarning(fitted.dropped, target.version));
   // an empty permission set would grant nothing: say so instead of writing one
   if (!fitted.docs.some((d) => Object.values(d.sections).some((entries) => (entries?.length ?? 0) > 0))) {
-    throw messages.createError('error.NothingToGrant', [profileName, String(conversion.omitted.length)]).setData({ omitted: conversion.omitted });
+    throw messages
+      .createError('error.NothingToGrant', [profileName, String(conversion.omitted.length)])
+      .setData({ omitted: conversion.omitted });
   }
   const outside = await outsideProjectNotice(options.cwd, options.outputDir, outputDir);
   if (outside) conversion.warnings.unshift(outside);
@@ -232,7 +279,7 @@ function toResult(
   outputDir: string,
   conversion: ConversionResult,
   docs: PermissionSetDoc[],
-  written: string[]
+  written: string[],
 ): ConvertProfileResult {
   return {
     profile: profileName,
@@ -248,7 +295,9 @@ function toResult(
         license: doc.license ?? null,
         path: files.find((f) => basename(f) === `${doc.fullName}.permissionset-meta.xml`) ?? single,
         files,
-        counts: Object.fromEntries(Object.entries(doc.sections).map(([section, entries]) => [section, entries?.length ?? 0])),
+        counts: Object.fromEntries(
+          Object.entries(doc.sections).map(([section, entries]) => [section, entries?.length ?? 0]),
+        ),
       };
     }),
     omitted: conversion.omitted,

@@ -11,13 +11,18 @@ export type LoadedDefinition = { file: string; definition: Definition };
 /** A folder's JSON file is a definition when its `$schema` names the definition schema (any path or URL to it). */
 export const DEFINITION_SCHEMA_FILE = 'integration-user-definition.schema.json';
 export const declaresDefinitionSchema = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && typeof (value as { $schema?: unknown }).$schema === 'string' && String((value as { $schema: string }).$schema).endsWith(DEFINITION_SCHEMA_FILE);
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { $schema?: unknown }).$schema === 'string' &&
+  String((value as { $schema: string }).$schema).endsWith(DEFINITION_SCHEMA_FILE);
 
 /**
  * The definitions behind --definition-file: each file given, and each *.json of a folder given that declares the
  * definition schema (others are skipped, listed). Sorted by file within a folder; each validated like a single file.
  */
-export async function loadDefinitions(paths: readonly string[]): Promise<{ definitions: LoadedDefinition[]; skipped: string[]; fromFolder: boolean }> {
+export async function loadDefinitions(
+  paths: readonly string[],
+): Promise<{ definitions: LoadedDefinition[]; skipped: string[]; fromFolder: boolean }> {
   const definitions: LoadedDefinition[] = [];
   const skipped: string[] = [];
   let fromFolder = false;
@@ -43,12 +48,18 @@ export async function loadDefinitions(paths: readonly string[]): Promise<{ defin
       else definitions.push({ file, definition: await readDefinitionFile(file) });
     }
   }
-  if (definitions.length === 0) throw messages.createError('error.NoDefinitions', [paths.join(', '), DEFINITION_SCHEMA_FILE]);
+  if (definitions.length === 0)
+    throw messages.createError('error.NoDefinitions', [paths.join(', '), DEFINITION_SCHEMA_FILE]);
   const seen = new Map<string, string>();
   for (const d of definitions) {
     const key = (d.definition.username ?? '').toLowerCase();
     const other = seen.get(key);
-    if (other) throw messages.createError('error.DuplicateUsername', [d.definition.username ?? '', basename(other), basename(d.file)]);
+    if (other)
+      throw messages.createError('error.DuplicateUsername', [
+        d.definition.username ?? '',
+        basename(other),
+        basename(d.file),
+      ]);
     seen.set(key, d.file);
   }
   return { definitions, skipped, fromFolder };

@@ -36,7 +36,11 @@ export function applyFieldSecurity(input: ConversionInput, security: FieldSecuri
   for (const entry of input.sections.fieldPermissions ?? []) {
     const field = String(entry.field ?? '');
     if (notPermissionable.has(field.toLowerCase())) {
-      omitted.push({ section: 'fieldPermissions', name: field, reason: messages.getMessage('omitted.notPermissionable', [field.split('.')[0]]) });
+      omitted.push({
+        section: 'fieldPermissions',
+        name: field,
+        reason: messages.getMessage('omitted.notPermissionable', [field.split('.')[0]]),
+      });
     } else if (readOnly.has(field.toLowerCase()) && granted(entry.editable)) {
       warnings.push(messages.getMessage('warning.readOnlyField', [field]));
       fields.push({ ...entry, editable: false });

@@ -30,9 +30,16 @@ export type FromUser = {
  * Reads the old user's effective access and prepares it for conversion (the user's grants, spelled as the org spells
  * them); with `usageDays`, narrowed to the objects the user touched through the API in the usage logs of that window.
  */
-export async function readFromUser(conn: Connection, username: string, options: { usageDays?: number } = {}): Promise<FromUser> {
+export async function readFromUser(
+  conn: Connection,
+  username: string,
+  options: { usageDays?: number } = {},
+): Promise<FromUser> {
   const reader = new PermissionSetReader(conn);
-  const [access, knownUserPermissions] = await Promise.all([readEffectiveAccess(conn, username, reader), reader.knownUserPermissions()]);
+  const [access, knownUserPermissions] = await Promise.all([
+    readEffectiveAccess(conn, username, reader),
+    reader.knownUserPermissions(),
+  ]);
   const prepared = applyOrgRules(access.doc, { knownUserPermissions });
   if (options.usageDays === undefined) return { access, input: prepared.input, omitted: prepared.omitted };
   const narrowed = narrowToUsage(prepared.input, await readUsage(conn, access.user, options.usageDays));
@@ -57,13 +64,15 @@ export async function compareWithNewUser(
   conn: Connection,
   from: FromUser,
   generated: { docs: PermissionSetDoc[]; omitted: OmittedEntry[] },
-  target: { username: string; existsInOrg: boolean }
+  target: { username: string; existsInOrg: boolean },
 ): Promise<FromUserComparison> {
   let second: Side;
   if (target.existsInOrg) {
     second = userSide(await readEffectiveAccess(conn, target.username)).side;
   } else {
-    const merged = mergeContributions(generated.docs.map((d) => ({ source: `permissionSet:${d.fullName}`, sections: d.sections })));
+    const merged = mergeContributions(
+      generated.docs.map((d) => ({ source: `permissionSet:${d.fullName}`, sections: d.sections })),
+    );
     second = { label: `${target.username} (planned)`, sections: merged.sections, grantSources: merged.grantSources };
   }
   const companion = generated.docs.find((d) => !d.license);

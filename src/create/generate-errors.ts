@@ -9,7 +9,7 @@ export class GeneratedFileDiffersError extends SfError {
     super(
       messages.getMessage('error.GeneratedFileDiffers', [existing.map((f) => `\n  ${f}`).join('')]),
       'GeneratedFileDiffersError',
-      messages.getMessages('error.GeneratedFileDiffers.actions')
+      messages.getMessages('error.GeneratedFileDiffers.actions'),
     );
   }
 }

@@ -13,7 +13,12 @@ import { fitToApiVersion } from '../permissions/element-versions.js';
 import { checkPermissionSetName } from '../org/input-rules.js';
 import { addOmissions, leaveOutHighRisk, type HighRiskOutcome } from '../permissions/least-privilege.js';
 import { permissionSetToXml } from '../metadata/permission-set-xml.js';
-import { OutputExistsError, planPermissionSetSources, resolveDefaultOutputDir, writePermissionSetSourcesDetailed } from '../metadata/write-sources.js';
+import {
+  OutputExistsError,
+  planPermissionSetSources,
+  resolveDefaultOutputDir,
+  writePermissionSetSourcesDetailed,
+} from '../metadata/write-sources.js';
 import { GeneratedFileDiffersError } from './generate-errors.js';
 import type { GenerateContext, GeneratedSets, Generator, PlannedSet, WrittenSets } from './types.js';
 import type { CreateRequest } from './request.js';
@@ -22,9 +27,13 @@ import type { CreateRequest } from './request.js';
  * The requested access as conversion input: the profile file's grants (when given), with each
  * --object / --field / --user-permission entry replacing the profile's entry for the same name.
  */
-export async function requestToConversionInput(request: CreateRequest, from?: ConversionInput): Promise<ConversionInput> {
+export async function requestToConversionInput(
+  request: CreateRequest,
+  from?: ConversionInput,
+): Promise<ConversionInput> {
   // --from-user: the user's effective access, read by the executor's preflight
-  const base: ConversionInput = from ?? (request.fromProfileFile ? await readProfileFile(request.fromProfileFile) : { sections: {} });
+  const base: ConversionInput =
+    from ?? (request.fromProfileFile ? await readProfileFile(request.fromProfileFile) : { sections: {} });
   const sections: Record<string, Entry[]> = {};
   for (const [name, entries] of Object.entries(base.sections)) sections[name] = [...(entries ?? [])];
   const upsert = (section: string, key: string, entry: Entry): void => {
@@ -47,7 +56,8 @@ export function createGenerator(options: { cwd: string }): Generator {
       if (badName) throw badName;
       // copied access (profile file, old user) leaves the high-risk permissions out unless kept; what the request
       // names itself (--user-permission) is kept, as asked
-      const base = context.baseInput ?? (request.fromProfileFile ? await readProfileFile(request.fromProfileFile) : undefined);
+      const base =
+        context.baseInput ?? (request.fromProfileFile ? await readProfileFile(request.fromProfileFile) : undefined);
       const keep = [...request.keepPermissions, ...request.userPermissions];
       const policy = base ? leaveOutHighRisk(base, { keep }) : undefined;
       const highRisk = policy ? reportedOutcome(policy.outcome, request) : undefined;
@@ -63,17 +73,33 @@ export function createGenerator(options: { cwd: string }): Generator {
       });
       if (policy) addOmissions(converted, policy.omitted);
       // written for the API version the sets are deployed at: what it lacks is reported, never silently lost
-      const target = await targetApiVersion({ projectDir: await targetDir(options.cwd, request.outputDir), orgVersion: context.orgApiVersion });
-      const fitted = fitToApiVersion([converted.main, ...(converted.companion ? [converted.companion] : [])], target.version);
-      const omitted = [...converted.omitted, ...fitted.dropped.map((d) => ({ section: d.section, name: d.name, reason: d.reason }))];
-      const warnings = fitted.dropped.length > 0 ? [...converted.warnings, versionDropWarning(fitted.dropped, target.version)] : converted.warnings;
+      const target = await targetApiVersion({
+        projectDir: await targetDir(options.cwd, request.outputDir),
+        orgVersion: context.orgApiVersion,
+      });
+      const fitted = fitToApiVersion(
+        [converted.main, ...(converted.companion ? [converted.companion] : [])],
+        target.version,
+      );
+      const omitted = [
+        ...converted.omitted,
+        ...fitted.dropped.map((d) => ({ section: d.section, name: d.name, reason: d.reason })),
+      ];
+      const warnings =
+        fitted.dropped.length > 0
+          ? [...converted.warnings, versionDropWarning(fitted.dropped, target.version)]
+          : converted.warnings;
       return { docs: fitted.docs, warnings, omitted, apiVersion: target.version, highRisk };
     },
     toXml: permissionSetToXml,
     async plan(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<PlannedSet[]> {
       return planPermissionSetSources(docs, { outputDir: await targetDir(options.cwd, outputDir) });
     },
-    async write(docs: PermissionSetDoc[], outputDir: string | undefined, writeOptions: { force?: boolean } = {}): Promise<WrittenSets> {
+    async write(
+      docs: PermissionSetDoc[],
+      outputDir: string | undefined,
+      writeOptions: { force?: boolean } = {},
+    ): Promise<WrittenSets> {
       // a re-run with the same request finds the same files: left alone. Other content (a hand edit, or the
       // request's access changed) is replaced only with --force, so no edit is lost silently.
       try {

@@ -14,13 +14,17 @@ export type OrgState = {
 
 type RawRecord = Record<string, unknown> | null | undefined;
 
-const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const asArray = <T>(v: T | T[] | undefined | null): T[] =>
+  v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
 
 /**
  * The permission sets as the org holds them (Metadata API readMetadata, 10 names per call); a name
  * the org doesn't have maps to undefined. Throws what the Metadata API throws.
  */
-export async function readOrgPermissionSets(conn: Connection, names: readonly string[]): Promise<Map<string, PermissionSetDoc | undefined>> {
+export async function readOrgPermissionSets(
+  conn: Connection,
+  names: readonly string[],
+): Promise<Map<string, PermissionSetDoc | undefined>> {
   const found = new Map<string, PermissionSetDoc | undefined>(names.map((n) => [n, undefined]));
   for (let i = 0; i < names.length; i += READ_BATCH) {
     const batch = names.slice(i, i + READ_BATCH);
@@ -38,7 +42,8 @@ export async function readOrgPermissionSets(conn: Connection, names: readonly st
 /** A readMetadata record as a permission set document; undefined for the empty record of a missing set. */
 export function toDoc(record: RawRecord): PermissionSetDoc | undefined {
   if (!record || typeof record.fullName !== 'string' || record.fullName === '') return undefined;
-  const text = (v: unknown): string | undefined => (v === undefined || v === null || typeof v === 'object' ? undefined : String(v));
+  const text = (v: unknown): string | undefined =>
+    v === undefined || v === null || typeof v === 'object' ? undefined : String(v);
   const sections: PermissionSetDoc['sections'] = {};
   for (const section of Object.keys(PERMISSION_SET_SECTIONS) as SectionName[]) {
     const entries = asArray(record[section] as Array<Record<string, unknown>> | Record<string, unknown>).map((raw) => {
@@ -81,7 +86,7 @@ function signature(section: SectionName, entry: Entry): string {
       if (f === spec.key) return `${f}=${String(entry[f] ?? '').toLowerCase()}`;
       if (grants.includes(f)) return `${f}=${String(bool(entry[f]))}`;
       const v = entry[f];
-      return `${f}=${typeof v === 'boolean' ? String(v) : v ?? ''}`;
+      return `${f}=${typeof v === 'boolean' ? String(v) : (v ?? '')}`;
     })
     .join(';');
 }
@@ -109,7 +114,8 @@ export function diffPermissionSet(generated: PermissionSetDoc, org: PermissionSe
   if (str(generated.label) !== str(org.label)) diffs.push('label');
   if (str(generated.description) !== str(org.description)) diffs.push('description');
   if (str(generated.license).toLowerCase() !== str(org.license).toLowerCase()) diffs.push('license');
-  if (Boolean(generated.hasActivationRequired) !== Boolean(org.hasActivationRequired)) diffs.push('hasActivationRequired');
+  if (Boolean(generated.hasActivationRequired) !== Boolean(org.hasActivationRequired))
+    diffs.push('hasActivationRequired');
   for (const section of Object.keys(PERMISSION_SET_SECTIONS) as SectionName[]) {
     const want = granting(section, generated);
     const have = granting(section, org);
@@ -132,11 +138,14 @@ export async function checkOrgPermissionSets(conn: Connection, docs: readonly Pe
   try {
     inOrg = await readOrgPermissionSets(
       conn,
-      docs.map((d) => d.fullName)
+      docs.map((d) => d.fullName),
     );
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { upToDate: false, reason: `could not read the permission sets in the org (${message.split('\n')[0]}): deploying` };
+    return {
+      upToDate: false,
+      reason: `could not read the permission sets in the org (${message.split('\n')[0]}): deploying`,
+    };
   }
   const reasons: string[] = [];
   for (const doc of docs) {
@@ -151,7 +160,10 @@ export async function checkOrgPermissionSets(conn: Connection, docs: readonly Pe
     reasons.push(`${doc.fullName} differs in the org (${shown})`);
   }
   if (reasons.length === 0) {
-    return { upToDate: true, reason: `${docs.map((d) => d.fullName).join(', ')} in the org as generated: nothing to deploy` };
+    return {
+      upToDate: true,
+      reason: `${docs.map((d) => d.fullName).join(', ')} in the org as generated: nothing to deploy`,
+    };
   }
   return { upToDate: false, reason: reasons.join('; ') };
 }

@@ -14,14 +14,20 @@ const messages = Messages.loadMessages('sf-integration-user', 'integration-user.
 
 /** The org's answers checked against the request: problems (each an error with actions) and warnings. */
 export function checkOrgAnswers(request: CreateRequest, reads: OrgReads): { problems: SfError[]; warnings: string[] } {
-  const problems = [...checkSeatsAndUser(request, reads), ...checkTargets(request, reads), ...checkNamedSets(request, reads)];
+  const problems = [
+    ...checkSeatsAndUser(request, reads),
+    ...checkTargets(request, reads),
+    ...checkNamedSets(request, reads),
+  ];
   const warnings: string[] = [];
   const existing = reads.users.target;
   if (existing && reads.role && !sameId(existing.userRoleId, reads.role.id)) {
     warnings.push(messages.getMessage('warning.existingDiffers', ['role', `requested ${reads.role.developerName}`]));
   }
   if (existing?.email && existing.email.toLowerCase() !== request.email.toLowerCase()) {
-    warnings.push(messages.getMessage('warning.existingDiffers', ['email', `${existing.email}, requested ${request.email}`]));
+    warnings.push(
+      messages.getMessage('warning.existingDiffers', ['email', `${existing.email}, requested ${request.email}`]),
+    );
   }
   return { problems, warnings };
 }
@@ -32,12 +38,19 @@ function checkSeatsAndUser(request: CreateRequest, { seats, users, profile, role
   const userLicense = seats.userLicense;
   if (!userLicense) problems.push(messages.createError('error.NoIntegrationLicense'));
   else if (!existing && userLicense.free <= 0) {
-    problems.push(messages.createError('error.LicenseLimitExceeded', [String(userLicense.used), String(userLicense.total)]));
+    problems.push(
+      messages.createError('error.LicenseLimitExceeded', [String(userLicense.used), String(userLicense.total)]),
+    );
   }
   if (!profile) problems.push(messages.createError('error.NoIntegrationProfile'));
   if (request.role && !role) problems.push(messages.createError('error.RoleNotFound', [request.role]));
   if (existing && profile && !profile.integrationProfileIds.some((id) => sameId(id, existing.profileId))) {
-    problems.push(messages.createError('error.UserHasOtherProfile', [existing.username, existing.profileName ?? existing.profileId ?? '?']));
+    problems.push(
+      messages.createError('error.UserHasOtherProfile', [
+        existing.username,
+        existing.profileName ?? existing.profileId ?? '?',
+      ]),
+    );
   } else if (existing && !existing.isActive) {
     problems.push(messages.createError('error.UserInactive', [existing.username]));
   }
@@ -69,9 +82,13 @@ function checkNamedSets(request: CreateRequest, { namedSets, seats }: OrgReads):
   if (absent.length) problems.push(messages.createError('error.PermissionSetNotFound', [absent.join(', ')]));
   // a set tied to another license (e.g. the full Salesforce user license) can never be assigned to this user
   const okLicenses = [seats.permissionSetLicense?.id, seats.userLicense?.id].filter((id): id is string => Boolean(id));
-  const wrongLicense = [...namedSets.values()].filter((ps) => ps.licenseId && !okLicenses.some((id) => sameId(id, ps.licenseId)));
+  const wrongLicense = [...namedSets.values()].filter(
+    (ps) => ps.licenseId && !okLicenses.some((id) => sameId(id, ps.licenseId)),
+  );
   if (wrongLicense.length) {
-    problems.push(messages.createError('error.PermissionSetWrongLicense', [wrongLicense.map((ps) => ps.name).join(', ')]));
+    problems.push(
+      messages.createError('error.PermissionSetWrongLicense', [wrongLicense.map((ps) => ps.name).join(', ')]),
+    );
   }
   return problems;
 }
@@ -79,7 +96,8 @@ function checkNamedSets(request: CreateRequest, { namedSets, seats }: OrgReads):
 /** The permission set license: there, and a seat free unless the user holds one already. */
 export function checkPsl(psl: SeatCount | undefined, hasLicense: boolean): SfError[] {
   if (!psl) return [messages.createError('error.MissingPermissionSetLicense')];
-  if (!hasLicense && psl.free <= 0) return [messages.createError('error.PermissionSetLicenseLimitExceeded', [String(psl.used), String(psl.total)])];
+  if (!hasLicense && psl.free <= 0)
+    return [messages.createError('error.PermissionSetLicenseLimitExceeded', [String(psl.used), String(psl.total)])];
   return [];
 }
 
@@ -87,7 +105,10 @@ export function checkPsl(psl: SeatCount | undefined, hasLicense: boolean): SfErr
 export function throwProblems(problems: SfError[]): void {
   if (problems.length === 1) throw problems[0];
   if (problems.length === 0) return;
-  const error = messages.createError('error.PreflightFailed', [String(problems.length), problems.map((p) => `- ${p.message}`).join('\n')]);
+  const error = messages.createError('error.PreflightFailed', [
+    String(problems.length),
+    problems.map((p) => `- ${p.message}`).join('\n'),
+  ]);
   error.actions = problems.flatMap((p) => p.actions ?? []);
   error.setData({ problems: problems.map((p) => ({ name: p.name, message: p.message })) });
   throw error;

@@ -67,8 +67,21 @@ export async function preflight(conn: Connection, request: CreateRequest): Promi
 /** The independent reads, sent together. */
 async function readOrg(conn: Connection, request: CreateRequest, warnings: string[]) {
   // the PSL's own list of what it carries matters only when user permissions are converted
-  const wantsPslList = request.userPermissions.length > 0 || Boolean(request.fromProfileFile) || Boolean(request.fromUser);
-  const [seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser, profileInput, licenseIds, assigned] = await Promise.all([
+  const wantsPslList =
+    request.userPermissions.length > 0 || Boolean(request.fromProfileFile) || Boolean(request.fromUser);
+  const [
+    seats,
+    profile,
+    role,
+    users,
+    missing,
+    namedSets,
+    licensedUserPermissions,
+    fromUser,
+    profileInput,
+    licenseIds,
+    assigned,
+  ] = await Promise.all([
     getIntegrationSeats(conn),
     findIntegrationProfile(conn),
     request.role ? findRole(conn, request.role) : Promise.resolve(undefined),
@@ -80,17 +93,36 @@ async function readOrg(conn: Connection, request: CreateRequest, warnings: strin
     }),
     findPermissionSets(conn, request.permissionSets),
     wantsPslList
-      ? getPslAllowedPermissions(conn, request.fromProfileFile || request.fromUser ? undefined : request.userPermissions).catch((e: unknown) => {
-          warnings.push(`Couldn't read what the permission set license carries (${e instanceof Error ? e.message : String(e)}): using the built-in list.`);
+      ? getPslAllowedPermissions(
+          conn,
+          request.fromProfileFile || request.fromUser ? undefined : request.userPermissions,
+        ).catch((e: unknown) => {
+          warnings.push(
+            `Couldn't read what the permission set license carries (${e instanceof Error ? e.message : String(e)}): using the built-in list.`,
+          );
           return undefined;
         })
       : Promise.resolve(undefined),
-    request.fromUser ? readFromUser(conn, request.fromUser, { usageDays: request.usageDays }) : Promise.resolve(undefined),
+    request.fromUser
+      ? readFromUser(conn, request.fromUser, { usageDays: request.usageDays })
+      : Promise.resolve(undefined),
     request.fromProfileFile ? readProfileFile(request.fromProfileFile) : Promise.resolve(undefined),
     getLicenseIdsOf(conn, request.username),
     getAssignedPermissionSetNamesOf(conn, request.username),
   ]);
-  return { seats, profile, role, users, missing, namedSets, licensedUserPermissions, fromUser, profileInput, licenseIds, assigned };
+  return {
+    seats,
+    profile,
+    role,
+    users,
+    missing,
+    namedSets,
+    licensedUserPermissions,
+    fromUser,
+    profileInput,
+    licenseIds,
+    assigned,
+  };
 }
 
 /**
@@ -101,7 +133,7 @@ async function secureConversion(
   conn: Connection,
   request: CreateRequest,
   base: ConversionInput | undefined,
-  missing: MissingTargets
+  missing: MissingTargets,
 ): Promise<SecuredInput | undefined> {
   if (!base) return undefined;
   const requested = new Set(request.fields.map((f) => f.field.toLowerCase()));

@@ -62,18 +62,32 @@ export type Definition = {
 };
 
 /** What the flags supply; arrays in the raw `Object:access` / `Object.Field:access` flag syntax. */
-export type FlagInput = Omit<Definition, 'objects' | 'fields' | 'usernames'> & { objects?: string[]; fields?: string[]; fromUser?: string; usageDays?: number };
+export type FlagInput = Omit<Definition, 'objects' | 'fields' | 'usernames'> & {
+  objects?: string[];
+  fields?: string[];
+  fromUser?: string;
+  usageDays?: number;
+};
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 export const schemaPath = (): string =>
-  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'definition-schema', 'integration-user-definition.schema.json');
+  resolve(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    'definition-schema',
+    'integration-user-definition.schema.json',
+  );
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 const describeErrors = (errors: ErrorObject[] | null | undefined): string =>
   (errors ?? [])
-    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    )
     .join('; ');
 
 /** Reads and validates a definition file; paths inside it are resolved against the file's folder. */
@@ -104,9 +118,16 @@ export function parseObjectAccess(value: string): { object: string; access: Obje
   const match = /^\s*([^:\s]+)\s*:\s*(.+)$/.exec(value);
   const object = match?.[1];
   if (!match || !object || !NAME.test(object)) {
-    throw messages.createError('error.InvalidAccess', [`"${value}" isn't Object:access (for example Account:read,edit).`]);
+    throw messages.createError('error.InvalidAccess', [
+      `"${value}" isn't Object:access (for example Account:read,edit).`,
+    ]);
   }
-  const access = match[2].split(',').map((a) => a.trim().toLowerCase().replace(/[\s_-]/g, ''));
+  const access = match[2].split(',').map((a) =>
+    a
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]/g, ''),
+  );
   const bad = access.filter((a) => !(OBJECT_ACCESS as readonly string[]).includes(a));
   if (bad.length > 0 || access.length === 0) {
     throw messages.createError('error.InvalidAccess', [`Unknown object access "${bad.join(', ')}" in "${value}".`]);
@@ -148,7 +169,7 @@ const unionCaseless = (a: readonly string[] = [], b: readonly string[] = []): st
 export function buildRequest(
   flags: FlagInput,
   definition: Definition = {},
-  deriveAlias: (o: { firstName?: string; lastName?: string; username: string }) => string
+  deriveAlias: (o: { firstName?: string; lastName?: string; username: string }) => string,
 ): CreateRequest {
   const username = (flags.username ?? definition.username ?? '').trim();
   const firstName = flags.firstName ?? definition.firstName;
@@ -163,7 +184,8 @@ export function buildRequest(
     objects.set(parsed.object.toLowerCase(), parsed);
   }
   const fields = new Map<string, { field: string; access: FieldAccess }>();
-  for (const [field, access] of Object.entries(definition.fields ?? {})) fields.set(field.toLowerCase(), { field, access });
+  for (const [field, access] of Object.entries(definition.fields ?? {}))
+    fields.set(field.toLowerCase(), { field, access });
   for (const raw of flags.fields ?? []) {
     const parsed = parseFieldAccess(raw);
     fields.set(parsed.field.toLowerCase(), parsed);
@@ -193,4 +215,8 @@ export function buildRequest(
 
 /** Whether the request asks for any generated permission set at all. */
 export const wantsGeneratedAccess = (r: CreateRequest): boolean =>
-  r.objects.length > 0 || r.fields.length > 0 || r.userPermissions.length > 0 || Boolean(r.fromProfileFile) || Boolean(r.fromUser);
+  r.objects.length > 0 ||
+  r.fields.length > 0 ||
+  r.userPermissions.length > 0 ||
+  Boolean(r.fromProfileFile) ||
+  Boolean(r.fromUser);

@@ -49,7 +49,9 @@ export type RunDefinitionsContext = {
 const statusOf = (r: CreateResult): DefinitionOutcome['status'] => {
   if (r.dryRun) return 'planned';
   if (r.steps.some((s) => s.name === 'create-user' && s.status === 'done')) return 'created';
-  return r.steps.some((s) => s.status === 'done' && s.name !== 'preflight' && s.name !== 'next-steps') ? 'updated' : 'unchanged';
+  return r.steps.some((s) => s.status === 'done' && s.name !== 'preflight' && s.name !== 'next-steps')
+    ? 'updated'
+    : 'unchanged';
 };
 
 /**
@@ -61,16 +63,33 @@ export async function runDefinitions(ctx: RunDefinitionsContext): Promise<Create
   for (const loaded of ctx.definitions) {
     ctx.onStart?.(loaded);
     const definitionUsername = loaded.definition.username ?? '';
-    const outcome: DefinitionOutcome = { file: loaded.file, definitionUsername, status: 'failed', notes: [], warnings: [] };
+    const outcome: DefinitionOutcome = {
+      file: loaded.file,
+      definitionUsername,
+      status: 'failed',
+      notes: [],
+      warnings: [],
+    };
     try {
       const built = ctx.build(loaded);
-      const { request, adaptation }: { request: CreateRequest; adaptation: OrgAdaptation } = await adaptToOrg(ctx.conn, built, ctx.env, {
-        overrides: { suffix: ctx.usernameSuffix ?? loaded.definition.usernameSuffix, usernames: loaded.definition.usernames },
-        fixEmail: ctx.fixEmail,
-        dryRun: ctx.dryRun,
-      });
+      const { request, adaptation }: { request: CreateRequest; adaptation: OrgAdaptation } = await adaptToOrg(
+        ctx.conn,
+        built,
+        ctx.env,
+        {
+          overrides: {
+            suffix: ctx.usernameSuffix ?? loaded.definition.usernameSuffix,
+            usernames: loaded.definition.usernames,
+          },
+          fixEmail: ctx.fixEmail,
+          dryRun: ctx.dryRun,
+        },
+      );
       outcome.username = request.username;
-      outcome.notes.push(...adaptation.notes, ...(adaptation.email && adaptation.email.status !== 'reported' ? [adaptation.email.message] : []));
+      outcome.notes.push(
+        ...adaptation.notes,
+        ...(adaptation.email && adaptation.email.status !== 'reported' ? [adaptation.email.message] : []),
+      );
       if (adaptation.email?.status === 'reported') outcome.warnings.push(adaptation.email.message);
       const result = await ctx.run(request);
       outcome.result = result;
@@ -79,7 +98,8 @@ export async function runDefinitions(ctx: RunDefinitionsContext): Promise<Create
     } catch (e) {
       const error = e instanceof SfError ? e : SfError.wrap(e instanceof Error ? e : new Error(String(e)));
       outcome.error = { name: error.name, message: error.message, exitCode: error.exitCode, actions: error.actions };
-      if (error.data && typeof error.data === 'object' && 'steps' in error.data) outcome.result = error.data as CreateResult;
+      if (error.data && typeof error.data === 'object' && 'steps' in error.data)
+        outcome.result = error.data as CreateResult;
     }
     outcomes.push(outcome);
     ctx.onEnd?.(loaded, outcome);
@@ -88,7 +108,10 @@ export async function runDefinitions(ctx: RunDefinitionsContext): Promise<Create
     const done = outcomes.find((o) => o.file === d.file)?.username;
     if (done) return done;
     try {
-      return usernameFor(d.definition.username ?? '', ctx.env, { suffix: ctx.usernameSuffix ?? d.definition.usernameSuffix, usernames: d.definition.usernames }).username;
+      return usernameFor(d.definition.username ?? '', ctx.env, {
+        suffix: ctx.usernameSuffix ?? d.definition.usernameSuffix,
+        usernames: d.definition.usernames,
+      }).username;
     } catch {
       return d.definition.username ?? '';
     }

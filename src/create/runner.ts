@@ -18,7 +18,16 @@ import { deployStep } from './steps/deploy.js';
 import { generateStep } from './steps/generate.js';
 import { nextStepsStep } from './steps/next-steps.js';
 import { preflightStep } from './steps/preflight.js';
-import { PARTIAL_EXIT_CODE, stepNames, type CreateContext, type CreateResult, type RunState, type Step, type StepModule, type StepName } from './types.js';
+import {
+  PARTIAL_EXIT_CODE,
+  stepNames,
+  type CreateContext,
+  type CreateResult,
+  type RunState,
+  type Step,
+  type StepModule,
+  type StepName,
+} from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -86,12 +95,18 @@ function failure(state: RunState, names: StepName[], current: StepName, e: unkno
   const failed: Step = { name: current, status: 'failed', detail: error.message };
   result.steps.push(failed);
   ctx.progress?.end?.(failed);
-  for (const name of names.slice(names.indexOf(current) + 1)) result.steps.push({ name, status: 'skipped', detail: `not run: ${current} failed` });
+  for (const name of names.slice(names.indexOf(current) + 1))
+    result.steps.push({ name, status: 'skipped', detail: `not run: ${current} failed` });
   // the user is what a re-run must finish; files that differ stop the run before it changed anything
   const userInOrg = Boolean(result.userId) && !state.dryRun;
   if (!userInOrg || error instanceof GeneratedFileDiffersError) return error;
   const doneSoFar = result.steps.filter((s) => s.status === 'done' || s.status === 'already done').map((s) => s.name);
-  const partial = messages.createError('error.PartialFailure', [current, error.message, doneSoFar.join(', ') || 'nothing'], [], PARTIAL_EXIT_CODE);
+  const partial = messages.createError(
+    'error.PartialFailure',
+    [current, error.message, doneSoFar.join(', ') || 'nothing'],
+    [],
+    PARTIAL_EXIT_CODE,
+  );
   if (error instanceof SfError && error.actions) partial.actions = [...error.actions, ...(partial.actions ?? [])];
   partial.setData(result);
   return partial;

@@ -84,7 +84,12 @@ export type WrittenSets = {
   sets: Array<{ fullName: string; action: 'written' | 'replaced' | 'unchanged' }>;
 };
 /** A set's files compared with what would be written: differing lists the existing files that differ. */
-export type PlannedSet = { fullName: string; state: 'new' | 'unchanged' | 'differs'; files: string[]; differing: string[] };
+export type PlannedSet = {
+  fullName: string;
+  state: 'new' | 'unchanged' | 'differs';
+  files: string[];
+  differing: string[];
+};
 
 export type Progress = {
   start?(name: StepName): void;

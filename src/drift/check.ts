@@ -35,7 +35,15 @@ export type UserCheck = {
   drift: Drift[];
 };
 
-type OrgUser = { Id: string; Username: string; IsActive: boolean; ProfileId: string; Profile?: { Name?: string } | null; UserRoleId: string | null; UserRole?: { DeveloperName?: string } | null };
+type OrgUser = {
+  Id: string;
+  Username: string;
+  IsActive: boolean;
+  ProfileId: string;
+  Profile?: { Name?: string } | null;
+  UserRoleId: string | null;
+  UserRole?: { DeveloperName?: string } | null;
+};
 
 /** Shared reads for every definition of one check. */
 export type CheckContext = {
@@ -56,23 +64,34 @@ export async function checkContext(conn: Connection, env: OrgEnvironment, genera
  * permission sets as the org holds them (readMetadata, entry by entry), the assignments (missing, and extra ones
  * assigned by hand), and the seats a fix would need.
  */
-export async function checkDefinition(ctx: CheckContext, request: CreateRequest, overrides: UsernameOverrides = {}): Promise<Omit<UserCheck, 'file'>> {
+export async function checkDefinition(
+  ctx: CheckContext,
+  request: CreateRequest,
+  overrides: UsernameOverrides = {},
+): Promise<Omit<UserCheck, 'file'>> {
   const { conn } = ctx;
   const resolved = await resolveUsername(conn, request.username, ctx.env, overrides);
   const drift: Drift[] = [];
   const generated = wantsGeneratedAccess(request) ? await generate(ctx, request) : [];
   const { records } = await conn.query<OrgUser>(
-    `SELECT Id, Username, IsActive, ProfileId, Profile.Name, UserRoleId, UserRole.DeveloperName FROM User WHERE Username = ${soqlLiteral(resolved.username)}`
+    `SELECT Id, Username, IsActive, ProfileId, Profile.Name, UserRoleId, UserRole.DeveloperName FROM User WHERE Username = ${soqlLiteral(resolved.username)}`,
   );
   const user = records[0];
   const seats = ctx.seats;
   if (!user) {
     drift.push({ kind: 'missing-user', detail: `${resolved.username} doesn't exist in this org` });
-    if (seats.userLicense && seats.userLicense.free <= 0) drift.push({ kind: 'seats', detail: `no free Salesforce Integration seat to create it (${seats.userLicense.used} of ${seats.userLicense.total} used)` });
+    if (seats.userLicense && seats.userLicense.free <= 0)
+      drift.push({
+        kind: 'seats',
+        detail: `no free Salesforce Integration seat to create it (${seats.userLicense.used} of ${seats.userLicense.total} used)`,
+      });
   } else {
     if (!user.IsActive) drift.push({ kind: 'inactive-user', detail: `${user.Username} is inactive` });
     if (ctx.profile && !ctx.profile.integrationProfileIds.some((id) => sameId(id, user.ProfileId))) {
-      drift.push({ kind: 'wrong-profile', detail: `profile "${user.Profile?.Name ?? user.ProfileId}", expected "${ctx.profile.name}"` });
+      drift.push({
+        kind: 'wrong-profile',
+        detail: `profile "${user.Profile?.Name ?? user.ProfileId}", expected "${ctx.profile.name}"`,
+      });
     }
     const role = user.UserRole?.DeveloperName;
     if ((request.role ?? '').toLowerCase() !== (role ?? '').toLowerCase()) {
@@ -80,19 +99,33 @@ export async function checkDefinition(ctx: CheckContext, request: CreateRequest,
     }
   }
   drift.push(...(await permissionSetDrift(conn, generated)));
-  if (user) drift.push(...(await assignmentDrift(ctx, user.Id, [...generated.map((d) => d.fullName), ...request.permissionSets])));
+  if (user)
+    drift.push(
+      ...(await assignmentDrift(ctx, user.Id, [...generated.map((d) => d.fullName), ...request.permissionSets])),
+    );
   return { definitionUsername: request.username, username: resolved.username, drift };
 }
 
-async function generate(ctx: CheckContext, request: CreateRequest): Promise<Awaited<ReturnType<Generator['generate']>>['docs']> {
+async function generate(
+  ctx: CheckContext,
+  request: CreateRequest,
+): Promise<Awaited<ReturnType<Generator['generate']>>['docs']> {
   // the same inputs as create: what the permission set license carries, from the org
-  const licensed = request.userPermissions.length || request.fromProfileFile ? await getPslAllowedPermissions(ctx.conn, request.fromProfileFile ? undefined : request.userPermissions).catch(() => undefined) : undefined;
+  const licensed =
+    request.userPermissions.length || request.fromProfileFile
+      ? await getPslAllowedPermissions(ctx.conn, request.fromProfileFile ? undefined : request.userPermissions).catch(
+          () => undefined,
+        )
+      : undefined;
   return (await ctx.generator.generate(request, { licensedUserPermissions: licensed })).docs;
 }
 
 async function permissionSetDrift(conn: Connection, docs: Awaited<ReturnType<typeof generate>>): Promise<Drift[]> {
   if (docs.length === 0) return [];
-  const inOrg = await readOrgPermissionSets(conn, docs.map((d) => d.fullName));
+  const inOrg = await readOrgPermissionSets(
+    conn,
+    docs.map((d) => d.fullName),
+  );
   const drift: Drift[] = [];
   for (const doc of docs) {
     const org = inOrg.get(doc.fullName);
@@ -101,8 +134,16 @@ async function permissionSetDrift(conn: Connection, docs: Awaited<ReturnType<typ
       continue;
     }
     for (const d of diffPermissionSet(doc, org)) {
-      if (d.endsWith(' only in the org')) drift.push({ kind: 'permission-set-added-in-org', detail: `${doc.fullName}: ${d.replace(/ only in the org$/, '')} added in the org` });
-      else if (d.endsWith(' not in the org')) drift.push({ kind: 'permission-set-missing-in-org', detail: `${doc.fullName}: ${d.replace(/ not in the org$/, '')} missing in the org` });
+      if (d.endsWith(' only in the org'))
+        drift.push({
+          kind: 'permission-set-added-in-org',
+          detail: `${doc.fullName}: ${d.replace(/ only in the org$/, '')} added in the org`,
+        });
+      else if (d.endsWith(' not in the org'))
+        drift.push({
+          kind: 'permission-set-missing-in-org',
+          detail: `${doc.fullName}: ${d.replace(/ not in the org$/, '')} missing in the org`,
+        });
       else drift.push({ kind: 'permission-set-changed', detail: `${doc.fullName}: ${d} differs` });
     }
   }
@@ -117,12 +158,22 @@ async function assignmentDrift(ctx: CheckContext, userId: string, expected: stri
   ]);
   const drift: Drift[] = [];
   if (!hasLicense) {
-    drift.push({ kind: 'assignment-missing', detail: 'permission set license SalesforceAPIIntegrationPsl not assigned' });
-    if (psl && psl.free <= 0) drift.push({ kind: 'seats', detail: `no free Salesforce API Integration permission set license (${psl.used} of ${psl.total} used)` });
+    drift.push({
+      kind: 'assignment-missing',
+      detail: 'permission set license SalesforceAPIIntegrationPsl not assigned',
+    });
+    if (psl && psl.free <= 0)
+      drift.push({
+        kind: 'seats',
+        detail: `no free Salesforce API Integration permission set license (${psl.used} of ${psl.total} used)`,
+      });
   }
   const want = new Set(expected.map((n) => n.toLowerCase()));
-  for (const name of expected) if (!assigned.has(name.toLowerCase())) drift.push({ kind: 'assignment-missing', detail: `${name} not assigned` });
+  for (const name of expected)
+    if (!assigned.has(name.toLowerCase())) drift.push({ kind: 'assignment-missing', detail: `${name} not assigned` });
   // the profile's own set (X<id>) and group aggregates carry no Name a person gives: only named sets count as extra
-  for (const name of assigned) if (!want.has(name) && !/^x[0-9a-z]{15,18}$/i.test(name)) drift.push({ kind: 'assignment-extra', detail: `${name} assigned in the org but not in the definition` });
+  for (const name of assigned)
+    if (!want.has(name) && !/^x[0-9a-z]{15,18}$/i.test(name))
+      drift.push({ kind: 'assignment-extra', detail: `${name} assigned in the org but not in the definition` });
   return drift;
 }

@@ -17,7 +17,9 @@ export type CheckResult = {
 /** One row per drift (one "in sync" row for a user without any), for the terminal table. */
 export function driftRows(result: CheckResult): Array<{ user: string; kind: string; detail: string }> {
   return result.users.flatMap((u) =>
-    u.drift.length === 0 ? [{ user: u.username, kind: 'in sync', detail: '' }] : u.drift.map((d) => ({ user: u.username, kind: d.kind, detail: d.detail }))
+    u.drift.length === 0
+      ? [{ user: u.username, kind: 'in sync', detail: '' }]
+      : u.drift.map((d) => ({ user: u.username, kind: d.kind, detail: d.detail })),
   );
 }
 
@@ -36,13 +38,27 @@ export function driftMarkdown(result: CheckResult): string {
     '| User | Definition | Drift | Detail |',
     '|---|---|---|---|',
     ...result.users.flatMap((u) =>
-      (u.drift.length ? u.drift : [{ kind: 'in sync', detail: '' }]).map((d) => `| ${cell(u.username)} | ${cell(u.file ?? '')} | ${d.kind} | ${cell(d.detail)} |`)
+      (u.drift.length ? u.drift : [{ kind: 'in sync', detail: '' }]).map(
+        (d) => `| ${cell(u.username)} | ${cell(u.file ?? '')} | ${d.kind} | ${cell(d.detail)} |`,
+      ),
     ),
   ];
   if (result.withoutDefinition.length) {
-    lines.push('', '### Users without a definition', '', 'Made by this plugin, still active, named by no definition (left as they are; `sf integration-user retire` takes one out of service):', '');
+    lines.push(
+      '',
+      '### Users without a definition',
+      '',
+      'Made by this plugin, still active, named by no definition (left as they are; `sf integration-user retire` takes one out of service):',
+      '',
+    );
     for (const u of result.withoutDefinition) lines.push(`- ${u.username} (${u.permissionSets.join(', ')})`);
   }
-  lines.push('', result.inSync ? '_Nothing to do._' : '_Run `sf integration-user create --definition-file <folder>` to reconcile (after review)._', '');
+  lines.push(
+    '',
+    result.inSync
+      ? '_Nothing to do._'
+      : '_Run `sf integration-user create --definition-file <folder>` to reconcile (after review)._',
+    '',
+  );
   return lines.join('\n');
 }

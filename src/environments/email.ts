@@ -24,16 +24,30 @@ export async function checkRefreshedEmail(
   conn: Connection,
   username: string,
   wanted: string,
-  options: { fix?: boolean; dryRun?: boolean } = {}
+  options: { fix?: boolean; dryRun?: boolean } = {},
 ): Promise<EmailRepair | undefined> {
   const { records } = await conn.query<{ Id: string; Username: string; Email: string | null }>(
-    `SELECT Id, Username, Email FROM User WHERE Username = ${soqlLiteral(username)}`
+    `SELECT Id, Username, Email FROM User WHERE Username = ${soqlLiteral(username)}`,
   );
   const user = records[0];
   if (!user?.Email || !user.Email.toLowerCase().endsWith('.invalid')) return undefined;
   const base = { username: user.Username, email: user.Email, wanted };
-  if (!options.fix) return { ...base, status: 'reported', message: messages.getMessage('warning.invalidEmail', [user.Username, user.Email, wanted]) };
-  if (options.dryRun) return { ...base, status: 'planned', message: messages.getMessage('info.emailWouldFix', [user.Username, user.Email, wanted]) };
+  if (!options.fix)
+    return {
+      ...base,
+      status: 'reported',
+      message: messages.getMessage('warning.invalidEmail', [user.Username, user.Email, wanted]),
+    };
+  if (options.dryRun)
+    return {
+      ...base,
+      status: 'planned',
+      message: messages.getMessage('info.emailWouldFix', [user.Username, user.Email, wanted]),
+    };
   await conn.sobject('User').update({ Id: user.Id, Email: wanted });
-  return { ...base, status: 'fixed', message: messages.getMessage('info.emailFixed', [user.Username, user.Email, wanted]) };
+  return {
+    ...base,
+    status: 'fixed',
+    message: messages.getMessage('info.emailFixed', [user.Username, user.Email, wanted]),
+  };
 }

@@ -14,17 +14,28 @@ export type ManagedUser = { id: string; username: string; isActive: boolean; per
 /** Users holding a permission set that carries the marker: the integration users this plugin made. */
 export async function findManagedUsers(conn: Connection): Promise<ManagedUser[]> {
   const sets = (
-    await conn.query<{ Id: string; Name: string; Description: string | null }>('SELECT Id, Name, Description FROM PermissionSet WHERE IsOwnedByProfile = false')
+    await conn.query<{ Id: string; Name: string; Description: string | null }>(
+      'SELECT Id, Name, Description FROM PermissionSet WHERE IsOwnedByProfile = false',
+    )
   ).records.filter((p) => (p.Description ?? '').toLowerCase().includes(MANAGED_MARKER));
   if (sets.length === 0) return [];
   const names = new Map(sets.map((s) => [id15(s.Id), s.Name]));
-  const { records } = await conn.query<{ AssigneeId: string; PermissionSetId: string; Assignee: { Username: string; IsActive: boolean } | null }>(
-    `SELECT AssigneeId, PermissionSetId, Assignee.Username, Assignee.IsActive FROM PermissionSetAssignment WHERE PermissionSetId IN ${soqlInList(sets.map((s) => s.Id))}`
+  const { records } = await conn.query<{
+    AssigneeId: string;
+    PermissionSetId: string;
+    Assignee: { Username: string; IsActive: boolean } | null;
+  }>(
+    `SELECT AssigneeId, PermissionSetId, Assignee.Username, Assignee.IsActive FROM PermissionSetAssignment WHERE PermissionSetId IN ${soqlInList(sets.map((s) => s.Id))}`,
   );
   const users = new Map<string, ManagedUser>();
   for (const r of records) {
     if (!r.Assignee) continue;
-    const user = users.get(r.AssigneeId) ?? { id: r.AssigneeId, username: r.Assignee.Username, isActive: r.Assignee.IsActive, permissionSets: [] };
+    const user = users.get(r.AssigneeId) ?? {
+      id: r.AssigneeId,
+      username: r.Assignee.Username,
+      isActive: r.Assignee.IsActive,
+      permissionSets: [],
+    };
     user.permissionSets.push(names.get(id15(r.PermissionSetId)) ?? r.PermissionSetId);
     users.set(r.AssigneeId, user);
   }

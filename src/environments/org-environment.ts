@@ -51,7 +51,14 @@ async function readEnvironment(conn: Connection): Promise<OrgEnvironment> {
   if (!org?.IsSandbox) return { kind: 'production', orgId };
   if (org.TrialExpirationDate) return { kind: 'scratch', orgId };
   const fromInstance = sandboxNameFromHost(conn.instanceUrl);
-  if (fromInstance) return { kind: 'sandbox', orgId, sandboxName: fromInstance, sandboxNameSource: 'instance-url', host: new URL(conn.instanceUrl).hostname };
+  if (fromInstance)
+    return {
+      kind: 'sandbox',
+      orgId,
+      sandboxName: fromInstance,
+      sandboxNameSource: 'instance-url',
+      host: new URL(conn.instanceUrl).hostname,
+    };
   const customDomain = await readCustomDomain(conn);
   const fromDomain = sandboxNameFromHost(customDomain);
   return fromDomain
@@ -61,7 +68,9 @@ async function readEnvironment(conn: Connection): Promise<OrgEnvironment> {
 
 async function readCustomDomain(conn: Connection): Promise<string | undefined> {
   try {
-    const info = await conn.request<{ urls?: { custom_domain?: string } }>(`${conn.instanceUrl}/services/oauth2/userinfo`);
+    const info = await conn.request<{ urls?: { custom_domain?: string } }>(
+      `${conn.instanceUrl}/services/oauth2/userinfo`,
+    );
     return info.urls?.custom_domain;
   } catch {
     // an identity response that can't be read leaves the name to --username-suffix

@@ -26,7 +26,7 @@ export async function adaptToOrg(
   conn: Connection,
   request: CreateRequest,
   env: OrgEnvironment,
-  options: { overrides?: UsernameOverrides; fixEmail?: boolean; dryRun?: boolean } = {}
+  options: { overrides?: UsernameOverrides; fixEmail?: boolean; dryRun?: boolean } = {},
 ): Promise<{ request: CreateRequest; adaptation: OrgAdaptation }> {
   try {
     return await adapt(conn, request, env, options);
@@ -40,14 +40,22 @@ async function adapt(
   conn: Connection,
   request: CreateRequest,
   env: OrgEnvironment,
-  options: { overrides?: UsernameOverrides; fixEmail?: boolean; dryRun?: boolean }
+  options: { overrides?: UsernameOverrides; fixEmail?: boolean; dryRun?: boolean },
 ): Promise<{ request: CreateRequest; adaptation: OrgAdaptation }> {
   const username = await resolveUsername(conn, request.username, env, options.overrides);
   const notes: string[] = [];
   if (username.username !== request.username) {
-    notes.push(messages.getMessage('info.username', [env.kind, request.username, username.username, describeRule(username)]));
+    notes.push(
+      messages.getMessage('info.username', [env.kind, request.username, username.username, describeRule(username)]),
+    );
   }
-  const email = env.kind === 'production' ? undefined : await checkRefreshedEmail(conn, username.username, request.email, { fix: options.fixEmail, dryRun: options.dryRun });
+  const email =
+    env.kind === 'production'
+      ? undefined
+      : await checkRefreshedEmail(conn, username.username, request.email, {
+          fix: options.fixEmail,
+          dryRun: options.dryRun,
+        });
   return { request: { ...request, username: username.username }, adaptation: { username, email, notes } };
 }
 

@@ -32,17 +32,26 @@ export type ResolvedUsername = {
 const MAX_USERNAME = 80;
 
 /** Deterministic per org: the same scratch org gives the same username on a re-run, another scratch org another. */
-export const scratchSuffix = (orgId: string): string => `s${createHash('sha256').update(orgId.slice(0, 15)).digest('hex').slice(0, 8)}`;
+export const scratchSuffix = (orgId: string): string =>
+  `s${createHash('sha256').update(orgId.slice(0, 15)).digest('hex').slice(0, 8)}`;
 
 function explicitFor(env: OrgEnvironment, usernames: Record<string, string> | undefined): string | undefined {
   if (!usernames) return undefined;
-  const keys = [env.sandboxName, env.orgId.slice(0, 15), env.orgId, env.kind].filter((k): k is string => Boolean(k)).map((k) => k.toLowerCase());
-  const entry = Object.entries(usernames).find(([k]) => keys.includes(k.toLowerCase()) || (k.length >= 15 && keys.includes(k.slice(0, 15).toLowerCase())));
+  const keys = [env.sandboxName, env.orgId.slice(0, 15), env.orgId, env.kind]
+    .filter((k): k is string => Boolean(k))
+    .map((k) => k.toLowerCase());
+  const entry = Object.entries(usernames).find(
+    ([k]) => keys.includes(k.toLowerCase()) || (k.length >= 15 && keys.includes(k.slice(0, 15).toLowerCase())),
+  );
   return entry?.[1];
 }
 
 /** The username this org should hold for a definition's production username, by rule; no org reads. */
-export function usernameFor(definitionUsername: string, env: OrgEnvironment, overrides: UsernameOverrides = {}): Omit<ResolvedUsername, 'prefixedCopy'> {
+export function usernameFor(
+  definitionUsername: string,
+  env: OrgEnvironment,
+  overrides: UsernameOverrides = {},
+): Omit<ResolvedUsername, 'prefixedCopy'> {
   const base = { definitionUsername, kind: env.kind, sandboxName: env.sandboxName };
   const explicit = explicitFor(env, overrides.usernames);
   if (explicit) return { ...base, username: explicit, rule: 'explicit' };
@@ -51,13 +60,17 @@ export function usernameFor(definitionUsername: string, env: OrgEnvironment, ove
   let username: string;
   let rule: UsernameRule;
   if (suffix) [username, rule] = [`${definitionUsername}.${suffix}`, 'suffix-override'];
-  else if (env.kind === 'scratch') [username, rule] = [`${definitionUsername}.${scratchSuffix(env.orgId)}`, 'scratch-suffix'];
-  else if (env.sandboxName) [username, rule] = [`${definitionUsername}.${env.sandboxName.toLowerCase()}`, 'sandbox-name'];
+  else if (env.kind === 'scratch')
+    [username, rule] = [`${definitionUsername}.${scratchSuffix(env.orgId)}`, 'scratch-suffix'];
+  else if (env.sandboxName)
+    [username, rule] = [`${definitionUsername}.${env.sandboxName.toLowerCase()}`, 'sandbox-name'];
   else throw messages.createError('error.SandboxNameUnknown', [env.host ?? 'unknown host', definitionUsername]);
   // a username given in this org's form already (e.g. `user@acme.com.uat` in uat) is kept, not suffixed twice
   const appended = username.slice(definitionUsername.length);
-  if (definitionUsername.toLowerCase().endsWith(appended.toLowerCase())) return { ...base, username: definitionUsername, rule };
-  if (username.length > MAX_USERNAME) throw messages.createError('error.UsernameTooLong', [username, String(username.length)]);
+  if (definitionUsername.toLowerCase().endsWith(appended.toLowerCase()))
+    return { ...base, username: definitionUsername, rule };
+  if (username.length > MAX_USERNAME)
+    throw messages.createError('error.UsernameTooLong', [username, String(username.length)]);
   return { ...base, username, rule };
 }
 
@@ -65,15 +78,26 @@ export function usernameFor(definitionUsername: string, env: OrgEnvironment, ove
  * The username this org holds (or will hold) for a definition: the rule's username, spelled as the org spells it when
  * the user exists (case-insensitive), or the copy a refresh made with a prefix when the plain name was taken.
  */
-export async function resolveUsername(conn: Connection, definitionUsername: string, env: OrgEnvironment, overrides: UsernameOverrides = {}): Promise<ResolvedUsername> {
+export async function resolveUsername(
+  conn: Connection,
+  definitionUsername: string,
+  env: OrgEnvironment,
+  overrides: UsernameOverrides = {},
+): Promise<ResolvedUsername> {
   const planned = usernameFor(definitionUsername, env, overrides);
   if (planned.rule === 'production' || planned.rule === 'explicit') return planned;
   // LIKE is case-insensitive; `_` and `%` in a username only widen the match, the exact test below decides
-  const { records } = await conn.query<{ Username: string }>(`SELECT Username FROM User WHERE Username LIKE ${soqlLiteral(`%${planned.username}`)}`);
+  const { records } = await conn.query<{ Username: string }>(
+    `SELECT Username FROM User WHERE Username LIKE ${soqlLiteral(`%${planned.username}`)}`,
+  );
   const wanted = planned.username.toLowerCase();
   const exact = records.find((r) => r.Username.toLowerCase() === wanted);
   if (exact) return { ...planned, username: exact.Username };
-  const prefixed = records.filter((r) => r.Username.toLowerCase().endsWith(wanted) && /^[a-z0-9]+$/i.test(r.Username.slice(0, r.Username.length - wanted.length)));
+  const prefixed = records.filter(
+    (r) =>
+      r.Username.toLowerCase().endsWith(wanted) &&
+      /^[a-z0-9]+$/i.test(r.Username.slice(0, r.Username.length - wanted.length)),
+  );
   if (prefixed.length === 1) return { ...planned, username: prefixed[0].Username, prefixedCopy: true };
   return planned;
 }

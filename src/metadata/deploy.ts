@@ -4,7 +4,12 @@ import { dirname, join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 // types only: source-deploy-retrieve is loaded when a deploy runs, not when a command starts (issue 12)
-import type { ComponentSet, MetadataApiDeploy, MetadataApiDeployStatus, RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import type {
+  ComponentSet,
+  MetadataApiDeploy,
+  MetadataApiDeployStatus,
+  RegistryAccess,
+} from '@salesforce/source-deploy-retrieve';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { pollDelay } from './poll.js';
 import { PERMISSION_SET_SECTIONS, type SectionName } from '../permissions/model.js';
@@ -49,13 +54,23 @@ export type DeployOptions = {
 
 /** A deploy that ran but didn't succeed: failures carry each component's problem text. */
 export class DeployFailure extends Error {
-  public constructor(public readonly outcome: DeployOutcome, public readonly failures: DeployedComponent[], message: string) {
+  public constructor(
+    public readonly outcome: DeployOutcome,
+    public readonly failures: DeployedComponent[],
+    message: string,
+  ) {
     super(message);
     this.name = 'DeployFailure';
   }
 }
 
-type RawMessage = { fullName?: string; componentType?: string; id?: string; problem?: string; success?: boolean | string };
+type RawMessage = {
+  fullName?: string;
+  componentType?: string;
+  id?: string;
+  problem?: string;
+  success?: boolean | string;
+};
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /**
@@ -66,7 +81,7 @@ const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Arra
 export async function deployPermissionSets(
   conn: Connection,
   files: readonly string[],
-  options: DeployOptions = {}
+  options: DeployOptions = {},
 ): Promise<DeployOutcome> {
   // the project's registry, so decomposed permission sets (sourceBehaviorOptions) resolve as one component each
   const projectDir = options.projectDir ?? (files.length ? await findProjectDir(dirname(files[0])) : undefined);
@@ -79,7 +94,11 @@ export async function deployPermissionSets(
       // SDR recomposes a decomposed permission set with its elements out of the schema's sequence, which the
       // Metadata API rejects ("invalid at this location"): deploy a metadata-format copy put back in order
       work = await mkdtemp(join(tmpdir(), 'sf-integration-user-deploy-'));
-      await new MetadataConverter(registry).convert(components, 'metadata', { type: 'directory', outputDirectory: work, genUniqueDir: false });
+      await new MetadataConverter(registry).convert(components, 'metadata', {
+        type: 'directory',
+        outputDirectory: work,
+        genUniqueDir: false,
+      });
       await reorderPermissionSets(work);
       components = ComponentSet.fromSource({ fsPaths: [work], registry: new RegistryAccess() });
     }
@@ -89,7 +108,11 @@ export async function deployPermissionSets(
   }
 }
 
-async function deployComponents(conn: Connection, components: ComponentSet, options: DeployOptions): Promise<DeployOutcome> {
+async function deployComponents(
+  conn: Connection,
+  components: ComponentSet,
+  options: DeployOptions,
+): Promise<DeployOutcome> {
   const checkOnly = options.checkOnly ?? false;
   if (options.sourceApiVersion) components.sourceApiVersion = options.sourceApiVersion;
   const deploy = await components.deploy({
@@ -104,14 +127,20 @@ async function deployComponents(conn: Connection, components: ComponentSet, opti
         deployed: Number(s.numberComponentsDeployed ?? 0),
         total: Number(s.numberComponentsTotal ?? 0),
         errors: Number(s.numberComponentErrors ?? 0),
-      })
+      }),
     );
   }
   backOff(deploy, options.pollFrequencyMs);
-  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(1), timeout: Duration.minutes(options.waitMinutes ?? 33) });
+  const result = await deploy.pollStatus({
+    frequency: Duration.milliseconds(1),
+    timeout: Duration.minutes(options.waitMinutes ?? 33),
+  });
   const response = result.response;
   // the raw messages carry the org's record Ids, which SDR's file responses drop
-  const raw = [...asArray<RawMessage>(response.details?.componentSuccesses), ...asArray<RawMessage>(response.details?.componentFailures)];
+  const raw = [
+    ...asArray<RawMessage>(response.details?.componentSuccesses),
+    ...asArray<RawMessage>(response.details?.componentFailures),
+  ];
   const idOf = (type: string, fullName: string): string | undefined =>
     raw.find((m) => m.componentType === type && m.fullName === fullName && m.id)?.id;
 
@@ -144,7 +173,9 @@ async function deployComponents(conn: Connection, components: ComponentSet, opti
     // whole-deploy failures (no component to blame) come as errorMessage
     const top = (response as { errorMessage?: string }).errorMessage;
     const text =
-      failures.map((f) => `${f.type} ${f.fullName}: ${f.problem ?? 'failed'}`).join('\n') || top || `Deploy ${String(response.status)}`;
+      failures.map((f) => `${f.type} ${f.fullName}: ${f.problem ?? 'failed'}`).join('\n') ||
+      top ||
+      `Deploy ${String(response.status)}`;
     throw new DeployFailure(outcome, failures, text);
   }
   return outcome;
@@ -167,7 +198,13 @@ function backOff(deploy: MetadataApiDeploy, fixedMs: number | undefined): void {
 const isDecomposed = (registry: RegistryAccess): boolean =>
   registry.getTypeByName('PermissionSet').strategies?.transformer === 'decomposedPermissionSet';
 
-const XML_OPTIONS = { preserveOrder: true, ignoreAttributes: false, processEntities: false, parseTagValue: false, trimValues: true } as const;
+const XML_OPTIONS = {
+  preserveOrder: true,
+  ignoreAttributes: false,
+  processEntities: false,
+  parseTagValue: false,
+  trimValues: true,
+} as const;
 type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
 const nameOf = (node: XmlNode): string => Object.keys(node).find((k) => k !== ':@') ?? '';
 const rank = (order: readonly string[], name: string): number => {
@@ -185,7 +222,9 @@ async function reorderPermissionSets(dir: string): Promise<void> {
     const root = doc.find((n) => nameOf(n) === 'PermissionSet');
     if (!root) continue;
     const children = root.PermissionSet as XmlNode[];
-    children.sort((a, b) => rank(PERMISSION_SET_ELEMENT_ORDER, nameOf(a)) - rank(PERMISSION_SET_ELEMENT_ORDER, nameOf(b)));
+    children.sort(
+      (a, b) => rank(PERMISSION_SET_ELEMENT_ORDER, nameOf(a)) - rank(PERMISSION_SET_ELEMENT_ORDER, nameOf(b)),
+    );
     for (const child of children) {
       const section = nameOf(child);
       if (!(section in PERMISSION_SET_SECTIONS) || !Array.isArray(child[section])) continue;
@@ -197,9 +236,15 @@ async function reorderPermissionSets(dir: string): Promise<void> {
 }
 
 /** Classifies a component problem so the caller can suggest the right fix. */
-export function classifyDeployProblem(problem: string): 'unknown-field' | 'unknown-object' | 'unknown-permission' | 'license' | 'dependency' | 'other' {
+export function classifyDeployProblem(
+  problem: string,
+): 'unknown-field' | 'unknown-object' | 'unknown-permission' | 'license' | 'dependency' | 'other' {
   if (/no CustomField named|Invalid field|field .* does not exist/i.test(problem)) return 'unknown-field';
-  if (/no CustomObject named|Invalid object|entity type .* (does not exist|is not supported)|no such object/i.test(problem))
+  if (
+    /no CustomObject named|Invalid object|entity type .* (does not exist|is not supported)|no such object/i.test(
+      problem,
+    )
+  )
     return 'unknown-object';
   if (/Unknown user permission/i.test(problem)) return 'unknown-permission';
   if (/license/i.test(problem)) return 'license';

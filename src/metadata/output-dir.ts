@@ -45,7 +45,11 @@ export async function inSfdxProject(cwd: string): Promise<boolean> {
  * The notice for a run with no --output-dir outside an SFDX project: where the files go and how to choose.
  * Undefined when an output folder was given or the folder is a project.
  */
-export async function outsideProjectNotice(cwd: string, outputDir: string | undefined, writesTo: string): Promise<string | undefined> {
+export async function outsideProjectNotice(
+  cwd: string,
+  outputDir: string | undefined,
+  writesTo: string,
+): Promise<string | undefined> {
   if (outputDir || (await inSfdxProject(cwd))) return undefined;
   return messages.getMessage('warning.outsideProject', [resolve(cwd), writesTo]);
 }

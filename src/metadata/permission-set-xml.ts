@@ -9,7 +9,13 @@ export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
 const INDENT = '    ';
 /** characters per piece written: large enough for few writes, small enough to stay out of the way */
 const PIECE_CHARS = 64 * 1024;
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 const NEEDS_ESCAPE = /[&<>"']/;
 const ESCAPE_ALL = /[&<>"']/g;
 

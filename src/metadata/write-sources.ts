@@ -60,7 +60,10 @@ export async function writePermissionSetSources(docs: PermissionSetDoc[], option
 }
 
 /** As writePermissionSetSources, with each set's state and what was done with it. */
-export async function writePermissionSetSourcesDetailed(docs: PermissionSetDoc[], options: WriteOptions): Promise<WriteOutcome> {
+export async function writePermissionSetSourcesDetailed(
+  docs: PermissionSetDoc[],
+  options: WriteOptions,
+): Promise<WriteOutcome> {
   return withSources(docs, options, async (converted, sets) => {
     const outputDir = resolve(options.outputDir);
     const keep = (s: SourceSetState): boolean => options.keepIdentical === true && s.state === 'unchanged';
@@ -68,18 +71,25 @@ export async function writePermissionSetSourcesDetailed(docs: PermissionSetDoc[]
     if (blocking.length > 0 && !options.force) {
       const existing = options.keepIdentical
         ? blocking.flatMap((s) => s.differing)
-        : (await Promise.all(blocking.flatMap((s) => targetsOf(outputDir, s.fullName).map(async (t) => ((await pathExists(t)) ? t : undefined))))).filter(
-            (t): t is string => t !== undefined
-          );
+        : (
+            await Promise.all(
+              blocking.flatMap((s) =>
+                targetsOf(outputDir, s.fullName).map(async (t) => ((await pathExists(t)) ? t : undefined)),
+              ),
+            )
+          ).filter((t): t is string => t !== undefined);
       throw new OutputExistsError(existing);
     }
     // every form a permission set can take on disk: replacing one form must not leave the other behind
-    await Promise.all(blocking.flatMap((s) => targetsOf(outputDir, s.fullName).map((t) => rm(t, { recursive: true, force: true }))));
+    await Promise.all(
+      blocking.flatMap((s) => targetsOf(outputDir, s.fullName).map((t) => rm(t, { recursive: true, force: true }))),
+    );
 
     await mkdir(outputDir, { recursive: true });
     for (const s of sets.filter((x) => !keep(x))) {
       for (const item of itemsOf(s.fullName)) {
-        if (await pathExists(join(converted, item))) await cp(join(converted, item), join(outputDir, item), { recursive: true });
+        if (await pathExists(join(converted, item)))
+          await cp(join(converted, item), join(outputDir, item), { recursive: true });
       }
     }
     return {
@@ -90,7 +100,10 @@ export async function writePermissionSetSourcesDetailed(docs: PermissionSetDoc[]
 }
 
 /** What writing the permission sets would do, without writing anything (for a dry run). */
-export async function planPermissionSetSources(docs: PermissionSetDoc[], options: Omit<WriteOptions, 'force' | 'keepIdentical'>): Promise<SourceSetState[]> {
+export async function planPermissionSetSources(
+  docs: PermissionSetDoc[],
+  options: Omit<WriteOptions, 'force' | 'keepIdentical'>,
+): Promise<SourceSetState[]> {
   return withSources(docs, options, (_converted, sets) => Promise.resolve(sets));
 }
 
@@ -115,14 +128,20 @@ async function toSourceFormat(mdapiDir: string, sourceDir: string, projectDir: s
   const { ComponentSet, MetadataConverter, RegistryAccess } = await import('@salesforce/source-deploy-retrieve');
   const registry = new RegistryAccess(undefined, projectDir);
   const components = ComponentSet.fromSource({ fsPaths: [mdapiDir], registry });
-  await new MetadataConverter(registry).convert(components, 'source', { type: 'directory', outputDirectory: sourceDir, genUniqueDir: false });
+  await new MetadataConverter(registry).convert(components, 'source', {
+    type: 'directory',
+    outputDirectory: sourceDir,
+    genUniqueDir: false,
+  });
 }
 
 /** Whether the project's sfdx-project.json asks for decomposed permission sets (sourceBehaviorOptions). */
 async function decomposesPermissionSets(projectDir: string | undefined): Promise<boolean> {
   if (!projectDir) return false;
   try {
-    const project = JSON.parse(await readFile(join(projectDir, 'sfdx-project.json'), 'utf8')) as { sourceBehaviorOptions?: unknown };
+    const project = JSON.parse(await readFile(join(projectDir, 'sfdx-project.json'), 'utf8')) as {
+      sourceBehaviorOptions?: unknown;
+    };
     const options = Array.isArray(project.sourceBehaviorOptions) ? project.sourceBehaviorOptions : [];
     return options.some((o) => typeof o === 'string' && /permissionset/i.test(o));
   } catch {
@@ -135,7 +154,7 @@ async function decomposesPermissionSets(projectDir: string | undefined): Promise
 async function withSources<T>(
   docs: PermissionSetDoc[],
   options: Pick<WriteOptions, 'outputDir' | 'projectDir'>,
-  use: (converted: string, sets: SourceSetState[]) => Promise<T>
+  use: (converted: string, sets: SourceSetState[]) => Promise<T>,
 ): Promise<T> {
   const outputDir = resolve(options.outputDir);
   const projectDir = options.projectDir ?? (await findProjectDir(outputDir));
@@ -158,7 +177,11 @@ async function withSources<T>(
 
 async function compareSet(fullName: string, converted: string, outputDir: string): Promise<SourceSetState> {
   const filesIn = async (root: string): Promise<string[]> =>
-    (await Promise.all(itemsOf(fullName).map(async (i) => ((await pathExists(join(root, i))) ? listFiles(join(root, i)) : [])))).flat();
+    (
+      await Promise.all(
+        itemsOf(fullName).map(async (i) => ((await pathExists(join(root, i))) ? listFiles(join(root, i)) : [])),
+      )
+    ).flat();
   const produced = (await filesIn(converted)).map((f) => relative(converted, f));
   const onDisk = (await filesIn(outputDir)).map((f) => relative(outputDir, f));
   const files = produced.map((f) => join(outputDir, f)).sort();
@@ -166,7 +189,8 @@ async function compareSet(fullName: string, converted: string, outputDir: string
   const wanted = new Set(produced);
   const differing: string[] = [];
   for (const f of onDisk) {
-    if (!wanted.has(f) || !(await readFile(join(outputDir, f))).equals(await readFile(join(converted, f)))) differing.push(join(outputDir, f));
+    if (!wanted.has(f) || !(await readFile(join(outputDir, f))).equals(await readFile(join(converted, f))))
+      differing.push(join(outputDir, f));
   }
   const missing = produced.some((f) => !onDisk.includes(f));
   if (differing.length === 0 && !missing) return { fullName, state: 'unchanged', files, differing };
@@ -200,7 +224,11 @@ async function findPermissionSetsDir(root: string): Promise<string> {
 /** Target files exist and `force` wasn't given: nothing was written (recognised by class; data `{ existing }`). */
 export class OutputExistsError extends SfError {
   public constructor(public readonly existing: string[]) {
-    super(messages.getMessage('error.OutputExists', [existing.map((e) => `\n  ${e}`).join('')]), 'OutputExistsError', messages.getMessages('error.OutputExists.actions'));
+    super(
+      messages.getMessage('error.OutputExists', [existing.map((e) => `\n  ${e}`).join('')]),
+      'OutputExistsError',
+      messages.getMessages('error.OutputExists.actions'),
+    );
     this.setData({ existing });
   }
 }

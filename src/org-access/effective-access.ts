@@ -54,18 +54,22 @@ type Rec = Record<string, unknown>;
  *
  * @throws SfError UserNotFound
  */
-export async function readEffectiveAccess(conn: Connection, username: string, reader = new PermissionSetReader(conn)): Promise<EffectiveAccess> {
+export async function readEffectiveAccess(
+  conn: Connection,
+  username: string,
+  reader = new PermissionSetReader(conn),
+): Promise<EffectiveAccess> {
   const stats = reader.stats;
   const [users, assignments] = await Promise.all([
     queryAll<Rec>(
       conn,
       `SELECT Id, Username, Name, IsActive, ProfileId, Profile.Name, Profile.UserLicense.Name FROM User WHERE Username = ${soqlLiteral(username)}`,
-      stats
+      stats,
     ),
     queryAll<Rec>(
       conn,
       `SELECT PermissionSetId, PermissionSetGroupId, PermissionSetGroup.DeveloperName FROM PermissionSetAssignment WHERE Assignee.Username = ${soqlLiteral(username)}`,
-      stats
+      stats,
     ),
     reader.userPermissionFields(),
   ]);
@@ -93,8 +97,12 @@ export async function readEffectiveAccess(conn: Connection, username: string, re
     ? (
         await Promise.all(
           chunks([...groups.keys()], 200).map((ids) =>
-            queryAll<Rec>(conn, `SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN ${soqlInList(ids)}`, stats)
-          )
+            queryAll<Rec>(
+              conn,
+              `SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN ${soqlInList(ids)}`,
+              stats,
+            ),
+          ),
         )
       ).flat()
     : [];
@@ -108,7 +116,9 @@ export async function readEffectiveAccess(conn: Connection, username: string, re
 
   const ids = [...new Set([...direct, ...components.map((c) => String(c.PermissionSetId))])];
   const ownProfile = `(IsOwnedByProfile = true AND ProfileId = ${soqlLiteral(String(u.ProfileId))})`;
-  const wheres = ids.length ? chunks(ids, 200).map((c, i) => (i === 0 ? `${ownProfile} OR Id IN ${soqlInList(c)}` : `Id IN ${soqlInList(c)}`)) : [ownProfile];
+  const wheres = ids.length
+    ? chunks(ids, 200).map((c, i) => (i === 0 ? `${ownProfile} OR Id IN ${soqlInList(c)}` : `Id IN ${soqlInList(c)}`))
+    : [ownProfile];
   const reads = await Promise.all(wheres.map((w) => reader.read(w)));
   const sets = new Map<string, PermissionSetContents>();
   for (const r of reads) for (const s of r.sets) sets.set(id15(s.header.id), s);
@@ -164,6 +174,11 @@ export async function readEffectiveAccess(conn: Connection, username: string, re
 }
 
 /** The sources of one grant, e.g. `sourcesOf(access, 'objectPermissions', 'Account', 'allowEdit')`. */
-export function sourcesOf(access: Pick<EffectiveAccess, 'grantSources'>, section: string, name: string, grant: string): string[] {
+export function sourcesOf(
+  access: Pick<EffectiveAccess, 'grantSources'>,
+  section: string,
+  name: string,
+  grant: string,
+): string[] {
   return access.grantSources[section]?.[name]?.[grant] ?? [];
 }

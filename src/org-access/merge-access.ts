@@ -26,7 +26,8 @@ const TAB_NAME = ['', 'Available', 'Visible'];
 
 /** The key field and the grant fields of a section (profile-only names mapped to permission set ones). */
 export function sectionShape(section: string): { section: string; key: string; grants: readonly string[] } {
-  if (section === 'tabVisibilities' || section === 'tabSettings') return { section: 'tabSettings', key: 'tab', grants: ['visibility'] };
+  if (section === 'tabVisibilities' || section === 'tabSettings')
+    return { section: 'tabSettings', key: 'tab', grants: ['visibility'] };
   if (section in PERMISSION_SET_SECTIONS) {
     const spec = PERMISSION_SET_SECTIONS[section as SectionName];
     return { section, key: spec.key, grants: spec.grants };
@@ -39,7 +40,10 @@ export function sectionShape(section: string): { section: string; key: string; g
  * Merges contributions. Tab visibilities of profiles become tab settings (Visible / Available) so one tab has one
  * entry. `muting` maps a group to what its muting permission set names.
  */
-export function mergeContributions(contributions: readonly Contribution[], muting: ReadonlyMap<string, Record<string, Entry[]>> = new Map()): MergedAccess {
+export function mergeContributions(
+  contributions: readonly Contribution[],
+  muting: ReadonlyMap<string, Record<string, Entry[]>> = new Map(),
+): MergedAccess {
   const merged = new Map<string, Map<string, Entry>>();
   const grantSources: GrantSources = {};
   const muted: MutedGrant[] = [];
@@ -48,7 +52,9 @@ export function mergeContributions(contributions: readonly Contribution[], mutin
     const set = new Set<string>();
     for (const [section, entries] of Object.entries(sections)) {
       const shape = sectionShape(section);
-      for (const e of entries) for (const g of shape.grants) if (e[g] === true) set.add(`${shape.section}\u0000${String(e[shape.key])}\u0000${g}`);
+      for (const e of entries)
+        for (const g of shape.grants)
+          if (e[g] === true) set.add(`${shape.section}\u0000${String(e[shape.key])}\u0000${g}`);
     }
     mutedBy.set(group, set);
   }

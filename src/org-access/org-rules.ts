@@ -43,17 +43,22 @@ export async function readOrgRules(conn: Connection, reader = new PermissionSetR
  * reported, the others spelled as the org spells them; access a permission set file can't hold (connected apps,
  * setup entities the reader couldn't name) is taken out and reported too. Pure.
  */
-export function applyOrgRules(input: ConversionInput, rules?: Pick<OrgRules, 'knownUserPermissions'>): { input: ConversionInput; omitted: OmittedEntry[] } {
+export function applyOrgRules(
+  input: ConversionInput,
+  rules?: Pick<OrgRules, 'knownUserPermissions'>,
+): { input: ConversionInput; omitted: OmittedEntry[] } {
   const omitted: OmittedEntry[] = [];
   const sections: Record<string, Entry[]> = {};
   for (const [section, entries] of Object.entries(input.sections)) {
     if (!entries) continue;
     if (section === CONNECTED_APP_SECTION) {
-      for (const e of entries) omitted.push({ section, name: String(e.connectedApp), reason: messages.getMessage('reason.connectedApp') });
+      for (const e of entries)
+        omitted.push({ section, name: String(e.connectedApp), reason: messages.getMessage('reason.connectedApp') });
       continue;
     }
     if (section === OTHER_SETUP_ENTITY_SECTION) {
-      for (const e of entries) omitted.push({ section, name: String(e.name), reason: messages.getMessage('reason.unresolvedEntity') });
+      for (const e of entries)
+        omitted.push({ section, name: String(e.name), reason: messages.getMessage('reason.unresolvedEntity') });
       continue;
     }
     if (section === 'userPermissions' && rules) {
@@ -64,7 +69,12 @@ export function applyOrgRules(input: ConversionInput, rules?: Pick<OrgRules, 'kn
         if (known) kept.push({ ...e, name: known });
         else if (e.enabled === true) {
           const label = builtInLabel(name)?.label;
-          omitted.push({ section, name, reason: messages.getMessage('reason.unknownPermission'), ...(label ? { label } : {}) });
+          omitted.push({
+            section,
+            name,
+            reason: messages.getMessage('reason.unknownPermission'),
+            ...(label ? { label } : {}),
+          });
         }
       }
       sections[section] = kept;

@@ -10,7 +10,11 @@ export const newStats = (): ReadStats => ({ roundTrips: 0, records: 0, queries: 
  * Every record of a query, page by page (queryMore until done): no record cap, unlike autoFetch's default of
  * 10,000, which a large profile's FieldPermissions exceed.
  */
-export async function queryAll<T extends Record<string, unknown>>(conn: Connection, soql: string, stats?: ReadStats): Promise<T[]> {
+export async function queryAll<T extends Record<string, unknown>>(
+  conn: Connection,
+  soql: string,
+  stats?: ReadStats,
+): Promise<T[]> {
   const records: T[] = [];
   if (stats) stats.queries++;
   for await (const page of queryPages<T>(conn, soql)) {

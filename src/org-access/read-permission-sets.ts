@@ -56,7 +56,9 @@ const FIELDS_PER_QUERY = 300;
 const IDS_PER_QUERY = 200;
 const PERMISSIONS = 'Permissions';
 
-const OBJECT_FIELDS: ReadonlyArray<[string, string]> = Object.entries(SECTION_REGISTRY.objectPermissions.sObject.fields);
+const OBJECT_FIELDS: ReadonlyArray<[string, string]> = Object.entries(
+  SECTION_REGISTRY.objectPermissions.sObject.fields,
+);
 
 /**
  * ObjectPermissions fields the API version has: PermissionsViewAllFields exists from API 63.0 on (the same
@@ -65,7 +67,9 @@ const OBJECT_FIELDS: ReadonlyArray<[string, string]> = Object.entries(SECTION_RE
 export function objectPermissionFields(apiVersion: string | undefined): ReadonlyArray<[string, string]> {
   const version = Number(apiVersion);
   const since = Number(FIELD_SINCE.objectPermissions?.viewAllFields);
-  return Number.isFinite(version) && version < since ? OBJECT_FIELDS.filter(([k]) => k !== 'viewAllFields') : OBJECT_FIELDS;
+  return Number.isFinite(version) && version < since
+    ? OBJECT_FIELDS.filter(([k]) => k !== 'viewAllFields')
+    : OBJECT_FIELDS;
 }
 
 type Rec = Record<string, unknown>;
@@ -97,7 +101,8 @@ const RESOLVERS: Readonly<Record<string, Resolver>> = {
     row: (r) => [String(r.Id), String(r.Name)],
   },
   TabSet: {
-    soql: (ids) => `SELECT ApplicationId, Name, NamespacePrefix FROM AppMenuItem WHERE ApplicationId IN ${soqlInList(ids)}`,
+    soql: (ids) =>
+      `SELECT ApplicationId, Name, NamespacePrefix FROM AppMenuItem WHERE ApplicationId IN ${soqlInList(ids)}`,
     row: (r) => (r.ApplicationId ? [String(r.ApplicationId), qualified(r.NamespacePrefix, r.Name)] : undefined),
   },
   CustomEntityDefinition: {
@@ -106,7 +111,8 @@ const RESOLVERS: Readonly<Record<string, Resolver>> = {
     durable: true,
   },
   FlowDefinition: {
-    soql: (ids) => `SELECT DurableId, ApiName, NamespacePrefix FROM FlowDefinitionView WHERE DurableId IN ${soqlInList(ids)}`,
+    soql: (ids) =>
+      `SELECT DurableId, ApiName, NamespacePrefix FROM FlowDefinitionView WHERE DurableId IN ${soqlInList(ids)}`,
     row: (r) => [String(r.DurableId), qualified(r.NamespacePrefix, r.ApiName)],
     durable: true,
   },
@@ -128,7 +134,9 @@ function entityEntry(type: string, name: string): [string, Entry] | undefined {
     case 'TabSet':
       return ['applicationVisibilities', { application: name, visible: true }];
     case 'CustomEntityDefinition':
-      return name.endsWith('__mdt') ? ['customMetadataTypeAccesses', { enabled: true, name }] : ['customSettingAccesses', { enabled: true, name }];
+      return name.endsWith('__mdt')
+        ? ['customMetadataTypeAccesses', { enabled: true, name }]
+        : ['customSettingAccesses', { enabled: true, name }];
     case 'FlowDefinition':
       return ['flowAccesses', { enabled: true, flow: name }];
     default:
@@ -150,7 +158,7 @@ export class PermissionSetReader {
 
   public constructor(
     private readonly conn: Connection,
-    stats?: ReadStats
+    stats?: ReadStats,
   ) {
     this.stats = stats ?? newStats();
   }
@@ -168,8 +176,12 @@ export class PermissionSetReader {
   private describePermissionSet(): Promise<Array<{ name: string; type: string; label?: string }>> {
     this.permissionFields ??= (async (): Promise<Array<{ name: string; type: string; label?: string }>> => {
       this.stats.roundTrips++;
-      const describe = (await this.conn.describe('PermissionSet')) as unknown as { fields: Array<{ name: string; type: string; label?: string }> };
-      return describe.fields.filter((f) => f.type === 'boolean' && f.name.startsWith(PERMISSIONS) && f.name.length > PERMISSIONS.length);
+      const describe = (await this.conn.describe('PermissionSet')) as unknown as {
+        fields: Array<{ name: string; type: string; label?: string }>;
+      };
+      return describe.fields.filter(
+        (f) => f.type === 'boolean' && f.name.startsWith(PERMISSIONS) && f.name.length > PERMISSIONS.length,
+      );
     })();
     return this.permissionFields;
   }
@@ -192,8 +204,12 @@ export class PermissionSetReader {
       'Id, Name, NamespacePrefix, Label, Type, IsOwnedByProfile, ProfileId, Profile.Name, Profile.UserLicense.Name, PermissionSetGroupId';
     const [first, ...rest] = await Promise.all(
       (fieldChunks.length ? fieldChunks : [[]]).map((chunk, i) =>
-        queryAll<Rec>(this.conn, `SELECT ${[i === 0 ? base : 'Id', ...chunk].join(', ')} FROM PermissionSet WHERE ${where}`, this.stats)
-      )
+        queryAll<Rec>(
+          this.conn,
+          `SELECT ${[i === 0 ? base : 'Id', ...chunk].join(', ')} FROM PermissionSet WHERE ${where}`,
+          this.stats,
+        ),
+      ),
     );
     const rows = new Map(first.map((r) => [String(r.Id), { ...r }]));
     for (const more of rest) for (const r of more) Object.assign(rows.get(String(r.Id)) ?? {}, r);
@@ -203,7 +219,9 @@ export class PermissionSetReader {
       const header = headerOf(r);
       const sections: Record<string, Entry[]> = {};
       if (header.kind !== 'group') {
-        const perms = fields.filter((f) => r[f] === true).map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
+        const perms = fields
+          .filter((f) => r[f] === true)
+          .map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
         if (perms.length) sections.userPermissions = perms;
       }
       sets.set(id15(header.id), { header, sections });
@@ -224,17 +242,28 @@ export class PermissionSetReader {
     const pages = await Promise.all(
       chunks([...ids], IDS_PER_QUERY).flatMap((idChunk) =>
         (fieldChunks.length ? fieldChunks : [[]]).map((chunk, i) =>
-          queryAll<Rec>(this.conn, `SELECT ${[i === 0 ? base : 'Id', ...chunk].join(', ')} FROM MutingPermissionSet WHERE Id IN ${soqlInList(idChunk)}`, this.stats)
-        )
-      )
+          queryAll<Rec>(
+            this.conn,
+            `SELECT ${[i === 0 ? base : 'Id', ...chunk].join(', ')} FROM MutingPermissionSet WHERE Id IN ${soqlInList(idChunk)}`,
+            this.stats,
+          ),
+        ),
+      ),
     );
     const rows = new Map<string, Rec>();
     for (const r of pages.flat()) rows.set(String(r.Id), Object.assign(rows.get(String(r.Id)) ?? {}, r));
     const sets = new Map<string, PermissionSetContents>();
     for (const r of rows.values()) {
-      const header: PermissionSetHeader = { id: String(r.Id), name: String(r.DeveloperName), label: String(r.MasterLabel ?? r.DeveloperName), kind: 'muting' };
+      const header: PermissionSetHeader = {
+        id: String(r.Id),
+        name: String(r.DeveloperName),
+        label: String(r.MasterLabel ?? r.DeveloperName),
+        kind: 'muting',
+      };
       const sections: Record<string, Entry[]> = {};
-      const perms = fields.filter((f) => r[f] === true).map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
+      const perms = fields
+        .filter((f) => r[f] === true)
+        .map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
       if (perms.length) sections.userPermissions = perms;
       sets.set(id15(header.id), { header, sections });
     }
@@ -245,8 +274,12 @@ export class PermissionSetReader {
   private mutingPermissionFields(): Promise<string[]> {
     this.mutingFields ??= (async (): Promise<string[]> => {
       this.stats.roundTrips++;
-      const describe = (await this.conn.describe('MutingPermissionSet')) as unknown as { fields: Array<{ name: string; type: string }> };
-      return describe.fields.filter((f) => f.type === 'boolean' && f.name.startsWith(PERMISSIONS) && f.name.length > PERMISSIONS.length).map((f) => f.name);
+      const describe = (await this.conn.describe('MutingPermissionSet')) as unknown as {
+        fields: Array<{ name: string; type: string }>;
+      };
+      return describe.fields
+        .filter((f) => f.type === 'boolean' && f.name.startsWith(PERMISSIONS) && f.name.length > PERMISSIONS.length)
+        .map((f) => f.name);
     })();
     return this.mutingFields;
   }
@@ -262,13 +295,31 @@ export class PermissionSetReader {
 
     const objectFields = objectPermissionFields(this.conn.getApiVersion());
     const children = (soql: (ids: string[]) => string): Promise<Rec[]> =>
-      Promise.all(chunks(parentIds, IDS_PER_QUERY).map((ids) => queryAll<Rec>(this.conn, soql(ids), this.stats))).then((a) => a.flat());
+      Promise.all(chunks(parentIds, IDS_PER_QUERY).map((ids) => queryAll<Rec>(this.conn, soql(ids), this.stats))).then(
+        (a) => a.flat(),
+      );
     const none = Promise.resolve<Rec[]>([]);
     const [objects, fieldPerms, entities, tabs] = await Promise.all([
-      children((ids) => `SELECT ParentId, SobjectType, ${objectFields.map(([, f]) => f).join(', ')} FROM ObjectPermissions WHERE ParentId IN ${soqlInList(ids)}`),
-      children((ids) => `SELECT ParentId, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${soqlInList(ids)}`),
-      setupAndTabs ? children((ids) => `SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE ParentId IN ${soqlInList(ids)}`) : none,
-      setupAndTabs ? children((ids) => `SELECT ParentId, Name, Visibility FROM PermissionSetTabSetting WHERE ParentId IN ${soqlInList(ids)}`) : none,
+      children(
+        (ids) =>
+          `SELECT ParentId, SobjectType, ${objectFields.map(([, f]) => f).join(', ')} FROM ObjectPermissions WHERE ParentId IN ${soqlInList(ids)}`,
+      ),
+      children(
+        (ids) =>
+          `SELECT ParentId, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${soqlInList(ids)}`,
+      ),
+      setupAndTabs
+        ? children(
+            (ids) =>
+              `SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE ParentId IN ${soqlInList(ids)}`,
+          )
+        : none,
+      setupAndTabs
+        ? children(
+            (ids) =>
+              `SELECT ParentId, Name, Visibility FROM PermissionSetTabSetting WHERE ParentId IN ${soqlInList(ids)}`,
+          )
+        : none,
     ]);
     const add = (parentId: unknown, section: string, entry: Entry): void => {
       const set = sets.get(id15(String(parentId)));
@@ -286,7 +337,11 @@ export class PermissionSetReader {
     }
     for (const f of fieldPerms) {
       if (f.PermissionsRead !== true && f.PermissionsEdit !== true) continue;
-      add(f.ParentId, 'fieldPermissions', { editable: f.PermissionsEdit === true, field: String(f.Field), readable: f.PermissionsRead === true });
+      add(f.ParentId, 'fieldPermissions', {
+        editable: f.PermissionsEdit === true,
+        field: String(f.Field),
+        readable: f.PermissionsRead === true,
+      });
     }
     for (const t of tabs) {
       const parent = sets.get(id15(String(t.ParentId)));
@@ -332,16 +387,20 @@ export class PermissionSetReader {
         const wanted = resolver.durable ? [...ids].flatMap((id) => [id15(id), id]) : [...ids];
         try {
           const found = await Promise.all(
-            chunks([...new Set(wanted)], IDS_PER_QUERY).map((c) => queryAll<Rec>(this.conn, resolver.soql(c), this.stats))
+            chunks([...new Set(wanted)], IDS_PER_QUERY).map((c) =>
+              queryAll<Rec>(this.conn, resolver.soql(c), this.stats),
+            ),
           );
           for (const r of found.flat()) {
             const hit = resolver.row(r);
             if (hit) names.set(`${type}:${id15(hit[0])}`, hit[1]);
           }
         } catch (e) {
-          warnings.push(`Couldn't name the ${type} entries (${e instanceof Error ? e.message : String(e)}): they are listed by Id.`);
+          warnings.push(
+            `Couldn't name the ${type} entries (${e instanceof Error ? e.message : String(e)}): they are listed by Id.`,
+          );
         }
-      })
+      }),
     );
     return names;
   }
@@ -365,7 +424,18 @@ function headerOf(r: Rec): PermissionSetHeader {
   };
 }
 
-const KEY_FIELDS = ['name', 'object', 'field', 'apexClass', 'apexPage', 'flow', 'externalDataSource', 'application', 'tab', 'connectedApp'];
+const KEY_FIELDS = [
+  'name',
+  'object',
+  'field',
+  'apexClass',
+  'apexPage',
+  'flow',
+  'externalDataSource',
+  'application',
+  'tab',
+  'connectedApp',
+];
 
 /** Entries sorted by their key (code-unit order): the same org gives the same document. */
 export function sortSections(sections: Record<string, Entry[]>): void {

@@ -23,12 +23,20 @@ export type ProfileFromOrg = {
  *
  * @throws SfError ProfileNotFound
  */
-export async function readProfileFromOrg(conn: Connection, profileName: string, reader = new PermissionSetReader(conn)): Promise<ProfileFromOrg> {
+export async function readProfileFromOrg(
+  conn: Connection,
+  profileName: string,
+  reader = new PermissionSetReader(conn),
+): Promise<ProfileFromOrg> {
   const read = await reader.read(`IsOwnedByProfile = true AND Profile.Name = ${soqlLiteral(profileName)}`);
   const own = read.sets.find((s) => s.header.kind === 'profile');
   if (!own) throw messages.createError('error.ProfileNotFound', [profileName]);
   return {
-    doc: { fullName: own.header.profileName ?? profileName, userLicense: own.header.userLicense, sections: own.sections },
+    doc: {
+      fullName: own.header.profileName ?? profileName,
+      userLicense: own.header.userLicense,
+      sections: own.sections,
+    },
     permissionSetId: own.header.id,
     unresolved: read.unresolved,
     warnings: read.warnings,

@@ -42,7 +42,8 @@ export const DEFAULT_USAGE_DAYS = 30;
  */
 export function usageWindow(days: number | undefined): number {
   const value = days ?? DEFAULT_USAGE_DAYS;
-  if (!Number.isInteger(value) || value < 1 || value > 365) throw messages.createError('error.UsageDays', [String(value)]);
+  if (!Number.isInteger(value) || value < 1 || value > 365)
+    throw messages.createError('error.UsageDays', [String(value)]);
   return value;
 }
 
@@ -53,7 +54,11 @@ type LogRecord = { Id: string; EventType: string; LogDate: string };
  *
  * @throws SfError UsageLogsUnreadable (EventLogFile not readable), NoUsageLogs (no file in the window)
  */
-export async function readUsage(conn: Connection, user: { id: string; username: string }, days: number): Promise<UsageEvidence> {
+export async function readUsage(
+  conn: Connection,
+  user: { id: string; username: string },
+  days: number,
+): Promise<UsageEvidence> {
   const types = USAGE_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
   const soql = `SELECT Id, EventType, LogDate FROM EventLogFile WHERE EventType IN (${types}) AND LogDate = LAST_N_DAYS:${days} ORDER BY LogDate, EventType`;
   let records: LogRecord[];
@@ -62,20 +67,37 @@ export async function readUsage(conn: Connection, user: { id: string; username: 
   } catch (e) {
     const code = errorCode(e);
     if (code === 'INVALID_TYPE' || code === 'INSUFFICIENT_ACCESS' || code === 'INSUFFICIENT_ACCESS_OR_READONLY') {
-      throw messages.createError('error.UsageLogsUnreadable', [conn.getUsername() ?? 'the running user', (e as Error).message]);
+      throw messages.createError('error.UsageLogsUnreadable', [
+        conn.getUsername() ?? 'the running user',
+        (e as Error).message,
+      ]);
     }
     throw e;
   }
   if (records.length === 0) throw messages.createError('error.NoUsageLogs', [days, USAGE_EVENT_TYPES.join(', ')]);
 
-  const evidence: UsageEvidence = { username: user.username, days, files: [], eventTypes: {}, rows: 0, rowsByUser: 0, objects: [] };
+  const evidence: UsageEvidence = {
+    username: user.username,
+    days,
+    files: [],
+    eventTypes: {},
+    rows: 0,
+    rowsByUser: 0,
+    objects: [],
+  };
   const objects = new Set<string>();
   const userId = id15(user.id);
   // one file at a time: log files can be large, and each is parsed and dropped before the next
   for (const r of records) {
     const csv = await downloadLogFile(conn, r.Id);
     const rows = parseCsv(csv);
-    const file: UsageLogFile = { id: r.Id, eventType: r.EventType, logDate: String(r.LogDate).slice(0, 10), rows: rows.length, rowsByUser: 0 };
+    const file: UsageLogFile = {
+      id: r.Id,
+      eventType: r.EventType,
+      logDate: String(r.LogDate).slice(0, 10),
+      rows: rows.length,
+      rowsByUser: 0,
+    };
     for (const row of rows) {
       const id = row.USER_ID_DERIVED || row.USER_ID;
       if (!id || id15(id) !== userId) continue;

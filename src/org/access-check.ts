@@ -62,17 +62,28 @@ async function describeOrUndefined(conn: Connection, name: string): Promise<Desc
 export async function findMissingTargets(conn: Connection, targets: AccessTargets): Promise<MissingTargets> {
   const objectNames = [
     ...new Map(
-      [...targets.objects, ...targets.fields.map((f) => f.split('.')[0])].map((o) => [o.toLowerCase(), o])
+      [...targets.objects, ...targets.fields.map((f) => f.split('.')[0])].map((o) => [o.toLowerCase(), o]),
     ).values(),
   ];
-  const cache: DescribeCache = new Map(objectNames.map((name) => [name.toLowerCase(), describeOrUndefined(conn, name)]));
+  const cache: DescribeCache = new Map(
+    objectNames.map((name) => [name.toLowerCase(), describeOrUndefined(conn, name)]),
+  );
   // asked with the objects' describes, so a batching connection sends them together
-  const permissionSetDescribe = targets.userPermissions.length > 0 ? (conn.describe('PermissionSet') as unknown as Promise<Describe>) : undefined;
+  const permissionSetDescribe =
+    targets.userPermissions.length > 0 ? (conn.describe('PermissionSet') as unknown as Promise<Describe>) : undefined;
   permissionSetDescribe?.catch(() => undefined); // awaited below; no unhandled rejection if a describe above throws first
   const describes = await Promise.all(cache.values());
   const byObject = new Map(objectNames.map((name, i) => [name.toLowerCase(), describes[i]]));
 
-  const missing: MissingTargets = { objects: [], fields: [], userPermissions: [], canonical: new Map(), notPermissionable: [], readOnly: [], describes: cache };
+  const missing: MissingTargets = {
+    objects: [],
+    fields: [],
+    userPermissions: [],
+    canonical: new Map(),
+    notPermissionable: [],
+    readOnly: [],
+    describes: cache,
+  };
   for (const name of objectNames) {
     const describe = byObject.get(name.toLowerCase());
     if (describe) missing.canonical.set(name.toLowerCase(), describe.name);
@@ -121,10 +132,10 @@ export async function findFieldSecurity(
   conn: Connection,
   fields: readonly string[],
   describes: DescribeCache = new Map(),
-  concurrency = 8
+  concurrency = 8,
 ): Promise<FieldSecurity> {
   const todo = [...new Map(fields.map((f) => f.split('.')[0]).map((o) => [o.toLowerCase(), o])).values()].filter(
-    (o) => !describes.has(o.toLowerCase())
+    (o) => !describes.has(o.toLowerCase()),
   );
   for (let i = 0; i < todo.length; i += concurrency) {
     const batch = todo.slice(i, i + concurrency).map((o) => [o, describeOrUndefined(conn, o)] as const);

@@ -11,7 +11,8 @@ export function errorCode(e: unknown, fallback = ''): string {
   return String(err?.errorCode ?? err?.name ?? '').replace(/^sf:/, '') || fallback;
 }
 
-const NETWORK = /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|other side closed|network|terminated/i;
+const NETWORK =
+  /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|other side closed|network|terminated/i;
 
 /**
  * Whether an error is a lost connection or a reset socket, as opposed to an answer from Salesforce (undici throws
@@ -19,7 +20,12 @@ const NETWORK = /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|E
  */
 export function isConnectionError(e: unknown): boolean {
   for (let err = e as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; err && depth < 5; depth++) {
-    if (NETWORK.test(`${err.name ?? ''} ${err.message ?? ''} ${err.code ?? ''} ${(err as { errorCode?: string }).errorCode ?? ''}`)) return true;
+    if (
+      NETWORK.test(
+        `${err.name ?? ''} ${err.message ?? ''} ${err.code ?? ''} ${(err as { errorCode?: string }).errorCode ?? ''}`,
+      )
+    )
+      return true;
     err = err.cause as typeof err;
   }
   return false;

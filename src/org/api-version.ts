@@ -45,11 +45,16 @@ export function assertNotTooOld(version: string, source: VersionSource, oldest =
  * exist" for any call at it), and one older than the plugin supports. Without --api-version, checks the version the
  * connection uses (the org's, or the org-api-version config).
  */
-export async function assertApiVersionSupported(conn: Connection, requested: string | undefined, oldest = OLDEST_API_VERSION): Promise<void> {
+export async function assertApiVersionSupported(
+  conn: Connection,
+  requested: string | undefined,
+  oldest = OLDEST_API_VERSION,
+): Promise<void> {
   if (requested) {
     assertNotTooOld(requested, '--api-version', oldest);
     const max = await conn.retrieveMaxApiVersion();
-    if (compareApiVersions(requested, max) > 0) throw messages.createError('error.ApiVersionTooNew', [requested, max], [max]);
+    if (compareApiVersions(requested, max) > 0)
+      throw messages.createError('error.ApiVersionTooNew', [requested, max], [max]);
     return;
   }
   assertNotTooOld(conn.getApiVersion(), 'org', oldest);
@@ -65,7 +70,9 @@ export async function projectSourceApiVersion(dir: string): Promise<string | und
   }
   try {
     const json = JSON.parse(await readFile(join(root, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion?: unknown };
-    return typeof json.sourceApiVersion === 'string' && /^\d+\.0$/.test(json.sourceApiVersion) ? json.sourceApiVersion : undefined;
+    return typeof json.sourceApiVersion === 'string' && /^\d+\.0$/.test(json.sourceApiVersion)
+      ? json.sourceApiVersion
+      : undefined;
   } catch {
     return undefined;
   }
@@ -79,7 +86,12 @@ export type TargetApiVersion = { version: string; source: VersionSource | 'newes
  * sourceApiVersion as package.xml's <version>, the version Salesforce parses the files at). Without any of them,
  * the newest the plugin knows. A project older than the plugin supports is refused.
  */
-export async function targetApiVersion(options: { flag?: string; projectDir?: string; orgVersion?: string; oldest?: string }): Promise<TargetApiVersion> {
+export async function targetApiVersion(options: {
+  flag?: string;
+  projectDir?: string;
+  orgVersion?: string;
+  oldest?: string;
+}): Promise<TargetApiVersion> {
   const candidates: Array<{ version: string; source: VersionSource }> = [];
   if (options.flag) candidates.push({ version: options.flag, source: '--api-version' });
   const project = options.projectDir ? await projectSourceApiVersion(options.projectDir) : undefined;
@@ -91,7 +103,8 @@ export async function targetApiVersion(options: { flag?: string; projectDir?: st
   if (candidates.length === 0) return { version: NEWEST_API_VERSION, source: 'newest supported' };
   const version = lowest(candidates.map((c) => c.version));
   // newer than the plugin knows: write for the newest it knows (older elements are valid in newer versions)
-  if (compareApiVersions(version, NEWEST_API_VERSION) > 0) return { version: NEWEST_API_VERSION, source: 'newest supported' };
+  if (compareApiVersions(version, NEWEST_API_VERSION) > 0)
+    return { version: NEWEST_API_VERSION, source: 'newest supported' };
   return { version, source: candidates.find((c) => c.version === version)!.source };
 }
 

@@ -10,7 +10,12 @@ type SaveResult = { id?: string; success: boolean; errors?: SaveError[] };
  * A duplicate assignment means an earlier run (or an admin) already did it. Known by its code or by the texts
  * Salesforce gives ("duplicate value found…", "Duplicate PermissionSetAssignment…": docs/salesforce-behaviour.md).
  */
-export function isDuplicateError(error: { name?: string; errorCode?: string; statusCode?: string; message?: string }): boolean {
+export function isDuplicateError(error: {
+  name?: string;
+  errorCode?: string;
+  statusCode?: string;
+  message?: string;
+}): boolean {
   const code = error.errorCode ?? error.statusCode ?? error.name ?? '';
   return (
     code === 'DUPLICATE_VALUE' ||
@@ -23,10 +28,17 @@ export function isDuplicateError(error: { name?: string; errorCode?: string; sta
  * The org refuses an assignment because the user's license doesn't allow a permission in the set
  * (FIELD_INTEGRITY_EXCEPTION "The user license doesn't allow the permission: Author Apex").
  */
-export function isLicenseRefusal(error: { name?: string; errorCode?: string; statusCode?: string; message?: string }): boolean {
+export function isLicenseRefusal(error: {
+  name?: string;
+  errorCode?: string;
+  statusCode?: string;
+  message?: string;
+}): boolean {
   const code = error.errorCode ?? error.statusCode ?? error.name ?? '';
   const text = error.message ?? '';
-  return /license (doesn't|does not) allow/i.test(text) || (code === 'FIELD_INTEGRITY_EXCEPTION' && /licen[cs]e/i.test(text));
+  return (
+    /license (doesn't|does not) allow/i.test(text) || (code === 'FIELD_INTEGRITY_EXCEPTION' && /licen[cs]e/i.test(text))
+  );
 }
 
 const toError = (e: SaveError | undefined, fallback: string): Error => {
@@ -39,14 +51,18 @@ const toError = (e: SaveError | undefined, fallback: string): Error => {
 export async function hasLicenseAssignment(conn: Connection, userId: string, pslId: string): Promise<boolean> {
   const { records } = await conn.query<{ Id: string }>(
     `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = ${soqlLiteral(userId)} AND PermissionSetLicenseId = ${soqlLiteral(
-      pslId
-    )}`
+      pslId,
+    )}`,
   );
   return records.length > 0;
 }
 
 /** Creates the PermissionSetLicenseAssign; a duplicate counts as already done. */
-export async function assignPermissionSetLicense(conn: Connection, userId: string, pslId: string): Promise<AssignOutcome> {
+export async function assignPermissionSetLicense(
+  conn: Connection,
+  userId: string,
+  pslId: string,
+): Promise<AssignOutcome> {
   try {
     const result = (await conn
       .sobject('PermissionSetLicenseAssign')
@@ -78,20 +94,32 @@ const qualifiedName = (ns: string | null | undefined, name: string): string => (
  * Looks up permission sets by API name (case-insensitive keys, as given), managed ones by `ns__Name`. A name without a
  * prefix means the set without a namespace, else the only set of that name (an org with its own namespace).
  */
-export async function findPermissionSets(conn: Connection, names: readonly string[]): Promise<Map<string, PermissionSetRef>> {
+export async function findPermissionSets(
+  conn: Connection,
+  names: readonly string[],
+): Promise<Map<string, PermissionSetRef>> {
   const found = new Map<string, PermissionSetRef>();
   if (names.length === 0) return found;
-  const { records } = await conn.query<{ Id: string; Name: string; NamespacePrefix?: string | null; LicenseId?: string | null }>(
-    `SELECT Id, Name, NamespacePrefix, LicenseId FROM PermissionSet WHERE Name IN ${soqlInList(names.map((n) => splitNamespace(n).name))}`
+  const { records } = await conn.query<{
+    Id: string;
+    Name: string;
+    NamespacePrefix?: string | null;
+    LicenseId?: string | null;
+  }>(
+    `SELECT Id, Name, NamespacePrefix, LicenseId FROM PermissionSet WHERE Name IN ${soqlInList(names.map((n) => splitNamespace(n).name))}`,
   );
   for (const requested of names) {
     const { ns, name } = splitNamespace(requested);
     const sameName = records.filter((r) => r.Name.toLowerCase() === name.toLowerCase());
     const hit = ns
       ? sameName.find((r) => (r.NamespacePrefix ?? '').toLowerCase() === ns.toLowerCase())
-      : sameName.find((r) => !r.NamespacePrefix) ?? (sameName.length === 1 ? sameName[0] : undefined);
+      : (sameName.find((r) => !r.NamespacePrefix) ?? (sameName.length === 1 ? sameName[0] : undefined));
     if (hit) {
-      found.set(requested.toLowerCase(), { id: hit.Id, name: qualifiedName(hit.NamespacePrefix, hit.Name), licenseId: hit.LicenseId ?? undefined });
+      found.set(requested.toLowerCase(), {
+        id: hit.Id,
+        name: qualifiedName(hit.NamespacePrefix, hit.Name),
+        licenseId: hit.LicenseId ?? undefined,
+      });
     }
   }
   return found;
@@ -103,7 +131,7 @@ export async function findPermissionSets(conn: Connection, names: readonly strin
  */
 export async function getLicenseIdsOf(conn: Connection, username: string): Promise<Set<string>> {
   const { records } = await conn.query<{ PermissionSetLicenseId: string }>(
-    `SELECT PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE Assignee.Username = ${soqlLiteral(username)}`
+    `SELECT PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE Assignee.Username = ${soqlLiteral(username)}`,
   );
   return new Set(records.map((r) => r.PermissionSetLicenseId));
 }
@@ -119,13 +147,16 @@ export async function getAssignedPermissionSetNamesOf(conn: Connection, username
 }
 
 async function assignedNames(conn: Connection, where: string): Promise<Set<string>> {
-  const { records } = await conn.query<{ PermissionSetId: string; PermissionSet?: { Name?: string; NamespacePrefix?: string | null } | null }>(
-    `SELECT PermissionSetId, PermissionSet.Name, PermissionSet.NamespacePrefix FROM PermissionSetAssignment WHERE ${where}`
+  const { records } = await conn.query<{
+    PermissionSetId: string;
+    PermissionSet?: { Name?: string; NamespacePrefix?: string | null } | null;
+  }>(
+    `SELECT PermissionSetId, PermissionSet.Name, PermissionSet.NamespacePrefix FROM PermissionSetAssignment WHERE ${where}`,
   );
   return new Set(
     records
       .filter((r) => r.PermissionSet?.Name)
-      .map((r) => qualifiedName(r.PermissionSet?.NamespacePrefix, r.PermissionSet!.Name!).toLowerCase())
+      .map((r) => qualifiedName(r.PermissionSet?.NamespacePrefix, r.PermissionSet!.Name!).toLowerCase()),
   );
 }
 
@@ -138,7 +169,7 @@ export type PermissionSetAssignOutcome = { name: string; outcome: AssignOutcome 
 export async function assignPermissionSets(
   conn: Connection,
   userId: string,
-  sets: readonly PermissionSetRef[]
+  sets: readonly PermissionSetRef[],
 ): Promise<PermissionSetAssignOutcome[]> {
   if (sets.length === 0) return [];
   const records = sets.map((s) => ({ AssigneeId: userId, PermissionSetId: s.id }));
@@ -151,7 +182,8 @@ export async function assignPermissionSets(
   } catch (e) {
     // a single create reports errors by throwing
     if (records.length === 1 && e instanceof Error) {
-      if (isDuplicateError(e as Error & { errorCode?: string })) return [{ name: sets[0].name, outcome: 'already done' }];
+      if (isDuplicateError(e as Error & { errorCode?: string }))
+        return [{ name: sets[0].name, outcome: 'already done' }];
       return [{ name: sets[0].name, error: e }];
     }
     throw e;

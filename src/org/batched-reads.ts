@@ -14,7 +14,10 @@ type BatchAnswer = { hasErrors: boolean; results: Array<{ statusCode: number; re
 /** The error a failed subrequest gives, shaped as the connection's own errors (name and errorCode = Salesforce's code). */
 function subrequestError(statusCode: number, result: unknown): Error {
   const first = (Array.isArray(result) ? result[0] : result) as { errorCode?: string; message?: string } | undefined;
-  const error = new Error(first?.message ?? `HTTP ${statusCode}`) as Error & { errorCode?: string; statusCode?: number };
+  const error = new Error(first?.message ?? `HTTP ${statusCode}`) as Error & {
+    errorCode?: string;
+    statusCode?: number;
+  };
   error.name = first?.errorCode ?? `ERROR_HTTP_${statusCode}`;
   error.errorCode = first?.errorCode;
   error.statusCode = statusCode;

@@ -33,7 +33,12 @@ export function mapCreateUserError(e: unknown, username: string, instanceUrl?: s
   const code = errorCode(e);
   const text = (e as ApiError)?.message ?? '';
   if (code === 'DUPLICATE_USERNAME' || /DUPLICATE_USERNAME/.test(text)) {
-    return messages.createError('error.DuplicateUsername', [username], [usernameSuggestions(username, instanceUrl).join(' or ')], e as Error);
+    return messages.createError(
+      'error.DuplicateUsername',
+      [username],
+      [usernameSuggestions(username, instanceUrl).join(' or ')],
+      e as Error,
+    );
   }
   if (code === 'LICENSE_LIMIT_EXCEEDED' || /LICENSE_LIMIT_EXCEEDED|License Limit Exceeded/i.test(text)) {
     return messages.createError('error.LicenseLimitExceeded', ['all', 'the available'], [], e as Error);

@@ -34,7 +34,8 @@ export function apiNameProblem(name: string, max: number): string | undefined {
 export const isEmailShaped = (value: string): boolean => EMAIL_SHAPE.test(value) && value.length <= USERNAME_MAX;
 
 export function checkUsername(username: string): SfError | undefined {
-  if (username.length > USERNAME_MAX) return messages.createError('error.UsernameTooLong', [username, String(username.length), String(USERNAME_MAX)]);
+  if (username.length > USERNAME_MAX)
+    return messages.createError('error.UsernameTooLong', [username, String(username.length), String(USERNAME_MAX)]);
   if (!EMAIL_SHAPE.test(username)) return messages.createError('error.InvalidUsername', [username]);
   return undefined;
 }
@@ -45,7 +46,11 @@ export function checkEmail(email: string): SfError | undefined {
 
 export function checkAlias(alias: string): SfError | undefined {
   if (alias.trim().length === 0) return messages.createError('error.InvalidAlias', [alias, 'it is empty']);
-  if (alias.length > ALIAS_MAX) return messages.createError('error.InvalidAlias', [alias, `it has ${alias.length} characters, more than ${ALIAS_MAX}`]);
+  if (alias.length > ALIAS_MAX)
+    return messages.createError('error.InvalidAlias', [
+      alias,
+      `it has ${alias.length} characters, more than ${ALIAS_MAX}`,
+    ]);
   return undefined;
 }
 

@@ -69,21 +69,32 @@ const FIELDS_PER_QUERY = 300;
  * (PermissionSetLicense.MaximumPermissions<Name> = true): among `wanted` when given (one describe and one
  * small query), else all of them. Undefined when the org has no such fields.
  */
-export async function getPslAllowedPermissions(conn: Connection, wanted?: readonly string[]): Promise<Set<string> | undefined> {
+export async function getPslAllowedPermissions(
+  conn: Connection,
+  wanted?: readonly string[],
+): Promise<Set<string> | undefined> {
   if (wanted?.length) {
     // the wanted fields asked for straight away (no describe first: one round trip); a field the org lacks fails the
     // query (INVALID_FIELD), and the describe then says which exist
     const fields = wanted.map((w) => `${MAX_PREFIX}${w}`);
     try {
       const { records } = await conn.query<Record<string, unknown>>(
-        `SELECT Id, ${fields.join(', ')} FROM PermissionSetLicense WHERE DeveloperName = ${soqlLiteral(INTEGRATION_PSL)}`
+        `SELECT Id, ${fields.join(', ')} FROM PermissionSetLicense WHERE DeveloperName = ${soqlLiteral(INTEGRATION_PSL)}`,
       );
       const record = records[0];
       if (!record) return undefined;
       const byLower = new Map(Object.keys(record).map((k) => [k.toLowerCase(), k]));
-      return new Set(fields.filter((f) => record[byLower.get(f.toLowerCase()) ?? f] === true).map((f) => byLower.get(f.toLowerCase())!.slice(MAX_PREFIX.length)));
+      return new Set(
+        fields
+          .filter((f) => record[byLower.get(f.toLowerCase()) ?? f] === true)
+          .map((f) => byLower.get(f.toLowerCase())!.slice(MAX_PREFIX.length)),
+      );
     } catch (e) {
-      if ((e as { errorCode?: string; name?: string }).errorCode !== 'INVALID_FIELD' && (e as { name?: string }).name !== 'INVALID_FIELD') throw e;
+      if (
+        (e as { errorCode?: string; name?: string }).errorCode !== 'INVALID_FIELD' &&
+        (e as { name?: string }).name !== 'INVALID_FIELD'
+      )
+        throw e;
     }
   }
   const describe = (await conn.describe('PermissionSetLicense')) as unknown as { fields: Array<{ name: string }> };
@@ -96,7 +107,7 @@ export async function getPslAllowedPermissions(conn: Connection, wanted?: readon
     const chunk = fields.slice(i, i + FIELDS_PER_QUERY);
     // one query in the usual case; sequential chunks only for whole profiles
     const { records } = await conn.query<Record<string, unknown>>(
-      `SELECT Id, ${chunk.join(', ')} FROM PermissionSetLicense WHERE DeveloperName = ${soqlLiteral(INTEGRATION_PSL)}`
+      `SELECT Id, ${chunk.join(', ')} FROM PermissionSetLicense WHERE DeveloperName = ${soqlLiteral(INTEGRATION_PSL)}`,
     );
     const record = records[0];
     if (!record) return undefined;

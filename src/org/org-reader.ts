@@ -10,7 +10,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Counts round trips so the report can say how much it asked of the org. */
 export class OrgReader {
   public roundTrips = 0;
-  public constructor(private readonly conn: Connection, private readonly retryDelaysMs: number[] = RETRY_DELAYS_MS) {}
+  public constructor(
+    private readonly conn: Connection,
+    private readonly retryDelaysMs: number[] = RETRY_DELAYS_MS,
+  ) {}
 
   /** One page of a query. */
   public async page(soql: string): Promise<{ records: Rec[]; done: boolean; next?: string; totalSize: number }> {
@@ -32,7 +35,11 @@ export class OrgReader {
   }
 
   /** Every page of a query, up to `max` records, handed to `onPage` as they come (nothing kept). */
-  public async each(soql: string, max: number, onPage: (records: Rec[], read: number, total: number) => void): Promise<{ read: number; truncated: boolean; totalSize: number }> {
+  public async each(
+    soql: string,
+    max: number,
+    onPage: (records: Rec[], read: number, total: number) => void,
+  ): Promise<{ read: number; truncated: boolean; totalSize: number }> {
     let read = 0;
     let totalSize: number | undefined;
     let more = false;

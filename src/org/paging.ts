@@ -12,7 +12,11 @@ const direct: Send = async (request) => request();
  * cap, unlike jsforce's autoFetch (10,000 by default, which a large profile's FieldPermissions exceed). A caller
  * that stops iterating stops asking for more.
  */
-export async function* queryPages<T extends Record<string, unknown>>(conn: Connection, soql: string, send: Send = direct): AsyncGenerator<QueryPage<T>> {
+export async function* queryPages<T extends Record<string, unknown>>(
+  conn: Connection,
+  soql: string,
+  send: Send = direct,
+): AsyncGenerator<QueryPage<T>> {
   let page = (await send(() => conn.query<T>(soql))) as unknown as QueryPage<T>;
   yield page;
   // each page needs the previous page's locator

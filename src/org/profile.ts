@@ -17,7 +17,7 @@ export type RoleRef = { id: string; developerName: string; name?: string };
  */
 export async function findIntegrationProfile(conn: Connection): Promise<ProfileRef | undefined> {
   const { records } = await conn.query<{ Id: string; Name: string }>(
-    `SELECT Id, Name FROM Profile WHERE UserLicense.Name = ${soqlLiteral(INTEGRATION_USER_LICENSE)}`
+    `SELECT Id, Name FROM Profile WHERE UserLicense.Name = ${soqlLiteral(INTEGRATION_USER_LICENSE)}`,
   );
   return pickIntegrationProfile(records);
 }
@@ -38,7 +38,7 @@ export function pickIntegrationProfile(records: ReadonlyArray<{ Id: string; Name
 /** A role by its DeveloperName (the stable name; labels are translated and may repeat). */
 export async function findRole(conn: Connection, developerName: string): Promise<RoleRef | undefined> {
   const { records } = await conn.query<{ Id: string; DeveloperName: string; Name?: string }>(
-    `SELECT Id, DeveloperName, Name FROM UserRole WHERE DeveloperName = ${soqlLiteral(developerName)}`
+    `SELECT Id, DeveloperName, Name FROM UserRole WHERE DeveloperName = ${soqlLiteral(developerName)}`,
   );
   const role = records[0];
   return role ? { id: role.Id, developerName: role.DeveloperName, name: role.Name } : undefined;

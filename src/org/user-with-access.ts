@@ -26,13 +26,27 @@ export async function createUserWithAccess(
   conn: Connection,
   user: NewUser,
   pslId: string | undefined,
-  sets: readonly PermissionSetRef[]
+  sets: readonly PermissionSetRef[],
 ): Promise<UserWithAccess> {
   const base = `/services/data/v${conn.getApiVersion()}/sobjects`;
   const compositeRequest = [
     { method: 'POST', url: `${base}/User`, referenceId: 'user', body: userRecord(user) },
-    ...(pslId ? [{ method: 'POST', url: `${base}/PermissionSetLicenseAssign`, referenceId: 'license', body: { AssigneeId: '@{user.id}', PermissionSetLicenseId: pslId } }] : []),
-    ...sets.map((s, i) => ({ method: 'POST', url: `${base}/PermissionSetAssignment`, referenceId: `set${i}`, body: { AssigneeId: '@{user.id}', PermissionSetId: s.id } })),
+    ...(pslId
+      ? [
+          {
+            method: 'POST',
+            url: `${base}/PermissionSetLicenseAssign`,
+            referenceId: 'license',
+            body: { AssigneeId: '@{user.id}', PermissionSetLicenseId: pslId },
+          },
+        ]
+      : []),
+    ...sets.map((s, i) => ({
+      method: 'POST',
+      url: `${base}/PermissionSetAssignment`,
+      referenceId: `set${i}`,
+      body: { AssigneeId: '@{user.id}', PermissionSetId: s.id },
+    })),
   ];
   const answer = await conn.request<{ compositeResponse: SubResult[] }>({
     method: 'POST',
@@ -44,7 +58,9 @@ export async function createUserWithAccess(
   const failed = results.find((r) => r.httpStatusCode >= 400 && firstError(r)?.errorCode !== ROLLED_BACK);
   if (!failed) {
     const id = (results[0]?.body as { id?: string } | undefined)?.id;
-    return id ? { outcome: 'created', userId: id } : { outcome: 'write-separately', reason: 'the composite answer has no user Id' };
+    return id
+      ? { outcome: 'created', userId: id }
+      : { outcome: 'write-separately', reason: 'the composite answer has no user Id' };
   }
   const error = firstError(failed);
   if (failed.referenceId === 'user' && error?.errorCode !== 'MIXED_DML_OPERATION') {
@@ -56,4 +72,5 @@ export async function createUserWithAccess(
   return { outcome: 'write-separately', reason: `${error?.errorCode ?? 'error'}: ${error?.message ?? ''}` };
 }
 
-const firstError = (r: SubResult): SubError | undefined => (Array.isArray(r.body) ? (r.body[0] as SubError) : undefined);
+const firstError = (r: SubResult): SubError | undefined =>
+  Array.isArray(r.body) ? (r.body[0] as SubError) : undefined;

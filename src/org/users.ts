@@ -67,7 +67,7 @@ export async function lookupUsers(conn: Connection, username: string): Promise<U
   const names = admin ? [username, admin] : [username];
   const { records } = await conn.query<UserRecord>(
     'SELECT Id, Username, IsActive, Email, ProfileId, Profile.Name, UserRoleId, TimeZoneSidKey, LocaleSidKey, ' +
-      `EmailEncodingKey, LanguageLocaleKey FROM User WHERE Username IN ${soqlInList(names)}`
+      `EmailEncodingKey, LanguageLocaleKey FROM User WHERE Username IN ${soqlInList(names)}`,
   );
   const find = (name: string | undefined): UserRecord | undefined =>
     name ? records.find((r) => r.Username.toLowerCase() === name.toLowerCase()) : undefined;
@@ -126,7 +126,8 @@ export function userRecord(user: NewUser): Record<string, string | boolean> {
 export async function createUser(conn: Connection, user: NewUser): Promise<string> {
   const result = await conn.sobject('User').create(userRecord(user));
   if (!result.success || !result.id) {
-    const errors = (result as { errors?: Array<{ statusCode?: string; errorCode?: string; message?: string }> }).errors ?? [];
+    const errors =
+      (result as { errors?: Array<{ statusCode?: string; errorCode?: string; message?: string }> }).errors ?? [];
     const first = errors[0];
     const error = new Error(first?.message ?? 'User create failed');
     error.name = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_ERROR';

@@ -58,7 +58,11 @@ export async function checkPasswordTarget(conn: Connection, username: string): P
   }
   if (!user.isActive) throw messages.createError('error.UserInactive', [user.username]);
   if (!user.apiOnly) {
-    throw messages.createError('error.NotIntegrationUser', [user.username, user.profileName ?? 'unknown', user.userLicense ?? 'unknown']);
+    throw messages.createError('error.NotIntegrationUser', [
+      user.username,
+      user.profileName ?? 'unknown',
+      user.userLicense ?? 'unknown',
+    ]);
   }
   return user;
 }
@@ -70,7 +74,8 @@ export async function checkPasswordTarget(conn: Connection, username: string): P
  */
 export async function changePassword(options: PasswordOptions): Promise<PasswordOutcome> {
   const { conn, action, outputFile } = options;
-  if (outputFile && !options.force && (await pathExists(outputFile))) throw messages.createError('error.FileExists', [outputFile]);
+  if (outputFile && !options.force && (await pathExists(outputFile)))
+    throw messages.createError('error.FileExists', [outputFile]);
   const checked = await checkPasswordTarget(conn, options.username);
   const user = { Id: checked.id, Username: checked.username };
   const url = `${conn.baseUrl()}/sobjects/User/${user.Id}/password`;
@@ -79,7 +84,12 @@ export async function changePassword(options: PasswordOptions): Promise<Password
     const password = generatePassword(options.length ?? DEFAULT_PASSWORD_LENGTH);
     if (outputFile) await writeSecretFile(outputFile, password, options.force);
     try {
-      await unloggedRequest(conn, { method: 'POST', url, body: JSON.stringify({ NewPassword: password }), headers: { 'content-type': 'application/json' } });
+      await unloggedRequest(conn, {
+        method: 'POST',
+        url,
+        body: JSON.stringify({ NewPassword: password }),
+        headers: { 'content-type': 'application/json' },
+      });
     } catch (e) {
       if (outputFile) await rm(outputFile, { force: true });
       throw mapPasswordError(e, user.Username);
@@ -100,7 +110,11 @@ export async function changePassword(options: PasswordOptions): Promise<Password
       await writeSecretFile(outputFile, password, options.force);
     } catch (e) {
       // the reset happened: say so, without the password
-      throw messages.createError('error.ResetNotSaved', [user.Username, outputFile, e instanceof Error ? e.message : String(e)]);
+      throw messages.createError('error.ResetNotSaved', [
+        user.Username,
+        outputFile,
+        e instanceof Error ? e.message : String(e),
+      ]);
     }
   }
   return { username: user.Username, userId: user.Id, action, password, outputFile, expired: true, user: checked };
@@ -113,8 +127,13 @@ type HttpRequest = { method: 'POST' | 'DELETE'; url: string; body?: string; head
  * and whose secret filter doesn't know "NewPassword". jsforce itself logs only the method and URL.
  */
 async function unloggedRequest<T = unknown>(conn: Connection, request: HttpRequest): Promise<T> {
-  const jsforce = Object.getPrototypeOf(Connection.prototype) as { request: (this: Connection, r: HttpRequest) => Promise<T> };
-  return jsforce.request.call(conn, { ...request, headers: { 'content-type': 'application/json', ...request.headers } });
+  const jsforce = Object.getPrototypeOf(Connection.prototype) as {
+    request: (this: Connection, r: HttpRequest) => Promise<T>;
+  };
+  return jsforce.request.call(conn, {
+    ...request,
+    headers: { 'content-type': 'application/json', ...request.headers },
+  });
 }
 
 /** Maps the org's refusal to an actionable error; keeps the org's message, never the request. */
@@ -127,7 +146,8 @@ export function mapPasswordError(e: unknown, username: string): Error {
   if (/^INSUFFICIENT_ACCESS/.test(code) || /INSUFFICIENT_ACCESS/.test(text)) {
     return messages.createError('error.InsufficientAccess', [username, text]);
   }
-  if (code === 'NOT_FOUND' || code === 'INVALID_ID_FIELD') return messages.createError('error.UserNotFound', [username]);
+  if (code === 'NOT_FOUND' || code === 'INVALID_ID_FIELD')
+    return messages.createError('error.UserNotFound', [username]);
   return e instanceof Error ? e : new Error(text);
 }
 

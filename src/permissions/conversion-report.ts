@@ -12,7 +12,9 @@ import { isNotUsedOmission } from './narrow-to-usage.js';
  * Omissions grouped by section and reason, with a few names each: the full list is in --json. High-risk permissions
  * and unused objects left out are not here: they have their own blocks.
  */
-export function groupOmissions(omitted: OmittedEntry[]): Array<{ section: string; count: number; reason: string; examples: string }> {
+export function groupOmissions(
+  omitted: OmittedEntry[],
+): Array<{ section: string; count: number; reason: string; examples: string }> {
   const groups = new Map<string, { section: string; reason: string; names: string[] }>();
   for (const o of omitted) {
     if (isHighRiskOmission(o) || isNotUsedOmission(o)) continue;
@@ -30,7 +32,10 @@ export function groupOmissions(omitted: OmittedEntry[]): Array<{ section: string
 }
 
 /** How many grants each source of a user's access gives (a grant given twice counts for both). */
-export function sourceCounts(access: { sources: AccessSource[]; grantSources: GrantSources }): Array<{ source: string; grants: number }> {
+export function sourceCounts(access: {
+  sources: AccessSource[];
+  grantSources: GrantSources;
+}): Array<{ source: string; grants: number }> {
   const counts = new Map<string, number>(access.sources.map((s) => [s.source, 0]));
   for (const byName of Object.values(access.grantSources)) {
     for (const byGrant of Object.values(byName)) {

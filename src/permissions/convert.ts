@@ -89,7 +89,10 @@ const PROFILE_ONLY = new Set<string>(SECTION_RULES.profileOnly);
  * in `omitted` with a reason; entries that grant nothing are left out silently. Nothing is granted that the input
  * did not grant. Pure: the input is not changed.
  */
-export function convertToIntegrationPermissionSets(input: ConversionInput, options: ConversionOptions): ConversionResult {
+export function convertToIntegrationPermissionSets(
+  input: ConversionInput,
+  options: ConversionOptions,
+): ConversionResult {
   const licensed = options.licensedUserPermissions ?? PSL_USER_PERMISSIONS;
   const includeUi = options.includeUi === true;
   const excluded = new Map<string, boolean>(); // lower-case name -> matched
@@ -148,7 +151,8 @@ export function convertToIntegrationPermissionSets(input: ConversionInput, optio
     const section = targetSection(inputSection);
     if (!section) {
       for (const entry of entries) {
-        if (hasContent(entry)) omit(inputSection, genericName(inputSection, entry), messages.getMessage('reason.unknown'));
+        if (hasContent(entry))
+          omit(inputSection, genericName(inputSection, entry), messages.getMessage('reason.unknown'));
       }
       continue;
     }
@@ -204,10 +208,16 @@ export function convertToIntegrationPermissionSets(input: ConversionInput, optio
 
   if (unlicensed.length > 0) {
     warnings.push(
-      messages.getMessage('warning.unlicensed', [`${plural(unlicensed.length, 'user permission')} ${unlicensed.length === 1 ? 'is' : 'are'}`, companion?.fullName ?? '', listSome(unlicensed.sort().map((n) => withLabel(n, labels)))])
+      messages.getMessage('warning.unlicensed', [
+        `${plural(unlicensed.length, 'user permission')} ${unlicensed.length === 1 ? 'is' : 'are'}`,
+        companion?.fullName ?? '',
+        listSome(unlicensed.sort().map((n) => withLabel(n, labels))),
+      ]),
     );
   }
-  warnings.push(...riskWarnings(main, companion, labels, new Set((options.acknowledgedHighRisk ?? []).map((n) => n.toLowerCase()))));
+  warnings.push(
+    ...riskWarnings(main, companion, labels, new Set((options.acknowledgedHighRisk ?? []).map((n) => n.toLowerCase()))),
+  );
   warnings.push(...dependencyWarnings([main, companion]));
   const unmatched = [...excluded].filter(([, matched]) => !matched).map(([name]) => name);
   if (unmatched.length > 0) warnings.push(messages.getMessage('warning.excludeUnmatched', [unmatched.join(', ')]));
@@ -231,7 +241,11 @@ export function objectEntry(object: string, access: readonly string[]): Entry {
   for (const raw of access) {
     const a = OBJECT_ACCESS_ALIASES[raw.trim().toLowerCase()];
     if (!a) {
-      throw messages.createError('error.UnknownObjectAccess', [raw, object], [Object.keys(OBJECT_DEPENDENCIES).join(', ')]);
+      throw messages.createError(
+        'error.UnknownObjectAccess',
+        [raw, object],
+        [Object.keys(OBJECT_DEPENDENCIES).join(', ')],
+      );
     }
     add(a);
   }
@@ -386,7 +400,18 @@ function profileOnlyName(section: string, entry: Entry): string {
 }
 
 function genericName(section: string, entry: Entry): string {
-  for (const f of ['name', 'fullName', 'object', 'field', 'apexClass', 'apexPage', 'tab', 'application', 'recordType', 'flow']) {
+  for (const f of [
+    'name',
+    'fullName',
+    'object',
+    'field',
+    'apexClass',
+    'apexPage',
+    'tab',
+    'application',
+    'recordType',
+    'flow',
+  ]) {
     if (typeof entry[f] === 'string') return entry[f];
   }
   const first = Object.values(entry).find((v) => typeof v === 'string');
@@ -395,7 +420,7 @@ function genericName(section: string, entry: Entry): string {
 
 function buildDoc(
   sections: Map<SectionName, Map<string, Entry>>,
-  head: Omit<PermissionSetDoc, 'sections'>
+  head: Omit<PermissionSetDoc, 'sections'>,
 ): PermissionSetDoc {
   const doc: PermissionSetDoc = { ...head, sections: {} };
   for (const section of SECTION_ORDER) {
@@ -408,22 +433,49 @@ function buildDoc(
   return doc;
 }
 
-function riskWarnings(main: PermissionSetDoc, companion: PermissionSetDoc | undefined, labels: PermissionLabels | undefined, acknowledged: ReadonlySet<string>): string[] {
+function riskWarnings(
+  main: PermissionSetDoc,
+  companion: PermissionSetDoc | undefined,
+  labels: PermissionLabels | undefined,
+  acknowledged: ReadonlySet<string>,
+): string[] {
   const warnings: string[] = [];
   for (const doc of [main, companion]) {
     if (!doc) continue;
     for (const entry of doc.sections.userPermissions ?? []) {
       const why = HIGH_RISK_USER_PERMISSIONS[entry.name as string];
-      if (why && !acknowledged.has(String(entry.name).toLowerCase())) warnings.push(messages.getMessage('warning.highRisk', [withLabel(entry.name as string, labels), doc.fullName, why, entry.name]));
+      if (why && !acknowledged.has(String(entry.name).toLowerCase()))
+        warnings.push(
+          messages.getMessage('warning.highRisk', [
+            withLabel(entry.name as string, labels),
+            doc.fullName,
+            why,
+            entry.name,
+          ]),
+        );
     }
     const objects = doc.sections.objectPermissions ?? [];
     const modifyAll = objects.filter((e) => e.modifyAllRecords === true).map((e) => e.object as string);
-    const viewAll = objects.filter((e) => e.viewAllRecords === true && e.modifyAllRecords !== true).map((e) => e.object as string);
+    const viewAll = objects
+      .filter((e) => e.viewAllRecords === true && e.modifyAllRecords !== true)
+      .map((e) => e.object as string);
     if (modifyAll.length > 0) {
-      warnings.push(messages.getMessage('warning.modifyAllRecords', [doc.fullName, plural(modifyAll.length, 'object'), listSome(modifyAll)]));
+      warnings.push(
+        messages.getMessage('warning.modifyAllRecords', [
+          doc.fullName,
+          plural(modifyAll.length, 'object'),
+          listSome(modifyAll),
+        ]),
+      );
     }
     if (viewAll.length > 0) {
-      warnings.push(messages.getMessage('warning.viewAllRecords', [doc.fullName, plural(viewAll.length, 'object'), listSome(viewAll)]));
+      warnings.push(
+        messages.getMessage('warning.viewAllRecords', [
+          doc.fullName,
+          plural(viewAll.length, 'object'),
+          listSome(viewAll),
+        ]),
+      );
     }
   }
   return warnings;
@@ -443,13 +495,27 @@ function dependencyWarnings(docs: Array<PermissionSetDoc | undefined>): string[]
     }
   }
   const warnings =
-    broken.length > 0 ? [messages.getMessage('warning.objectDependencies', [`${plural(broken.length, 'object permission')} ${broken.length === 1 ? 'does' : 'do'}`, listSome(broken)])] : [];
+    broken.length > 0
+      ? [
+          messages.getMessage('warning.objectDependencies', [
+            `${plural(broken.length, 'object permission')} ${broken.length === 1 ? 'does' : 'do'}`,
+            listSome(broken),
+          ]),
+        ]
+      : [];
   // edit access to a field needs read access to it, like objects
   const editOnly = docs.flatMap((doc) =>
-    (doc?.sections.fieldPermissions ?? []).filter((e) => e.editable === true && e.readable !== true).map((e) => e.field as string)
+    (doc?.sections.fieldPermissions ?? [])
+      .filter((e) => e.editable === true && e.readable !== true)
+      .map((e) => e.field as string),
   );
   if (editOnly.length > 0) {
-    warnings.push(messages.getMessage('warning.fieldDependencies', [`${plural(editOnly.length, 'field permission')} ${editOnly.length === 1 ? 'does' : 'do'}`, listSome(editOnly)]));
+    warnings.push(
+      messages.getMessage('warning.fieldDependencies', [
+        `${plural(editOnly.length, 'field permission')} ${editOnly.length === 1 ? 'does' : 'do'}`,
+        listSome(editOnly),
+      ]),
+    );
   }
   return warnings;
 }

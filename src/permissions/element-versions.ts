@@ -14,7 +14,7 @@ export const SECTION_SINCE: Readonly<Partial<Record<SectionName, string>>> = Obj
   SECTION_NAMES.flatMap((n) => {
     const since = sectionFacts(n).since;
     return since ? [[n, since]] : [];
-  })
+  }),
 );
 
 /** Fields of a section's entries by first API version (the section itself being older). */
@@ -22,7 +22,7 @@ export const FIELD_SINCE: Readonly<Partial<Record<SectionName, Readonly<Record<s
   SECTION_NAMES.flatMap((n) => {
     const since = sectionFacts(n).fieldSince;
     return since ? [[n, since]] : [];
-  })
+  }),
 );
 
 /** Admin-facing names of the fields above, for reports. */
@@ -37,7 +37,10 @@ export type VersionDrop = { section: string; name: string; element: string; sinc
  * The docs as the target API version can hold them: sections and fields newer than it removed. Returns what granted
  * something and was removed (an entry whose removed parts grant nothing is dropped quietly: nothing is lost).
  */
-export function fitToApiVersion(docs: readonly PermissionSetDoc[], version: string): { docs: PermissionSetDoc[]; dropped: VersionDrop[] } {
+export function fitToApiVersion(
+  docs: readonly PermissionSetDoc[],
+  version: string,
+): { docs: PermissionSetDoc[]; dropped: VersionDrop[] } {
   const target = versionNumber(version);
   const dropped: VersionDrop[] = [];
   const fitted = docs.map((doc) => {
@@ -53,26 +56,43 @@ export function fitToApiVersion(docs: readonly PermissionSetDoc[], version: stri
         continue;
       }
       const newer = Object.entries(FIELD_SINCE[name] ?? {}).filter(([, s]) => versionNumber(s) > target);
-      sections[name] = newer.length === 0 ? entries : entries.map((e) => withoutFields(doc, name, e, newer, version, dropped));
+      sections[name] =
+        newer.length === 0 ? entries : entries.map((e) => withoutFields(doc, name, e, newer, version, dropped));
     }
     return { ...doc, sections };
   });
   return { docs: fitted, dropped };
 }
 
-function withoutFields(doc: PermissionSetDoc, section: SectionName, entry: Entry, newer: Array<[string, string]>, version: string, out: VersionDrop[]): Entry {
+function withoutFields(
+  doc: PermissionSetDoc,
+  section: SectionName,
+  entry: Entry,
+  newer: Array<[string, string]>,
+  version: string,
+  out: VersionDrop[],
+): Entry {
   const copy = { ...entry };
   for (const [field, since] of newer) {
     if (!(field in copy)) continue;
     if (copy[field] === true || copy[field] === 'true') {
-      out.push(drop(doc, section, `${String(entry[PERMISSION_SET_SECTIONS[section].key])}.${field}`, field, since, version));
+      out.push(
+        drop(doc, section, `${String(entry[PERMISSION_SET_SECTIONS[section].key])}.${field}`, field, since, version),
+      );
     }
     delete copy[field];
   }
   return copy;
 }
 
-function drop(doc: PermissionSetDoc, section: string, name: string, element: string, since: string, version: string): VersionDrop {
+function drop(
+  doc: PermissionSetDoc,
+  section: string,
+  name: string,
+  element: string,
+  since: string,
+  version: string,
+): VersionDrop {
   const what = FIELD_LABELS[element] ?? element;
   return {
     section,

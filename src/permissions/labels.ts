@@ -40,7 +40,9 @@ export function withLabel(name: string, org?: PermissionLabels): string {
 }
 
 /** Labels of the `Permissions<Name>` fields of a PermissionSet describe, keyed by lower-case permission name. */
-export function labelsFromDescribe(fields: ReadonlyArray<{ name: string; label?: string; type?: string }>): Map<string, string> {
+export function labelsFromDescribe(
+  fields: ReadonlyArray<{ name: string; label?: string; type?: string }>,
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of fields) {
     if (!f.label || !f.name.startsWith('Permissions') || f.name.length === 'Permissions'.length) continue;

@@ -20,7 +20,12 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'permissions.least-privilege');
 
 /** The permissions Salesforce's own MFA enforcement names as privileged (Help 005321563). */
-export const PRIVILEGED_BY_SALESFORCE: ReadonlySet<string> = new Set(['AuthorApex', 'CustomizeApplication', 'ModifyAllData', 'ViewAllData']);
+export const PRIVILEGED_BY_SALESFORCE: ReadonlySet<string> = new Set([
+  'AuthorApex',
+  'CustomizeApplication',
+  'ModifyAllData',
+  'ViewAllData',
+]);
 
 export const KEEP_FLAG = '--keep-permission';
 
@@ -51,7 +56,8 @@ export type HighRiskOutcome = {
 export const highRiskReason = (name: string): string =>
   messages.getMessage('reason.highRisk', [HIGH_RISK_USER_PERMISSIONS[name] ?? 'is high risk', `${KEEP_FLAG} ${name}`]);
 
-export const isHighRiskOmission = (o: OmittedEntry): boolean => o.section === 'userPermissions' && o.reason === highRiskReason(o.name);
+export const isHighRiskOmission = (o: OmittedEntry): boolean =>
+  o.section === 'userPermissions' && o.reason === highRiskReason(o.name);
 
 const isEnabled = (e: Entry): boolean => e.enabled === true;
 
@@ -62,7 +68,7 @@ const isEnabled = (e: Entry): boolean => e.enabled === true;
  */
 export function leaveOutHighRisk(
   input: ConversionInput,
-  options: { keep?: readonly string[]; exclude?: readonly string[] } = {}
+  options: { keep?: readonly string[]; exclude?: readonly string[] } = {},
 ): { input: ConversionInput; omitted: OmittedEntry[]; outcome: HighRiskOutcome } {
   const keep = new Map((options.keep ?? []).map((k) => [k.trim().toLowerCase(), k.trim()]));
   const exclude = new Set((options.exclude ?? []).map((k) => k.trim().toLowerCase()));
@@ -84,7 +90,12 @@ export function leaveOutHighRisk(
       }
       if (!omitted.some((o) => o.name === canonical)) {
         const label = permissionLabel(canonical);
-        omitted.push({ section: 'userPermissions', name: canonical, reason: highRiskReason(canonical), ...(label ? { label } : {}) });
+        omitted.push({
+          section: 'userPermissions',
+          name: canonical,
+          reason: highRiskReason(canonical),
+          ...(label ? { label } : {}),
+        });
         outcome.leftOut.push({
           name: canonical,
           ...(label ? { label } : {}),
@@ -100,14 +111,18 @@ export function leaveOutHighRisk(
     if (!highRisk.has(lower)) outcome.notHighRisk.push(given);
     else if (!granted.has(lower)) outcome.notGranted.push(highRisk.get(lower)!);
   }
-  const byName = (a: LeftOutPermission, b: LeftOutPermission): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const byName = (a: LeftOutPermission, b: LeftOutPermission): number =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   outcome.leftOut.sort(byName);
   outcome.kept.sort();
   return { input: { ...input, sections }, omitted, outcome };
 }
 
 /** Adds omissions made before the conversion (org rules, this policy) to its result, with their counts. */
-export function addOmissions(conversion: Pick<ConversionResult, 'omitted' | 'counts'>, omitted: readonly OmittedEntry[]): void {
+export function addOmissions(
+  conversion: Pick<ConversionResult, 'omitted' | 'counts'>,
+  omitted: readonly OmittedEntry[],
+): void {
   for (const o of omitted) {
     conversion.omitted.push(o);
     (conversion.counts[o.section] ??= { carried: 0, companion: 0, omitted: 0 }).omitted++;
@@ -155,5 +170,9 @@ export function highRiskBlock(outcome: HighRiskOutcome | undefined): string[] {
 export function checkKeepAndExclude(keep: readonly string[] = [], exclude: readonly string[] = []): void {
   const excluded = new Set(exclude.map((e) => e.trim().toLowerCase()));
   const both = keep.filter((k) => excluded.has(k.trim().toLowerCase()));
-  if (both.length) throw messages.createError('error.KeepAndExclude', [both.length === 1 ? 'A permission is' : 'Permissions are', both.join(', ')]);
+  if (both.length)
+    throw messages.createError('error.KeepAndExclude', [
+      both.length === 1 ? 'A permission is' : 'Permissions are',
+      both.join(', '),
+    ]);
 }

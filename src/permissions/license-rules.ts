@@ -42,11 +42,12 @@ export const RULE_SOURCES = {
     what: 'an Experience site shows a member\'s company name instead of the site role when the viewing user has "Show Company Name as Site Role": a display setting',
   },
   'BLOG-SEENBY': {
-    where: 'https://sfblog.markhammer.net/entry/2019/11/12/100000 (third party, Winter \'20)',
+    where: "https://sfblog.markhammer.net/entry/2019/11/12/100000 (third party, Winter '20)",
     what: 'Hide the Seen By List: the viewing user sees only a view count under Chatter posts in Lightning Experience; display only (no Salesforce source found)',
   },
   'SF-FIELDREF-67': {
-    where: 'https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_MutingPermissionSet.htm (API 67.0)',
+    where:
+      'https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_MutingPermissionSet.htm (API 67.0)',
     what: 'the Field Name | Field Label table of every Permissions<Name> field: the label names what the permission allows',
   },
   'SF-HELP-005321563': {
@@ -54,7 +55,8 @@ export const RULE_SOURCES = {
     what: '"Salesforce is enforcing phishing-resistant Multi-Factor Authentication (MFA) for all users with the System Administrator profile, Modify All Data, View All Data, Customize Application, or Author Apex permissions": Salesforce\'s own privileged set',
   },
   'AUDITFIELDS-3P': {
-    where: 'third-party probe report in the public code index (file id 67363862249); Salesforce Help names the permission "Set Audit Fields upon Record Creation"',
+    where:
+      'third-party probe report in the public code index (file id 67363862249); Salesforce Help names the permission "Set Audit Fields upon Record Creation"',
     what: 'PermissionsCreateAuditFields is "Set Audit Fields upon Record Creation": lets the user set CreatedBy, CreatedDate, LastModifiedBy, LastModifiedDate on insert',
   },
   NONE: {
@@ -136,8 +138,8 @@ export const PSL_USER_PERMISSIONS_TABLE: Readonly<Record<string, RuleSource>> = 
       'ModifyMetadata',
       'ViewDeveloperName',
       'ViewSetup',
-    ].map((name) => [name, 'PS-2C9' as RuleSource])
-  )
+    ].map((name) => [name, 'PS-2C9' as RuleSource]),
+  ),
 );
 
 /** Default set of user permissions the PSL carries (offline). */
@@ -163,9 +165,15 @@ export const INHERENT_USER_PERMISSIONS: Readonly<Record<string, { source: RuleSo
  */
 export const UI_ONLY_USER_PERMISSIONS: Readonly<Record<string, { source: RuleSource; what: string }>> = {
   HideReadByList: { source: 'BLOG-SEENBY', what: 'hides the "seen by" list under Chatter posts from the viewing user' },
-  LightningConsoleAllowedForUser: { source: 'SF-HELP-CONSOLE', what: 'lets the user open Lightning console apps in the browser' },
+  LightningConsoleAllowedForUser: {
+    source: 'SF-HELP-CONSOLE',
+    what: 'lets the user open Lightning console apps in the browser',
+  },
   LightningExperienceUser: { source: 'SF-HELP-LEX', what: 'gives the user the Lightning Experience interface' },
-  ShowCompanyNameAsUserBadge: { source: 'SF-KB-005232535', what: 'shows company names instead of site roles to the viewing user of an Experience site' },
+  ShowCompanyNameAsUserBadge: {
+    source: 'SF-KB-005232535',
+    what: 'shows company names instead of site roles to the viewing user of an Experience site',
+  },
 };
 
 /**
@@ -175,13 +183,27 @@ export const UI_ONLY_USER_PERMISSIONS: Readonly<Record<string, { source: RuleSou
  * privileged, that source too. UpdateWithInactiveOwner has no source (no label found): it stays flagged, since a
  * warning too many costs less than one too few.
  */
-export const HIGH_RISK_USER_PERMISSION_RULES: Readonly<Record<string, { reason: string; sources: readonly RuleSource[] }>> = {
+export const HIGH_RISK_USER_PERMISSION_RULES: Readonly<
+  Record<string, { reason: string; sources: readonly RuleSource[] }>
+> = {
   AssignPermissionSets: { reason: 'can assign any permission set, including to itself', sources: ['SF-FIELDREF-67'] },
-  AuthorApex: { reason: 'can write and run Apex, which runs in system mode', sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'] },
-  BulkApiHardDelete: { reason: 'can delete records permanently, bypassing the recycle bin', sources: ['SF-FIELDREF-67'] },
+  AuthorApex: {
+    reason: 'can write and run Apex, which runs in system mode',
+    sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'],
+  },
+  BulkApiHardDelete: {
+    reason: 'can delete records permanently, bypassing the recycle bin',
+    sources: ['SF-FIELDREF-67'],
+  },
   CreateAuditFields: { reason: 'can forge CreatedBy/LastModifiedBy audit fields', sources: ['AUDITFIELDS-3P'] },
-  CustomizeApplication: { reason: 'can change the org setup and metadata', sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'] },
-  DelegatedTwoFactor: { reason: 'can manage multi-factor authentication for users in the user interface', sources: ['SF-FIELDREF-67'] },
+  CustomizeApplication: {
+    reason: 'can change the org setup and metadata',
+    sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'],
+  },
+  DelegatedTwoFactor: {
+    reason: 'can manage multi-factor authentication for users in the user interface',
+    sources: ['SF-FIELDREF-67'],
+  },
   EditReadonlyFields: { reason: 'can edit read-only fields', sources: ['SF-FIELDREF-67'] },
   FreezeUsers: { reason: 'can freeze users', sources: ['SF-FIELDREF-67'] },
   InstallPackaging: { reason: 'can install and uninstall packages', sources: ['SF-FIELDREF-67'] },
@@ -200,7 +222,10 @@ export const HIGH_RISK_USER_PERMISSION_RULES: Readonly<Record<string, { reason: 
   ManageSharing: { reason: 'can change sharing rules and org-wide defaults', sources: ['SF-FIELDREF-67'] },
   ManageTwoFactor: { reason: 'can manage multi-factor authentication through the API', sources: ['SF-FIELDREF-67'] },
   ManageUsers: { reason: 'can create, edit and deactivate users and reset passwords', sources: ['SF-FIELDREF-67'] },
-  ModifyAllData: { reason: 'can read, edit and delete all records of every object', sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'] },
+  ModifyAllData: {
+    reason: 'can read, edit and delete all records of every object',
+    sources: ['SF-FIELDREF-67', 'SF-HELP-005321563'],
+  },
   ModifyMetadata: { reason: 'can change any metadata through the Metadata API', sources: ['SF-FIELDREF-67'] },
   PasswordNeverExpires: { reason: 'password never expires', sources: ['SF-FIELDREF-67'] },
   ResetPasswords: { reason: "can reset users' passwords", sources: ['SF-FIELDREF-67'] },
@@ -214,7 +239,7 @@ export const HIGH_RISK_USER_PERMISSION_RULES: Readonly<Record<string, { reason: 
 
 /** Reason per high-risk permission (what an integration holding it can do). */
 export const HIGH_RISK_USER_PERMISSIONS: Readonly<Record<string, string>> = Object.freeze(
-  Object.fromEntries(Object.entries(HIGH_RISK_USER_PERMISSION_RULES).map(([name, rule]) => [name, rule.reason]))
+  Object.fromEntries(Object.entries(HIGH_RISK_USER_PERMISSION_RULES).map(([name, rule]) => [name, rule.reason])),
 );
 
 /** Profile sections (element names) and what becomes of them. */

@@ -28,7 +28,7 @@ export const PERMISSION_SET_SECTIONS: Readonly<Record<SectionName, SectionSpec>>
     const facts = sectionFacts(name);
     const optional = new Set(facts.optionalFields ?? []);
     return [name, { key: facts.key, fields: facts.fields.filter((f) => !optional.has(f)), grants: facts.grants }];
-  })
+  }),
 ) as unknown as Record<SectionName, SectionSpec>;
 
 /** Section names in schema order (the PermissionSet sequence is alphabetical). */

@@ -27,7 +27,7 @@ const NARROWED = new Set(['objectPermissions', 'fieldPermissions', 'fieldLevelSe
  */
 export function narrowToObjects(
   input: ConversionInput,
-  touched: Iterable<string>
+  touched: Iterable<string>,
 ): { input: ConversionInput; omitted: OmittedEntry[]; keptObjects: string[]; leftOutObjects: string[] } {
   const used = new Set([...touched].map((o) => o.toLowerCase()));
   const omitted: OmittedEntry[] = [];
@@ -46,7 +46,11 @@ export function narrowToObjects(
         return true;
       }
       if (section === 'objectPermissions') leftOut.add(object);
-      omitted.push({ section, name: section === 'objectPermissions' ? object : String(e.field), reason: notUsedReason() });
+      omitted.push({
+        section,
+        name: section === 'objectPermissions' ? object : String(e.field),
+        reason: notUsedReason(),
+      });
       return false;
     });
   }
@@ -78,11 +82,22 @@ export function usageBlock(usage: UsageNarrowing | undefined): { header: string;
     .map(([t, n]) => `${t} ${n}`)
     .join(', ');
   const lines = [
-    usageMessages.getMessage('block.read', [e.files.length, e.files.length === 1 ? '' : 's', span, types, e.days, e.rows, e.rowsByUser, e.username]),
+    usageMessages.getMessage('block.read', [
+      e.files.length,
+      e.files.length === 1 ? '' : 's',
+      span,
+      types,
+      e.days,
+      e.rows,
+      e.rowsByUser,
+      e.username,
+    ]),
     usageMessages.getMessage('block.used', [listSome(usage.keptObjects)]),
   ];
   if (usage.leftOutObjects.length) {
-    const fields = usage.fieldsLeftOut ? ' ' + usageMessages.getMessage('block.fields', [usage.fieldsLeftOut, usage.fieldsLeftOut === 1 ? '' : 's']) : '';
+    const fields = usage.fieldsLeftOut
+      ? ' ' + usageMessages.getMessage('block.fields', [usage.fieldsLeftOut, usage.fieldsLeftOut === 1 ? '' : 's'])
+      : '';
     lines.push(usageMessages.getMessage('block.leftOut', [listSome(usage.leftOutObjects), fields]));
   }
   lines.push(usageMessages.getMessage('block.caveat'));
@@ -94,7 +109,10 @@ export function usageBlock(usage: UsageNarrowing | undefined): { header: string;
  *
  * @throws SfError NoUsageByUser when that would leave no object access
  */
-export function narrowToUsage(input: ConversionInput, evidence: UsageEvidence): { input: ConversionInput; omitted: OmittedEntry[]; usage: UsageNarrowing } {
+export function narrowToUsage(
+  input: ConversionInput,
+  evidence: UsageEvidence,
+): { input: ConversionInput; omitted: OmittedEntry[]; usage: UsageNarrowing } {
   const narrowed = narrowToObjects(input, evidence.objects);
   if (narrowed.keptObjects.length === 0) {
     const window = `${evidence.files.length} file${evidence.files.length === 1 ? '' : 's'}, last ${evidence.days} days, ${evidence.rowsByUser} request rows by the user`;

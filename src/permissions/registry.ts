@@ -57,7 +57,12 @@ const enabled = (key: string, destination: Destination, since?: string): Section
 
 export const SECTION_REGISTRY = {
   agentAccesses: enabled('agentName', 'licensed', '64.0'),
-  applicationVisibilities: { key: 'application', fields: ['application', 'visible'], grants: ['visible'], destination: 'ui' },
+  applicationVisibilities: {
+    key: 'application',
+    fields: ['application', 'visible'],
+    grants: ['visible'],
+    destination: 'ui',
+  },
   classAccesses: enabled('apexClass', 'licensed'),
   customMetadataTypeAccesses: enabled('name', 'licensed'),
   customPermissions: enabled('name', 'licensed'),
@@ -70,7 +75,11 @@ export const SECTION_REGISTRY = {
     fields: ['editable', 'field', 'readable'],
     grants: ['editable', 'readable'],
     destination: 'licensed',
-    sObject: { sObject: 'FieldPermissions', keyField: 'Field', fields: { editable: 'PermissionsEdit', readable: 'PermissionsRead' } },
+    sObject: {
+      sObject: 'FieldPermissions',
+      keyField: 'Field',
+      fields: { editable: 'PermissionsEdit', readable: 'PermissionsRead' },
+    },
   },
   flowAccesses: enabled('flow', 'licensed'),
   genComputingSummaryDefAccesses: enabled('configName', 'companion', '66.0'),
@@ -91,7 +100,15 @@ export const SECTION_REGISTRY = {
     ],
     // setup-entity flags a profile may grant
     optionalFields: ['customizeSetup', 'deleteSetup', 'viewSetup'],
-    grants: ['allowCreate', 'allowDelete', 'allowEdit', 'allowRead', 'modifyAllRecords', 'viewAllFields', 'viewAllRecords'],
+    grants: [
+      'allowCreate',
+      'allowDelete',
+      'allowEdit',
+      'allowRead',
+      'modifyAllRecords',
+      'viewAllFields',
+      'viewAllRecords',
+    ],
     destination: 'licensed',
     fieldSince: { viewAllFields: '63.0' },
     sObject: {
@@ -109,7 +126,12 @@ export const SECTION_REGISTRY = {
     },
   },
   pageAccesses: enabled('apexPage', 'ui'),
-  recordTypeVisibilities: { key: 'recordType', fields: ['recordType', 'visible'], grants: ['visible'], destination: 'licensed' },
+  recordTypeVisibilities: {
+    key: 'recordType',
+    fields: ['recordType', 'visible'],
+    grants: ['visible'],
+    destination: 'licensed',
+  },
   servicePresenceStatusAccesses: enabled('servicePresenceStatus', 'companion', '64.0'),
   // visibility: Visible | Available | None; "None" grants nothing
   tabSettings: { key: 'tab', fields: ['tab', 'visibility'], grants: [], destination: 'ui' },

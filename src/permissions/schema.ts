@@ -8,7 +8,7 @@ export const OBJECT_PERMISSION_FIELDS = SECTION_REGISTRY.objectPermissions.field
 
 /** Fields of each permission set section in schema order, as the XML writer emits them. */
 export const SECTION_FIELD_ORDER: Readonly<Record<SectionName, readonly string[]>> = Object.fromEntries(
-  SECTION_NAMES.map((name) => [name, SECTION_REGISTRY[name].fields])
+  SECTION_NAMES.map((name) => [name, SECTION_REGISTRY[name].fields]),
 ) as Record<SectionName, readonly string[]>;
 
 /** Single-valued PermissionSet elements (besides the repeated sections). */
@@ -19,5 +19,5 @@ export const PERMISSION_SET_SCALARS = ['description', 'hasActivationRequired', '
  * alphabetical; code-unit comparison keeps it locale-independent).
  */
 export const PERMISSION_SET_ELEMENT_ORDER: readonly string[] = [...SECTION_NAMES, ...PERMISSION_SET_SCALARS].sort(
-  (a, b) => (a < b ? -1 : a > b ? 1 : 0)
+  (a, b) => (a < b ? -1 : a > b ? 1 : 0),
 );

@@ -200,7 +200,8 @@ export function parseWholeProfileXml(xml: string, sourceName = 'the input'): Pro
   const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
   const start = text.search(/\S/);
   if (start < 0) throw messages.createError('error.ProfileEmpty', [sourceName]);
-  if (text[start] !== '<') throw messages.createError('error.ProfileNotXml', [sourceName, 'it does not start with "<"']);
+  if (text[start] !== '<')
+    throw messages.createError('error.ProfileNotXml', [sourceName, 'it does not start with "<"']);
 
   // the parser is lenient with unclosed or mismatched tags; the validator is not, and costs a fraction of a parse
   const valid = XMLValidator.validate(text);

@@ -10,4 +10,5 @@ export function csvCell(v: string | number | boolean | undefined): string {
 }
 
 /** One CSV line (no line break). */
-export const csvLine = (cells: ReadonlyArray<string | number | boolean | undefined>): string => cells.map(csvCell).join(',');
+export const csvLine = (cells: ReadonlyArray<string | number | boolean | undefined>): string =>
+  cells.map(csvCell).join(',');

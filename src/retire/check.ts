@@ -24,7 +24,8 @@ const iso = (v: unknown): string | undefined => {
   const d = s ? new Date(s) : undefined;
   return d && !Number.isNaN(d.getTime()) ? d.toISOString() : s;
 };
-const get = (r: Rec, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Rec)[k] : undefined), r);
+const get = (r: Rec, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Rec)[k] : undefined), r);
 /** SOQL datetime literal: no quotes, UTC. */
 export const soqlDateTime = (isoTime: string): string => new Date(isoTime).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -58,14 +59,19 @@ export class RetireReader {
       return (await this.conn.tooling.query<Rec>(soql)).records;
     } catch (e) {
       if (!isAccessError(e)) throw e;
-      this.gaps.push({ source, errorCode: errorCode(e), message: (e as Error).message, fix: GAP_FIX[source] ?? 'View Setup and Configuration' });
+      this.gaps.push({
+        source,
+        errorCode: errorCode(e),
+        message: (e as Error).message,
+        fix: GAP_FIX[source] ?? 'View Setup and Configuration',
+      });
       return undefined;
     }
   }
 
   public async user(username: string): Promise<TargetUser | undefined> {
     const [r] = await this.reader.all(
-      `SELECT Id, Username, Name, IsActive, Profile.Name, Profile.UserLicense.Name, LastLoginDate FROM User WHERE Username = ${soqlLiteral(username)}`
+      `SELECT Id, Username, Name, IsActive, Profile.Name, Profile.UserLicense.Name, LastLoginDate FROM User WHERE Username = ${soqlLiteral(username)}`,
     );
     if (!r) return undefined;
     return {
@@ -81,12 +87,17 @@ export class RetireReader {
 
   /** Active System Administrators other than this user. */
   public async otherActiveAdmins(userId: string): Promise<number> {
-    const r = await this.reader.page(`SELECT COUNT() FROM User WHERE IsActive = true AND Profile.Name = 'System Administrator' AND Id != '${userId}'`);
+    const r = await this.reader.page(
+      `SELECT COUNT() FROM User WHERE IsActive = true AND Profile.Name = 'System Administrator' AND Id != '${userId}'`,
+    );
     return r.totalSize;
   }
 
   public async userLogin(userId: string): Promise<{ id: string; frozen: boolean; lastModified?: string } | undefined> {
-    const rows = await this.rows('UserLogin', `SELECT Id, IsFrozen, LastModifiedDate FROM UserLogin WHERE UserId = '${userId}'`);
+    const rows = await this.rows(
+      'UserLogin',
+      `SELECT Id, IsFrozen, LastModifiedDate FROM UserLogin WHERE UserId = '${userId}'`,
+    );
     const r = rows?.[0];
     return r ? { id: String(r.Id), frozen: r.IsFrozen === true, lastModified: iso(r.LastModifiedDate) } : undefined;
   }
@@ -95,19 +106,26 @@ export class RetireReader {
     const rows = await this.rows(
       'LoginHistory',
       'SELECT LoginType, Application, Status, COUNT(Id) cnt, MAX(LoginTime) lastLogin FROM LoginHistory ' +
-        `WHERE UserId = '${userId}' AND LoginTime = LAST_N_DAYS:${days} GROUP BY LoginType, Application, Status LIMIT 2000`
+        `WHERE UserId = '${userId}' AND LoginTime = LAST_N_DAYS:${days} GROUP BY LoginType, Application, Status LIMIT 2000`,
     );
     return (rows ?? []).map((r) => {
       const loginType = String(r.LoginType ?? '');
       const application = str(r.Application);
-      return { loginType, app: appLabel(loginType, application), kind: loginKind(loginType, application), status: str(r.Status) ?? 'Success', count: Number(r.cnt ?? 0), last: iso(r.lastLogin) };
+      return {
+        loginType,
+        app: appLabel(loginType, application),
+        kind: loginKind(loginType, application),
+        status: str(r.Status) ?? 'Success',
+        count: Number(r.cnt ?? 0),
+        last: iso(r.lastLogin),
+      };
     });
   }
 
   public async attemptsSince(userId: string, since: string): Promise<LoginAttempt[]> {
     const rows = await this.rows(
       'LoginHistory',
-      `SELECT LoginTime, LoginType, Application, Status FROM LoginHistory WHERE UserId = '${userId}' AND LoginTime > ${soqlDateTime(since)} ORDER BY LoginTime DESC LIMIT 20`
+      `SELECT LoginTime, LoginType, Application, Status FROM LoginHistory WHERE UserId = '${userId}' AND LoginTime > ${soqlDateTime(since)} ORDER BY LoginTime DESC LIMIT 20`,
     );
     return (rows ?? []).map((r) => ({
       time: iso(r.LoginTime) ?? '',
@@ -118,11 +136,20 @@ export class RetireReader {
   }
 
   public async tokens(userId: string, since: string): Promise<RevocableToken[] | undefined> {
-    const rows = await this.rows('OauthToken', `SELECT AppName, LastUsedDate, UseCount, DeleteToken FROM OauthToken WHERE UserId = '${userId}'`);
+    const rows = await this.rows(
+      'OauthToken',
+      `SELECT AppName, LastUsedDate, UseCount, DeleteToken FROM OauthToken WHERE UserId = '${userId}'`,
+    );
     return rows?.map((r) => {
       const lastUsed = iso(r.LastUsedDate);
       const app = str(r.AppName) ?? '(unnamed connected app)';
-      return { app, lastUsed, useCount: r.UseCount == null ? undefined : Number(r.UseCount), recent: !!lastUsed && lastUsed >= since && !isInteractiveApp(app), deleteToken: str(r.DeleteToken) };
+      return {
+        app,
+        lastUsed,
+        useCount: r.UseCount == null ? undefined : Number(r.UseCount),
+        recent: !!lastUsed && lastUsed >= since && !isInteractiveApp(app),
+        deleteToken: str(r.DeleteToken),
+      };
     });
   }
 
@@ -130,12 +157,31 @@ export class RetireReader {
   public async runsAs(user: TargetUser): Promise<RunsAs[]> {
     const id = user.id;
     const [cron, apex, dashboards, outbound, email, eca] = await Promise.all([
-      this.rows('CronTrigger', `SELECT Id, CronJobDetail.Name, CronJobDetail.JobType, State, NextFireTime FROM CronTrigger WHERE OwnerId = '${id}'`),
-      this.rows('AsyncApexJob', `SELECT Id, JobType, ApexClass.Name, MethodName, Status FROM AsyncApexJob WHERE CreatedById = '${id}' AND Status IN ('Holding', 'Queued', 'Preparing', 'Processing')`),
-      this.rows('Dashboard', `SELECT Id, Title, FolderName FROM Dashboard WHERE RunningUserId = '${id}' AND Type = 'SpecifiedUser'`),
-      this.rows('WorkflowOutboundMessage', `SELECT Id, Name FROM WorkflowOutboundMessage WHERE IntegrationUserId = '${id}'`, true),
-      this.rows('EmailServicesAddress', `SELECT Id, LocalPart, EmailDomainName, IsActive FROM EmailServicesAddress WHERE RunAsUserId = '${id}'`),
-      this.rows('ExtlClntAppOauthPlcyCnfg', `SELECT Id, DeveloperName, MasterLabel FROM ExtlClntAppOauthPlcyCnfg WHERE ClientCredentialsFlowUser = ${soqlLiteral(user.username)} AND IsClientCredentialsFlowEnabled = true`),
+      this.rows(
+        'CronTrigger',
+        `SELECT Id, CronJobDetail.Name, CronJobDetail.JobType, State, NextFireTime FROM CronTrigger WHERE OwnerId = '${id}'`,
+      ),
+      this.rows(
+        'AsyncApexJob',
+        `SELECT Id, JobType, ApexClass.Name, MethodName, Status FROM AsyncApexJob WHERE CreatedById = '${id}' AND Status IN ('Holding', 'Queued', 'Preparing', 'Processing')`,
+      ),
+      this.rows(
+        'Dashboard',
+        `SELECT Id, Title, FolderName FROM Dashboard WHERE RunningUserId = '${id}' AND Type = 'SpecifiedUser'`,
+      ),
+      this.rows(
+        'WorkflowOutboundMessage',
+        `SELECT Id, Name FROM WorkflowOutboundMessage WHERE IntegrationUserId = '${id}'`,
+        true,
+      ),
+      this.rows(
+        'EmailServicesAddress',
+        `SELECT Id, LocalPart, EmailDomainName, IsActive FROM EmailServicesAddress WHERE RunAsUserId = '${id}'`,
+      ),
+      this.rows(
+        'ExtlClntAppOauthPlcyCnfg',
+        `SELECT Id, DeveloperName, MasterLabel FROM ExtlClntAppOauthPlcyCnfg WHERE ClientCredentialsFlowUser = ${soqlLiteral(user.username)} AND IsClientCredentialsFlowEnabled = true`,
+      ),
     ]);
     const out: RunsAs[] = [];
     const move = (kind: RunsAs['kind'], name: string): string => movesFor({ kind, name });
@@ -143,15 +189,33 @@ export class RetireReader {
       // finished or deleted schedules no longer run
       if (['COMPLETE', 'DELETED'].includes(String(r.State))) continue;
       const name = str(get(r, 'CronJobDetail', 'Name')) ?? String(r.Id);
-      out.push({ kind: 'scheduled-job', name, detail: `state ${String(r.State)}${r.NextFireTime ? `, next run ${iso(r.NextFireTime)}` : ''}`, blocksDeactivation: false, move: move('scheduled-job', name) });
+      out.push({
+        kind: 'scheduled-job',
+        name,
+        detail: `state ${String(r.State)}${r.NextFireTime ? `, next run ${iso(r.NextFireTime)}` : ''}`,
+        blocksDeactivation: false,
+        move: move('scheduled-job', name),
+      });
     }
     for (const r of apex ?? []) {
       const name = [str(get(r, 'ApexClass', 'Name')), str(r.MethodName)].filter(Boolean).join('.') || String(r.Id);
-      out.push({ kind: 'apex-job', name, detail: `${String(r.JobType)} ${String(r.Status)}`, blocksDeactivation: false, move: move('apex-job', name) });
+      out.push({
+        kind: 'apex-job',
+        name,
+        detail: `${String(r.JobType)} ${String(r.Status)}`,
+        blocksDeactivation: false,
+        move: move('apex-job', name),
+      });
     }
     for (const r of dashboards ?? []) {
       const name = str(r.Title) ?? String(r.Id);
-      out.push({ kind: 'dashboard', name, detail: str(r.FolderName), blocksDeactivation: false, move: move('dashboard', name) });
+      out.push({
+        kind: 'dashboard',
+        name,
+        detail: str(r.FolderName),
+        blocksDeactivation: false,
+        move: move('dashboard', name),
+      });
     }
     for (const r of outbound ?? []) {
       const name = str(r.Name) ?? String(r.Id);
@@ -159,7 +223,13 @@ export class RetireReader {
     }
     for (const r of email ?? []) {
       const name = [str(r.LocalPart), str(r.EmailDomainName)].filter(Boolean).join('@') || String(r.Id);
-      out.push({ kind: 'email-service', name, detail: r.IsActive === false ? 'inactive' : undefined, blocksDeactivation: false, move: move('email-service', name) });
+      out.push({
+        kind: 'email-service',
+        name,
+        detail: r.IsActive === false ? 'inactive' : undefined,
+        blocksDeactivation: false,
+        move: move('email-service', name),
+      });
     }
     for (const r of eca ?? []) {
       const name = str(r.DeveloperName) ?? str(r.MasterLabel) ?? String(r.Id);
@@ -172,7 +242,11 @@ export class RetireReader {
 export type CheckOptions = { days: number; now: Date; targetOrg: string };
 
 /** The whole check for one user (the user itself is read by the caller, which guards first). */
-export async function checkUser(reader: RetireReader, user: TargetUser, opts: CheckOptions): Promise<{ check: RetireCheck; tokens: RevocableToken[] | undefined }> {
+export async function checkUser(
+  reader: RetireReader,
+  user: TargetUser,
+  opts: CheckOptions,
+): Promise<{ check: RetireCheck; tokens: RevocableToken[] | undefined }> {
   const since = new Date(opts.now.getTime() - opts.days * 86_400_000).toISOString();
   const [login, logins, tokens, runsAs] = await Promise.all([
     reader.userLogin(user.id),
@@ -211,13 +285,22 @@ export function describeUse(check: RetireCheck, targetOrg: string): { inUse: str
   };
   // while frozen, failed attempts are expected: they gate deactivation, not the freeze
   for (const l of check.logins.filter((x) => x.kind === 'api' && !(check.frozen && /frozen/i.test(x.status)))) {
-    note(l.app, `${l.count} ${l.loginType} login${l.count === 1 ? '' : 's'}${/^success$/i.test(l.status) ? '' : ` (${l.status})`}, last ${l.last ?? 'unknown'}`);
+    note(
+      l.app,
+      `${l.count} ${l.loginType} login${l.count === 1 ? '' : 's'}${/^success$/i.test(l.status) ? '' : ` (${l.status})`}, last ${l.last ?? 'unknown'}`,
+    );
   }
   for (const t of check.tokens.filter((x) => x.recent)) note(t.app, `OAuth token last used ${t.lastUsed}`);
   for (const [app, texts] of apps) inUse.push(`${app}: ${texts.join('; ')}`);
-  const ui = check.logins.filter((x) => x.kind === 'ui' && /^success$/i.test(x.status)).reduce((n, x) => n + x.count, 0);
-  if (ui > 0) inUse.push(`a person: ${ui} browser or mobile login${ui === 1 ? '' : 's'} in the last ${check.period.days} days`);
+  const ui = check.logins
+    .filter((x) => x.kind === 'ui' && /^success$/i.test(x.status))
+    .reduce((n, x) => n + x.count, 0);
+  if (ui > 0)
+    inUse.push(`a person: ${ui} browser or mobile login${ui === 1 ? '' : 's'} in the last ${check.period.days} days`);
   for (const r of check.runsAs) inUse.push(`${r.kind} ${r.name}${r.detail ? ` (${r.detail})` : ''}`);
-  const moves = [...[...apps.keys()].map((app) => movesFor({ kind: 'app', name: app, user: check.user.username, targetOrg })), ...check.runsAs.map((r) => r.move)];
+  const moves = [
+    ...[...apps.keys()].map((app) => movesFor({ kind: 'app', name: app, user: check.user.username, targetOrg })),
+    ...check.runsAs.map((r) => r.move),
+  ];
   return { inUse, moves: [...new Set(moves)] };
 }

@@ -6,12 +6,16 @@ export type MoveInput = { kind: RunsAsKind | 'app'; name: string; user?: string;
 
 const SETUP_MOVES: Record<RunsAsKind, (name: string) => string> = {
   // scheduled Apex runs as the user who scheduled it: it has to be scheduled again by (or as) the new user
-  'scheduled-job': (n) => `Scheduled job "${n}": in Setup > Scheduled Jobs, delete it and schedule it again as the new integration user.`,
-  'apex-job': (n) => `Apex job "${n}": let it finish (Setup > Apex Jobs), and start its schedule or trigger from the new user.`,
+  'scheduled-job': (n) =>
+    `Scheduled job "${n}": in Setup > Scheduled Jobs, delete it and schedule it again as the new integration user.`,
+  'apex-job': (n) =>
+    `Apex job "${n}": let it finish (Setup > Apex Jobs), and start its schedule or trigger from the new user.`,
   dashboard: (n) => `Dashboard "${n}": edit it and set "View dashboard as" to another active user.`,
-  'outbound-message': (n) => `Outbound message "${n}": in Setup > Outbound Messages, set "User to send as" to the new integration user.`,
+  'outbound-message': (n) =>
+    `Outbound message "${n}": in Setup > Outbound Messages, set "User to send as" to the new integration user.`,
   'email-service': (n) => `Email service address ${n}: in Setup > Email Services, change its Context User.`,
-  'client-credentials': (n) => `External Client App "${n}": make the new user its client credentials execution user (sf integration-user connect --app-name ${shellQuote(n)} --username <new user>).`,
+  'client-credentials': (n) =>
+    `External Client App "${n}": make the new user its client credentials execution user (sf integration-user connect --app-name ${shellQuote(n)} --username <new user>).`,
 };
 
 export function movesFor(m: MoveInput): string {

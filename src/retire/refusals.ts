@@ -22,7 +22,10 @@ export type Refusal = { reason: RefusalReason; message: string; action: string }
 
 type Rule = { reason: RefusalReason; test: (text: string, code: string) => boolean; action: (text: string) => string };
 
-const has = (re: RegExp) => (text: string): boolean => re.test(text);
+const has =
+  (re: RegExp) =>
+  (text: string): boolean =>
+    re.test(text);
 
 /** The field label in "… value of a hierarchy field: Approver. : Jane Doe" or "…hierarchy field:{Fieldname}". */
 export function hierarchyFieldLabel(text: string): string | undefined {
@@ -36,7 +39,8 @@ const RULES: Rule[] = [
   {
     reason: 'validation-rule',
     test: (_text, code) => code === 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-    action: () => 'A validation rule on User refuses the change: adjust the rule (for example allow ISCHANGED(IsActive) for admins) or ask its owner, then run the same command again.',
+    action: () =>
+      'A validation rule on User refuses the change: adjust the rule (for example allow ISCHANGED(IsActive) for admins) or ask its owner, then run the same command again.',
   },
   {
     reason: 'last-admin',
@@ -46,12 +50,14 @@ const RULES: Rule[] = [
   {
     reason: 'license-limit',
     test: (text, code) => code === 'LICENSE_LIMIT_EXCEEDED' || /license limit exceeded/i.test(text),
-    action: () => 'No free seat of the user\'s license: free one (deactivate another user of that license, or buy one), then run the same command again. sf integration-user licenses shows the seats.',
+    action: () =>
+      "No free seat of the user's license: free one (deactivate another user of that license, or buy one), then run the same command again. sf integration-user licenses shows the seats.",
   },
   {
     reason: 'default-workflow-user',
     test: has(/default workflow user/i),
-    action: () => 'In Setup > Process Automation Settings, set Default Workflow User to another active user, then run the same command again.',
+    action: () =>
+      'In Setup > Process Automation Settings, set Default Workflow User to another active user, then run the same command again.',
   },
   {
     reason: 'case-assignment-rules',
@@ -62,7 +68,8 @@ const RULES: Rule[] = [
   {
     reason: 'default-case-owner',
     test: has(/default owner of cases|default case owner|automated case (user|owner)|default case creator/i),
-    action: () => 'In Setup > Support Settings, change Default Case Owner and Automated Case User to another user or queue, then run the same command again.',
+    action: () =>
+      'In Setup > Support Settings, change Default Case Owner and Automated Case User to another user or queue, then run the same command again.',
   },
   {
     reason: 'hierarchy-field',
@@ -78,7 +85,8 @@ const RULES: Rule[] = [
   {
     reason: 'web-to-lead-creator',
     test: has(/web.?to.?lead/i),
-    action: () => 'In Setup > Web-to-Lead, change Default Lead Creator to another active user, then run the same command again.',
+    action: () =>
+      'In Setup > Web-to-Lead, change Default Lead Creator to another active user, then run the same command again.',
   },
   {
     reason: 'default-lead-owner',
@@ -93,12 +101,14 @@ const RULES: Rule[] = [
   {
     reason: 'workflow-email-alert',
     test: has(/email alert/i),
-    action: () => 'In Setup > Email Alerts, add another recipient or replace the user in each alert that names it alone, then run the same command again.',
+    action: () =>
+      'In Setup > Email Alerts, add another recipient or replace the user in each alert that names it alone, then run the same command again.',
   },
   {
     reason: 'approval-process',
     test: has(/approv/i),
-    action: () => 'In Setup > Approval Processes (and users\' Delegated Approver), replace the user as approver, then run the same command again.',
+    action: () =>
+      "In Setup > Approval Processes (and users' Delegated Approver), replace the user as approver, then run the same command again.",
   },
 ];
 

@@ -4,7 +4,8 @@ import type { RetireResult } from './types.js';
 export type StageRow = { stage: string; status: string; detail: string };
 export type TokenRow = { app: string; lastUsed: string; uses: string; recent: string };
 
-export const stageRows = (r: RetireResult): StageRow[] => r.stages.map((s) => ({ stage: s.name, status: s.status, detail: s.detail }));
+export const stageRows = (r: RetireResult): StageRow[] =>
+  r.stages.map((s) => ({ stage: s.name, status: s.status, detail: s.detail }));
 
 export const tokenRows = (r: RetireResult): TokenRow[] =>
   (r.check?.tokens ?? []).map((t) => ({
@@ -17,7 +18,9 @@ export const tokenRows = (r: RetireResult): TokenRow[] =>
 export function savingsText(r: RetireResult): string | undefined {
   const l = r.license;
   if (!l?.freed) return undefined;
-  return l.savingsPerYear === undefined ? `${l.license} license freed (${l.basis})` : `${l.license} license freed: ${l.savingsPerYear.toLocaleString('en-US')} a year (${l.basis})`;
+  return l.savingsPerYear === undefined
+    ? `${l.license} license freed (${l.basis})`
+    : `${l.license} license freed: ${l.savingsPerYear.toLocaleString('en-US')} a year (${l.basis})`;
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -34,10 +37,17 @@ export function renderMarkdown(r: RetireResult, meta: { targetOrg: string; at: D
     lines.push(
       `- User: ${c.user.name} (${c.user.id}), profile ${c.user.profileName ?? 'unknown'}, license ${c.user.licenseName ?? 'unknown'}, ${c.user.isActive ? 'active' : 'inactive'}`,
       `- Frozen: ${c.frozen ? `yes, since ${c.frozenSince ?? 'unknown'} (UserLogin.LastModifiedDate)` : 'no'}`,
-      `- Period checked: last ${c.period.days} days (since ${c.period.since})`
+      `- Period checked: last ${c.period.days} days (since ${c.period.since})`,
     );
   }
-  lines.push('', '## Stages', '', '| Stage | Status | Detail |', '|---|---|---|', ...r.stages.map((s) => `| ${s.name} | ${s.status} | ${cell(s.detail)} |`));
+  lines.push(
+    '',
+    '## Stages',
+    '',
+    '| Stage | Status | Detail |',
+    '|---|---|---|',
+    ...r.stages.map((s) => `| ${s.name} | ${s.status} | ${cell(s.detail)} |`),
+  );
   if (c) {
     lines.push('', '## Still in use', '');
     lines.push(...(c.inUse.length ? c.inUse.map((u) => `- ${u}`) : [`- Nothing in the last ${c.period.days} days.`]));
@@ -47,14 +57,22 @@ export function renderMarkdown(r: RetireResult, meta: { targetOrg: string; at: D
       lines.push(...tokenRows(r).map((t) => `| ${cell(t.app)} | ${t.lastUsed} | ${t.uses} | ${t.recent} |`));
     }
     if (c.attemptsSinceFreeze.length) {
-      lines.push('', '## Login attempts since the freeze', '', ...c.attemptsSinceFreeze.map((a) => `- ${a.time} ${a.app} (${a.loginType}): ${a.status}`));
+      lines.push(
+        '',
+        '## Login attempts since the freeze',
+        '',
+        ...c.attemptsSinceFreeze.map((a) => `- ${a.time} ${a.app} (${a.loginType}): ${a.status}`),
+      );
     }
-    if (c.gaps.length) lines.push('', '## Not readable', '', ...c.gaps.map((g) => `- ${g.source}: ${g.errorCode} (needs ${g.fix})`));
+    if (c.gaps.length)
+      lines.push('', '## Not readable', '', ...c.gaps.map((g) => `- ${g.source}: ${g.errorCode} (needs ${g.fix})`));
   }
-  if (r.revokedApps.length) lines.push('', `Revoked tokens: ${r.revokedApps.join(', ')}. Sessions ended: ${r.sessionsEnded}.`);
+  if (r.revokedApps.length)
+    lines.push('', `Revoked tokens: ${r.revokedApps.join(', ')}. Sessions ended: ${r.sessionsEnded}.`);
   const savings = savingsText(r);
   if (savings) lines.push('', `**${savings}**`);
-  if (r.refusals.length) lines.push('', '## Refused', '', ...r.refusals.map((x) => `- ${x.message}\n  - Action: ${x.action}`));
+  if (r.refusals.length)
+    lines.push('', '## Refused', '', ...r.refusals.map((x) => `- ${x.message}\n  - Action: ${x.action}`));
   if (r.nextSteps.length) lines.push('', '## Next', '', ...r.nextSteps.map((s) => `- ${s}`));
   return `${lines.join('\n')}\n`;
 }

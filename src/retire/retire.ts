@@ -42,7 +42,12 @@ type Run = { opts: RetireOptions; result: RetireResult; now: Date; changed: bool
 export function stagesFor(opts: Pick<RetireOptions, 'undo' | 'revoke' | 'deactivate'>): StageName[] {
   if (opts.undo) return ['check', 'unfreeze', 'reactivate'];
   const revoke = opts.revoke || opts.deactivate;
-  return ['check', 'freeze', ...(revoke ? (['revoke', 'sessions'] as const) : []), ...(opts.deactivate ? (['deactivate'] as const) : [])];
+  return [
+    'check',
+    'freeze',
+    ...(revoke ? (['revoke', 'sessions'] as const) : []),
+    ...(opts.deactivate ? (['deactivate'] as const) : []),
+  ];
 }
 
 export async function runRetire(opts: RetireOptions): Promise<RetireResult> {
@@ -75,7 +80,11 @@ export async function runRetire(opts: RetireOptions): Promise<RetireResult> {
     await stage('check', async () => {
       const user = await guardedUser(reader, opts);
       result.userId = user.id;
-      ({ check: result.check, tokens } = await checkUser(reader, user, { days: opts.days, now, targetOrg: opts.targetOrg }));
+      ({ check: result.check, tokens } = await checkUser(reader, user, {
+        days: opts.days,
+        now,
+        targetOrg: opts.targetOrg,
+      }));
       return { status: 'done', detail: checkDetail(result.check) };
     });
     const check = result.check!;
@@ -83,11 +92,20 @@ export async function runRetire(opts: RetireOptions): Promise<RetireResult> {
     else await retire(run, check, tokens, stage);
   } catch (e) {
     if (e instanceof SfError && e.data === undefined) e.setData(result);
-    if (!run.changed && !isWriteStage(current)) throw isConnectionError(e) ? withData(connectionLostError(current, e), result) : e;
+    if (!run.changed && !isWriteStage(current))
+      throw isConnectionError(e) ? withData(connectionLostError(current, e), result) : e;
     if (e instanceof SfError && e.exitCode === REFUSED_EXIT_CODE) throw e;
     const reason = isConnectionError(e) ? messages.getMessage('error.connectionLost') : (e as Error).message;
     const done = result.stages.filter((s) => s.status === 'done').map((s) => s.name);
-    throw withData(messages.createError('error.PartialFailure', [current, reason, done.join(', ') || 'nothing'], [], PARTIAL_EXIT_CODE), result);
+    throw withData(
+      messages.createError(
+        'error.PartialFailure',
+        [current, reason, done.join(', ') || 'nothing'],
+        [],
+        PARTIAL_EXIT_CODE,
+      ),
+      result,
+    );
   }
   result.success = true;
   return result;
@@ -108,7 +126,12 @@ async function guardedUser(reader: RetireReader, opts: RetireOptions): Promise<T
   if (user.username.toLowerCase() === (opts.conn.getUsername() ?? '').toLowerCase()) {
     throw messages.createError('error.RunningUser', [user.username], [], REFUSED_EXIT_CODE);
   }
-  if (!opts.undo && user.isActive && user.profileName === 'System Administrator' && (await reader.otherActiveAdmins(user.id)) === 0) {
+  if (
+    !opts.undo &&
+    user.isActive &&
+    user.profileName === 'System Administrator' &&
+    (await reader.otherActiveAdmins(user.id)) === 0
+  ) {
     throw messages.createError('error.LastAdmin', [user.username], [], REFUSED_EXIT_CODE);
   }
   return user;
@@ -118,7 +141,9 @@ function checkDetail(c: RetireCheck): string {
   const parts = [
     c.user.isActive ? 'active' : 'inactive',
     c.frozen ? `frozen since ${c.frozenSince ?? 'an unknown date'}` : 'not frozen',
-    c.inUse.length ? `${c.inUse.length} use${c.inUse.length === 1 ? '' : 's'} found` : `no use in the last ${c.period.days} days`,
+    c.inUse.length
+      ? `${c.inUse.length} use${c.inUse.length === 1 ? '' : 's'} found`
+      : `no use in the last ${c.period.days} days`,
     `${c.tokens.length} OAuth token${c.tokens.length === 1 ? '' : 's'}`,
   ];
   if (c.gaps.length) parts.push(`unreadable: ${c.gaps.map((g) => g.source).join(', ')}`);
@@ -127,15 +152,29 @@ function checkDetail(c: RetireCheck): string {
 
 type StageFn = (name: StageName, body: () => Promise<Omit<Stage, 'name'>>) => Promise<Stage>;
 
-async function retire(run: Run, check: RetireCheck, tokens: RevocableToken[] | undefined, stage: StageFn): Promise<void> {
+async function retire(
+  run: Run,
+  check: RetireCheck,
+  tokens: RevocableToken[] | undefined,
+  stage: StageFn,
+): Promise<void> {
   const { opts, result } = run;
   // The decision to retire is taken when first freezing: a frozen user's failed attempts gate deactivation instead.
   if (!check.frozen && check.user.isActive && check.inUse.length > 0 && !opts.force) {
-    throw withActions(messages.createError('error.UserInUse', [check.user.username, check.inUse.map((u) => `  - ${u}`).join('\n')], [], REFUSED_EXIT_CODE), check.moves);
+    throw withActions(
+      messages.createError(
+        'error.UserInUse',
+        [check.user.username, check.inUse.map((u) => `  - ${u}`).join('\n')],
+        [],
+        REFUSED_EXIT_CODE,
+      ),
+      check.moves,
+    );
   }
   const plan = stagesFor(opts).slice(1);
   if (opts.dryRun) {
-    for (const name of plan) await stage(name, async () => ({ status: 'planned', detail: plannedDetail(name, check, tokens) }));
+    for (const name of plan)
+      await stage(name, async () => ({ status: 'planned', detail: plannedDetail(name, check, tokens) }));
     result.nextSteps.push(messages.getMessage('next.dryRun'));
     return;
   }
@@ -146,14 +185,20 @@ async function retire(run: Run, check: RetireCheck, tokens: RevocableToken[] | u
       const ended = await endSessions(opts.conn, check.user.id);
       result.sessionsEnded = ended;
       if (ended) run.changed = true;
-      return { status: ended ? 'done' : 'already done', detail: ended ? `${ended} session${ended === 1 ? '' : 's'} ended` : 'no open session' };
+      return {
+        status: ended ? 'done' : 'already done',
+        detail: ended ? `${ended} session${ended === 1 ? '' : 's'} ended` : 'no open session',
+      };
     });
   }
   result.nextSteps.push(...nextSteps(run, check));
   if (plan.includes('deactivate')) {
     const s = await stage('deactivate', () => deactivate(run, check));
     if (s.status === 'refused') {
-      throw withActions(messages.createError('error.AttemptsSinceFreeze', [check.user.username, s.detail], [], REFUSED_EXIT_CODE), [messages.getMessage('action.attempts')]);
+      throw withActions(
+        messages.createError('error.AttemptsSinceFreeze', [check.user.username, s.detail], [], REFUSED_EXIT_CODE),
+        [messages.getMessage('action.attempts')],
+      );
     }
   }
 }
@@ -178,13 +223,25 @@ async function revoke(run: Run, tokens: RevocableToken[] | undefined): Promise<O
     (outcome === 'revoked' ? run.result.revokedApps : gone).push(t.app);
   }
   const revoked = run.result.revokedApps;
-  return { status: revoked.length ? 'done' : 'already done', detail: [revoked.length ? `revoked: ${revoked.join(', ')}` : '', gone.length ? `already gone: ${gone.join(', ')}` : ''].filter(Boolean).join('; ') };
+  return {
+    status: revoked.length ? 'done' : 'already done',
+    detail: [
+      revoked.length ? `revoked: ${revoked.join(', ')}` : '',
+      gone.length ? `already gone: ${gone.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  };
 }
 
 async function deactivate(run: Run, check: RetireCheck): Promise<Omit<Stage, 'name'>> {
   const { opts, result, now } = run;
   const license = (freed: boolean): void => {
-    result.license = { license: check.user.licenseName ?? 'unknown', freed, ...freedLicenseSavings(check.user.licenseName, opts.prices) };
+    result.license = {
+      license: check.user.licenseName ?? 'unknown',
+      freed,
+      ...freedLicenseSavings(check.user.licenseName, opts.prices),
+    };
   };
   if (!check.user.isActive) {
     license(true);
@@ -193,11 +250,18 @@ async function deactivate(run: Run, check: RetireCheck): Promise<Omit<Stage, 'na
   const since = check.frozenSince ? new Date(check.frozenSince) : now;
   const until = new Date(since.getTime() + opts.frozenDays * DAY_MS);
   if (!opts.force && until > now) {
-    return { status: 'waiting', detail: messages.getMessage('info.waiting', [opts.frozenDays, until.toISOString().slice(0, 10)]) };
+    return {
+      status: 'waiting',
+      detail: messages.getMessage('info.waiting', [opts.frozenDays, until.toISOString().slice(0, 10)]),
+    };
   }
   if (!opts.force && check.attemptsSinceFreeze.length > 0) {
     const list = check.attemptsSinceFreeze.map((a) => `${a.time} ${a.app} (${a.loginType}): ${a.status}`);
-    result.refusals.push({ reason: 'login-attempts', message: list.join('; '), action: messages.getMessage('action.attempts') });
+    result.refusals.push({
+      reason: 'login-attempts',
+      message: list.join('; '),
+      action: messages.getMessage('action.attempts'),
+    });
     return { status: 'refused', detail: messages.getMessage('info.attempts', [list.length, list[0]]) };
   }
   try {
@@ -206,19 +270,31 @@ async function deactivate(run: Run, check: RetireCheck): Promise<Omit<Stage, 'na
     if (isConnectionError(e)) throw e;
     const refusal = mapRefusal((e as Error).message, errorCode(e));
     result.refusals.push(refusal);
-    throw withActions(messages.createError('error.DeactivationRefused', [check.user.username, refusal.message], [], REFUSED_EXIT_CODE), [refusal.action]);
+    throw withActions(
+      messages.createError('error.DeactivationRefused', [check.user.username, refusal.message], [], REFUSED_EXIT_CODE),
+      [refusal.action],
+    );
   }
   run.changed = true;
   check.user.isActive = false;
   license(true);
-  return { status: 'done', detail: `deactivated: a ${check.user.licenseName ?? ''} license is free`.replace('a  license', 'its license') };
+  return {
+    status: 'done',
+    detail: `deactivated: a ${check.user.licenseName ?? ''} license is free`.replace('a  license', 'its license'),
+  };
 }
 
 async function undo(run: Run, check: RetireCheck, stage: StageFn): Promise<void> {
   const { opts, result } = run;
   if (opts.dryRun) {
-    await stage('unfreeze', async () => ({ status: check.frozen ? 'planned' : 'already done', detail: check.frozen ? 'would unfreeze' : 'not frozen' }));
-    await stage('reactivate', async () => ({ status: check.user.isActive ? 'already done' : 'planned', detail: check.user.isActive ? 'active' : 'would reactivate (needs a free seat)' }));
+    await stage('unfreeze', async () => ({
+      status: check.frozen ? 'planned' : 'already done',
+      detail: check.frozen ? 'would unfreeze' : 'not frozen',
+    }));
+    await stage('reactivate', async () => ({
+      status: check.user.isActive ? 'already done' : 'planned',
+      detail: check.user.isActive ? 'active' : 'would reactivate (needs a free seat)',
+    }));
     return;
   }
   await stage('unfreeze', async () => {
@@ -236,10 +312,21 @@ async function undo(run: Run, check: RetireCheck, stage: StageFn): Promise<void>
       if (isConnectionError(e)) throw e;
       const refusal = mapRefusal((e as Error).message, errorCode(e));
       result.refusals.push(refusal);
-      throw withActions(messages.createError('error.ReactivationRefused', [check.user.username, refusal.message], [], REFUSED_EXIT_CODE), [refusal.action]);
+      throw withActions(
+        messages.createError(
+          'error.ReactivationRefused',
+          [check.user.username, refusal.message],
+          [],
+          REFUSED_EXIT_CODE,
+        ),
+        [refusal.action],
+      );
     }
     run.changed = true;
-    return { status: 'done', detail: `reactivated: it takes a ${check.user.licenseName ?? ''} seat again`.replace('a  seat', 'a seat') };
+    return {
+      status: 'done',
+      detail: `reactivated: it takes a ${check.user.licenseName ?? ''} seat again`.replace('a  seat', 'a seat'),
+    };
   });
   result.nextSteps.push(messages.getMessage('next.undoTokens'));
 }
@@ -249,11 +336,15 @@ function plannedDetail(name: StageName, check: RetireCheck, tokens: RevocableTok
     case 'freeze':
       return check.frozen ? 'already frozen' : 'would freeze the user (UserLogin.IsFrozen)';
     case 'revoke':
-      return tokens ? `would revoke ${tokens.length} token${tokens.length === 1 ? '' : 's'}${tokens.length ? `: ${tokens.map((t) => t.app).join(', ')}` : ''}` : messages.getMessage('info.tokensUnreadable');
+      return tokens
+        ? `would revoke ${tokens.length} token${tokens.length === 1 ? '' : 's'}${tokens.length ? `: ${tokens.map((t) => t.app).join(', ')}` : ''}`
+        : messages.getMessage('info.tokensUnreadable');
     case 'sessions':
       return 'would end its sessions';
     default:
-      return check.user.isActive ? 'would deactivate once frozen long enough with no login attempt' : 'already inactive';
+      return check.user.isActive
+        ? 'would deactivate once frozen long enough with no login attempt'
+        : 'already inactive';
   }
 }
 
@@ -265,7 +356,9 @@ function nextSteps(run: Run, check: RetireCheck): string[] {
   const last = run.result.stages.at(-1);
   if (!opts.deactivate && !opts.revoke) steps.push(messages.getMessage('next.revoke', [base]));
   if (!opts.deactivate || last?.status === 'waiting') {
-    const until = new Date((check.frozenSince ? new Date(check.frozenSince) : run.now).getTime() + opts.frozenDays * DAY_MS);
+    const until = new Date(
+      (check.frozenSince ? new Date(check.frozenSince) : run.now).getTime() + opts.frozenDays * DAY_MS,
+    );
     steps.push(messages.getMessage('next.deactivate', [until.toISOString().slice(0, 10), base]));
   }
   if (check.user.isActive || check.frozen) steps.push(messages.getMessage('next.undo', [base]));

@@ -28,7 +28,9 @@ export async function revokeToken(conn: Connection, token: RevocableToken): Prom
   if (res.ok) return 'revoked';
   const body = (await res.json().catch(() => ({}))) as { error?: string; error_description?: string };
   if (res.status === 400 && body.error === 'invalid_token') return 'already gone';
-  throw new Error(`Salesforce refused to revoke the token of ${token.app}: HTTP ${res.status} ${body.error ?? ''} ${body.error_description ?? ''}`.trim());
+  throw new Error(
+    `Salesforce refused to revoke the token of ${token.app}: HTTP ${res.status} ${body.error ?? ''} ${body.error_description ?? ''}`.trim(),
+  );
 }
 
 /** Ends the user's sessions (AuthSession supports delete); a session already gone counts as ended. */

@@ -11,12 +11,20 @@ export type TargetUser = {
 };
 
 /** LoginHistory of the period, grouped by how and from where the user logged in, and the outcome. */
-export type LoginUse = { loginType: string; app: string; kind: 'api' | 'ui' | 'other'; status: string; count: number; last?: string };
+export type LoginUse = {
+  loginType: string;
+  app: string;
+  kind: 'api' | 'ui' | 'other';
+  status: string;
+  count: number;
+  last?: string;
+};
 
 /** An OAuth token of the user, per connected app (its DeleteToken stays in memory, never in a result). */
 export type TokenUse = { app: string; lastUsed?: string; useCount?: number; recent: boolean };
 
-export type RunsAsKind = 'scheduled-job' | 'apex-job' | 'dashboard' | 'outbound-message' | 'email-service' | 'client-credentials';
+export type RunsAsKind =
+  'scheduled-job' | 'apex-job' | 'dashboard' | 'outbound-message' | 'email-service' | 'client-credentials';
 
 /** Something the org itself runs as the user, and how to move it. */
 export type RunsAs = { kind: RunsAsKind; name: string; detail?: string; blocksDeactivation: boolean; move: string };

@@ -47,12 +47,25 @@ export function wrapText(text: string, width: number): string[] {
  * Column widths: whole columns at their natural width; each other column gets its longest word (so words aren't
  * broken, up to MAX_WORD), then what is left goes to the columns with the most text.
  */
-function widths<K extends string>(rows: Array<Record<K, unknown>>, columns: Array<TextColumn<K>>, width: number): number[] {
+function widths<K extends string>(
+  rows: Array<Record<K, unknown>>,
+  columns: Array<TextColumn<K>>,
+  width: number,
+): number[] {
   const cells = (c: TextColumn<K>): string[] => [c.name, ...rows.map((r) => String(r[c.key] ?? ''))];
   const natural = columns.map((c) => Math.max(...cells(c).map((t) => t.length)));
   if (fits(natural, width)) return natural;
   const longestWord = columns.map((c, i) =>
-    Math.min(natural[i], MAX_WORD, Math.max(MIN_WRAPPED, ...cells(c).flatMap((t) => t.split(/\s+/)).map((w) => w.length)))
+    Math.min(
+      natural[i],
+      MAX_WORD,
+      Math.max(
+        MIN_WRAPPED,
+        ...cells(c)
+          .flatMap((t) => t.split(/\s+/))
+          .map((w) => w.length),
+      ),
+    ),
   );
   const result = columns.map((c, i) => (c.whole ? natural[i] : longestWord[i]));
   let room = width - result.reduce((a, b) => a + b, 0) - GAP.length * (columns.length - 1);
@@ -66,13 +79,18 @@ function widths<K extends string>(rows: Array<Record<K, unknown>>, columns: Arra
   return result;
 }
 
-const fits = (w: number[], width: number): boolean => w.reduce((a, b) => a + b, 0) + GAP.length * (w.length - 1) <= width;
+const fits = (w: number[], width: number): boolean =>
+  w.reduce((a, b) => a + b, 0) + GAP.length * (w.length - 1) <= width;
 
 /**
  * The table as lines: a header, a rule, and each row (wrapped cells make a row several lines high). When the whole
  * columns leave too little room, each row's whole values go on a line of their own above the rest of the row.
  */
-export function renderTable<K extends string>(rows: Array<Record<K, unknown>>, columns: Array<TextColumn<K>>, width = outputWidth()): string[] {
+export function renderTable<K extends string>(
+  rows: Array<Record<K, unknown>>,
+  columns: Array<TextColumn<K>>,
+  width = outputWidth(),
+): string[] {
   const w = widths(rows, columns, width);
   if (fits(w, width) || !columns.some((c) => c.whole)) return flatTable(rows, columns, w);
   const whole = columns.filter((c) => c.whole);
@@ -83,21 +101,29 @@ export function renderTable<K extends string>(rows: Array<Record<K, unknown>>, c
   return [
     whole.map((c) => c.name).join(' / '),
     ...body.map((l) => `  ${l}`),
-    ...rows.flatMap((r, i) => [whole.map((c) => String(r[c.key] ?? '')).join(' / '), ...rowLines[i].map((l) => `  ${l}`.trimEnd())]),
+    ...rows.flatMap((r, i) => [
+      whole.map((c) => String(r[c.key] ?? '')).join(' / '),
+      ...rowLines[i].map((l) => `  ${l}`.trimEnd()),
+    ]),
   ];
 }
 
-function flatTable<K extends string>(rows: Array<Record<K, unknown>>, columns: Array<TextColumn<K>>, w: number[]): string[] {
+function flatTable<K extends string>(
+  rows: Array<Record<K, unknown>>,
+  columns: Array<TextColumn<K>>,
+  w: number[],
+): string[] {
   const line = (cells: string[][]): string[] => {
     const height = Math.max(...cells.map((c) => c.length));
     return Array.from({ length: height }, (_, y) =>
       cells
         .map((c, x) => (c[y] ?? '').padEnd(w[x]))
         .join(GAP)
-        .trimEnd()
+        .trimEnd(),
     );
   };
-  const wrap = (value: unknown, i: number): string[] => (columns[i].whole ? [String(value ?? '')] : wrapText(String(value ?? ''), w[i]));
+  const wrap = (value: unknown, i: number): string[] =>
+    columns[i].whole ? [String(value ?? '')] : wrapText(String(value ?? ''), w[i]);
   return [
     ...line(columns.map((c, i) => wrap(c.name, i))),
     w.map((n) => '─'.repeat(n)).join(GAP),
@@ -119,6 +145,8 @@ export function footnotes(): { ref: (text: string) => string; notes: (width?: nu
       return `[${at + 1}]`;
     },
     notes: (width = outputWidth()): string[] =>
-      texts.flatMap((t, i) => wrapText(t, Math.max(width - 5, 20)).map((l, j) => `${j === 0 ? `[${i + 1}]`.padEnd(5) : '     '}${l}`)),
+      texts.flatMap((t, i) =>
+        wrapText(t, Math.max(width - 5, 20)).map((l, j) => `${j === 0 ? `[${i + 1}]`.padEnd(5) : '     '}${l}`),
+      ),
   };
 }

@@ -29,7 +29,11 @@ describe('create resumes after a dropped connection in each step, through the re
     const started = Date.now();
     // nine new Integration users: more seats than the default five
     s = await startSfSession({
-      seed: { type: 'production', admin: { username: 'admin@acme-resume.com' }, licenses: { integration: 12, integrationPsl: 12 } },
+      seed: {
+        type: 'production',
+        admin: { username: 'admin@acme-resume.com' },
+        licenses: { integration: 12, integrationPsl: 12 },
+      },
       alias: 'prod',
     });
     org = s.emulator.org(0);
@@ -44,8 +48,19 @@ describe('create resumes after a dropped connection in each step, through the re
 
   const create = async (label: string, username: string): Promise<SfResult<CreateResult>> => {
     const r = await s.runSf<CreateResult>(
-      ['integration-user', 'create', '--target-org', 'prod', '--username', username, '--email', 'integrations@acme-resume.com', '--object', 'Account:read,edit'],
-      { cwd: project }
+      [
+        'integration-user',
+        'create',
+        '--target-org',
+        'prod',
+        '--username',
+        username,
+        '--email',
+        'integrations@acme-resume.com',
+        '--object',
+        'Account:read,edit',
+      ],
+      { cwd: project },
     );
     timings.push(`${label} ${r.ms} ms`);
     return r;
@@ -74,10 +89,17 @@ describe('create resumes after a dropped connection in each step, through the re
       expect(r.exitCode, out).to.equal(partial ? 68 : 1);
       expect(r.json?.exitCode, out).to.equal(r.exitCode);
       if (partial) {
-        expect(r.json?.message, out).to.contain(`Step "${step}" failed`).and.contain('connection to the org was lost').and.contain('run the same command again');
+        expect(r.json?.message, out)
+          .to.contain(`Step "${step}" failed`)
+          .and.contain('connection to the org was lost')
+          .and.contain('run the same command again');
         const statuses = stepStatuses(r.json?.data as CreateResult);
         expect(statuses[step]).to.equal('failed');
-        expect(Object.entries(statuses).filter(([, v]) => v === 'failed').map(([k]) => k)).to.deep.equal([step]);
+        expect(
+          Object.entries(statuses)
+            .filter(([, v]) => v === 'failed')
+            .map(([k]) => k),
+        ).to.deep.equal([step]);
         expect(org.user(username), 'the user exists').to.not.equal(undefined);
       } else {
         expect(r.json?.name, out).to.equal('ConnectionLostError');
@@ -93,7 +115,10 @@ describe('create resumes after a dropped connection in each step, through the re
       expect(again.exitCode, again.stdout + again.stderr).to.equal(0);
       expect(again.result).to.include({ success: true, username });
       // the re-run does the dropped step; the user a partial run made is found, not created again
-      expect(stepStatuses(again.result)).to.include({ [step]: 'done', 'create-user': partial ? 'already done' : 'done' });
+      expect(stepStatuses(again.result)).to.include({
+        [step]: 'done',
+        'create-user': partial ? 'already done' : 'done',
+      });
       expect(again.result.permissionSets.filter((p) => p.generated).map((p) => p.name)).to.deep.equal([ps]);
 
       expectExactlyOnce(username, ps, again.result);
@@ -112,7 +137,9 @@ describe('create resumes after a dropped connection in each step, through the re
       expect(added.fired, 'the fault fired').to.equal(1);
       const out = r.stdout + r.stderr;
       expect(r.exitCode, out).to.be.oneOf([1, 68]);
-      expect(`${r.json?.message ?? ''} ${(r.json?.actions ?? []).join(' ')}`, out).to.contain('run the same command again');
+      expect(`${r.json?.message ?? ''} ${(r.json?.actions ?? []).join(' ')}`, out).to.contain(
+        'run the same command again',
+      );
       expect(org.user(username), 'the org created the user').to.not.equal(undefined);
 
       const again = await create(`${step} (re-run after lost answer)`, username);
@@ -128,9 +155,15 @@ describe('create resumes after a dropped connection in each step, through the re
     expect(users, 'one user').to.have.length(1);
     const id = String(users[0].Id);
     expect(result.userId).to.equal(id);
-    const licenses = org.query(`SELECT PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`);
-    expect(licenses.map((l) => (l.PermissionSetLicense as { DeveloperName: string }).DeveloperName)).to.deep.equal(['SalesforceAPIIntegrationPsl']);
-    const assignments = org.query(`SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.IsOwnedByProfile = false`);
+    const licenses = org.query(
+      `SELECT PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`,
+    );
+    expect(licenses.map((l) => (l.PermissionSetLicense as { DeveloperName: string }).DeveloperName)).to.deep.equal([
+      'SalesforceAPIIntegrationPsl',
+    ]);
+    const assignments = org.query(
+      `SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.IsOwnedByProfile = false`,
+    );
     expect(assignments.map((a) => (a.PermissionSet as { Name: string }).Name)).to.deep.equal([ps]);
     expect(org.count(`SELECT Id FROM PermissionSet WHERE Name = '${ps}'`), 'one permission set').to.equal(1);
   }

@@ -25,7 +25,14 @@ describe('the pipeline example against production, a refreshed sandbox and a scr
 
   before(async () => {
     s = await startSfSession({
-      seed: { type: 'production', myDomain: 'acme', admin: { username: 'admin@acme-ci.com' }, permissionSets: [{ name: 'Hand_Made', license: 'SalesforceAPIIntegrationPsl', userPermissions: ['ApiEnabled'] }] },
+      seed: {
+        type: 'production',
+        myDomain: 'acme',
+        admin: { username: 'admin@acme-ci.com' },
+        permissionSets: [
+          { name: 'Hand_Made', license: 'SalesforceAPIIntegrationPsl', userPermissions: ['ApiEnabled'] },
+        ],
+      },
       alias: 'ci-org',
     });
     prod = s.emulator.org(0);
@@ -37,29 +44,47 @@ describe('the pipeline example against production, a refreshed sandbox and a scr
   /** The workflow's script, with the workflow's arguments, in the project; resolves with the exit code. */
   const pipeline = async (...args: string[]): Promise<{ code: number; out: string }> => {
     try {
-      const { stdout, stderr } = await run('bash', [join(CI, 'integration-users.sh'), ...args], { cwd: project, env: s.env, maxBuffer: 1 << 24 });
+      const { stdout, stderr } = await run('bash', [join(CI, 'integration-users.sh'), ...args], {
+        cwd: project,
+        env: s.env,
+        maxBuffer: 1 << 24,
+      });
       return { code: 0, out: stdout + stderr };
     } catch (e) {
       const err = e as { code?: number; stdout?: string; stderr?: string };
       return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
     }
   };
-  const check = (): Promise<{ code: number; out: string }> => pipeline('check', 'ci-org', 'integrations', 'integration-users-drift.md');
+  const check = (): Promise<{ code: number; out: string }> =>
+    pipeline('check', 'ci-org', 'integrations', 'integration-users-drift.md');
   const apply = (): Promise<{ code: number; out: string }> => pipeline('apply', 'ci-org', 'integrations');
   const summary = (): Promise<string> => readFile(join(project, 'integration-users-drift.md'), 'utf8');
-  const users = (org: EmulatedOrg): string[] => org.records('User').map((u) => String(u.Username)).filter((u) => !u.startsWith('admin@')).sort();
+  const users = (org: EmulatedOrg): string[] =>
+    org
+      .records('User')
+      .map((u) => String(u.Username))
+      .filter((u) => !u.startsWith('admin@'))
+      .sort();
 
   it('the workflow runs these commands: allowlist before install, check on pull requests, apply on merge', async () => {
-    const workflow = parse(await readFile(join(CI, 'github-actions.yml'), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+    const workflow = parse(await readFile(join(CI, 'github-actions.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Step[] }>;
+    };
     const steps = Object.values(workflow.jobs)[0].steps;
     const runs = steps.map((st) => st.run ?? '').join('\n');
-    expect(runs.indexOf('examples/ci/allow-plugin.sh sf-integration-user')).to.be.greaterThan(-1).and.lessThan(runs.indexOf('sf plugins install sf-integration-user'));
+    expect(runs.indexOf('examples/ci/allow-plugin.sh sf-integration-user'))
+      .to.be.greaterThan(-1)
+      .and.lessThan(runs.indexOf('sf plugins install sf-integration-user'));
     expect(runs).to.contain('sf org login jwt --username "$SF_USERNAME" --jwt-key-file').and.contain('--alias ci-org');
     const byRun = (text: string): Step | undefined => steps.find((st) => st.run?.trim() === text);
-    expect(byRun('examples/ci/integration-users.sh check ci-org integrations integration-users-drift.md')?.if).to.contain('pull_request');
+    expect(
+      byRun('examples/ci/integration-users.sh check ci-org integrations integration-users-drift.md')?.if,
+    ).to.contain('pull_request');
     expect(byRun('examples/ci/integration-users.sh apply ci-org integrations')?.if).to.contain('push');
     const gitlab = await readFile(join(CI, 'gitlab-ci.yml'), 'utf8');
-    expect(gitlab).to.contain('examples/ci/integration-users.sh check ci-org integrations integration-users-drift.md').and.contain('examples/ci/integration-users.sh apply ci-org integrations');
+    expect(gitlab)
+      .to.contain('examples/ci/integration-users.sh check ci-org integrations integration-users-drift.md')
+      .and.contain('examples/ci/integration-users.sh apply ci-org integrations');
   });
 
   it('allow-plugin.sh writes the unsigned-plugin allowlist sf reads, keeping what is there', async () => {
@@ -89,11 +114,17 @@ describe('the pipeline example against production, a refreshed sandbox and a scr
 
   it('drift in production (a set assigned by hand): check exits 3 and writes nothing, deploys nothing', async () => {
     const user = prod.user('marketo@acme.com.integration')!;
-    const extra = prod.insert('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: prod.permissionSet('Hand_Made')!.Id, IsActive: true });
+    const extra = prod.insert('PermissionSetAssignment', {
+      AssigneeId: user.Id,
+      PermissionSetId: prod.permissionSet('Hand_Made')!.Id,
+      IsActive: true,
+    });
     s.emulator.clearRequests();
     const r = await check();
     expect(r.code, r.out).to.equal(3);
-    expect(await summary()).to.contain('assignment-extra').and.contain('hand_made');
+    expect(await summary())
+      .to.contain('assignment-extra')
+      .and.contain('hand_made');
     expect(orgWrites(s.emulator.requests)).to.deep.equal([]);
     expect(deploysIn(s.emulator.requests)).to.deep.equal([]);
     prod.state.table('PermissionSetAssignment').delete(extra.Id);
@@ -135,12 +166,21 @@ describe('the pipeline example against production, a refreshed sandbox and a scr
       const file = join(project, 'integrations', `${name}.json`);
       await writeFile(file, (await readFile(file, 'utf8')).replace('@acme.com', '@acme3.com'));
     }
-    const netsuite = { $schema: 'integration-user-definition.schema.json', username: 'netsuite@acme3.com.integration', lastName: 'NetSuite', permissionSetName: 'NetSuite_Integration', objects: { No_Such__c: ['read'] } };
+    const netsuite = {
+      $schema: 'integration-user-definition.schema.json',
+      username: 'netsuite@acme3.com.integration',
+      lastName: 'NetSuite',
+      permissionSetName: 'NetSuite_Integration',
+      objects: { No_Such__c: ['read'] },
+    };
     await writeFile(join(project, 'integrations', 'netsuite.json'), JSON.stringify(netsuite));
     const failed = await apply();
     expect(failed.code, failed.out).to.equal(68);
     expect(users(org)).to.deep.equal(three);
-    await writeFile(join(project, 'integrations', 'netsuite.json'), JSON.stringify({ ...netsuite, objects: { Account: ['read'] } }));
+    await writeFile(
+      join(project, 'integrations', 'netsuite.json'),
+      JSON.stringify({ ...netsuite, objects: { Account: ['read'] } }),
+    );
     const fixed = await apply();
     expect(fixed.code, fixed.out).to.equal(0);
     expect(users(org)).to.deep.equal([...three, 'netsuite@acme3.com.integration']);

@@ -17,7 +17,15 @@ import {
   type SfSessionOptions as BaseOptions,
 } from '@sf-integration-user/org-emulator/sf-session';
 
-export { filesUnder, runSf, SF, type RunSfOptions, type SfJson, type SfResult, type SfSession } from '@sf-integration-user/org-emulator/sf-session';
+export {
+  filesUnder,
+  runSf,
+  SF,
+  type RunSfOptions,
+  type SfJson,
+  type SfResult,
+  type SfSession,
+} from '@sf-integration-user/org-emulator/sf-session';
 
 import { TEST_API_VERSION, TEST_API_VERSION_ENV } from '../helpers/api-version.js';
 
@@ -37,7 +45,8 @@ export function sfEnv(home: string, extra: Record<string, string | undefined> = 
 
 /** The directory `sf plugins link` gets: this repository, whose built lib/ and oclif.manifest.json `npm run build` writes. */
 export function pluginRoot(): string {
-  if (!existsSync(join(REPO_ROOT, 'lib', 'commands'))) throw new Error('lib/ is missing: run `npm run build` before the e2e tests');
+  if (!existsSync(join(REPO_ROOT, 'lib', 'commands')))
+    throw new Error('lib/ is missing: run `npm run build` before the e2e tests');
   return REPO_ROOT;
 }
 
@@ -47,5 +56,10 @@ export async function linkPlugin(env: NodeJS.ProcessEnv): Promise<void> {
 
 export function startSfSession(options: SfSessionOptions = {}): Promise<SfSession> {
   const { link, ...rest } = options;
-  return startBaseSession({ sourceApiVersion: TEST_API_VERSION, ...rest, env: { ...FAST_POLL, ...rest.env }, plugins: link === false ? [] : [pluginRoot()] });
+  return startBaseSession({
+    sourceApiVersion: TEST_API_VERSION,
+    ...rest,
+    env: { ...FAST_POLL, ...rest.env },
+    plugins: link === false ? [] : [pluginRoot()],
+  });
 }

@@ -8,7 +8,14 @@ import type { EmulatedOrg } from '@sf-integration-user/org-emulator';
 import { startSfSession, type SfSession } from './harness.js';
 
 const OLD = 'sync.bot@acme.com';
-const HIGH_RISK_SAMPLE = ['ModifyAllData', 'ViewAllData', 'ManageUsers', 'ModifyMetadata', 'CustomizeApplication', 'AuthorApex'];
+const HIGH_RISK_SAMPLE = [
+  'ModifyAllData',
+  'ViewAllData',
+  'ManageUsers',
+  'ModifyMetadata',
+  'CustomizeApplication',
+  'AuthorApex',
+];
 
 type CreateResult = {
   success: boolean;
@@ -30,7 +37,16 @@ describe('least privilege when copying access, through the real sf', function ()
       seed: {
         type: 'production',
         users: [{ username: OLD, lastName: 'Sync Bot', profile: 'System Administrator' }],
-        eventLogFiles: [{ eventType: 'ApiTotalUsage', daysAgo: 1, requests: [{ username: OLD, entity: 'Account' }, { username: OLD, entity: 'Lead' }] }],
+        eventLogFiles: [
+          {
+            eventType: 'ApiTotalUsage',
+            daysAgo: 1,
+            requests: [
+              { username: OLD, entity: 'Account' },
+              { username: OLD, entity: 'Lead' },
+            ],
+          },
+        ],
       },
     });
     org = s.emulator.org(0);
@@ -44,12 +60,23 @@ describe('least privilege when copying access, through the real sf', function ()
       .map(([k]) => k.slice('Permissions'.length));
 
   it('create --from-user on a System Administrator user: one short block, no high-risk permission carried', async () => {
-    const args = ['integration-user', 'create', '--target-org', 'acme', '--username', 'sync@acme.com.integration', '--from-user', OLD];
+    const args = [
+      'integration-user',
+      'create',
+      '--target-org',
+      'acme',
+      '--username',
+      'sync@acme.com.integration',
+      '--from-user',
+      OLD,
+    ];
     const human = await s.runSf(args, { cwd: project, json: false });
     expect(human.exitCode, human.stdout + human.stderr).to.equal(0);
     const out = human.stdout;
     expect(out).to.contain('Left out: high-risk permissions');
-    expect(out).to.match(/Least privilege: \d+ high-risk user permissions of the copied access left out of the new permission sets\./);
+    expect(out).to.match(
+      /Least privilege: \d+ high-risk user permissions of the copied access left out of the new permission sets\./,
+    );
     expect(out).to.contain('Privileged per Salesforce: AuthorApex, CustomizeApplication, ModifyAllData');
     expect(out).to.contain('--keep-permission <name>');
     // not one warning per permission
@@ -70,8 +97,20 @@ describe('least privilege when copying access, through the real sf', function ()
 
   it('--keep-permission keeps the one named; --narrow-to-usage narrows objects to the logs', async () => {
     const r = await s.runSf<CreateResult>(
-      ['integration-user', 'create', '--target-org', 'acme', '--username', 'sync2@acme.com.integration', '--from-user', OLD, '--keep-permission', 'ViewAllData', '--narrow-to-usage'],
-      { cwd: project }
+      [
+        'integration-user',
+        'create',
+        '--target-org',
+        'acme',
+        '--username',
+        'sync2@acme.com.integration',
+        '--from-user',
+        OLD,
+        '--keep-permission',
+        'ViewAllData',
+        '--narrow-to-usage',
+      ],
+      { cwd: project },
     );
     expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
     expect(r.result.highRisk?.kept).to.deep.equal(['ViewAllData']);
@@ -79,7 +118,9 @@ describe('least privilege when copying access, through the real sf', function ()
     expect(licensed).to.include('ViewAllData').and.not.include('ModifyAllData');
     expect(r.result.usage?.keptObjects).to.deep.equal(['Account', 'Lead']);
     const ps = org.permissionSet('Integration_sync2')!;
-    const objects = org.query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`).map((o) => String(o.SobjectType));
+    const objects = org
+      .query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`)
+      .map((o) => String(o.SobjectType));
     expect(objects.sort()).to.deep.equal(['Account', 'Lead']);
   });
 });

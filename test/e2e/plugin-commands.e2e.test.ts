@@ -33,7 +33,7 @@ type CreateResult = {
 
 const ACCESS = ['--object', 'Lead:read,create,edit', '--object', 'Campaign:read', '--field', 'Lead.Lead_Score__c:edit'];
 
-describe('this plugin\'s commands through the real sf, against the org emulator', function () {
+describe("this plugin's commands through the real sf, against the org emulator", function () {
   let s: SfSession;
   let prod: EmulatedOrg;
   let project: string;
@@ -44,7 +44,12 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     const seeds = (await loadSeed(join(FIXTURES, 'plugin-orgs.json'))) as EmulatorSeed[];
     // logins inside the audit's default 90-day window, whatever today is
     const daysAgo = (d: number): string => new Date(Date.now() - d * 86_400_000).toISOString();
-    seeds[0].loginHistory = [3, 2, 1].map((d) => ({ username: 'sync.bot@acme-prod.com', loginTime: daysAgo(d), loginType: 'Remote Access 2.0', application: 'Marketo' }));
+    seeds[0].loginHistory = [3, 2, 1].map((d) => ({
+      username: 'sync.bot@acme-prod.com',
+      loginTime: daysAgo(d),
+      loginType: 'Remote Access 2.0',
+      application: 'Marketo',
+    }));
     s = await startSfSession({ seed: seeds, alias: 'prod', aliases: { 1: 'uat', 2: 'full' } });
     prod = s.emulator.org(0);
     project = await s.project();
@@ -62,8 +67,23 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     timings.push(`${label} ${r.ms} ms`);
     return r;
   };
-  const create = (label: string, org: string, username: string, extra: string[] = ACCESS): Promise<SfResult<CreateResult>> =>
-    sf<CreateResult>(label, ['integration-user', 'create', '--target-org', org, '--username', username, '--email', 'integrations@acme-prod.com', ...extra]);
+  const create = (
+    label: string,
+    org: string,
+    username: string,
+    extra: string[] = ACCESS,
+  ): Promise<SfResult<CreateResult>> =>
+    sf<CreateResult>(label, [
+      'integration-user',
+      'create',
+      '--target-org',
+      org,
+      '--username',
+      username,
+      '--email',
+      'integrations@acme-prod.com',
+      ...extra,
+    ]);
   const statuses = stepStatuses;
   const writes = (): string[] => orgWrites(s.emulator.requests);
   const deploys = (): string[] => deploysIn(s.emulator.requests);
@@ -74,11 +94,15 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     const id = String(user[0]?.Id);
     return {
       user: user.map((u) => `${String(u.Id)} ${(u.Profile as { Name: string }).Name}`),
-      licenses: org.query(`SELECT Id, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`).map(
-        (a) => `${String(a.Id)} ${(a.PermissionSetLicense as { DeveloperName: string }).DeveloperName}`
-      ),
+      licenses: org
+        .query(
+          `SELECT Id, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`,
+        )
+        .map((a) => `${String(a.Id)} ${(a.PermissionSetLicense as { DeveloperName: string }).DeveloperName}`),
       assignments: org
-        .query(`SELECT Id, PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.IsOwnedByProfile = false`)
+        .query(
+          `SELECT Id, PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.IsOwnedByProfile = false`,
+        )
         .map((a) => `${String(a.Id)} ${(a.PermissionSet as { Name: string }).Name}`),
     };
   }
@@ -86,13 +110,11 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     [...r.user, ...r.licenses, ...r.assignments].map((x) => x.split(' ').slice(1).join(' '));
 
   it('convert-profile writes the licensed set and (with --include-ui) its companion into the project', async () => {
-    const r = await sf<{ profile: string; outputDir: string; permissionSets: Array<{ name: string; license: string | null; path: string }> }>('convert-profile', [
-      'integration-user',
-      'convert-profile',
-      '--source-file',
-      SAMPLE_PROFILE,
-      '--include-ui',
-    ]);
+    const r = await sf<{
+      profile: string;
+      outputDir: string;
+      permissionSets: Array<{ name: string; license: string | null; path: string }>;
+    }>('convert-profile', ['integration-user', 'convert-profile', '--source-file', SAMPLE_PROFILE, '--include-ui']);
     expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
     expect(r.result.profile).to.equal('Marketo Sync User');
     expect(r.result.outputDir).to.equal(join(project, PS_DIR));
@@ -104,9 +126,17 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
       'Marketo_Sync_User_Integration.permissionset-meta.xml',
       'Marketo_Sync_User_Integration_Companion.permissionset-meta.xml',
     ]);
-    const licensed = await readFile(join(project, PS_DIR, 'Marketo_Sync_User_Integration.permissionset-meta.xml'), 'utf8');
-    expect(licensed).to.contain('<license>SalesforceAPIIntegrationPsl</license>').and.contain('<field>Lead.Lead_Score__c</field>');
-    const companion = await readFile(join(project, PS_DIR, 'Marketo_Sync_User_Integration_Companion.permissionset-meta.xml'), 'utf8');
+    const licensed = await readFile(
+      join(project, PS_DIR, 'Marketo_Sync_User_Integration.permissionset-meta.xml'),
+      'utf8',
+    );
+    expect(licensed)
+      .to.contain('<license>SalesforceAPIIntegrationPsl</license>')
+      .and.contain('<field>Lead.Lead_Score__c</field>');
+    const companion = await readFile(
+      join(project, PS_DIR, 'Marketo_Sync_User_Integration_Companion.permissionset-meta.xml'),
+      'utf8',
+    );
     expect(companion).to.contain('<tab>standard-Lead</tab>').and.contain('<name>LightningExperienceUser</name>');
     expect(companion).to.not.contain('<license>');
     expect(licensed).to.not.contain('LightningExperienceUser');
@@ -125,14 +155,20 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     expect(names(created)).to.deep.equal(['Minimum Access - API Only Integrations', 'SalesforceAPIIntegrationPsl', PS]);
     const ps = prod.permissionSet(PS)!;
     expect(prod.record(String(ps.LicenseId))).to.include({ DeveloperName: 'SalesforceAPIIntegrationPsl' });
-    const objectPerms = prod.query(`SELECT SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}' ORDER BY SobjectType`);
-    expect(objectPerms.map((o) => [o.SobjectType, o.PermissionsRead, o.PermissionsCreate, o.PermissionsEdit])).to.deep.equal([
+    const objectPerms = prod.query(
+      `SELECT SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}' ORDER BY SobjectType`,
+    );
+    expect(
+      objectPerms.map((o) => [o.SobjectType, o.PermissionsRead, o.PermissionsCreate, o.PermissionsEdit]),
+    ).to.deep.equal([
       ['Campaign', true, false, false],
       ['Lead', true, true, true],
     ]);
-    expect(prod.query(`SELECT Field, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${String(ps.Id)}'`).map((f) => [f.Field, f.PermissionsEdit])).to.deep.equal([
-      ['Lead.Lead_Score__c', true],
-    ]);
+    expect(
+      prod
+        .query(`SELECT Field, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${String(ps.Id)}'`)
+        .map((f) => [f.Field, f.PermissionsEdit]),
+    ).to.deep.equal([['Lead.Lead_Score__c', true]]);
     // the source is written into the project for review
     expect(filesUnder(join(project, PS_DIR))).to.include(`${PS}.permissionset-meta.xml`);
 
@@ -149,7 +185,7 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     expect(deploys(), 'no deploy on a re-run: the org holds the permission set as generated').to.deep.equal([]);
     expect(records(prod, USERNAME)).to.deep.equal(created);
     console.log(
-      `      create through the real sf: full create ${fullCreate.trips} round trips, ${fullCreate.ms} ms; no-op re-run ${noOp.trips} round trips, ${noOp.ms} ms (targets: 8 and 4)`
+      `      create through the real sf: full create ${fullCreate.trips} round trips, ${fullCreate.ms} ms; no-op re-run ${noOp.trips} round trips, ${noOp.ms} ms (targets: 8 and 4)`,
     );
     // issue 12's targets: reads in one /composite/batch, the user with its license and sets in one /composite
     expect(fullCreate.trips, 'full create round trips').to.be.at.most(8);
@@ -159,13 +195,22 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
   it('create on a sandbox, with a role and as a Marketing User', async () => {
     const uat = s.emulator.org(1);
     const username = 'marketo.sync@acme-prod.com.integration.uat';
-    const r = await create('create (sandbox)', 'uat', username, [...ACCESS, '--role', 'Integrations', '--marketing-user']);
+    const r = await create('create (sandbox)', 'uat', username, [
+      ...ACCESS,
+      '--role',
+      'Integrations',
+      '--marketing-user',
+    ]);
     expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
     expect(r.result).to.include({ success: true, role: 'Integrations', orgId: uat.id });
     const user = uat.user(username)!;
     expect(uat.record(String(user.UserRoleId))).to.include({ DeveloperName: 'Integrations' });
     expect(user.UserPermissionsMarketingUser).to.equal(true);
-    expect(names(records(uat, username))).to.deep.equal(['Minimum Access - API Only Integrations', 'SalesforceAPIIntegrationPsl', 'Integration_marketo_sync']);
+    expect(names(records(uat, username))).to.deep.equal([
+      'Minimum Access - API Only Integrations',
+      'SalesforceAPIIntegrationPsl',
+      'Integration_marketo_sync',
+    ]);
   });
 
   it('create with a username taken in another org: DuplicateUsernameError, no user left behind', async () => {
@@ -191,11 +236,11 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
     expect(full.user('bot@acme-full.com.integration')).to.equal(undefined);
   });
 
-  it('create whose deploy fails on an unknown field: DeployFailedError with Salesforce\'s text, no user', async () => {
+  it("create whose deploy fails on an unknown field: DeployFailedError with Salesforce's text, no user", async () => {
     const profile = join(project, 'Bad.profile-meta.xml');
     await writeFile(
       profile,
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata"><fieldPermissions><editable>false</editable><field>Lead.Nope__c</field><readable>true</readable></fieldPermissions></Profile>\n'
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata"><fieldPermissions><editable>false</editable><field>Lead.Nope__c</field><readable>true</readable></fieldPermissions></Profile>\n',
     );
     const username = 'bad.field@acme-prod.com.integration';
     const r = await create('create (deploy fails)', 'prod', username, ['--from-profile-file', profile]);
@@ -215,37 +260,63 @@ describe('this plugin\'s commands through the real sf, against the org emulator'
       prod.config.compositeMixedDml = 'setup-with-non-setup';
     });
     expect(r.exitCode).to.equal(68);
-    expect(r.json?.message).to.contain('Step "assign-license" failed').and.contain('connection to the org was lost').and.contain('run the same command again');
-    expect(statuses(r.json?.data as CreateResult)).to.include({ 'create-user': 'done', deploy: 'done', 'assign-license': 'failed' });
+    expect(r.json?.message)
+      .to.contain('Step "assign-license" failed')
+      .and.contain('connection to the org was lost')
+      .and.contain('run the same command again');
+    expect(statuses(r.json?.data as CreateResult)).to.include({
+      'create-user': 'done',
+      deploy: 'done',
+      'assign-license': 'failed',
+    });
     expect(names(records(prod, username))).to.deep.equal(['Minimum Access - API Only Integrations']);
 
     const again = await create('create (resume)', 'prod', username);
     expect(again.exitCode, again.stdout + again.stderr).to.equal(0);
-    expect(statuses(again.result)).to.include({ 'create-user': 'already done', 'assign-license': 'done', 'assign-permission-sets': 'done' });
-    expect(names(records(prod, username))).to.deep.equal(['Minimum Access - API Only Integrations', 'SalesforceAPIIntegrationPsl', 'Integration_drop_test']);
+    expect(statuses(again.result)).to.include({
+      'create-user': 'already done',
+      'assign-license': 'done',
+      'assign-permission-sets': 'done',
+    });
+    expect(names(records(prod, username))).to.deep.equal([
+      'Minimum Access - API Only Integrations',
+      'SalesforceAPIIntegrationPsl',
+      'Integration_drop_test',
+    ]);
   });
 
   it('licenses shows the Integration seats the org holds', async () => {
-    const r = await sf<{ userLicense: { name: string; total: number; used: number; free: number }; permissionSetLicense: { total: number; used: number; free: number } }>(
-      'licenses',
-      ['integration-user', 'licenses', '--target-org', 'prod']
-    );
+    const r = await sf<{
+      userLicense: { name: string; total: number; used: number; free: number };
+      permissionSetLicense: { total: number; used: number; free: number };
+    }>('licenses', ['integration-user', 'licenses', '--target-org', 'prod']);
     expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
-    const [ul] = prod.query("SELECT TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = 'Salesforce Integration'");
-    expect(r.result.userLicense).to.include({ total: ul.TotalLicenses, used: ul.UsedLicenses, free: Number(ul.TotalLicenses) - Number(ul.UsedLicenses) });
+    const [ul] = prod.query(
+      "SELECT TotalLicenses, UsedLicenses FROM UserLicense WHERE Name = 'Salesforce Integration'",
+    );
+    expect(r.result.userLicense).to.include({
+      total: ul.TotalLicenses,
+      used: ul.UsedLicenses,
+      free: Number(ul.TotalLicenses) - Number(ul.UsedLicenses),
+    });
     // marketo.sync and drop.test
     expect(r.result.userLicense.used).to.equal(2);
-    const [psl] = prod.query("SELECT TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'");
+    const [psl] = prod.query(
+      "SELECT TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'",
+    );
     expect(r.result.permissionSetLicense).to.include({ total: psl.TotalLicenses, used: psl.UsedLicenses });
   });
 
   it('audit finds the integration that runs on a System Administrator', async () => {
-    const r = await sf<{ candidates: Array<{ username: string; class: string; movable: boolean; apps: Array<{ app: string; logins: number }> }>; usersRead: number }>('audit', [
-      'integration-user',
-      'audit',
-      '--target-org',
-      'prod',
-    ]);
+    const r = await sf<{
+      candidates: Array<{
+        username: string;
+        class: string;
+        movable: boolean;
+        apps: Array<{ app: string; logins: number }>;
+      }>;
+      usersRead: number;
+    }>('audit', ['integration-user', 'audit', '--target-org', 'prod']);
     expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
     const bot = r.result.candidates.find((c) => c.username === 'sync.bot@acme-prod.com');
     expect(bot, JSON.stringify(r.result.candidates)).to.not.equal(undefined);

@@ -45,7 +45,11 @@ describe('retire through the real sf', function () {
         type: 'production',
         admin: { username: 'admin@acme-retire.com' },
         licenses: { salesforce: 30 },
-        users: ['busy@acme-retire.com', 'quiet@acme-retire.com', ...dropUsers].map((username) => ({ username, lastName: 'Int', profile: 'Standard User' })),
+        users: ['busy@acme-retire.com', 'quiet@acme-retire.com', ...dropUsers].map((username) => ({
+          username,
+          lastName: 'Int',
+          profile: 'Standard User',
+        })),
         loginHistory: [{ username: 'busy@acme-retire.com', loginTime: daysAgo(1), application: 'Marketo' }],
         oauthTokens: [
           { username: 'busy@acme-retire.com', appName: 'Marketo', lastUsedDate: daysAgo(1), useCount: 50 },
@@ -57,7 +61,13 @@ describe('retire through the real sf', function () {
       alias: 'prod',
     });
     org = s.emulator.org(0);
-    for (const username of dropUsers) org.insert('AuthSession', { UsersId: org.user(username)!.Id, SessionType: 'Oauth2', LoginType: 'Remote Access 2.0', NumSecondsValid: 7200 });
+    for (const username of dropUsers)
+      org.insert('AuthSession', {
+        UsersId: org.user(username)!.Id,
+        SessionType: 'Oauth2',
+        LoginType: 'Remote Access 2.0',
+        NumSecondsValid: 7200,
+      });
   });
   after(async () => {
     console.log(`      sf timings: ${timings.join('; ')}`);
@@ -66,14 +76,26 @@ describe('retire through the real sf', function () {
   afterEach(() => s?.emulator.faults.clear());
 
   const retire = async (label: string, user: string, extra: string[] = []): Promise<SfResult<RetireResult>> => {
-    const r = await s.runSf<RetireResult>(['integration-user', 'retire', '--target-org', 'prod', '--user', user, ...extra]);
+    const r = await s.runSf<RetireResult>([
+      'integration-user',
+      'retire',
+      '--target-org',
+      'prod',
+      '--user',
+      user,
+      ...extra,
+    ]);
     timings.push(`${label} ${r.ms} ms`);
     return r;
   };
-  const statuses = (r?: RetireResult): Record<string, string> => Object.fromEntries((r?.stages ?? []).map((x) => [x.name, x.status]));
-  const userLogin = (username: string): Record<string, unknown> => org.records('UserLogin').find((l) => l.UserId === org.user(username)!.Id)!;
-  const tokens = (username: string): number => org.count(`SELECT Id FROM OauthToken WHERE UserId = '${org.user(username)!.Id}'`);
-  const sessions = (username: string): number => org.count(`SELECT Id FROM AuthSession WHERE UsersId = '${org.user(username)!.Id}'`);
+  const statuses = (r?: RetireResult): Record<string, string> =>
+    Object.fromEntries((r?.stages ?? []).map((x) => [x.name, x.status]));
+  const userLogin = (username: string): Record<string, unknown> =>
+    org.records('UserLogin').find((l) => l.UserId === org.user(username)!.Id)!;
+  const tokens = (username: string): number =>
+    org.count(`SELECT Id FROM OauthToken WHERE UserId = '${org.user(username)!.Id}'`);
+  const sessions = (username: string): number =>
+    org.count(`SELECT Id FROM AuthSession WHERE UsersId = '${org.user(username)!.Id}'`);
 
   it('refuses a user still used by an integration, with what uses it and the command to move it (exit 69)', async () => {
     const r = await retire('busy', 'busy@acme-retire.com');
@@ -81,7 +103,9 @@ describe('retire through the real sf', function () {
     expect(r.exitCode, out).to.equal(69);
     expect(r.json?.name).to.equal('UserInUseError');
     expect(r.json?.message).to.contain('Marketo: 1 Remote Access 2.0 login').and.contain('OAuth token last used');
-    expect((r.json?.actions ?? []).join('\n')).to.contain('sf integration-user create --target-org prod --username marketo.integration@acme-retire.com --from-user busy@acme-retire.com');
+    expect((r.json?.actions ?? []).join('\n')).to.contain(
+      'sf integration-user create --target-org prod --username marketo.integration@acme-retire.com --from-user busy@acme-retire.com',
+    );
     expect(userLogin('busy@acme-retire.com').IsFrozen).to.equal(false);
   });
 
@@ -121,14 +145,17 @@ describe('retire through the real sf', function () {
       it(`${kind} in ${step}: exit 68 "re-run to resume", then the same command ends retired with ${step} ${rerun}`, async () => {
         const user = dropUser(step, kind);
         // deactivation only runs once frozen long enough: the deactivate case starts frozen 8 days ago
-        if (step === 'deactivate') Object.assign(userLogin(user), { IsFrozen: true, LastModifiedDate: Date.now() - 8 * DAY });
+        if (step === 'deactivate')
+          Object.assign(userLogin(user), { IsFrozen: true, LastModifiedDate: Date.now() - 8 * DAY });
         const added = s.emulator.faults.add({ ...fault, respond });
         const args = ['--deactivate', '--frozen-days', step === 'deactivate' ? '7' : '0'];
         const r = await retire(`${step} ${kind}`, user, args);
         const out = r.stdout + r.stderr;
         expect(added.fired, 'the fault fired').to.equal(1);
         expect(r.exitCode, out).to.equal(68);
-        expect(r.json?.message, out).to.contain(`Stage "${step}" failed`).and.contain('re-run the same command to resume');
+        expect(r.json?.message, out)
+          .to.contain(`Stage "${step}" failed`)
+          .and.contain('re-run the same command to resume');
 
         const again = await retire(`${step} ${kind} re-run`, user, args);
         expect(again.exitCode, again.stdout + again.stderr).to.equal(0);

@@ -37,15 +37,35 @@ describe('safe by default through the real sf', function () {
     s.emulator.clearRequests();
     return s.runSf(args, { cwd: project });
   };
-  const passwordRequests = (): string[] => s.emulator.requests.filter((r) => r.path.endsWith('/password')).map((r) => `${r.method} ${r.path}`);
+  const passwordRequests = (): string[] =>
+    s.emulator.requests.filter((r) => r.path.endsWith('/password')).map((r) => `${r.method} ${r.path}`);
 
   it('password refuses the running user, even with --force, and a person', async () => {
-    const self = await sf(['integration-user', 'password', '-o', 'emu', '--username', org.adminUsername, '--generate', '--force', '--show-password']);
+    const self = await sf([
+      'integration-user',
+      'password',
+      '-o',
+      'emu',
+      '--username',
+      org.adminUsername,
+      '--generate',
+      '--force',
+      '--show-password',
+    ]);
     expect(self.exitCode).to.not.equal(0);
     expect(self.json?.name).to.equal('RunningUserError');
     expect(passwordRequests()).to.deep.equal([]);
 
-    const person = await sf(['integration-user', 'password', '-o', 'emu', '--username', PERSON, '--reset', '--show-password']);
+    const person = await sf([
+      'integration-user',
+      'password',
+      '-o',
+      'emu',
+      '--username',
+      PERSON,
+      '--reset',
+      '--show-password',
+    ]);
     expect(person.json?.name).to.equal('NotIntegrationUserError');
     expect(person.json?.message).to.contain('Standard User');
     expect(person.json?.actions?.join(' ')).to.contain('Reset Password');

@@ -9,7 +9,13 @@ import { AuthInfo, ConfigAggregator, StateAggregator } from '@salesforce/core';
 import type { Emulator, EmulatedOrg } from '@sf-integration-user/org-emulator';
 import { TEST_API_VERSION_ENV } from './api-version.js';
 
-const KEYS = ['HOME', 'USERPROFILE', 'SF_USE_GENERIC_UNIX_KEYCHAIN', 'SF_DISABLE_TELEMETRY', 'SF_ORG_API_VERSION'] as const;
+const KEYS = [
+  'HOME',
+  'USERPROFILE',
+  'SF_USE_GENERIC_UNIX_KEYCHAIN',
+  'SF_DISABLE_TELEMETRY',
+  'SF_ORG_API_VERSION',
+] as const;
 
 export type TempHome = { home: string; restore: () => Promise<void> };
 
@@ -22,7 +28,12 @@ export async function useTempHome(prefix: string, env: Record<string, string> = 
   const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
   const home = mkdtempSync(join(tmpdir(), prefix));
   // connections made in the temp HOME use the suite's API version (org-api-version), as `sf` would with that config
-  Object.assign(process.env, { HOME: home, USERPROFILE: home, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', SF_DISABLE_TELEMETRY: 'true' }, TEST_API_VERSION_ENV, env);
+  Object.assign(
+    process.env,
+    { HOME: home, USERPROFILE: home, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', SF_DISABLE_TELEMETRY: 'true' },
+    TEST_API_VERSION_ENV,
+    env,
+  );
   await clearConfigCaches();
   return {
     home,
@@ -51,7 +62,10 @@ export async function loginToEmulator(emu: Emulator, orgs: EmulatedOrg[] = emu.o
 }
 
 /** Logs in to an emulated org in a throw-away HOME and returns the username to pass as --target-org. */
-export async function loginInTempHome(instanceUrl: string, accessToken: string): Promise<{ username: string; restore: () => Promise<void> }> {
+export async function loginInTempHome(
+  instanceUrl: string,
+  accessToken: string,
+): Promise<{ username: string; restore: () => Promise<void> }> {
   const { restore } = await useTempHome('audit-home-');
   return { username: await saveAccessTokenAuth(instanceUrl, accessToken), restore };
 }

@@ -74,9 +74,21 @@ export class FakeOrg {
   /** fields by object: a name, or the describe properties field-level security depends on */
   public describes: Record<string, Array<string | FakeField>> = {
     // Id, Name and LastName are system or required fields (not permissionable); Tier__c is a formula field
-    Account: [{ name: 'Id', permissionable: false }, { name: 'Name', permissionable: false }, 'Industry', { name: 'Tier__c', calculated: true, updateable: false }],
+    Account: [
+      { name: 'Id', permissionable: false },
+      { name: 'Name', permissionable: false },
+      'Industry',
+      { name: 'Tier__c', calculated: true, updateable: false },
+    ],
     Contact: [{ name: 'Id', permissionable: false }, 'Email', { name: 'LastName', permissionable: false }],
-    PermissionSet: ['Id', 'Name', 'PermissionsApiEnabled', 'PermissionsViewSetup', 'PermissionsApiUserOnly', 'PermissionsRunReports'],
+    PermissionSet: [
+      'Id',
+      'Name',
+      'PermissionsApiEnabled',
+      'PermissionsViewSetup',
+      'PermissionsApiUserOnly',
+      'PermissionsRunReports',
+    ],
     PermissionSetLicense: ['Id', 'DeveloperName', 'MaximumPermissionsRunReports', 'MaximumPermissionsViewSetup'],
   };
   /** errors to throw once for the next request whose "METHOD path" matches */
@@ -96,7 +108,9 @@ export class FakeOrg {
     else {
       this.adminUsername = 'admin@example.com';
       this.seed = from;
-      this.userLicense = from.userLicense ? { Id: '100x', Name: 'Salesforce Integration', ...from.userLicense } : undefined;
+      this.userLicense = from.userLicense
+        ? { Id: '100x', Name: 'Salesforce Integration', ...from.userLicense }
+        : undefined;
       this.psl = from.psl ? { Id: '0PLx', DeveloperName: 'SalesforceAPIIntegrationPsl', ...from.psl } : undefined;
       return;
     }
@@ -135,11 +149,13 @@ export class FakeOrg {
     const fault = this.failOnce.findIndex((f) => f.match.test(line));
     if (fault >= 0) {
       const { error, after } = this.failOnce.splice(fault, 1)[0];
-      const rejection = Promise.reject(Object.assign(new Error(error.message), { name: error.errorCode, errorCode: error.errorCode }));
+      const rejection = Promise.reject(
+        Object.assign(new Error(error.message), { name: error.errorCode, errorCode: error.errorCode }),
+      );
       if (!after) return rejection;
       return this.route(method, url, req.body, line).then(
         () => rejection,
-        () => rejection
+        () => rejection,
       );
     }
     return this.route(method, url, req.body, line);
@@ -150,10 +166,16 @@ export class FakeOrg {
     const results: Array<{ statusCode: number; result: unknown }> = [];
     for (const sub of batchRequests) {
       try {
-        results.push({ statusCode: 200, result: await this.handle({ method: sub.method, url: `/services/data/${sub.url}` }) });
+        results.push({
+          statusCode: 200,
+          result: await this.handle({ method: sub.method, url: `/services/data/${sub.url}` }),
+        });
       } catch (e) {
         const err = e as { errorCode?: string; message: string };
-        results.push({ statusCode: err.errorCode === 'NOT_FOUND' ? 404 : 400, result: [{ errorCode: err.errorCode, message: err.message }] });
+        results.push({
+          statusCode: err.errorCode === 'NOT_FOUND' ? 404 : 400,
+          result: [{ errorCode: err.errorCode, message: err.message }],
+        });
       }
     }
     return { hasErrors: results.some((r) => r.statusCode >= 400), results } as AnyJson;
@@ -164,8 +186,15 @@ export class FakeOrg {
    * (answered PROCESSING_HALTED); a lost connection in any subrequest loses the whole request, nothing kept.
    */
   private async composite(body: string | undefined): Promise<AnyJson> {
-    const { compositeRequest } = JSON.parse(body ?? '{}') as { compositeRequest: Array<{ method: string; url: string; referenceId: string; body?: unknown }> };
-    const saved = { users: [...this.users], psl: [...this.pslAssignments], ps: [...this.psAssignments], used: this.userLicense?.UsedLicenses };
+    const { compositeRequest } = JSON.parse(body ?? '{}') as {
+      compositeRequest: Array<{ method: string; url: string; referenceId: string; body?: unknown }>;
+    };
+    const saved = {
+      users: [...this.users],
+      psl: [...this.pslAssignments],
+      ps: [...this.psAssignments],
+      used: this.userLicense?.UsedLicenses,
+    };
     const rollback = (): void => {
       this.users = saved.users;
       this.pslAssignments = saved.psl;
@@ -173,7 +202,12 @@ export class FakeOrg {
       if (this.userLicense) this.userLicense.UsedLicenses = saved.used;
     };
     const ids = new Map<string, string>();
-    const compositeResponse: Array<{ referenceId: string; httpStatusCode: number; httpHeaders: object; body: unknown }> = [];
+    const compositeResponse: Array<{
+      referenceId: string;
+      httpStatusCode: number;
+      httpHeaders: object;
+      body: unknown;
+    }> = [];
     let failed = false;
     for (const sub of compositeRequest) {
       const text = JSON.stringify(sub.body ?? {}).replace(/@\{(\w+)\.id\}/g, (_m, ref: string) => ids.get(ref) ?? '');
@@ -188,16 +222,28 @@ export class FakeOrg {
           throw e;
         }
         failed = true;
-        compositeResponse.push({ referenceId: sub.referenceId, httpStatusCode: 400, httpHeaders: {}, body: [{ errorCode: err.errorCode, message: err.message }] });
+        compositeResponse.push({
+          referenceId: sub.referenceId,
+          httpStatusCode: 400,
+          httpHeaders: {},
+          body: [{ errorCode: err.errorCode, message: err.message }],
+        });
         break;
       }
     }
     if (!failed) return { compositeResponse } as AnyJson;
     rollback();
-    const halted = [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }];
+    const halted = [
+      {
+        errorCode: 'PROCESSING_HALTED',
+        message: 'The transaction was rolled back since another operation in the same transaction failed.',
+      },
+    ];
     return {
       compositeResponse: compositeRequest.map((sub, i) =>
-        i === compositeResponse.length - 1 ? compositeResponse[i] : { referenceId: sub.referenceId, httpStatusCode: 400, httpHeaders: {}, body: halted }
+        i === compositeResponse.length - 1
+          ? compositeResponse[i]
+          : { referenceId: sub.referenceId, httpStatusCode: 400, httpHeaders: {}, body: halted },
       ),
     } as AnyJson;
   }
@@ -205,7 +251,8 @@ export class FakeOrg {
   private route(method: string, url: URL, reqBody: string | undefined, line: string): Promise<AnyJson> {
     const path = url.pathname.replace(/^\/services\/data\/v[\d.]+/, '');
     try {
-      if (method === 'GET' && path === '/query') return Promise.resolve(this.query(url.searchParams.get('q') ?? '') as AnyJson);
+      if (method === 'GET' && path === '/query')
+        return Promise.resolve(this.query(url.searchParams.get('q') ?? '') as AnyJson);
       const more = /^\/query\/([^/?]+)$/.exec(path);
       if (method === 'GET' && more) {
         const cursor = this.cursors.get(more[1]);
@@ -217,12 +264,18 @@ export class FakeOrg {
         // object names are case-insensitive in the REST API; the describe answers with the real spelling
         const name = Object.keys(this.describes).find((k) => k.toLowerCase() === describe[1].toLowerCase());
         if (!name) throw this.err('NOT_FOUND', 'The requested resource does not exist');
-        return Promise.resolve({ name, fields: this.describes[name].map((f) => (typeof f === 'string' ? { name: f } : f)) } as AnyJson);
+        return Promise.resolve({
+          name,
+          fields: this.describes[name].map((f) => (typeof f === 'string' ? { name: f } : f)),
+        } as AnyJson);
       }
       const create = /^\/sobjects\/(\w+)$/.exec(path);
-      if (method === 'POST' && create) return Promise.resolve(this.create(create[1], JSON.parse(reqBody ?? '{}')) as AnyJson);
+      if (method === 'POST' && create)
+        return Promise.resolve(this.create(create[1], JSON.parse(reqBody ?? '{}')) as AnyJson);
       if (method === 'POST' && path === '/composite/sobjects') {
-        const body = JSON.parse(reqBody ?? '{}') as { records: Array<Record<string, unknown> & { attributes: { type: string } }> };
+        const body = JSON.parse(reqBody ?? '{}') as {
+          records: Array<Record<string, unknown> & { attributes: { type: string } }>;
+        };
         return Promise.resolve(
           body.records.map((r) => {
             const { attributes, ...fields } = r;
@@ -232,7 +285,7 @@ export class FakeOrg {
               const err = e as { errorCode: string; message: string };
               return { success: false, errors: [{ statusCode: err.errorCode, message: err.message, fields: [] }] };
             }
-          }) as AnyJson
+          }) as AnyJson,
         );
       }
       throw this.err('NOT_FOUND', `no route ${line}`);
@@ -249,7 +302,10 @@ export class FakeOrg {
     return [...soql.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
   }
 
-  private page(rows: unknown[], at: number): { totalSize: number; done: boolean; records: unknown[]; nextRecordsUrl?: string } {
+  private page(
+    rows: unknown[],
+    at: number,
+  ): { totalSize: number; done: boolean; records: unknown[]; nextRecordsUrl?: string } {
     const size = this.seed?.pageSize ?? 2000;
     const records = rows.slice(at, at + size);
     const done = at + size >= rows.length;
@@ -271,10 +327,14 @@ export class FakeOrg {
         seed.users
           .filter((u) => u.IsActive !== false)
           .map((u) => ({ ...attrs('User'), IsActive: true, UserType: 'Standard', LastLoginDate: null, ...u })),
-        0
+        0,
       );
     }
-    if (from === 'OauthToken') return this.page((seed.tokens ?? []).map((t) => ({ ...attrs(from), ...t })), 0);
+    if (from === 'OauthToken')
+      return this.page(
+        (seed.tokens ?? []).map((t) => ({ ...attrs(from), ...t })),
+        0,
+      );
     if (from === 'LoginHistory') return this.loginHistory(soql, seed);
     if (from === 'UserLicense' || from === 'PermissionSetLicense') {
       const row = from === 'UserLicense' ? this.userLicense : this.psl;
@@ -286,15 +346,28 @@ export class FakeOrg {
   private loginHistory(q: string, seed: FakeSeed): unknown {
     const days = Number(/LAST_N_DAYS:(\d+)/.exec(q)?.[1] ?? 100_000);
     const now = seed.now ?? new Date();
-    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - days * 86_400_000).toISOString();
+    const start = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - days * 86_400_000,
+    ).toISOString();
     const inList = /UserId IN \(([^)]*)\)/.exec(q)?.[1];
     const ids = inList ? new Set(inList.split(',').map((s) => s.trim().replace(/'/g, ''))) : undefined;
     const rows = (seed.logins ?? []).filter((r) => r.LoginTime >= start && (!ids || ids.has(r.UserId)));
-    if (!/GROUP BY/i.test(q)) return this.page(rows.map((r) => ({ attributes: { type: 'LoginHistory' }, ...r })), 0);
+    if (!/GROUP BY/i.test(q))
+      return this.page(
+        rows.map((r) => ({ attributes: { type: 'LoginHistory' }, ...r })),
+        0,
+      );
     const groups = new Map<string, Record<string, unknown>>();
     for (const r of rows) {
       const key = `${r.UserId}|${r.LoginType}|${r.Application ?? ''}`;
-      const g = groups.get(key) ?? { attributes: { type: 'AggregateResult' }, UserId: r.UserId, LoginType: r.LoginType, Application: r.Application ?? null, cnt: 0, lastLogin: r.LoginTime };
+      const g = groups.get(key) ?? {
+        attributes: { type: 'AggregateResult' },
+        UserId: r.UserId,
+        LoginType: r.LoginType,
+        Application: r.Application ?? null,
+        cnt: 0,
+        lastLogin: r.LoginTime,
+      };
       g.cnt = Number(g.cnt) + 1;
       if (r.LoginTime > String(g.lastLogin)) g.lastLogin = r.LoginTime;
       groups.set(key, g);
@@ -302,7 +375,8 @@ export class FakeOrg {
     const limit = Number(/LIMIT (\d+)/.exec(q)?.[1] ?? Infinity);
     const all = [...groups.values()];
     // Salesforce can't page an aggregate result: everything must fit in one answer.
-    if (all.length > 2000 && limit > 2000) throw this.err('EXCEEDED_ID_LIMIT', 'Aggregate query does not support queryMore()');
+    if (all.length > 2000 && limit > 2000)
+      throw this.err('EXCEEDED_ID_LIMIT', 'Aggregate query does not support queryMore()');
     const records = all.slice(0, limit);
     return { totalSize: records.length, done: true, records };
   }
@@ -315,16 +389,19 @@ export class FakeOrg {
     if (this.seed) return this.auditQuery(soql, from);
     const values = this.literals(soql);
     let records: unknown[];
-    if (/FROM UserLicense/i.test(soql)) records = this.userLicense && values[0] === this.userLicense.Name ? [this.userLicense] : [];
+    if (/FROM UserLicense/i.test(soql))
+      records = this.userLicense && values[0] === this.userLicense.Name ? [this.userLicense] : [];
     else if (/FROM PermissionSetLicenseAssign WHERE Assignee.Username/i.test(soql))
       records = this.pslAssignments.filter((a) => a.AssigneeId === this.userByName(values[0])?.Id);
     else if (/FROM PermissionSetLicenseAssign/i.test(soql))
       records = this.pslAssignments.filter((a) => a.AssigneeId === values[0] && a.PermissionSetLicenseId === values[1]);
-    else if (/FROM PermissionSetLicense/i.test(soql)) records = this.psl && values[0] === this.psl.DeveloperName ? [this.psl] : [];
+    else if (/FROM PermissionSetLicense/i.test(soql))
+      records = this.psl && values[0] === this.psl.DeveloperName ? [this.psl] : [];
     else if (/FROM Profile WHERE UserLicense.Name/i.test(soql))
       records = this.userLicense && values[0] === this.userLicense.Name ? this.profiles : [];
     // a production org (the environment read before every create)
-    else if (/FROM Organization/i.test(soql)) records = [{ Id: '00D000000000001AAA', IsSandbox: false, TrialExpirationDate: null }];
+    else if (/FROM Organization/i.test(soql))
+      records = [{ Id: '00D000000000001AAA', IsSandbox: false, TrialExpirationDate: null }];
     else if (/FROM UserRole/i.test(soql)) records = this.roles.filter((r) => r.DeveloperName === values[0]);
     else if (/FROM User WHERE Username IN/i.test(soql)) {
       const wanted = values.map((v) => v.toLowerCase());
@@ -352,22 +429,40 @@ export class FakeOrg {
 
   private create(type: string, fields: Record<string, unknown>): { id: string; success: boolean; errors: unknown[] } {
     if (type === 'User') {
-      if (this.userByName(String(fields.Username))) throw this.err('DUPLICATE_USERNAME', 'Duplicate Username.<br>The username already exists in this or another Salesforce organization.');
+      if (this.userByName(String(fields.Username)))
+        throw this.err(
+          'DUPLICATE_USERNAME',
+          'Duplicate Username.<br>The username already exists in this or another Salesforce organization.',
+        );
       const Id = newId('005');
       this.users.push({ Id, IsActive: true, ...fields });
       if (this.userLicense) this.userLicense.UsedLicenses = Number(this.userLicense.UsedLicenses) + 1;
       return { id: Id, success: true, errors: [] };
     }
     if (type === 'PermissionSetLicenseAssign') {
-      if (this.pslAssignments.some((a) => a.AssigneeId === fields.AssigneeId && a.PermissionSetLicenseId === fields.PermissionSetLicenseId))
-        throw this.err('DUPLICATE_VALUE', 'duplicate value found: PermissionSetLicenseId duplicates value on record with id: 2LA');
+      if (
+        this.pslAssignments.some(
+          (a) => a.AssigneeId === fields.AssigneeId && a.PermissionSetLicenseId === fields.PermissionSetLicenseId,
+        )
+      )
+        throw this.err(
+          'DUPLICATE_VALUE',
+          'duplicate value found: PermissionSetLicenseId duplicates value on record with id: 2LA',
+        );
       const Id = newId('2LA');
       this.pslAssignments.push({ Id, ...fields });
       return { id: Id, success: true, errors: [] };
     }
     if (type === 'PermissionSetAssignment') {
-      if (this.psAssignments.some((a) => a.AssigneeId === fields.AssigneeId && a.PermissionSetId === fields.PermissionSetId))
-        throw this.err('DUPLICATE_VALUE', 'duplicate value found: <unknown> duplicates value on record with id: <unknown>');
+      if (
+        this.psAssignments.some(
+          (a) => a.AssigneeId === fields.AssigneeId && a.PermissionSetId === fields.PermissionSetId,
+        )
+      )
+        throw this.err(
+          'DUPLICATE_VALUE',
+          'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
+        );
       const Id = newId('0Pa');
       this.psAssignments.push({ Id, ...fields });
       return { id: Id, success: true, errors: [] };

@@ -12,7 +12,13 @@ type Manifest = { commands: Record<string, unknown> };
 /** The manifest as committed (HEAD), or undefined outside a git checkout. */
 function committedManifest(): Manifest | undefined {
   try {
-    return JSON.parse(execFileSync('git', ['show', 'HEAD:oclif.manifest.json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Manifest;
+    return JSON.parse(
+      execFileSync('git', ['show', 'HEAD:oclif.manifest.json'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as Manifest;
   } catch {
     return undefined;
   }
@@ -28,7 +34,13 @@ describe('oclif.manifest.json', () => {
 
   before(async () => {
     // Same construction as `oclif manifest`: load the commands from lib/, ignoring any manifest.
-    const plugin = new Plugin({ root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true });
+    const plugin = new Plugin({
+      root,
+      type: 'core',
+      ignoreManifest: true,
+      errorOnManifestCreate: true,
+      respectNoCacheDefault: true,
+    });
     await plugin.load();
     fresh = JSON.parse(JSON.stringify(plugin.manifest.commands)) as Record<string, unknown>;
   });

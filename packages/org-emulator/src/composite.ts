@@ -24,24 +24,56 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 // PermissionSetLicenseAssign isn't listed: counted as setup here (UNCONFIRMED), it grants access as the others do
 const SETUP_OBJECTS = new Set(
   [
-    'User', 'UserRole', 'Group', 'GroupMember', 'QueueSObject', 'PermissionSet', 'PermissionSetAssignment', 'ObjectPermissions',
-    'FieldPermissions', 'SetupEntityAccess', 'UserPackageLicense', 'PermissionSetLicenseAssign', 'UserTerritory', 'Territory',
-  ].map((o) => o.toLowerCase())
+    'User',
+    'UserRole',
+    'Group',
+    'GroupMember',
+    'QueueSObject',
+    'PermissionSet',
+    'PermissionSetAssignment',
+    'ObjectPermissions',
+    'FieldPermissions',
+    'SetupEntityAccess',
+    'UserPackageLicense',
+    'PermissionSetLicenseAssign',
+    'UserTerritory',
+    'Territory',
+  ].map((o) => o.toLowerCase()),
 );
 
-type CompositeSub = { method?: unknown; url?: unknown; referenceId?: unknown; body?: unknown; httpHeaders?: Record<string, unknown> };
-type CompositeResult = { body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string };
+type CompositeSub = {
+  method?: unknown;
+  url?: unknown;
+  referenceId?: unknown;
+  body?: unknown;
+  httpHeaders?: Record<string, unknown>;
+};
+type CompositeResult = {
+  body: unknown;
+  httpHeaders: Record<string, string>;
+  httpStatusCode: number;
+  referenceId: string;
+};
 
 const isQuery = (url: string): boolean => /^\/services\/data\/v\d+\.\d\/(query|queryAll)(\/|\?|$)/.test(url);
 const isCollection = (url: string): boolean => /^\/services\/data\/v\d+\.\d\/composite\/sobjects(\/|\?|$)/.test(url);
 const failedStatus = (s: number): boolean => s >= 400;
 
 /** POST /composite. Throws ApiError for a request Salesforce refuses as a whole (HTTP 400). */
-export async function composite(org: OrgState, raw: Record<string, unknown>, dispatch: Dispatch): Promise<{ compositeResponse: CompositeResult[] }> {
+export async function composite(
+  org: OrgState,
+  raw: Record<string, unknown>,
+  dispatch: Dispatch,
+): Promise<{ compositeResponse: CompositeResult[] }> {
   const subs = raw.compositeRequest;
-  if (!Array.isArray(subs) || subs.length === 0) throw new ApiError('JSON_PARSER_ERROR', 'compositeRequest is required', []);
+  if (!Array.isArray(subs) || subs.length === 0)
+    throw new ApiError('JSON_PARSER_ERROR', 'compositeRequest is required', []);
   if (subs.length > MAX_SUBREQUESTS) {
-    throw new ApiError('LIMIT_EXCEEDED', `Limit Exceeded: the composite request has more than ${MAX_SUBREQUESTS} subrequests`, []);
+    throw new ApiError(
+      'LIMIT_EXCEEDED',
+      `Limit Exceeded: the composite request has more than ${MAX_SUBREQUESTS} subrequests`,
+      [],
+    );
   }
   validate(subs as CompositeSub[]);
   const allOrNone = raw.allOrNone === true;
@@ -66,7 +98,9 @@ export async function composite(org: OrgState, raw: Record<string, unknown>, dis
   restore?.();
   return {
     compositeResponse: (subs as CompositeSub[]).map((sub, i) =>
-      i === failedAt ? results[i] : { body: [ROLLED_BACK], httpHeaders: {}, httpStatusCode: 400, referenceId: String(sub.referenceId) }
+      i === failedAt
+        ? results[i]
+        : { body: [ROLLED_BACK], httpHeaders: {}, httpStatusCode: 400, referenceId: String(sub.referenceId) },
     ),
   };
 }
@@ -77,22 +111,34 @@ function validate(subs: CompositeSub[]): void {
   let queries = 0;
   for (const sub of subs) {
     const ref = typeof sub.referenceId === 'string' ? sub.referenceId : '';
-    if (!/^[A-Za-z0-9][A-Za-z0-9_]*$/.test(ref)) throw new ApiError('JSON_PARSER_ERROR', `Invalid referenceId: ${ref}`, []);
-    if (ids.has(ref)) throw new ApiError('JSON_PARSER_ERROR', `Duplicate referenceId provided in the request: ${ref}`, []);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_]*$/.test(ref))
+      throw new ApiError('JSON_PARSER_ERROR', `Invalid referenceId: ${ref}`, []);
+    if (ids.has(ref))
+      throw new ApiError('JSON_PARSER_ERROR', `Duplicate referenceId provided in the request: ${ref}`, []);
     ids.add(ref);
-    if (typeof sub.method !== 'string' || !METHODS.has(sub.method)) throw new ApiError('JSON_PARSER_ERROR', `Invalid method: ${String(sub.method)}`, []);
-    if (typeof sub.url !== 'string' || !sub.url.startsWith('/services/data/v')) throw new ApiError('JSON_PARSER_ERROR', `Invalid url: ${String(sub.url)}`, []);
+    if (typeof sub.method !== 'string' || !METHODS.has(sub.method))
+      throw new ApiError('JSON_PARSER_ERROR', `Invalid method: ${String(sub.method)}`, []);
+    if (typeof sub.url !== 'string' || !sub.url.startsWith('/services/data/v'))
+      throw new ApiError('JSON_PARSER_ERROR', `Invalid url: ${String(sub.url)}`, []);
     if (!/^\/services\/data\/v\d+\.\d\/(sobjects|query|queryAll|composite\/sobjects)(\/|\?|$)/.test(sub.url)) {
       throw new ApiError('INVALID_URL', `The composite API doesn't support this resource: ${sub.url}`, []);
     }
     const headers = Object.keys(sub.httpHeaders ?? {}).map((h) => h.toLowerCase());
     if (headers.some((h) => ['accept', 'authorization', 'content-type'].includes(h))) {
-      throw new ApiError('INVALID_HEADER_TYPE', 'Accept, Authorization and Content-Type are inherited from the top-level request', []);
+      throw new ApiError(
+        'INVALID_HEADER_TYPE',
+        'Accept, Authorization and Content-Type are inherited from the top-level request',
+        [],
+      );
     }
     if (isQuery(sub.url) || isCollection(sub.url)) queries += 1;
   }
   if (queries > MAX_QUERY_SUBREQUESTS) {
-    throw new ApiError('LIMIT_EXCEEDED', `Limit Exceeded: the composite request has more than ${MAX_QUERY_SUBREQUESTS} query or sObject Collections subrequests`, []);
+    throw new ApiError(
+      'LIMIT_EXCEEDED',
+      `Limit Exceeded: the composite request has more than ${MAX_QUERY_SUBREQUESTS} query or sObject Collections subrequests`,
+      [],
+    );
   }
 }
 
@@ -102,7 +148,7 @@ async function runSub(
   outputs: Map<string, unknown>,
   written: string[],
   allOrNone: boolean,
-  dispatch: Dispatch
+  dispatch: Dispatch,
 ): Promise<Omit<CompositeResult, 'referenceId'>> {
   let url: string;
   let body: unknown;
@@ -110,7 +156,8 @@ async function runSub(
     url = String(resolve(String(sub.url), outputs, true));
     body = resolve(sub.body, outputs, false);
   } catch (e) {
-    if (e instanceof ReferenceError) return { body: [{ errorCode: 'PROCESSING_HALTED', message: e.message }], httpHeaders: {}, httpStatusCode: 400 };
+    if (e instanceof ReferenceError)
+      return { body: [{ errorCode: 'PROCESSING_HALTED', message: e.message }], httpHeaders: {}, httpStatusCode: 400 };
     throw e;
   }
   const mixed = allOrNone && sub.method !== 'GET' ? mixedDml(org, String(sub.method), url, body, written) : undefined;
@@ -121,7 +168,11 @@ async function runSub(
 
 /** A collection answering 200 with a failed record counts as a failure of the transaction (allOrNone doc, case 4). */
 function collectionFailed(sub: CompositeSub, result: Omit<CompositeResult, 'referenceId'>): boolean {
-  return isCollection(String(sub.url)) && Array.isArray(result.body) && result.body.some((r) => (r as { success?: boolean }).success === false);
+  return (
+    isCollection(String(sub.url)) &&
+    Array.isArray(result.body) &&
+    result.body.some((r) => (r as { success?: boolean }).success === false)
+  );
 }
 
 /** The sObject a write subrequest changes: /sobjects/{name}[/...] or a collection's record types. */
@@ -140,7 +191,7 @@ function mixedDml(org: OrgState, method: string, url: string, body: unknown, wri
       const [a, b] = [SETUP_OBJECTS.has(w.toLowerCase()), SETUP_OBJECTS.has(o.toLowerCase())];
       if (a !== b) return true;
       return org.config.compositeMixedDml === 'any-setup-mix' && a && b && w.toLowerCase() !== o.toLowerCase();
-    })
+    }),
   );
   written.push(...objects);
   if (!original || method === 'GET') return undefined;
@@ -148,7 +199,7 @@ function mixedDml(org: OrgState, method: string, url: string, body: unknown, wri
   return new ApiError(
     'MIXED_DML_OPERATION',
     `DML operation on setup object is not permitted after you have updated a non-setup object (or vice versa): ${obj}, original object: ${original}`,
-    []
+    [],
   );
 }
 
@@ -166,7 +217,8 @@ function resolve(value: unknown, outputs: Map<string, unknown>, inUrl: boolean):
     });
   }
   if (Array.isArray(value)) return value.map((v) => resolve(v, outputs, inUrl));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, outputs, inUrl)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, outputs, inUrl)]));
   return value;
 }
 
@@ -190,7 +242,7 @@ function lookup(expr: string, outputs: Map<string, unknown>): unknown {
   if (!ok) {
     // the v51 guide's example text; the error element has no `fields`
     throw new ReferenceError(
-      `Invalid reference specified. No value for ${expr} found in ${base}. Provided referenceId ('${expr}') must start with a letter or a number, and it can contain only letters, numbers and underscores ('_').`
+      `Invalid reference specified. No value for ${expr} found in ${base}. Provided referenceId ('${expr}') must start with a letter or a number, and it can contain only letters, numbers and underscores ('_').`,
     );
   }
   return v;
@@ -201,23 +253,38 @@ class ReferenceError extends Error {}
 type BatchSub = { method?: unknown; url?: unknown; richInput?: unknown };
 
 /** POST /composite/batch: serial, independent, committed one by one; haltOnError answers 412 for the rest. */
-export async function batch(raw: Record<string, unknown>, version: string, dispatch: Dispatch): Promise<{ hasErrors: boolean; results: Array<{ statusCode: number; result: unknown }> }> {
+export async function batch(
+  raw: Record<string, unknown>,
+  version: string,
+  dispatch: Dispatch,
+): Promise<{ hasErrors: boolean; results: Array<{ statusCode: number; result: unknown }> }> {
   const subs = raw.batchRequests;
-  if (!Array.isArray(subs) || subs.length === 0) throw new ApiError('JSON_PARSER_ERROR', 'batchRequests is required', []);
-  if (subs.length > MAX_SUBREQUESTS) throw new ApiError('LIMIT_EXCEEDED', `Limit Exceeded: the batch request has more than ${MAX_SUBREQUESTS} subrequests`, []);
+  if (!Array.isArray(subs) || subs.length === 0)
+    throw new ApiError('JSON_PARSER_ERROR', 'batchRequests is required', []);
+  if (subs.length > MAX_SUBREQUESTS)
+    throw new ApiError(
+      'LIMIT_EXCEEDED',
+      `Limit Exceeded: the batch request has more than ${MAX_SUBREQUESTS} subrequests`,
+      [],
+    );
   const paths = (subs as BatchSub[]).map((s) => {
-    if (typeof s.method !== 'string' || !METHODS.has(s.method)) throw new ApiError('JSON_PARSER_ERROR', `Invalid method: ${String(s.method)}`, []);
+    if (typeof s.method !== 'string' || !METHODS.has(s.method))
+      throw new ApiError('JSON_PARSER_ERROR', `Invalid method: ${String(s.method)}`, []);
     // the documented form is relative ("v62.0/sobjects/..."); a /services/data/ prefix is accepted too
     const m = typeof s.url === 'string' ? /^(?:\/services\/data\/|\/)?v(\d+\.\d)(\/.*)$/.exec(s.url) : null;
     if (!m) throw new ApiError('JSON_PARSER_ERROR', `Invalid url: ${String(s.url)}`, []);
-    if (Number(m[1]) < 34 || Number(m[1]) > Number(version)) throw new ApiError('INVALID_VERSION', `Subrequest versions must be 34.0 to ${version}: ${s.url}`, []);
+    if (Number(m[1]) < 34 || Number(m[1]) > Number(version))
+      throw new ApiError('INVALID_VERSION', `Subrequest versions must be 34.0 to ${version}: ${s.url}`, []);
     return `/v${m[1]}${m[2]}`;
   });
   const results: Array<{ statusCode: number; result: unknown }> = [];
   let halted = false;
   for (const [i, sub] of (subs as BatchSub[]).entries()) {
     if (halted) {
-      results.push({ statusCode: 412, result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }] });
+      results.push({
+        statusCode: 412,
+        result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }],
+      });
       continue;
     }
     const reply = await dispatch(String(sub.method), paths[i], sub.richInput);

@@ -10,7 +10,6 @@ import { groupPermissionSet, insertPermissionSetGroup } from './permsets.js';
 import { LICENSE_NAMES, type OrgState, type Rec } from './state.js';
 import { checkDeactivation } from './retire-rules.js';
 
-
 const LABELS: Record<string, string> = {
   ApiEnabled: 'API Enabled',
   ApiUserOnly: 'API Only User',
@@ -37,7 +36,13 @@ export function objectOrThrow(org: OrgState, name: string, version?: string): Ob
   return obj;
 }
 
-function cleanValues(org: OrgState, obj: ObjectDef, body: Record<string, unknown>, op: 'create' | 'update', version?: string): Record<string, unknown> {
+function cleanValues(
+  org: OrgState,
+  obj: ObjectDef,
+  body: Record<string, unknown>,
+  op: 'create' | 'update',
+  version?: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const readOnly: string[] = [];
   for (const [k, v] of Object.entries(body)) {
@@ -57,7 +62,11 @@ function cleanValues(org: OrgState, obj: ObjectDef, body: Record<string, unknown
       continue;
     }
     if (f.type === 'boolean' && typeof v !== 'boolean' && v !== null) {
-      throw new ApiError('JSON_PARSER_ERROR', `Cannot deserialize instance of boolean from VALUE_STRING value ${String(v)} or request may be missing a required field`, []);
+      throw new ApiError(
+        'JSON_PARSER_ERROR',
+        `Cannot deserialize instance of boolean from VALUE_STRING value ${String(v)} or request may be missing a required field`,
+        [],
+      );
     }
     out[f.name] = v === '' ? null : v;
   }
@@ -65,7 +74,7 @@ function cleanValues(org: OrgState, obj: ObjectDef, body: Record<string, unknown
     throw new ApiError(
       'INVALID_FIELD_FOR_INSERT_UPDATE',
       `Unable to create/update fields: ${readOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-      readOnly
+      readOnly,
     );
   }
   return out;
@@ -74,7 +83,9 @@ function cleanValues(org: OrgState, obj: ObjectDef, body: Record<string, unknown
 function requireFields(obj: ObjectDef, values: Record<string, unknown>): void {
   // custom fields seeded required (or master-detail) are required too
   const custom = [...obj.fields.values()].filter((f) => f.required && f.custom).map((f) => f.name);
-  const missing = [...(REQUIRED[obj.name] ?? []), ...custom].filter((f) => values[f] === undefined || values[f] === null || values[f] === '');
+  const missing = [...(REQUIRED[obj.name] ?? []), ...custom].filter(
+    (f) => values[f] === undefined || values[f] === null || values[f] === '',
+  );
   if (missing.length) throw new ApiError('REQUIRED_FIELD_MISSING', MESSAGES.requiredMissing(missing), missing);
 }
 
@@ -82,13 +93,14 @@ export class Dml {
   /** version: the request's API version (fields and objects of later versions are unknown); none: every version */
   public constructor(
     private readonly org: OrgState,
-    private readonly version?: string
+    private readonly version?: string,
   ) {}
 
   public create(objectName: string, body: Record<string, unknown>): Rec {
     const org = this.org;
     const obj = objectOrThrow(org, objectName, this.version);
-    if (!obj.createable) throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type ${obj.name} does not support create`, []);
+    if (!obj.createable)
+      throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type ${obj.name} does not support create`, []);
     const values = cleanValues(org, obj, body, 'create', this.version);
     requireFields(obj, values);
     switch (obj.name) {
@@ -100,14 +112,22 @@ export class Dml {
         return this.createPsa(values);
       case 'PermissionSet': {
         if (org.permissionSetByName(String(values.Name))) {
-          throw new ApiError('DUPLICATE_DEVELOPER_NAME', 'The API name you entered is already in use. Please enter a unique API name.', ['Name']);
+          throw new ApiError(
+            'DUPLICATE_DEVELOPER_NAME',
+            'The API name you entered is already in use. Please enter a unique API name.',
+            ['Name'],
+          );
         }
         return org.insert('PermissionSet', { ...values, IsCustom: true, IsOwnedByProfile: false, Type: 'Regular' });
       }
       case 'PermissionSetGroup': {
         const name = String(values.DeveloperName).toLowerCase();
         if (org.find('PermissionSetGroup', (g) => String(g.DeveloperName).toLowerCase() === name)) {
-          throw new ApiError('DUPLICATE_DEVELOPER_NAME', 'The API name you entered is already in use. Please enter a unique API name.', ['DeveloperName']);
+          throw new ApiError(
+            'DUPLICATE_DEVELOPER_NAME',
+            'The API name you entered is already in use. Please enter a unique API name.',
+            ['DeveloperName'],
+          );
         }
         // Salesforce creates the group's aggregate permission set with it
         return insertPermissionSetGroup(org, values).group;
@@ -122,8 +142,10 @@ export class Dml {
     const obj = objectOrThrow(org, objectName, this.version);
     const rec = org.get(id);
     if (!rec || org.objectOf(rec.Id) !== obj) throw notFound();
-    if (!obj.updateable) throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type ${obj.name} does not support update`, []);
-    if (rec.IsOwnedByProfile === true) throw new ApiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
+    if (!obj.updateable)
+      throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type ${obj.name} does not support update`, []);
+    if (rec.IsOwnedByProfile === true)
+      throw new ApiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
     const values = cleanValues(org, obj, body, 'update', this.version);
     if (obj.name === 'User') return this.updateUser(rec, values);
     const merged = { ...rec, ...values };
@@ -138,27 +160,40 @@ export class Dml {
     if (!rec || org.objectOf(rec.Id) !== obj) {
       throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', [], 404);
     }
-    if (!obj.deletable) throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type ${obj.name} does not support delete`, []);
+    if (!obj.deletable)
+      throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type ${obj.name} does not support delete`, []);
     if (obj.name === 'PermissionSet') {
-      if (rec.IsOwnedByProfile) throw new ApiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
+      if (rec.IsOwnedByProfile)
+        throw new ApiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
       if (org.find('PermissionSetAssignment', (a) => a.PermissionSetId === rec.Id)) {
-        throw new ApiError('DELETE_FAILED', 'Cannot delete a permission set that is assigned to users. Remove the assignments first.', []);
+        throw new ApiError(
+          'DELETE_FAILED',
+          'Cannot delete a permission set that is assigned to users. Remove the assignments first.',
+          [],
+        );
       }
-      for (const t of ['ObjectPermissions', 'FieldPermissions', 'SetupEntityAccess', 'PermissionSetTabSetting']) for (const c of org.filter(t, (x) => x.ParentId === rec.Id)) org.remove(c.Id);
+      for (const t of ['ObjectPermissions', 'FieldPermissions', 'SetupEntityAccess', 'PermissionSetTabSetting'])
+        for (const c of org.filter(t, (x) => x.ParentId === rec.Id)) org.remove(c.Id);
       org.permissionSetMeta.delete(rec.Id);
     }
     if (obj.name === 'PermissionSetGroup') {
       if (org.find('PermissionSetAssignment', (a) => a.PermissionSetGroupId === rec.Id)) {
-        throw new ApiError('DELETE_FAILED', 'Cannot delete a permission set group that is assigned to users. Remove the assignments first.', []);
+        throw new ApiError(
+          'DELETE_FAILED',
+          'Cannot delete a permission set group that is assigned to users. Remove the assignments first.',
+          [],
+        );
       }
       // the aggregate permission set and the group's components go with it
-      for (const c of org.filter('PermissionSetGroupComponent', (x) => x.PermissionSetGroupId === rec.Id)) org.remove(c.Id);
+      for (const c of org.filter('PermissionSetGroupComponent', (x) => x.PermissionSetGroupId === rec.Id))
+        org.remove(c.Id);
       const aggregate = groupPermissionSet(org, rec.Id);
       if (aggregate) org.remove(aggregate.Id);
     }
     if (obj.name === 'PermissionSetAssignment') {
       const ps = org.get(rec.PermissionSetId as string);
-      if (ps?.IsOwnedByProfile) throw new ApiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
+      if (ps?.IsOwnedByProfile)
+        throw new ApiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
     }
     org.remove(rec.Id);
     if (obj.name === 'PermissionSetLicenseAssign') org.recountLicenses();
@@ -199,14 +234,21 @@ export class Dml {
     const profileChanged = values.ProfileId !== undefined && values.ProfileId !== user.ProfileId;
     const activating = values.IsActive === true && user.IsActive !== true;
     const newProfile = org.get(merged.ProfileId as string)!;
-    if (merged.IsActive === true && (activating || (profileChanged && org.get(user.ProfileId as string)?.UserLicenseId !== newProfile.UserLicenseId))) {
+    if (
+      merged.IsActive === true &&
+      (activating || (profileChanged && org.get(user.ProfileId as string)?.UserLicenseId !== newProfile.UserLicenseId))
+    ) {
       this.checkSeat(newProfile);
     }
     if (values.Username !== undefined) org.ctx.usernames.delete(String(user.Username).toLowerCase());
     org.update(user, values);
     org.registerUsername(user);
     if (profileChanged) {
-      for (const a of org.filter('PermissionSetAssignment', (x) => x.AssigneeId === user.Id && org.get(x.PermissionSetId as string)?.IsOwnedByProfile === true)) org.remove(a.Id);
+      for (const a of org.filter(
+        'PermissionSetAssignment',
+        (x) => x.AssigneeId === user.Id && org.get(x.PermissionSetId as string)?.IsOwnedByProfile === true,
+      ))
+        org.remove(a.Id);
       this.assignProfileSet(user);
     }
     org.recountLicenses();
@@ -214,13 +256,17 @@ export class Dml {
 
   private checkUserValues(values: Record<string, unknown>): void {
     if (values.Username !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(values.Username))) {
-      throw new ApiError('INVALID_EMAIL_ADDRESS', `Username: invalid email address: ${String(values.Username)}`, ['Username']);
+      throw new ApiError('INVALID_EMAIL_ADDRESS', `Username: invalid email address: ${String(values.Username)}`, [
+        'Username',
+      ]);
     }
     if (values.Email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(values.Email))) {
       throw new ApiError('INVALID_EMAIL_ADDRESS', `Email: invalid email address: ${String(values.Email)}`, ['Email']);
     }
     if (values.Alias !== undefined && String(values.Alias).length > 8) {
-      throw new ApiError('STRING_TOO_LONG', `Alias: data value too large: ${String(values.Alias)} (max length=8)`, ['Alias']);
+      throw new ApiError('STRING_TOO_LONG', `Alias: data value too large: ${String(values.Alias)} (max length=8)`, [
+        'Alias',
+      ]);
     }
   }
 
@@ -228,7 +274,8 @@ export class Dml {
     const org = this.org;
     org.recountLicenses();
     const lic = org.get(profile.UserLicenseId as string);
-    if (lic && Number(lic.UsedLicenses) >= Number(lic.TotalLicenses)) throw new ApiError('LICENSE_LIMIT_EXCEEDED', MESSAGES.licenseLimitExceeded, []);
+    if (lic && Number(lic.UsedLicenses) >= Number(lic.TotalLicenses))
+      throw new ApiError('LICENSE_LIMIT_EXCEEDED', MESSAGES.licenseLimitExceeded, []);
   }
 
   private assignProfileSet(user: Rec): void {
@@ -241,11 +288,17 @@ export class Dml {
   private createPsla(values: Record<string, unknown>): Rec {
     const org = this.org;
     const psl = org.get(values.PermissionSetLicenseId as string)!;
-    if (org.find('PermissionSetLicenseAssign', (a) => a.AssigneeId === values.AssigneeId && a.PermissionSetLicenseId === psl.Id)) {
+    if (
+      org.find(
+        'PermissionSetLicenseAssign',
+        (a) => a.AssigneeId === values.AssigneeId && a.PermissionSetLicenseId === psl.Id,
+      )
+    ) {
       throw new ApiError('DUPLICATE_VALUE', MESSAGES.duplicateValue, []);
     }
     org.recountLicenses();
-    if (Number(psl.UsedLicenses) >= Number(psl.TotalLicenses)) throw new ApiError('LICENSE_LIMIT_EXCEEDED', MESSAGES.licenseLimitExceeded, []);
+    if (Number(psl.UsedLicenses) >= Number(psl.TotalLicenses))
+      throw new ApiError('LICENSE_LIMIT_EXCEEDED', MESSAGES.licenseLimitExceeded, []);
     const rec = org.insert('PermissionSetLicenseAssign', values);
     org.recountLicenses();
     return rec;
@@ -253,19 +306,33 @@ export class Dml {
 
   private createPsa(values: Record<string, unknown>): Rec {
     const org = this.org;
-    if (!values.PermissionSetId && !values.PermissionSetGroupId) throw new ApiError('REQUIRED_FIELD_MISSING', MESSAGES.requiredMissing(['PermissionSetId']), ['PermissionSetId']);
+    if (!values.PermissionSetId && !values.PermissionSetGroupId)
+      throw new ApiError('REQUIRED_FIELD_MISSING', MESSAGES.requiredMissing(['PermissionSetId']), ['PermissionSetId']);
     if (values.PermissionSetGroupId) {
-      if (org.find('PermissionSetAssignment', (a) => a.AssigneeId === values.AssigneeId && a.PermissionSetGroupId === values.PermissionSetGroupId)) {
+      if (
+        org.find(
+          'PermissionSetAssignment',
+          (a) => a.AssigneeId === values.AssigneeId && a.PermissionSetGroupId === values.PermissionSetGroupId,
+        )
+      ) {
         throw new ApiError('DUPLICATE_VALUE', MESSAGES.duplicateValue, []);
       }
       // a group assignment names the group's aggregate permission set in PermissionSetId, as Salesforce fills it in
       const aggregate = groupPermissionSet(org, values.PermissionSetGroupId as string);
-      return org.insert('PermissionSetAssignment', { ...values, PermissionSetId: aggregate?.Id ?? null, IsActive: true });
+      return org.insert('PermissionSetAssignment', {
+        ...values,
+        PermissionSetId: aggregate?.Id ?? null,
+        IsActive: true,
+      });
     }
     const user = org.get(values.AssigneeId as string)!;
     const ps = org.get(values.PermissionSetId as string)!;
     if (ps.IsOwnedByProfile) {
-      throw new ApiError('INVALID_CROSS_REFERENCE_KEY', "You can't assign or unassign this permission set because it's associated with a profile.", ['PermissionSetId']);
+      throw new ApiError(
+        'INVALID_CROSS_REFERENCE_KEY',
+        "You can't assign or unassign this permission set because it's associated with a profile.",
+        ['PermissionSetId'],
+      );
     }
     if (org.find('PermissionSetAssignment', (a) => a.AssigneeId === user.Id && a.PermissionSetId === ps.Id)) {
       throw new ApiError('DUPLICATE_VALUE', MESSAGES.duplicateValue, []);
@@ -279,11 +346,22 @@ export class Dml {
   private licenseProblem(user: Rec, ps: Rec): string | undefined {
     const org = this.org;
     const userLicense = org.userLicenseOfUser(user);
-    const held = org.filter('PermissionSetLicenseAssign', (a) => a.AssigneeId === user.Id).map((a) => org.get(a.PermissionSetLicenseId as string)!);
+    const held = org
+      .filter('PermissionSetLicenseAssign', (a) => a.AssigneeId === user.Id)
+      .map((a) => org.get(a.PermissionSetLicenseId as string)!);
     const enabled = org.schema.userPermissions.filter((p) => ps[`Permissions${p}`] === true);
-    const objectGrant = org.find('ObjectPermissions', (o) => o.ParentId === ps.Id && (o.PermissionsRead === true || o.PermissionsCreate === true || o.PermissionsEdit === true));
+    const objectGrant = org.find(
+      'ObjectPermissions',
+      (o) =>
+        o.ParentId === ps.Id &&
+        (o.PermissionsRead === true || o.PermissionsCreate === true || o.PermissionsEdit === true),
+    );
     const firstGrant = (): string =>
-      enabled.length ? permissionLabel(enabled[0]) : objectGrant ? `Read ${String(objectGrant.SobjectType)}` : String(ps.Label ?? ps.Name);
+      enabled.length
+        ? permissionLabel(enabled[0])
+        : objectGrant
+          ? `Read ${String(objectGrant.SobjectType)}`
+          : String(ps.Label ?? ps.Name);
     const license = ps.LicenseId ? org.get(ps.LicenseId as string) : undefined;
     if (license && org.objectOf(license.Id)!.name === 'UserLicense') {
       if (!userLicense || userLicense.Id !== license.Id) return MESSAGES.userLicenseDisallows(firstGrant());

@@ -4,7 +4,7 @@ export class ApiError extends Error {
     public readonly errorCode: string,
     message: string,
     public readonly fields: string[] = [],
-    public readonly status = 400
+    public readonly status = 400,
   ) {
     super(message);
   }

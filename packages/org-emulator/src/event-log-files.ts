@@ -32,18 +32,76 @@ export type EventLogFileSeed = {
 
 const COLUMNS: Readonly<Record<string, readonly string[]>> = {
   ApiTotalUsage: [
-    'EVENT_TYPE', 'TIMESTAMP', 'REQUEST_ID', 'ORGANIZATION_ID', 'USER_ID', 'API_FAMILY', 'API_VERSION', 'API_RESOURCE', 'CLIENT_NAME', 'HTTP_METHOD',
-    'CLIENT_IP', 'COUNTS_AGAINST_API_LIMIT', 'CONNECTED_APP_ID', 'ENTITY_NAME', 'STATUS_CODE', 'CONNECTED_APP_NAME', 'USER_NAME', 'TIMESTAMP_DERIVED',
+    'EVENT_TYPE',
+    'TIMESTAMP',
+    'REQUEST_ID',
+    'ORGANIZATION_ID',
+    'USER_ID',
+    'API_FAMILY',
+    'API_VERSION',
+    'API_RESOURCE',
+    'CLIENT_NAME',
+    'HTTP_METHOD',
+    'CLIENT_IP',
+    'COUNTS_AGAINST_API_LIMIT',
+    'CONNECTED_APP_ID',
+    'ENTITY_NAME',
+    'STATUS_CODE',
+    'CONNECTED_APP_NAME',
+    'USER_NAME',
+    'TIMESTAMP_DERIVED',
   ],
   API: [
-    'EVENT_TYPE', 'TIMESTAMP', 'REQUEST_ID', 'ORGANIZATION_ID', 'USER_ID', 'RUN_TIME', 'CPU_TIME', 'URI', 'SESSION_KEY', 'LOGIN_KEY', 'USER_TYPE',
-    'REQUEST_STATUS', 'DB_TOTAL_TIME', 'API_TYPE', 'API_VERSION', 'CLIENT_NAME', 'METHOD_NAME', 'ENTITY_NAME', 'ROWS_PROCESSED', 'REQUEST_SIZE',
-    'RESPONSE_SIZE', 'CLIENT_IP', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED',
+    'EVENT_TYPE',
+    'TIMESTAMP',
+    'REQUEST_ID',
+    'ORGANIZATION_ID',
+    'USER_ID',
+    'RUN_TIME',
+    'CPU_TIME',
+    'URI',
+    'SESSION_KEY',
+    'LOGIN_KEY',
+    'USER_TYPE',
+    'REQUEST_STATUS',
+    'DB_TOTAL_TIME',
+    'API_TYPE',
+    'API_VERSION',
+    'CLIENT_NAME',
+    'METHOD_NAME',
+    'ENTITY_NAME',
+    'ROWS_PROCESSED',
+    'REQUEST_SIZE',
+    'RESPONSE_SIZE',
+    'CLIENT_IP',
+    'TIMESTAMP_DERIVED',
+    'USER_ID_DERIVED',
   ],
   RestApi: [
-    'EVENT_TYPE', 'TIMESTAMP', 'REQUEST_ID', 'ORGANIZATION_ID', 'USER_ID', 'RUN_TIME', 'CPU_TIME', 'URI', 'SESSION_KEY', 'LOGIN_KEY', 'USER_TYPE',
-    'REQUEST_STATUS', 'DB_TOTAL_TIME', 'ENTITY_NAME', 'METHOD', 'MEDIA_TYPE', 'STATUS_CODE', 'USER_AGENT', 'ROWS_PROCESSED', 'NUMBER_FIELDS',
-    'CLIENT_IP', 'CONNECTED_APP_ID', 'TIMESTAMP_DERIVED', 'USER_ID_DERIVED',
+    'EVENT_TYPE',
+    'TIMESTAMP',
+    'REQUEST_ID',
+    'ORGANIZATION_ID',
+    'USER_ID',
+    'RUN_TIME',
+    'CPU_TIME',
+    'URI',
+    'SESSION_KEY',
+    'LOGIN_KEY',
+    'USER_TYPE',
+    'REQUEST_STATUS',
+    'DB_TOTAL_TIME',
+    'ENTITY_NAME',
+    'METHOD',
+    'MEDIA_TYPE',
+    'STATUS_CODE',
+    'USER_AGENT',
+    'ROWS_PROCESSED',
+    'NUMBER_FIELDS',
+    'CLIENT_IP',
+    'CONNECTED_APP_ID',
+    'TIMESTAMP_DERIVED',
+    'USER_ID_DERIVED',
   ],
 };
 
@@ -67,7 +125,9 @@ function requestRow(org: OrgState, eventType: string, r: ApiRequestSeed, at: Dat
     ENTITY_NAME: r.entity ?? '',
     API_FAMILY: r.apiFamily ?? 'REST',
     API_VERSION: org.config.maxApiVersion,
-    API_RESOURCE: r.entity ? `/v${org.config.maxApiVersion}/sobjects/${r.entity}` : `/v${org.config.maxApiVersion}/limits`,
+    API_RESOURCE: r.entity
+      ? `/v${org.config.maxApiVersion}/sobjects/${r.entity}`
+      : `/v${org.config.maxApiVersion}/limits`,
     HTTP_METHOD: method,
     METHOD: method,
     METHOD_NAME: method,
@@ -90,11 +150,15 @@ function logDay(seed: EventLogFileSeed): Date {
 export function insertEventLogFile(org: OrgState, seed: EventLogFileSeed): Rec {
   const day = logDay(seed);
   const rows = [
-    ...(seed.requests ?? []).map((r, i) => requestRow(org, seed.eventType, r, new Date(day.getTime() + (i + 1) * 60_000))),
+    ...(seed.requests ?? []).map((r, i) =>
+      requestRow(org, seed.eventType, r, new Date(day.getTime() + (i + 1) * 60_000)),
+    ),
     ...(seed.rows ?? []),
   ];
   const columns = COLUMNS[seed.eventType] ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const csv = [columns.map(csvCell).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c] ?? '')).join(','))].join('\n') + '\n';
+  const csv =
+    [columns.map(csvCell).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c] ?? '')).join(','))].join('\n') +
+    '\n';
   const rec = org.insert('EventLogFile', {
     EventType: seed.eventType,
     LogDate: day.getTime(),

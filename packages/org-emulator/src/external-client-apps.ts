@@ -30,7 +30,44 @@ const REQUIRED: Readonly<Record<EcaType, readonly string[]>> = {
   ExtlClntAppOauthConfigurablePolicies: ['externalClientApplication'],
 };
 // the values a real org lists when it refuses one (docs/salesforce-behaviour.md, "External Client Apps"): SFApiPlatform, not SFAP
-const SCOPES = new Set(['Basic', 'OfflineAccess', 'DataCloudUserClaims', 'Email', 'Address', 'CDPSegment', 'Chatbot', 'CustomApplications', 'Full', 'Profile', 'CDP', 'CDPProfile', 'RefreshToken', 'Phone', 'PwdlessLogin', 'Interaction', 'Pardot', 'CDPIngest', 'CDPIdentityResolution', 'CustomPermissions', 'ForgotPassword', 'UserRegistration', 'OpenID', 'Chatter', 'Wave', 'SFApiPlatform', 'SCRT', 'Web', 'EinsteinGPT', 'Lightning', 'Content', 'CDPCalculatedInsight', 'Eclair', 'Api', 'MCP', 'CDPQuery']);
+const SCOPES = new Set([
+  'Basic',
+  'OfflineAccess',
+  'DataCloudUserClaims',
+  'Email',
+  'Address',
+  'CDPSegment',
+  'Chatbot',
+  'CustomApplications',
+  'Full',
+  'Profile',
+  'CDP',
+  'CDPProfile',
+  'RefreshToken',
+  'Phone',
+  'PwdlessLogin',
+  'Interaction',
+  'Pardot',
+  'CDPIngest',
+  'CDPIdentityResolution',
+  'CustomPermissions',
+  'ForgotPassword',
+  'UserRegistration',
+  'OpenID',
+  'Chatter',
+  'Wave',
+  'SFApiPlatform',
+  'SCRT',
+  'Web',
+  'EinsteinGPT',
+  'Lightning',
+  'Content',
+  'CDPCalculatedInsight',
+  'Eclair',
+  'Api',
+  'MCP',
+  'CDPQuery',
+]);
 
 export const INVALID_EXECUTION_USER = 'Enter a valid execution user for the OAuth client credentials flow.';
 
@@ -65,7 +102,13 @@ export function matchEcaFile(rel: string): { type: EcaType; fullName: string } |
 type Parsed = { root: string; order: string[]; values: Record<string, string> };
 
 function parse(xml: string): Parsed {
-  const doc = new XMLParser({ preserveOrder: true, ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true }).parse(xml) as Array<Record<string, unknown>>;
+  const doc = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: true,
+    removeNSPrefix: true,
+    parseTagValue: false,
+    trimValues: true,
+  }).parse(xml) as Array<Record<string, unknown>>;
   const rootNode = doc.find((n) => !('?xml' in n));
   if (!rootNode) throw new Error('Error parsing file: no root element');
   const root = Object.keys(rootNode)[0];
@@ -84,7 +127,13 @@ function parse(xml: string): Parsed {
 }
 
 /** The problem of one deployed component, or undefined when Salesforce would accept it. */
-export function validateEca(org: OrgState, type: EcaType, fullName: string, xml: string, deploying: ReadonlyArray<{ type: string; fullName: string }>): string | undefined {
+export function validateEca(
+  org: OrgState,
+  type: EcaType,
+  fullName: string,
+  xml: string,
+  deploying: ReadonlyArray<{ type: string; fullName: string }>,
+): string | undefined {
   let parsed: Parsed;
   try {
     parsed = parse(xml);
@@ -96,15 +145,22 @@ export function validateEca(org: OrgState, type: EcaType, fullName: string, xml:
   for (const name of REQUIRED[type]) if (!parsed.values[name]) return `Required field is missing: ${name}`;
   if (type !== 'ExternalClientApplication') {
     const app = parsed.values.externalClientApplication;
-    const known = findEca(org, 'ExternalClientApplication', app) ?? deploying.find((d) => d.type === 'ExternalClientApplication' && d.fullName.toLowerCase() === app.toLowerCase());
+    const known =
+      findEca(org, 'ExternalClientApplication', app) ??
+      deploying.find((d) => d.type === 'ExternalClientApplication' && d.fullName.toLowerCase() === app.toLowerCase());
     if (!known) return `no ExternalClientApplication named ${app} found`;
   }
   if (type === 'ExtlClntAppOauthSettings') {
-    const bad = (parsed.values.commaSeparatedOauthScopes ?? '').split(',').map((s) => s.trim()).filter((s) => s && !SCOPES.has(s));
+    const bad = (parsed.values.commaSeparatedOauthScopes ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s && !SCOPES.has(s));
     if (bad.length) return `Invalid OAuth scope: ${bad.join(', ')}`;
   }
   if (type === 'ExtlClntAppOauthConfigurablePolicies' && parsed.values.isClientCredentialsFlowEnabled === 'true') {
-    const user = parsed.values.clientCredentialsFlowUser ? org.userByUsername(parsed.values.clientCredentialsFlowUser) : undefined;
+    const user = parsed.values.clientCredentialsFlowUser
+      ? org.userByUsername(parsed.values.clientCredentialsFlowUser)
+      : undefined;
     if (!user || user.IsActive === false || !isApiOnly(org, user)) return INVALID_EXECUTION_USER;
   }
   return undefined;
@@ -135,11 +191,14 @@ const DEFAULT_OAUTH_POLICY: Readonly<Record<string, string>> = {
 };
 const POLICIES: EcaType = 'ExtlClntAppOauthConfigurablePolicies';
 
-const appOf = (c: { xml?: string }): string | undefined => (c.xml ? parse(c.xml).values.externalClientApplication?.toLowerCase() : undefined);
+const appOf = (c: { xml?: string }): string | undefined =>
+  c.xml ? parse(c.xml).values.externalClientApplication?.toLowerCase() : undefined;
 
 /** The OAuth settings of an app (stored), whose name the generated default policy takes. */
 const oauthSettingsOf = (org: OrgState, app: string): EcaRecord | undefined =>
-  listEca(org, 'ExtlClntAppOauthSettings').find((r) => r.values.externalClientApplication?.toLowerCase() === app.toLowerCase());
+  listEca(org, 'ExtlClntAppOauthSettings').find(
+    (r) => r.values.externalClientApplication?.toLowerCase() === app.toLowerCase(),
+  );
 
 /**
  * Stores a validated component; returns whether it was created or changed, and its id. `deploying`: the deploy's
@@ -150,7 +209,7 @@ export function applyEca(
   type: EcaType,
   fullName: string,
   xml: string,
-  deploying: ReadonlyArray<{ type: string; fullName: string; xml?: string }> = []
+  deploying: ReadonlyArray<{ type: string; fullName: string; xml?: string }> = [],
 ): { created: boolean; changed: boolean; id: string } {
   const mode = org.seed.ecaDefaultOauthPolicy ?? 'whenAbsent';
   const { values } = parse(xml);
@@ -158,20 +217,30 @@ export function applyEca(
   if (type === POLICIES && mode === 'merged' && !fullName.endsWith('_defaultPolicy')) {
     const settings = oauthSettingsOf(org, app);
     // stored in the generated policy: the deployed name never holds a record of its own
-    if (settings) return store(org, type, `${settings.fullName}_defaultPolicy`, { ...values, label: `${settings.fullName}_defaultPolicy` });
+    if (settings)
+      return store(org, type, `${settings.fullName}_defaultPolicy`, {
+        ...values,
+        label: `${settings.fullName}_defaultPolicy`,
+      });
   }
   const result = store(org, type, fullName, values);
   if (type === 'ExtlClntAppOauthSettings' && result.created) {
     const deployingPolicies = deploying.some((c) => c.type === POLICIES && appOf(c) === app.toLowerCase());
     if (mode !== 'whenAbsent' || !deployingPolicies) {
       const name = `${fullName}_defaultPolicy`;
-      if (!findEca(org, POLICIES, name)) store(org, POLICIES, name, { ...DEFAULT_OAUTH_POLICY, externalClientApplication: app, label: name });
+      if (!findEca(org, POLICIES, name))
+        store(org, POLICIES, name, { ...DEFAULT_OAUTH_POLICY, externalClientApplication: app, label: name });
     }
   }
   return result;
 }
 
-function store(org: OrgState, type: EcaType, fullName: string, deployed: Record<string, string>): { created: boolean; changed: boolean; id: string } {
+function store(
+  org: OrgState,
+  type: EcaType,
+  fullName: string,
+  deployed: Record<string, string>,
+): { created: boolean; changed: boolean; id: string } {
   const values = { ...deployed };
   delete values.fullName;
   const store = externalClientApps(org);

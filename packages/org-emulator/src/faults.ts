@@ -36,15 +36,27 @@ export type FaultSpec = {
 
 export type Fault = FaultSpec & { id: number; seen: number; fired: number; remove(): void };
 
-export type RequestInfo = { method: string; path: string; soapOperation?: string; soql?: string; sobjects?: readonly string[] };
+export type RequestInfo = {
+  method: string;
+  path: string;
+  soapOperation?: string;
+  soql?: string;
+  sobjects?: readonly string[];
+};
 
 function matches(f: FaultSpec, req: RequestInfo): boolean {
   if (f.method && f.method.toUpperCase() !== req.method.toUpperCase()) return false;
-  if (f.path !== undefined && !(typeof f.path === 'string' ? req.path.includes(f.path) : f.path.test(req.path))) return false;
+  if (f.path !== undefined && !(typeof f.path === 'string' ? req.path.includes(f.path) : f.path.test(req.path)))
+    return false;
   if (f.soapAction && f.soapAction !== req.soapOperation) return false;
   if (f.soql !== undefined) {
     if (req.soql === undefined) return false;
-    if (typeof f.soql === 'string' ? !req.soql.toLowerCase().includes(f.soql.toLowerCase()) : !testRegExp(f.soql, req.soql)) return false;
+    if (
+      typeof f.soql === 'string'
+        ? !req.soql.toLowerCase().includes(f.soql.toLowerCase())
+        : !testRegExp(f.soql, req.soql)
+    )
+      return false;
   }
   if (f.sobject !== undefined) {
     const want = f.sobject.toLowerCase();

@@ -22,7 +22,11 @@ export function checksum(id15: string): string {
 export const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$/;
 
 export function looksLikeId(value: unknown): value is string {
-  return typeof value === 'string' && ID_PATTERN.test(value) && (value.length === 15 || checksum(value.slice(0, 15)) === value.slice(15));
+  return (
+    typeof value === 'string' &&
+    ID_PATTERN.test(value) &&
+    (value.length === 15 || checksum(value.slice(0, 15)) === value.slice(15))
+  );
 }
 
 /** 18-char form of a 15- or 18-char id; anything else is returned unchanged. */

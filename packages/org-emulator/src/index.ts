@@ -24,13 +24,22 @@ export { storedPassword } from './server.js';
 export { myDomainUrl } from './refresh.js';
 export { findEca } from './external-client-apps.js';
 export { INTEGRATION_PSL_PERMISSIONS } from './user-permissions.js';
-export { attemptLogin, blockDeactivation, clearDeactivationBlocks, DEACTIVATION_TEXTS, FROZEN_STATUS, type Blocker, type DeactivationBlock, type LoginAttempt } from './retire-rules.js';
+export {
+  attemptLogin,
+  blockDeactivation,
+  clearDeactivationBlocks,
+  DEACTIVATION_TEXTS,
+  FROZEN_STATUS,
+  type Blocker,
+  type DeactivationBlock,
+  type LoginAttempt,
+} from './retire-rules.js';
 
 /** One org of the emulator: its credentials and direct access to its data (no HTTP). */
 export class EmulatedOrg {
   public constructor(
     public readonly state: OrgState,
-    private readonly server: EmulatorServer
+    private readonly server: EmulatorServer,
   ) {}
 
   public get id(): string {
@@ -115,7 +124,9 @@ export type Emulator = {
   stop(): Promise<void>;
 };
 
-export async function startEmulator(options: { port?: number; seed?: EmulatorSeed | EmulatorSeed[] } = {}): Promise<Emulator> {
+export async function startEmulator(
+  options: { port?: number; seed?: EmulatorSeed | EmulatorSeed[] } = {},
+): Promise<Emulator> {
   const server = new EmulatorServer();
   const seeds = Array.isArray(options.seed) ? options.seed : [options.seed ?? {}];
   const orgs: EmulatedOrg[] = [];

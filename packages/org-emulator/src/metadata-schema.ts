@@ -11,11 +11,16 @@ import { XMLParser } from 'fast-xml-parser';
 
 type ElementSpec = { maxOccurs: string; minOccurs: string; since: string; type: string };
 type ComplexType = { elements: Record<string, ElementSpec>; order: string[]; extends: string | null; since: string };
-type MetadataTypes = { complexTypes: Record<string, ComplexType>; enumerations: Record<string, Record<string, string>>; versions: string[] };
+type MetadataTypes = {
+  complexTypes: Record<string, ComplexType>;
+  enumerations: Record<string, Record<string, string>>;
+  versions: string[];
+};
 
 /** Where the reference data lives: beside the repository (`../shared`), or SF_REFERENCE_DIR. */
 const REFERENCE_DIR =
-  process.env.SF_REFERENCE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'reference', 'salesforce');
+  process.env.SF_REFERENCE_DIR ??
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'reference', 'salesforce');
 
 let data: MetadataTypes | undefined;
 function types(): MetadataTypes {
@@ -26,7 +31,8 @@ function types(): MetadataTypes {
 export const NS = '{http://soap.sforce.com/2006/04/metadata}';
 
 /** The text Salesforce gives for an element the type doesn't have (at this version) or that is out of order. */
-export const invalidAtLocation = (element: string, type: string): string => `Error parsing file: Element ${NS}${element} invalid at this location in type ${type}`;
+export const invalidAtLocation = (element: string, type: string): string =>
+  `Error parsing file: Element ${NS}${element} invalid at this location in type ${type}`;
 
 const num = (v: string): number => Number(v);
 
@@ -52,10 +58,18 @@ export function schemaVersions(): { oldest: string; newest: string } {
 export class SchemaError extends Error {}
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true });
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: true,
+});
 const nameOf = (n: Node): string | undefined => Object.keys(n).find((k) => k !== ':@' && k !== '#text' && k !== '?xml');
 const textOf = (content: unknown): string =>
-  Array.isArray(content) ? (content as Node[]).map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('') : '';
+  Array.isArray(content)
+    ? (content as Node[]).map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('')
+    : '';
 
 /**
  * Checks a component file against its type at an API version; throws SchemaError with Salesforce's text for the
@@ -71,7 +85,8 @@ export function validateAgainstSchema(xml: string, rootType: string, version: st
   }
   const root = tree.find((n) => nameOf(n));
   const rootName = root ? nameOf(root) : undefined;
-  if (!root || rootName !== rootType) throw new SchemaError(`Error parsing file: root element ${rootName ?? 'nothing'} is not ${rootType}`);
+  if (!root || rootName !== rootType)
+    throw new SchemaError(`Error parsing file: root element ${rootName ?? 'nothing'} is not ${rootType}`);
   checkChildren(root[rootName] as Node[], rootType, version);
 }
 
@@ -99,9 +114,12 @@ function checkValue(content: unknown, type: string, version: string): void {
   const values = types().enumerations[type];
   if (values && Object.keys(values).length) {
     const since = values[text];
-    if (since === undefined || num(since) > num(version)) throw new SchemaError(`Error parsing file: '${text}' is not a valid value for the enum '${type}'`);
+    if (since === undefined || num(since) > num(version))
+      throw new SchemaError(`Error parsing file: '${text}' is not a valid value for the enum '${type}'`);
     return;
   }
-  if (type === 'boolean' && !['true', 'false', '1', '0'].includes(text)) throw new SchemaError(`Error parsing file: '${text}' is not valid for the type xsd:boolean`);
-  if (type === 'int' && !/^[+-]?\d+$/.test(text)) throw new SchemaError(`Error parsing file: '${text}' is not valid for the type xsd:int`);
+  if (type === 'boolean' && !['true', 'false', '1', '0'].includes(text))
+    throw new SchemaError(`Error parsing file: '${text}' is not valid for the type xsd:boolean`);
+  if (type === 'int' && !/^[+-]?\d+$/.test(text))
+    throw new SchemaError(`Error parsing file: '${text}' is not valid for the type xsd:int`);
 }

@@ -7,10 +7,26 @@ import JSZip from 'jszip';
 import { XMLParser } from 'fast-xml-parser';
 import { ApiError } from './errors.js';
 import { to18 } from './ids.js';
-import { applyPermissionSet, ParseError, parsePermissionSetXml, permissionSetBody, readPermissionSet, validatePermissionSet, type PsDoc } from './permsets.js';
+import {
+  applyPermissionSet,
+  ParseError,
+  parsePermissionSetXml,
+  permissionSetBody,
+  readPermissionSet,
+  validatePermissionSet,
+  type PsDoc,
+} from './permsets.js';
 import type { OrgState, Rec, ServerContext } from './state.js';
 import { applyProfile, parseProfileXml, profileBody, profileFullName, type ProfileDoc } from './profiles.js';
-import { applyEca, ECA_FILES, isEcaType, listEca, matchEcaFile, readEcaXml, validateEca } from './external-client-apps.js';
+import {
+  applyEca,
+  ECA_FILES,
+  isEcaType,
+  listEca,
+  matchEcaFile,
+  readEcaXml,
+  validateEca,
+} from './external-client-apps.js';
 import { SchemaError, validateAgainstSchema } from './metadata-schema.js';
 
 type Reply = { status: number; body?: unknown; contentType?: string };
@@ -29,12 +45,19 @@ export function toXml(name: string, v: Value): string {
   if (Array.isArray(v)) return v.map((x) => toXml(name, x)).join('');
   if (v === null) return `<${name} xsi:nil="true"/>`;
   if (v === undefined) return '';
-  if (typeof v === 'object') return `<${name}>${Object.entries(v).map(([k, x]) => toXml(k, x)).join('')}</${name}>`;
+  if (typeof v === 'object')
+    return `<${name}>${Object.entries(v)
+      .map(([k, x]) => toXml(k, x))
+      .join('')}</${name}>`;
   return `<${name}>${esc(String(v))}</${name}>`;
 }
 
 export function soapEnvelope(op: string, inner: string): Reply {
-  return { status: 200, body: `${ENVELOPE_OPEN}<${op}Response>${inner}</${op}Response>${ENVELOPE_CLOSE}`, contentType: XML_TYPE };
+  return {
+    status: 200,
+    body: `${ENVELOPE_OPEN}<${op}Response>${inner}</${op}Response>${ENVELOPE_CLOSE}`,
+    contentType: XML_TYPE,
+  };
 }
 
 export function soapFault(code: string, text: string): Reply {
@@ -45,7 +68,15 @@ export function soapFault(code: string, text: string): Reply {
   };
 }
 
-type DeployOptions = { checkOnly: boolean; rollbackOnError: boolean; ignoreWarnings: boolean; singlePackage: boolean; purgeOnDelete: boolean; testLevel?: string; runTests: string[] };
+type DeployOptions = {
+  checkOnly: boolean;
+  rollbackOnError: boolean;
+  ignoreWarnings: boolean;
+  singlePackage: boolean;
+  purgeOnDelete: boolean;
+  testLevel?: string;
+  runTests: string[];
+};
 
 type DeployMessage = {
   changed: boolean;
@@ -83,10 +114,17 @@ type DeployJob = {
   validatedDeployRequestId?: string | null;
 };
 
-type RetrieveJob = { id: string; org: OrgState; request: Record<string, unknown>; pollsLeft: number; apiVersion: string; result?: Record<string, Value> };
+type RetrieveJob = {
+  id: string;
+  org: OrgState;
+  request: Record<string, unknown>;
+  pollsLeft: number;
+  apiVersion: string;
+  result?: Record<string, Value>;
+};
 
-
-const bool = (v: unknown, dflt: boolean): boolean => (v === undefined || v === null || v === '' ? dflt : v === true || String(v) === 'true');
+const bool = (v: unknown, dflt: boolean): boolean =>
+  v === undefined || v === null || v === '' ? dflt : v === true || String(v) === 'true';
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 export class MetadataApi {
@@ -100,11 +138,21 @@ export class MetadataApi {
     return this.deploys.get(to18(id));
   }
 
-  public async handle(org: OrgState, op: string, body: Record<string, unknown>, apiVersion = org.config.maxApiVersion): Promise<Reply> {
+  public async handle(
+    org: OrgState,
+    op: string,
+    body: Record<string, unknown>,
+    apiVersion = org.config.maxApiVersion,
+  ): Promise<Reply> {
     try {
       switch (op) {
         case 'deploy': {
-          const job = this.startDeploy(org, Buffer.from(String(body.ZipFile ?? ''), 'base64'), (body.DeployOptions ?? {}) as Record<string, unknown>, apiVersion);
+          const job = this.startDeploy(
+            org,
+            Buffer.from(String(body.ZipFile ?? ''), 'base64'),
+            (body.DeployOptions ?? {}) as Record<string, unknown>,
+            apiVersion,
+          );
           return soapEnvelope(op, toXml('result', { done: false, id: job.id, state: 'Queued' }));
         }
         case 'checkDeployStatus': {
@@ -123,7 +171,13 @@ export class MetadataApi {
         }
         case 'retrieve': {
           const id = this.ctx.ids.next('09S');
-          this.retrieves.set(id, { id, org, request: (body.request ?? body.retrieveRequest ?? {}) as Record<string, unknown>, pollsLeft: org.config.retrievePolls, apiVersion });
+          this.retrieves.set(id, {
+            id,
+            org,
+            request: (body.request ?? body.retrieveRequest ?? {}) as Record<string, unknown>,
+            pollsLeft: org.config.retrievePolls,
+            apiVersion,
+          });
           return soapEnvelope(op, toXml('result', { done: false, id, state: 'Queued' }));
         }
         case 'checkRetrieveStatus': {
@@ -137,7 +191,13 @@ export class MetadataApi {
           return soapEnvelope(op, toXml('result', job.result));
         }
         case 'listMetadata':
-          return soapEnvelope(op, arr(body.queries as Array<Record<string, unknown>>).flatMap((q) => listMetadata(org, String(q.type ?? ''))).map((r) => toXml('result', r)).join(''));
+          return soapEnvelope(
+            op,
+            arr(body.queries as Array<Record<string, unknown>>)
+              .flatMap((q) => listMetadata(org, String(q.type ?? '')))
+              .map((r) => toXml('result', r))
+              .join(''),
+          );
         case 'readMetadata': {
           const type = String(body.type ?? '');
           const names = arr(body.fullNames as string[]).map(String);
@@ -145,7 +205,10 @@ export class MetadataApi {
           return soapEnvelope(op, `<result>${records.join('')}</result>`);
         }
         default:
-          return soapFault('INVALID_OPERATION', `INVALID_OPERATION: the org emulator does not implement ${op || 'this operation'}`);
+          return soapFault(
+            'INVALID_OPERATION',
+            `INVALID_OPERATION: the org emulator does not implement ${op || 'this operation'}`,
+          );
       }
     } catch (e) {
       if (e instanceof ApiError) return soapFault(e.errorCode, `${e.errorCode}: ${e.message}`);
@@ -154,7 +217,15 @@ export class MetadataApi {
   }
 
   /** REST /metadata/deployRequest[/id]. */
-  public async rest(org: OrgState, method: string, id: string | undefined, raw: Buffer, contentType: string, _url: URL, version: string): Promise<Reply> {
+  public async rest(
+    org: OrgState,
+    method: string,
+    id: string | undefined,
+    raw: Buffer,
+    contentType: string,
+    _url: URL,
+    version: string,
+  ): Promise<Reply> {
     if (!id && method === 'POST') {
       if (/^application\/json/i.test(contentType)) {
         const b = JSON.parse(raw.toString('utf8') || '{}') as { validatedDeployRequestId?: string };
@@ -166,7 +237,10 @@ export class MetadataApi {
       const file = parts.find((p) => p.name === 'file');
       if (!file) throw new ApiError('INVALID_INPUT', 'The request must include a zip file part named file');
       const entity = parts.find((p) => p.name === 'entity_content');
-      const opts = entity ? ((JSON.parse(entity.data.toString('utf8')) as { deployOptions?: Record<string, unknown> }).deployOptions ?? {}) : {};
+      const opts = entity
+        ? ((JSON.parse(entity.data.toString('utf8')) as { deployOptions?: Record<string, unknown> }).deployOptions ??
+          {})
+        : {};
       const job = this.startDeploy(org, file.data, opts, version);
       return { status: 201, contentType: JSON_TYPE, body: restBody(job, false) };
     }
@@ -185,7 +259,13 @@ export class MetadataApi {
 
   // ---- deploy jobs ------------------------------------------------------------------------------------
 
-  private startDeploy(org: OrgState, zip: Buffer, raw: Record<string, unknown>, apiVersion: string, validatedDeployRequestId: string | null = null): DeployJob {
+  private startDeploy(
+    org: OrgState,
+    zip: Buffer,
+    raw: Record<string, unknown>,
+    apiVersion: string,
+    validatedDeployRequestId: string | null = null,
+  ): DeployJob {
     const options: DeployOptions = {
       checkOnly: bool(raw.checkOnly, false),
       rollbackOnError: bool(raw.rollbackOnError, true),
@@ -291,7 +371,9 @@ async function runDeploy(job: DeployJob): Promise<void> {
     return;
   }
   const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir);
-  const manifest = names.filter((n) => /(^|\/)package\.xml$/.test(n)).sort((a, b) => a.split('/').length - b.split('/').length)[0];
+  const manifest = names
+    .filter((n) => /(^|\/)package\.xml$/.test(n))
+    .sort((a, b) => a.split('/').length - b.split('/').length)[0];
   if (!manifest) {
     job.status = 'Failed';
     job.errorStatusCode = 'UNKNOWN_EXCEPTION';
@@ -299,7 +381,11 @@ async function runDeploy(job: DeployJob): Promise<void> {
     return;
   }
   const base = manifest.slice(0, -'package.xml'.length);
-  const pkg = new XMLParser({ removeNSPrefix: true, isArray: (n) => n === 'types' || n === 'members', parseTagValue: false }).parse(await zip.files[manifest].async('string')) as {
+  const pkg = new XMLParser({
+    removeNSPrefix: true,
+    isArray: (n) => n === 'types' || n === 'members',
+    parseTagValue: false,
+  }).parse(await zip.files[manifest].async('string')) as {
     Package?: { types?: Array<{ name: string; members?: string[] }>; version?: string };
   };
   // the metadata's shape is the manifest's <version> (SDR writes sourceApiVersion there); else the endpoint's
@@ -329,7 +415,8 @@ async function runDeploy(job: DeployJob): Promise<void> {
     if (t.name === 'PermissionSet' || t.name === 'Profile' || isEcaType(t.name)) continue;
     for (const member of t.members ?? []) {
       // a file that failed the schema is reported once, with that problem
-      if (!results.some((r) => r.c.type === t.name && r.c.fullName === String(member))) unsupported.push({ type: t.name, fullName: String(member), fileName: '' });
+      if (!results.some((r) => r.c.type === t.name && r.c.fullName === String(member)))
+        unsupported.push({ type: t.name, fullName: String(member), fileName: '' });
     }
   }
   const packageMsg = msg({ type: '', fullName: 'package.xml', fileName: 'package.xml' }, {});
@@ -337,7 +424,14 @@ async function runDeploy(job: DeployJob): Promise<void> {
     if (isEcaType(c.type)) {
       const type = c.type;
       const problem = validateEca(org, type, c.fullName, c.xml!, components);
-      results.push(problem ? { c, problem } : { c, apply: () => msg(c, job.options.checkOnly ? {} : applyEca(org, type, c.fullName, c.xml!, components)) });
+      results.push(
+        problem
+          ? { c, problem }
+          : {
+              c,
+              apply: () => msg(c, job.options.checkOnly ? {} : applyEca(org, type, c.fullName, c.xml!, components)),
+            },
+      );
       continue;
     }
     if (c.type === 'PermissionSet') {
@@ -356,7 +450,9 @@ async function runDeploy(job: DeployJob): Promise<void> {
           c,
           apply: () => {
             const existed = !!org.permissionSetByName(doc.fullName);
-            const { rec } = job.options.checkOnly ? { rec: org.permissionSetByName(doc.fullName) } : applyPermissionSet(org, doc);
+            const { rec } = job.options.checkOnly
+              ? { rec: org.permissionSetByName(doc.fullName) }
+              : applyPermissionSet(org, doc);
             return msg(c, { created: !existed, changed: existed, id: rec?.Id });
           },
         });
@@ -364,7 +460,10 @@ async function runDeploy(job: DeployJob): Promise<void> {
     } else {
       const profile = org.find('Profile', (p) => profileFullName(p) === c.fullName || p.Name === c.fullName);
       if (!profile) {
-        results.push({ c, problem: `Unknown profile: ${c.fullName}. Creating profiles is not supported by the org emulator` });
+        results.push({
+          c,
+          problem: `Unknown profile: ${c.fullName}. Creating profiles is not supported by the org emulator`,
+        });
         continue;
       }
       let doc: ProfileDoc;
@@ -400,12 +499,16 @@ async function runDeploy(job: DeployJob): Promise<void> {
   const failed = results.filter((r) => r.problem);
   if (failed.length && job.options.rollbackOnError) {
     job.status = 'Failed';
-    job.failures = failed.map((r) => msg(r.c, { success: false, problem: r.problem, problemType: 'Error', lineNumber: 0, columnNumber: 0 }));
+    job.failures = failed.map((r) =>
+      msg(r.c, { success: false, problem: r.problem, problemType: 'Error', lineNumber: 0, columnNumber: 0 }),
+    );
     job.successes = [packageMsg];
     return;
   }
   job.successes = [packageMsg, ...results.filter((r) => r.apply).map((r) => r.apply!())];
-  job.failures = failed.map((r) => msg(r.c, { success: false, problem: r.problem, problemType: 'Error', lineNumber: 0, columnNumber: 0 }));
+  job.failures = failed.map((r) =>
+    msg(r.c, { success: false, problem: r.problem, problemType: 'Error', lineNumber: 0, columnNumber: 0 }),
+  );
   job.status = failed.length ? 'SucceededPartial' : 'Succeeded';
   org.recountLicenses();
   if (!job.options.checkOnly && org.orgType === 'scratch') trackSourceMembers(org, job.successes.slice(1));
@@ -417,7 +520,17 @@ function trackSourceMembers(org: OrgState, deployed: DeployMessage[]): void {
   for (const m of deployed) {
     revision += 1;
     const existing = org.find('SourceMember', (r) => r.MemberType === m.componentType && r.MemberName === m.fullName);
-    const values = { MemberType: m.componentType, MemberName: m.fullName, MemberIdOrName: m.id ?? m.fullName, RevisionCounter: revision, RevisionNum: revision, IsNameObsolete: false, IsNewMember: !existing, ChangedBy: org.adminUserId, LastModifiedDate: Date.now() };
+    const values = {
+      MemberType: m.componentType,
+      MemberName: m.fullName,
+      MemberIdOrName: m.id ?? m.fullName,
+      RevisionCounter: revision,
+      RevisionNum: revision,
+      IsNameObsolete: false,
+      IsNewMember: !existing,
+      ChangedBy: org.adminUserId,
+      LastModifiedDate: Date.now(),
+    };
     if (existing) org.update(existing, values);
     else org.insert('SourceMember', values);
   }
@@ -435,9 +548,10 @@ function deployResult(job: DeployJob, includeDetails: boolean): Record<string, u
     createdBy: job.org.adminUserId,
     createdByName: admin ? [admin.FirstName, admin.LastName].filter(Boolean).join(' ') : 'Admin',
     createdDate: job.created,
-    details: includeDetails && done
-      ? { componentFailures: job.failures.map(fmtMsg), componentSuccesses: job.successes.map(fmtMsg), runTestResult }
-      : { componentFailures: [], componentSuccesses: [], runTestResult },
+    details:
+      includeDetails && done
+        ? { componentFailures: job.failures.map(fmtMsg), componentSuccesses: job.successes.map(fmtMsg), runTestResult }
+        : { componentFailures: [], componentSuccesses: [], runTestResult },
     done,
     ...(job.errorMessage ? { errorMessage: job.errorMessage, errorStatusCode: job.errorStatusCode } : {}),
     id: job.id,
@@ -490,29 +604,39 @@ function fileProps(org: OrgState, type: string, fullName: string, fileName: stri
 }
 
 function componentsOf(org: OrgState, type: string): Array<{ fullName: string; rec: Rec }> {
-  if (type === 'PermissionSet') return org.filter('PermissionSet', (p) => !p.IsOwnedByProfile).map((rec) => ({ fullName: String(rec.Name), rec }));
+  if (type === 'PermissionSet')
+    return org.filter('PermissionSet', (p) => !p.IsOwnedByProfile).map((rec) => ({ fullName: String(rec.Name), rec }));
   if (type === 'Profile') return org.all('Profile').map((rec) => ({ fullName: profileFullName(rec), rec }));
   return [];
 }
 
 function listMetadata(org: OrgState, type: string): Array<Record<string, Value>> {
-  if (isEcaType(type)) return listEca(org, type).map((r) => fileProps(org, type, r.fullName, `${ECA_FILES[type].folder}/${r.fullName}.${ECA_FILES[type].suffix}`, r.id));
+  if (isEcaType(type))
+    return listEca(org, type).map((r) =>
+      fileProps(org, type, r.fullName, `${ECA_FILES[type].folder}/${r.fullName}.${ECA_FILES[type].suffix}`, r.id),
+    );
   const folder = type === 'PermissionSet' ? 'permissionsets' : 'profiles';
   const ext = type === 'PermissionSet' ? 'permissionset' : 'profile';
-  return componentsOf(org, type).map((c) => fileProps(org, type, c.fullName, `${folder}/${c.fullName}.${ext}`, c.rec.Id));
+  return componentsOf(org, type).map((c) =>
+    fileProps(org, type, c.fullName, `${folder}/${c.fullName}.${ext}`, c.rec.Id),
+  );
 }
 
 function readMetadata(org: OrgState, type: string, fullName: string, version: string): string {
   if (isEcaType(type)) return readEcaXml(org, type, fullName) ?? '<records xsi:nil="true"/>';
   const c = componentsOf(org, type).find((x) => x.fullName === fullName);
   if (!c) return '<records xsi:nil="true"/>';
-  if (type === 'PermissionSet') return `<records xsi:type="PermissionSet">${permissionSetBody(readPermissionSet(org, c.rec), true, version)}</records>`;
+  if (type === 'PermissionSet')
+    return `<records xsi:type="PermissionSet">${permissionSetBody(readPermissionSet(org, c.rec), true, version)}</records>`;
   return `<records xsi:type="Profile">${profileBody(org, c.rec, true, version)}</records>`;
 }
 
 async function retrieveResult(org: OrgState, job: RetrieveJob): Promise<Record<string, Value>> {
   const zip = new JSZip();
-  const unpackaged = (job.request.unpackaged ?? {}) as { types?: Array<{ name?: string; members?: string[] }>; version?: string };
+  const unpackaged = (job.request.unpackaged ?? {}) as {
+    types?: Array<{ name?: string; members?: string[] }>;
+    version?: string;
+  };
   const version = String(unpackaged.version ?? job.request.apiVersion ?? job.apiVersion);
   const files: Array<Record<string, Value>> = [];
   const messages: Array<Record<string, Value>> = [];
@@ -521,27 +645,46 @@ async function retrieveResult(org: OrgState, job: RetrieveJob): Promise<Record<s
     const type = String(t.name ?? '');
     const members = arr(t.members).map(String);
     const all = componentsOf(org, type);
-    const chosen = members.includes('*') ? all : members.map((m) => all.find((c) => c.fullName === m) ?? { fullName: m, rec: undefined as unknown as Rec });
+    const chosen = members.includes('*')
+      ? all
+      : members.map((m) => all.find((c) => c.fullName === m) ?? { fullName: m, rec: undefined as unknown as Rec });
     const found: string[] = [];
     for (const c of chosen) {
       if (!c.rec) {
-        messages.push({ fileName: `unpackaged/${type === 'Profile' ? 'profiles' : 'permissionsets'}/${c.fullName}`, problem: `Entity of type '${type}' named '${c.fullName}' cannot be found` });
+        messages.push({
+          fileName: `unpackaged/${type === 'Profile' ? 'profiles' : 'permissionsets'}/${c.fullName}`,
+          problem: `Entity of type '${type}' named '${c.fullName}' cannot be found`,
+        });
         continue;
       }
       found.push(c.fullName);
       const folder = type === 'PermissionSet' ? 'permissionsets' : 'profiles';
       const ext = type === 'PermissionSet' ? 'permissionset' : 'profile';
       const path = `unpackaged/${folder}/${c.fullName}.${ext}`;
-      const body = type === 'PermissionSet' ? permissionSetBody(readPermissionSet(org, c.rec), false, version) : profileBody(org, c.rec, false, version);
-      zip.file(path, `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">${body}</${type}>\n`);
+      const body =
+        type === 'PermissionSet'
+          ? permissionSetBody(readPermissionSet(org, c.rec), false, version)
+          : profileBody(org, c.rec, false, version);
+      zip.file(
+        path,
+        `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">${body}</${type}>\n`,
+      );
       files.push(fileProps(org, type, c.fullName, path, c.rec.Id));
     }
     if (type !== 'PermissionSet' && type !== 'Profile') {
-      for (const m of members) messages.push({ fileName: `unpackaged/${m}`, problem: `Entity of type '${type}' named '${m}' cannot be found` });
+      for (const m of members)
+        messages.push({
+          fileName: `unpackaged/${m}`,
+          problem: `Entity of type '${type}' named '${m}' cannot be found`,
+        });
     }
-    if (found.length) pkgTypes.push(`<types>${found.map((f) => `<members>${esc(f)}</members>`).join('')}<name>${type}</name></types>`);
+    if (found.length)
+      pkgTypes.push(`<types>${found.map((f) => `<members>${esc(f)}</members>`).join('')}<name>${type}</name></types>`);
   }
-  zip.file('unpackaged/package.xml', `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">${pkgTypes.join('')}<version>${version}</version></Package>\n`);
+  zip.file(
+    'unpackaged/package.xml',
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">${pkgTypes.join('')}<version>${version}</version></Package>\n`,
+  );
   files.push({ ...fileProps(org, 'Package', 'unpackaged/package.xml', 'unpackaged/package.xml', ''), id: '' });
   const zipFile = (await zip.generateAsync({ type: 'nodebuffer' })).toString('base64');
   return { done: true, fileProperties: files, id: job.id, messages, status: 'Succeeded', success: true, zipFile };

@@ -9,10 +9,12 @@ import type { OrgState } from './state.js';
 export type RevokeReply = { status: number; body?: unknown };
 
 export function revokeToken(orgs: readonly OrgState[], method: string, url: URL, raw: Buffer): RevokeReply {
-  if (method !== 'POST' && method !== 'GET') return { status: 405, body: { error: 'invalid_request', error_description: 'must use HTTP POST or GET' } };
+  if (method !== 'POST' && method !== 'GET')
+    return { status: 405, body: { error: 'invalid_request', error_description: 'must use HTTP POST or GET' } };
   const form = method === 'POST' ? new URLSearchParams(raw.toString('utf8')) : url.searchParams;
   const token = form.get('token') ?? url.searchParams.get('token');
-  if (!token) return { status: 400, body: { error: 'unsupported_token_type', error_description: 'Token type not supported' } };
+  if (!token)
+    return { status: 400, body: { error: 'unsupported_token_type', error_description: 'Token type not supported' } };
   for (const org of orgs) {
     const row = org.find('OauthToken', (t) => t.DeleteToken === token);
     if (row) {

@@ -5,9 +5,13 @@
 import { readFileSync } from 'node:fs';
 
 const labels = new Map<string, string>(
-  Object.entries((JSON.parse(readFileSync(new URL('../data/permission-labels.json', import.meta.url), 'utf8')) as { labels: Record<string, string> }).labels).map(
-    ([name, label]) => [name.toLowerCase(), label]
-  )
+  Object.entries(
+    (
+      JSON.parse(readFileSync(new URL('../data/permission-labels.json', import.meta.url), 'utf8')) as {
+        labels: Record<string, string>;
+      }
+    ).labels,
+  ).map(([name, label]) => [name.toLowerCase(), label]),
 );
 
 const PREFIXES = ['MaximumPermissions', 'Permissions'];

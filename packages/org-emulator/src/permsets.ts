@@ -40,7 +40,13 @@ export class ParseError extends Error {}
  * elements by name, repeated ones as entries of their fields' text.
  */
 export function parsePermissionSetXml(xml: string, fullName: string): PsDoc {
-  const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true });
+  const parser = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: true,
+    removeNSPrefix: true,
+    parseTagValue: false,
+    trimValues: true,
+  });
   let tree: Array<Record<string, unknown>>;
   try {
     tree = parser.parse(xml) as Array<Record<string, unknown>>;
@@ -49,8 +55,13 @@ export function parsePermissionSetXml(xml: string, fullName: string): PsDoc {
   }
   const rootNode = tree.find((n) => Object.keys(n).some((k) => k !== '?xml' && k !== '#text'));
   const rootName = rootNode ? Object.keys(rootNode).find((k) => k !== ':@')! : '';
-  if (rootName !== 'PermissionSet') throw new ParseError(`Error parsing file: root element must be PermissionSet, found ${rootName || 'nothing'}`);
-  const repeated = new Set(sequenceOf('PermissionSet', NEWEST).filter((e) => e.maxOccurs !== '1').map((e) => e.name));
+  if (rootName !== 'PermissionSet')
+    throw new ParseError(`Error parsing file: root element must be PermissionSet, found ${rootName || 'nothing'}`);
+  const repeated = new Set(
+    sequenceOf('PermissionSet', NEWEST)
+      .filter((e) => e.maxOccurs !== '1')
+      .map((e) => e.name),
+  );
   const doc: PsDoc = { fullName, label: '', sections: {} };
   let sawLabel = false;
   for (const child of rootNode![rootName] as Array<Record<string, unknown>>) {
@@ -131,7 +142,11 @@ function objectPermissionDependencies(op: Record<string, string>, object: string
   if (has('allowEdit')) need('Edit', [['allowRead', 'Read']]);
   if (has('allowDelete')) need('Delete', [['allowEdit', 'Edit']]);
   if (has('viewAllRecords')) need('View All', [['allowRead', 'Read']]);
-  if (has('modifyAllRecords')) need('Modify All', [['allowDelete', 'Delete'], ['viewAllRecords', 'View All']]);
+  if (has('modifyAllRecords'))
+    need('Modify All', [
+      ['allowDelete', 'Delete'],
+      ['viewAllRecords', 'View All'],
+    ]);
   if (has('viewAllFields')) need('View All Fields', [['allowRead', 'Read']]);
   return out;
 }
@@ -168,7 +183,10 @@ export function writeChildren(org: OrgState, rec: Rec, doc: PsDoc): void {
   // one bulk insert per object: a large set has tens of thousands of field entries
   const objectRows: Array<Record<string, unknown>> = [];
   for (const op of doc.sections.objectPermissions ?? []) {
-    const values: Record<string, unknown> = { ParentId: rec.Id, SobjectType: org.schema.get(op.object)?.name ?? op.object };
+    const values: Record<string, unknown> = {
+      ParentId: rec.Id,
+      SobjectType: org.schema.get(op.object)?.name ?? op.object,
+    };
     let any = false;
     for (const [k, f] of OBJ_MAP) {
       values[f] = truthy(op[k]);
@@ -194,7 +212,11 @@ export function writeChildren(org: OrgState, rec: Rec, doc: PsDoc): void {
     if (!RECORD_SECTIONS.has(section)) stored[section] = entries;
   }
   writeSetupEntityRows(org, rec, stored);
-  org.permissionSetMeta.set(rec.Id, { description: doc.description, hasActivationRequired: doc.hasActivationRequired, sections: stored });
+  org.permissionSetMeta.set(rec.Id, {
+    description: doc.description,
+    hasActivationRequired: doc.hasActivationRequired,
+    sections: stored,
+  });
 }
 
 /** The permission set as the org holds it, rebuilt from its records (userPermissions, objectPermissions, fieldPermissions) and stored sections. */
@@ -216,8 +238,15 @@ export function readPermissionSet(org: OrgState, rec: Rec): PsDoc {
       return e;
     });
   }
-  const fps = org.filter('FieldPermissions', (f) => f.ParentId === rec.Id).sort((a, b) => String(a.Field).localeCompare(String(b.Field)));
-  if (fps.length) sections.fieldPermissions = fps.map((f) => ({ editable: String(f.PermissionsEdit === true), field: String(f.Field), readable: String(f.PermissionsRead === true) }));
+  const fps = org
+    .filter('FieldPermissions', (f) => f.ParentId === rec.Id)
+    .sort((a, b) => String(a.Field).localeCompare(String(b.Field)));
+  if (fps.length)
+    sections.fieldPermissions = fps.map((f) => ({
+      editable: String(f.PermissionsEdit === true),
+      field: String(f.Field),
+      readable: String(f.PermissionsRead === true),
+    }));
   const ups = org.schema.userPermissions.filter((p) => rec[`Permissions${p}`] === true);
   if (ups.length) sections.userPermissions = ups.map((p) => ({ enabled: 'true', name: p }));
   return {
@@ -239,15 +268,27 @@ export function permissionSetBody(doc: PsDoc, withFullName = false, version = NE
   for (const spec of sequenceOf('PermissionSet', version)) {
     if (spec.maxOccurs === '1') {
       const v =
-        spec.name === 'label' ? doc.label : spec.name === 'description' ? doc.description : spec.name === 'license' ? doc.license
-          : spec.name === 'hasActivationRequired' ? String(doc.hasActivationRequired ?? false) : undefined;
+        spec.name === 'label'
+          ? doc.label
+          : spec.name === 'description'
+            ? doc.description
+            : spec.name === 'license'
+              ? doc.license
+              : spec.name === 'hasActivationRequired'
+                ? String(doc.hasActivationRequired ?? false)
+                : undefined;
       if (v !== undefined && v !== null) out.push(`<${spec.name}>${esc(v)}</${spec.name}>`);
       continue;
     }
     // an element or field the version doesn't have is left out, as a retrieve at that version does
     const fields = sequenceOf(spec.type, version).map((f) => f.name);
     for (const e of doc.sections[spec.name] ?? []) {
-      out.push(`<${spec.name}>${fields.filter((f) => e[f] !== undefined).map((f) => `<${f}>${esc(e[f])}</${f}>`).join('')}</${spec.name}>`);
+      out.push(
+        `<${spec.name}>${fields
+          .filter((f) => e[f] !== undefined)
+          .map((f) => `<${f}>${esc(e[f])}</${f}>`)
+          .join('')}</${spec.name}>`,
+      );
     }
   }
   return out.join('');
@@ -271,10 +312,12 @@ export function docFromSeed(s: {
   const str = (e: Record<string, unknown>): Record<string, string> =>
     Object.fromEntries(Object.entries(e).map(([k, v]) => [k, String(v)]));
   const sections: PsDoc['sections'] = {};
-  if (s.userPermissions?.length) sections.userPermissions = s.userPermissions.map((name) => ({ enabled: 'true', name }));
+  if (s.userPermissions?.length)
+    sections.userPermissions = s.userPermissions.map((name) => ({ enabled: 'true', name }));
   if (s.objectPermissions?.length) sections.objectPermissions = s.objectPermissions.map(str);
   if (s.fieldPermissions?.length) sections.fieldPermissions = s.fieldPermissions.map(str);
-  for (const [section, entries] of Object.entries(s.sections ?? {})) sections[section] = [...(sections[section] ?? []), ...entries.map(str)];
+  for (const [section, entries] of Object.entries(s.sections ?? {}))
+    sections[section] = [...(sections[section] ?? []), ...entries.map(str)];
   return { fullName: s.name, label: s.label ?? s.name, description: s.description, license: s.license, sections };
 }
 
@@ -283,10 +326,20 @@ export function docFromSeed(s: {
  * Group, PermissionSetGroupId set, not custom, not owned by a profile), which the group's assignments point at.
  * Used by seeding and by API creates, so both kinds of group look the same.
  */
-export function insertPermissionSetGroup(org: OrgState, values: Record<string, unknown>): { group: Rec; aggregate: Rec } {
+export function insertPermissionSetGroup(
+  org: OrgState,
+  values: Record<string, unknown>,
+): { group: Rec; aggregate: Rec } {
   const group = org.insert('PermissionSetGroup', { Status: 'Updated', ...values });
   const label = String(group.MasterLabel ?? group.DeveloperName);
-  const aggregate = org.insert('PermissionSet', { Name: `X${group.Id}`, Label: label, IsOwnedByProfile: false, IsCustom: false, Type: 'Group', PermissionSetGroupId: group.Id });
+  const aggregate = org.insert('PermissionSet', {
+    Name: `X${group.Id}`,
+    Label: label,
+    IsOwnedByProfile: false,
+    IsCustom: false,
+    Type: 'Group',
+    PermissionSetGroupId: group.Id,
+  });
   return { group, aggregate };
 }
 

@@ -10,10 +10,11 @@ import { LICENSE_NAMES } from './state.js';
 import { syncProfileRecords } from './profile-records.js';
 import { NS, schemaVersions, sequenceOf } from './metadata-schema.js';
 
-
 /** Profile's elements in schema order at an API version (from metadata-types.json), fullName and module left out. */
 const profileSequence = (version: string): string[] =>
-  sequenceOf('Profile', version).map((e) => e.name).filter((n) => n !== 'fullName' && n !== 'module');
+  sequenceOf('Profile', version)
+    .map((e) => e.name)
+    .filter((n) => n !== 'fullName' && n !== 'module');
 const NEWEST = schemaVersions().newest;
 const RECORD_BACKED = new Set(['fieldPermissions', 'objectPermissions', 'userPermissions', 'userLicense']);
 const PROFILE_FILE_NAMES: Record<string, string> = { 'System Administrator': 'Admin', 'Standard User': 'Standard' };
@@ -33,12 +34,20 @@ export type ProfileDoc = {
 };
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true });
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: true,
+});
 const builder = new XMLBuilder({ preserveOrder: true });
 
 const nameOf = (n: Node): string | undefined => Object.keys(n).find((k) => k !== ':@' && k !== '#text');
 const textOf = (content: unknown): string =>
-  Array.isArray(content) ? (content as Node[]).map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('') : '';
+  Array.isArray(content)
+    ? (content as Node[]).map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('')
+    : '';
 
 function flat(content: Node[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -59,7 +68,8 @@ export function parseProfileXml(xml: string): ProfileDoc {
     const name = nameOf(child);
     if (!name) continue;
     if (name === 'fullName') continue;
-    if (!profileSequence(NEWEST).includes(name)) throw new Error(`Error parsing file: Element ${NS}${name} invalid at this location in type Profile`);
+    if (!profileSequence(NEWEST).includes(name))
+      throw new Error(`Error parsing file: Element ${NS}${name} invalid at this location in type Profile`);
     const content = child[name] as Node[];
     if (name === 'userLicense') doc.userLicense = textOf(content);
     else if (name === 'custom') doc.custom = textOf(content) === 'true';
@@ -78,7 +88,11 @@ export function parseProfileXml(xml: string): ProfileDoc {
 }
 
 /** Objects, fields and user permissions a profile refers to (to give a seeded org the schema the profile came from). */
-export function profileReferences(doc: ProfileDoc): { objects: Set<string>; fields: Set<string>; userPermissions: Set<string> } {
+export function profileReferences(doc: ProfileDoc): {
+  objects: Set<string>;
+  fields: Set<string>;
+  userPermissions: Set<string>;
+} {
   const objects = new Set<string>(doc.objectPermissions.map((o) => o.object).filter(Boolean));
   const fields = new Set<string>(doc.fieldPermissions.map((f) => f.field).filter(Boolean));
   for (const f of fields) objects.add(f.split('.')[0]);
@@ -111,9 +125,14 @@ export function applyProfile(org: OrgState, profile: Rec, doc: ProfileDoc, repla
   org.update(profile, perms);
   org.update(ps, perms);
   if (replace) {
-    for (const t of ['ObjectPermissions', 'FieldPermissions']) for (const r of org.filter(t, (x) => x.ParentId === ps.Id)) org.remove(r.Id);
+    for (const t of ['ObjectPermissions', 'FieldPermissions'])
+      for (const r of org.filter(t, (x) => x.ParentId === ps.Id)) org.remove(r.Id);
   }
-  const stored: ProfileMeta = org.profileMeta.get(profile.Id) ?? { raw: new Map(), zeroObjects: new Set(), zeroFields: new Set() };
+  const stored: ProfileMeta = org.profileMeta.get(profile.Id) ?? {
+    raw: new Map(),
+    zeroObjects: new Set(),
+    zeroFields: new Set(),
+  };
   if (replace) {
     stored.zeroObjects.clear();
     stored.zeroFields.clear();
@@ -123,7 +142,10 @@ export function applyProfile(org: OrgState, profile: Rec, doc: ProfileDoc, repla
   // the row its first mention created, as inserting one by one would
   const objects = childIndex(org, 'ObjectPermissions', ps.Id, 'SobjectType');
   for (const op of doc.objectPermissions) {
-    const values: Record<string, unknown> = { ParentId: ps.Id, SobjectType: org.schema.get(op.object)?.name ?? op.object };
+    const values: Record<string, unknown> = {
+      ParentId: ps.Id,
+      SobjectType: org.schema.get(op.object)?.name ?? op.object,
+    };
     for (const [k, f] of Object.entries(OBJ_MAP)) values[f] = op[k] === 'true';
     const any = Object.keys(OBJ_MAP).some((k) => op[k] === 'true');
     // a profile lists objects it grants nothing on; keep them for retrieve
@@ -134,7 +156,13 @@ export function applyProfile(org: OrgState, profile: Rec, doc: ProfileDoc, repla
   objects.flush();
   const fields = childIndex(org, 'FieldPermissions', ps.Id, 'Field');
   for (const fp of doc.fieldPermissions) {
-    const values = { ParentId: ps.Id, SobjectType: fp.field.split('.')[0], Field: fp.field, PermissionsRead: fp.readable === 'true', PermissionsEdit: fp.editable === 'true' };
+    const values = {
+      ParentId: ps.Id,
+      SobjectType: fp.field.split('.')[0],
+      Field: fp.field,
+      PermissionsRead: fp.readable === 'true',
+      PermissionsEdit: fp.editable === 'true',
+    };
     const any = values.PermissionsRead || values.PermissionsEdit;
     if (any) stored.zeroFields.delete(fp.field);
     else stored.zeroFields.add(fp.field);
@@ -157,7 +185,7 @@ function childIndex(
   org: OrgState,
   object: string,
   parentId: string,
-  nameField: string
+  nameField: string,
 ): { put: (name: string, values: Record<string, unknown> | undefined) => void; flush: () => void } {
   // a name can have more than one row (rows created through the API are not deduplicated): the first is used
   const existing = new Map<string, Rec[]>();
@@ -207,7 +235,9 @@ export function profileBody(org: OrgState, profile: Rec, withFullName: boolean, 
       const rows: Array<Record<string, unknown>> = org.filter('FieldPermissions', (x) => x.ParentId === ps.Id);
       for (const z of stored?.zeroFields ?? []) rows.push({ Field: z });
       for (const f of rows.sort((a, b) => String(a.Field).localeCompare(String(b.Field)))) {
-        parts.push(`<fieldPermissions><editable>${String(f.PermissionsEdit === true)}</editable><field>${esc(String(f.Field))}</field><readable>${String(f.PermissionsRead === true)}</readable></fieldPermissions>`);
+        parts.push(
+          `<fieldPermissions><editable>${String(f.PermissionsEdit === true)}</editable><field>${esc(String(f.Field))}</field><readable>${String(f.PermissionsRead === true)}</readable></fieldPermissions>`,
+        );
       }
     } else if (el === 'objectPermissions') {
       const rows: Array<Record<string, unknown>> = org.filter('ObjectPermissions', (x) => x.ParentId === ps.Id);
@@ -215,13 +245,15 @@ export function profileBody(org: OrgState, profile: Rec, withFullName: boolean, 
       for (const o of rows.sort((a, b) => String(a.SobjectType).localeCompare(String(b.SobjectType)))) {
         const b = (f: string): string => String(o[f] === true);
         parts.push(
-          `<objectPermissions><allowCreate>${b('PermissionsCreate')}</allowCreate><allowDelete>${b('PermissionsDelete')}</allowDelete><allowEdit>${b('PermissionsEdit')}</allowEdit><allowRead>${b('PermissionsRead')}</allowRead><modifyAllRecords>${b('PermissionsModifyAllRecords')}</modifyAllRecords><object>${esc(String(o.SobjectType))}</object>${objectFields.has('viewAllFields') ? `<viewAllFields>${b('PermissionsViewAllFields')}</viewAllFields>` : ''}<viewAllRecords>${b('PermissionsViewAllRecords')}</viewAllRecords></objectPermissions>`
+          `<objectPermissions><allowCreate>${b('PermissionsCreate')}</allowCreate><allowDelete>${b('PermissionsDelete')}</allowDelete><allowEdit>${b('PermissionsEdit')}</allowEdit><allowRead>${b('PermissionsRead')}</allowRead><modifyAllRecords>${b('PermissionsModifyAllRecords')}</modifyAllRecords><object>${esc(String(o.SobjectType))}</object>${objectFields.has('viewAllFields') ? `<viewAllFields>${b('PermissionsViewAllFields')}</viewAllFields>` : ''}<viewAllRecords>${b('PermissionsViewAllRecords')}</viewAllRecords></objectPermissions>`,
         );
       }
     } else if (el === 'userLicense') {
       parts.push(`<userLicense>${esc(String(lic?.Name ?? LICENSE_NAMES.salesforce))}</userLicense>`);
     } else {
-      for (const p of org.schema.userPermissions) if (ps[`Permissions${p}`] === true) parts.push(`<userPermissions><enabled>true</enabled><name>${esc(p)}</name></userPermissions>`);
+      for (const p of org.schema.userPermissions)
+        if (ps[`Permissions${p}`] === true)
+          parts.push(`<userPermissions><enabled>true</enabled><name>${esc(p)}</name></userPermissions>`);
     }
   }
   return parts.join('');

@@ -36,10 +36,14 @@ export function referenceSObjects(): Record<string, RefObject> {
   if (cached) return cached;
   const file = join(referenceDir(), 'sobjects.json');
   if (!existsSync(file)) {
-    throw new Error(`Salesforce reference data not found: ${file}. The org emulator needs ../shared beside the repository (or SF_REFERENCE_DIR).`);
+    throw new Error(
+      `Salesforce reference data not found: ${file}. The org emulator needs ../shared beside the repository (or SF_REFERENCE_DIR).`,
+    );
   }
   const main = JSON.parse(readFileSync(file, 'utf8')) as RefFile;
-  const supplement = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'data', 'sobjects-supplement.json'), 'utf8')) as RefFile;
+  const supplement = JSON.parse(
+    readFileSync(join(PACKAGE_ROOT, 'data', 'sobjects-supplement.json'), 'utf8'),
+  ) as RefFile;
   const out: Record<string, RefObject> = { ...main.sObjects };
   for (const [name, obj] of Object.entries(supplement.sObjects)) {
     if (out[name]) throw new Error(`sobjects-supplement.json: ${name} is already in sobjects.json`);

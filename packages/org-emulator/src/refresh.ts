@@ -16,7 +16,8 @@ import { OrgState as State } from './state.js';
 /** The org's My Domain URL (https), from its kind, My Domain name and sandbox name. */
 export function myDomainUrl(org: OrgState): string {
   const name = (org.seed.myDomain ?? 'emu').toLowerCase();
-  if (org.orgType === 'sandbox') return `https://${name}--${(org.seed.sandboxName ?? 'sandbox').toLowerCase()}.sandbox.my.salesforce.com`;
+  if (org.orgType === 'sandbox')
+    return `https://${name}--${(org.seed.sandboxName ?? 'sandbox').toLowerCase()}.sandbox.my.salesforce.com`;
   if (org.orgType === 'scratch') return `https://${name}.scratch.my.salesforce.com`;
   return `https://${name}.my.salesforce.com`;
 }
@@ -27,7 +28,8 @@ export function myDomainUrl(org: OrgState): string {
  * user who started the refresh, the source's admin), the copy's users registered as taken usernames.
  */
 export function refreshSandbox(ctx: ServerContext, source: OrgState, name: string): OrgState {
-  if (!/^[A-Za-z][A-Za-z0-9]{0,9}$/.test(name)) throw new Error(`sandbox name "${name}": up to 10 letters and digits, starting with a letter`);
+  if (!/^[A-Za-z][A-Za-z0-9]{0,9}$/.test(name))
+    throw new Error(`sandbox name "${name}": up to 10 letters and digits, starting with a letter`);
   const sandbox = new State(ctx, { ...source.seed, type: 'sandbox', sandboxName: name });
   for (const table of source.tableNames()) {
     const target = sandbox.table(table);
@@ -41,7 +43,13 @@ export function refreshSandbox(ctx: ServerContext, source: OrgState, name: strin
   sandbox.adminUsername = String(sandbox.get(source.adminUserId)?.Username ?? `${source.adminUsername}.${name}`);
   for (const [k, v] of source.permissionSetMeta) sandbox.permissionSetMeta.set(k, structuredClone(v));
   for (const [k, v] of source.setupEntityIds) sandbox.setupEntityIds.set(k, v);
-  for (const [k, v] of source.profileMeta) sandbox.profileMeta.set(k, { ...v, raw: new Map(v.raw), zeroObjects: new Set(v.zeroObjects), zeroFields: new Set(v.zeroFields) });
+  for (const [k, v] of source.profileMeta)
+    sandbox.profileMeta.set(k, {
+      ...v,
+      raw: new Map(v.raw),
+      zeroObjects: new Set(v.zeroObjects),
+      zeroFields: new Set(v.zeroFields),
+    });
   Object.assign(sandbox.config, structuredClone(source.config));
   return sandbox;
 }
@@ -51,6 +59,7 @@ function renameUser(sandbox: OrgState, user: Rec, name: string, startedRefresh: 
   // "If the resulting username isn't unique, ... some characters and digits are prepended" (Help, same page)
   for (let i = 0; sandbox.usernameTaken(username); i++) username = `00x${i}${String(user.Username)}.${name}`;
   user.Username = username;
-  if (!startedRefresh && typeof user.Email === 'string' && !user.Email.endsWith('.invalid')) user.Email = `${user.Email}.invalid`;
+  if (!startedRefresh && typeof user.Email === 'string' && !user.Email.endsWith('.invalid'))
+    user.Email = `${user.Email}.invalid`;
   sandbox.registerUsername(user);
 }

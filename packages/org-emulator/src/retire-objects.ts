@@ -27,7 +27,14 @@ function syncUserLogins(org: OrgState, table: Map<string, Rec>): void {
   for (const u of users.values()) {
     if (have.has(u.Id)) continue;
     const id = org.ctx.ids.next('060');
-    table.set(id, { Id: id, UserId: u.Id, IsFrozen: false, IsPasswordLocked: false, LastModifiedDate: u.CreatedDate ?? Date.now(), LastModifiedById: org.adminUserId || u.Id });
+    table.set(id, {
+      Id: id,
+      UserId: u.Id,
+      IsFrozen: false,
+      IsPasswordLocked: false,
+      LastModifiedDate: u.CreatedDate ?? Date.now(),
+      LastModifiedById: org.adminUserId || u.Id,
+    });
   }
 }
 
@@ -37,7 +44,9 @@ function syncEcaPolicies(org: OrgState, table: Map<string, Rec>): void {
   table.clear();
   for (const eca of externalClientApps(org).values()) {
     if (eca.type !== 'ExtlClntAppOauthConfigurablePolicies') continue;
-    const app = [...externalClientApps(org).values()].find((a) => a.type === 'ExternalClientApplication' && a.fullName === eca.values.externalClientApplication);
+    const app = [...externalClientApps(org).values()].find(
+      (a) => a.type === 'ExternalClientApplication' && a.fullName === eca.values.externalClientApplication,
+    );
     table.set(eca.id, {
       Id: eca.id,
       ExternalClientApplicationId: app?.id ?? null,

@@ -28,7 +28,8 @@ export type Blocker = {
 /** The texts Salesforce answers (see the source of each in docs/salesforce-behaviour.md). */
 export const DEACTIVATION_TEXTS: Record<DeactivationBlock, (b: Blocker) => string> = {
   // KA 000384586 (CONFIRMED)
-  'default-case-owner': () => 'You cannot deactivate this user. You cannot deactivate a user who is the default owner of cases',
+  'default-case-owner': () =>
+    'You cannot deactivate this user. You cannot deactivate a user who is the default owner of cases',
   // KA 000384586 (CONFIRMED)
   'default-workflow-user': () => 'You cannot deactivate the Default Workflow User',
   // KA 000384962, as the API (Data Loader) answers it (CONFIRMED)
@@ -42,7 +43,8 @@ export const DEACTIVATION_TEXTS: Record<DeactivationBlock, (b: Blocker) => strin
   // "Considerations for Deactivating Users" (third-party copy): the API's text is UNCONFIRMED
   'portal-admin': () => "You can't deactivate a user that's selected as a Customer Portal Administrator.",
   // same page: UNCONFIRMED text
-  'workflow-email-alert': () => "You can't deactivate a user who's assigned as the sole recipient of a workflow email alert.",
+  'workflow-email-alert': () =>
+    "You can't deactivate a user who's assigned as the sole recipient of a workflow email alert.",
   // a validation rule on User answers with its own message
   'validation-rule': (b) => b.detail ?? 'Deactivation is blocked by a validation rule.',
 };
@@ -81,7 +83,11 @@ export function checkDeactivation(org: OrgState, user: Rec, values: Record<strin
   const isAdmin = (u: Rec): boolean => org.get(u.ProfileId as string)?.Name === ADMIN_PROFILE;
   if (isAdmin(user) && !org.find('User', (u) => u.Id !== user.Id && u.IsActive === true && isAdmin(u))) {
     // the code exists in Salesforce's StatusCode enum; its message is UNCONFIRMED
-    throw new ApiError('CANNOT_DISABLE_LAST_ADMIN', 'You cannot deactivate the last active System Administrator in your organization.', []);
+    throw new ApiError(
+      'CANNOT_DISABLE_LAST_ADMIN',
+      'You cannot deactivate the last active System Administrator in your organization.',
+      [],
+    );
   }
 }
 
@@ -105,7 +111,9 @@ export function attemptLogin(org: OrgState, username: string, attempt: LoginAtte
   const loginType = attempt.loginType ?? 'Remote Access 2.0';
   if (status === 'Success') {
     org.update(user, { LastLoginDate: at.getTime() });
-    const token = attempt.application ? org.find('OauthToken', (t) => t.UserId === user.Id && t.AppName === attempt.application) : undefined;
+    const token = attempt.application
+      ? org.find('OauthToken', (t) => t.UserId === user.Id && t.AppName === attempt.application)
+      : undefined;
     if (token) org.update(token, { LastUsedDate: at.getTime(), UseCount: Number(token.UseCount ?? 0) + 1 });
   }
   return org.insert('LoginHistory', {

@@ -21,8 +21,23 @@ import {
 export { REQUIRED_STANDARD_FIELDS } from './schema-rules.js';
 
 export type FieldType =
-  | 'id' | 'string' | 'textarea' | 'email' | 'picklist' | 'boolean' | 'int' | 'long' | 'double' | 'currency'
-  | 'date' | 'datetime' | 'reference' | 'address' | 'location' | 'base64' | 'anyType';
+  | 'id'
+  | 'string'
+  | 'textarea'
+  | 'email'
+  | 'picklist'
+  | 'boolean'
+  | 'int'
+  | 'long'
+  | 'double'
+  | 'currency'
+  | 'date'
+  | 'datetime'
+  | 'reference'
+  | 'address'
+  | 'location'
+  | 'base64'
+  | 'anyType';
 
 export type FieldDef = {
   name: string;
@@ -97,8 +112,17 @@ function labelOf(name: string): string {
 }
 
 const DATA_TYPES: Record<string, FieldType> = {
-  Boolean: 'boolean', String: 'string', Datetime: 'datetime', Date: 'date', Decimal: 'double', Integer: 'int',
-  Long: 'long', Address: 'address', Location: 'location', Blob: 'base64', Object: 'anyType',
+  Boolean: 'boolean',
+  String: 'string',
+  Datetime: 'datetime',
+  Date: 'date',
+  Decimal: 'double',
+  Integer: 'int',
+  Long: 'long',
+  Address: 'address',
+  Location: 'location',
+  Blob: 'base64',
+  Object: 'anyType',
 };
 
 const PERMISSION_OBJECTS = ['PermissionSet', 'Profile', 'MutingPermissionSet'];
@@ -132,7 +156,12 @@ export class Schema {
     // the standard objects are built once per process; each org gets its own maps (custom fields, extra
     // permissions) over the shared, never-changed field definitions
     for (const def of standardObjects().values()) {
-      const own: ObjectDef = { ...def, fields: new Map(def.fields), relationships: new Map(def.relationships), children: new Map(def.children) };
+      const own: ObjectDef = {
+        ...def,
+        fields: new Map(def.fields),
+        relationships: new Map(def.relationships),
+        children: new Map(def.children),
+      };
       this.objects.set(def.name.toLowerCase(), own);
       this.byPrefix.set(def.keyPrefix, own);
     }
@@ -153,7 +182,13 @@ export class Schema {
   /** Builds the standard objects from the data and the rules (once: see standardObjects()). */
   public static fromData(): Schema {
     const schema = Object.create(Schema.prototype) as Schema;
-    Object.assign(schema, { objects: new Map(), byPrefix: new Map(), customPrefixCounter: 0, emulatorPrefixCounter: 0, userPermissions: [] });
+    Object.assign(schema, {
+      objects: new Map(),
+      byPrefix: new Map(),
+      customPrefixCounter: 0,
+      emulatorPrefixCounter: 0,
+      userPermissions: [],
+    });
     const data = referenceSObjects();
     for (const [name, ref] of Object.entries(data)) schema.addStandardObject(name, ref);
     for (const [name, ref] of Object.entries(data)) schema.addChildren(name, ref);
@@ -218,7 +253,14 @@ export class Schema {
     owner.referenceTo = ['User'];
     owner.relationshipName = 'Owner';
     def.relationships.set('owner', owner);
-    for (const [n, t] of [['CreatedDate', 'datetime'], ['CreatedById', 'reference'], ['LastModifiedDate', 'datetime'], ['LastModifiedById', 'reference'], ['SystemModstamp', 'datetime'], ['IsDeleted', 'boolean']] as const) {
+    for (const [n, t] of [
+      ['CreatedDate', 'datetime'],
+      ['CreatedById', 'reference'],
+      ['LastModifiedDate', 'datetime'],
+      ['LastModifiedById', 'reference'],
+      ['SystemModstamp', 'datetime'],
+      ['IsDeleted', 'boolean'],
+    ] as const) {
       const f = this.addPlainField(def.name, n, t);
       if (t === 'reference') {
         f.referenceTo = ['User'];
@@ -264,13 +306,16 @@ export class Schema {
       this.emulatorPrefixCounter += 1;
       prefix = `z${B62[Math.floor(this.emulatorPrefixCounter / 62) % 62]}${B62[this.emulatorPrefixCounter % 62]}`;
     }
-    if (this.byPrefix.has(prefix)) throw new Error(`key prefix ${prefix} of ${name} is already ${this.byPrefix.get(prefix)!.name}'s`);
+    if (this.byPrefix.has(prefix))
+      throw new Error(`key prefix ${prefix} of ${name} is already ${this.byPrefix.get(prefix)!.name}'s`);
     const def = this.newObject(name, labelOf(name), prefix, false, { since: ref.since, toolingOnly: ref.tooling });
     const access = OBJECT_ACCESS[name];
     const readOnly = new Set((READ_ONLY_FIELDS[name] ?? []).map((f) => f.toLowerCase()));
     for (const [fname, rf] of Object.entries(ref.fields)) {
       const lower = fname.toLowerCase();
-      const type: FieldType = (TYPE_REFINEMENTS[`${name}.${fname}`] as FieldType | undefined) ?? (rf.type === 'Id' ? (fname === 'Id' ? 'id' : 'reference') : DATA_TYPES[rf.type] ?? 'string');
+      const type: FieldType =
+        (TYPE_REFINEMENTS[`${name}.${fname}`] as FieldType | undefined) ??
+        (rf.type === 'Id' ? (fname === 'Id' ? 'id' : 'reference') : (DATA_TYPES[rf.type] ?? 'string'));
       const fixed = access === 'read' || access === 'delete' || SYSTEM_FIELDS.has(lower) || readOnly.has(lower);
       def.fields.set(lower, {
         name: fname,
@@ -289,7 +334,10 @@ export class Schema {
       if (!field) continue;
       field.relationshipName = rel;
       if (Number(link.since) > Number(field.since ?? 0)) field.relationshipSince = link.since;
-      field.referenceTo = link.sObject === 'Name' || link.sObject === 'SObject' ? (POLYMORPHIC_TARGETS[`${name}.${rel}`] ?? POLYMORPHIC_TARGETS[rel] ?? ['*']) : [link.sObject];
+      field.referenceTo =
+        link.sObject === 'Name' || link.sObject === 'SObject'
+          ? (POLYMORPHIC_TARGETS[`${name}.${rel}`] ?? POLYMORPHIC_TARGETS[rel] ?? ['*'])
+          : [link.sObject];
       def.relationships.set(rel.toLowerCase(), field);
     }
   }
@@ -301,9 +349,17 @@ export class Schema {
       const child = this.get(link.sObject);
       if (!child) continue; // an object the emulator doesn't serve
       const lookups = [...child.relationships.values()].filter((f) => f.referenceTo?.includes(name));
-      const field = lookups.find((f) => f.relationshipName === name || f.relationshipName === 'Parent') ?? lookups.find((f) => !/^(CreatedBy|LastModifiedBy)$/.test(f.relationshipName ?? '')) ?? lookups[0];
+      const field =
+        lookups.find((f) => f.relationshipName === name || f.relationshipName === 'Parent') ??
+        lookups.find((f) => !/^(CreatedBy|LastModifiedBy)$/.test(f.relationshipName ?? '')) ??
+        lookups[0];
       if (!field) continue;
-      parent.children.set(rel.toLowerCase(), { relationshipName: rel, childSObject: child.name, field: field.name, since: link.since });
+      parent.children.set(rel.toLowerCase(), {
+        relationshipName: rel,
+        childSObject: child.name,
+        field: field.name,
+        since: link.since,
+      });
     }
   }
 
@@ -326,7 +382,13 @@ export class Schema {
     return def;
   }
 
-  private newObject(name: string, label: string, keyPrefix: string, custom: boolean, extra: { since?: string; toolingOnly?: boolean }): ObjectDef {
+  private newObject(
+    name: string,
+    label: string,
+    keyPrefix: string,
+    custom: boolean,
+    extra: { since?: string; toolingOnly?: boolean },
+  ): ObjectDef {
     const access = OBJECT_ACCESS[name];
     const def: ObjectDef = {
       name,

@@ -78,7 +78,12 @@ export type EmulatorSeed = {
   /** extra user licenses */
   userLicenses?: Array<{ name: string; total?: number; masterLabel?: string }>;
   /** extra permission set licenses */
-  permissionSetLicenses?: Array<{ developerName: string; masterLabel?: string; total?: number; maximumPermissions?: string[] }>;
+  permissionSetLicenses?: Array<{
+    developerName: string;
+    masterLabel?: string;
+    total?: number;
+    maximumPermissions?: string[];
+  }>;
   /** user permissions SalesforceAPIIntegrationPsl allows (MaximumPermissions* = true) */
   integrationPslPermissions?: string[];
   /** extra user permission names the org knows (Permissions* fields) */
@@ -88,7 +93,13 @@ export type EmulatorSeed = {
    * relative to the seed file) give its whole metadata; the org's schema then includes the objects, fields and
    * user permissions the profile names, as the org it came from did.
    */
-  profiles?: Array<{ name: string; userLicense?: string; userPermissions?: string[]; metadataXml?: string; metadataFile?: string }>;
+  profiles?: Array<{
+    name: string;
+    userLicense?: string;
+    userPermissions?: string[];
+    metadataXml?: string;
+    metadataFile?: string;
+  }>;
   roles?: Array<{ name: string; developerName?: string; parentRole?: string }>;
   users?: UserSeed[];
   permissionSets?: PermissionSetSeed[];
@@ -111,7 +122,13 @@ export type EmulatorSeed = {
     sourceIp?: string;
     status?: string;
   }>;
-  oauthTokens?: Array<{ username: string; appName: string; lastUsedDate?: string; useCount?: number; createdDate?: string }>;
+  oauthTokens?: Array<{
+    username: string;
+    appName: string;
+    lastUsedDate?: string;
+    useCount?: number;
+    createdDate?: string;
+  }>;
   /** EventLogFile rows with their LogFile CSVs (API usage logs: ApiTotalUsage, API, RestApi …) */
   eventLogFiles?: EventLogFileSeed[];
   /** arbitrary rows, e.g. { Account: [{ Name: 'Acme' }] } */

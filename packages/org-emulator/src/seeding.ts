@@ -1,5 +1,12 @@
 /** Builds an org's initial data from a seed: organization, licenses, profiles, admin, then the seed's extras. */
-import { applyPermissionSet, docFromSeed, groupPermissionSet, insertPermissionSetGroup, validatePermissionSet, writeChildren } from './permsets.js';
+import {
+  applyPermissionSet,
+  docFromSeed,
+  groupPermissionSet,
+  insertPermissionSetGroup,
+  validatePermissionSet,
+  writeChildren,
+} from './permsets.js';
 import { applyProfile, profileFullName } from './profiles.js';
 import type { EmulatorSeed, PermissionSetGroupSeed } from './seed.js';
 import { LICENSE_NAMES, OrgState, PROFILE_NAMES, ServerContext, parseDateTime, type Rec } from './state.js';
@@ -7,7 +14,16 @@ import { INTEGRATION_PSL_PERMISSIONS } from './user-permissions.js';
 import { insertEventLogFile } from './event-log-files.js';
 
 const ADMIN_OFF = new Set(['ApiUserOnly', 'PasswordNeverExpires']);
-const STANDARD_PERMS = ['ApiEnabled', 'RunReports', 'EditTask', 'EditEvent', 'ConvertLeads', 'ImportLeads', 'CreateCustomizeReports', 'ViewPublicReports'];
+const STANDARD_PERMS = [
+  'ApiEnabled',
+  'RunReports',
+  'EditTask',
+  'EditEvent',
+  'ConvertLeads',
+  'ImportLeads',
+  'CreateCustomizeReports',
+  'ViewPublicReports',
+];
 const STANDARD_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Campaign'];
 
 export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState {
@@ -29,7 +45,13 @@ export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState
   });
 
   const lic = seed.licenses ?? {};
-  const sfLicense = org.insert('UserLicense', { Name: LICENSE_NAMES.salesforce, MasterLabel: 'Salesforce', LicenseDefinitionKey: 'SFDC', Status: 'Active', TotalLicenses: lic.salesforce ?? 10 });
+  const sfLicense = org.insert('UserLicense', {
+    Name: LICENSE_NAMES.salesforce,
+    MasterLabel: 'Salesforce',
+    LicenseDefinitionKey: 'SFDC',
+    Status: 'Active',
+    TotalLicenses: lic.salesforce ?? 10,
+  });
   const intLicense = org.insert('UserLicense', {
     Name: LICENSE_NAMES.integration,
     MasterLabel: 'Salesforce Integration',
@@ -37,18 +59,50 @@ export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState
     Status: 'Active',
     TotalLicenses: lic.integration ?? 5,
   });
-  org.insert('UserLicense', { Name: LICENSE_NAMES.platform, MasterLabel: 'Salesforce Platform', LicenseDefinitionKey: 'AUL', Status: 'Active', TotalLicenses: lic.platform ?? 3 });
+  org.insert('UserLicense', {
+    Name: LICENSE_NAMES.platform,
+    MasterLabel: 'Salesforce Platform',
+    LicenseDefinitionKey: 'AUL',
+    Status: 'Active',
+    TotalLicenses: lic.platform ?? 3,
+  });
   for (const ul of seed.userLicenses ?? []) {
-    org.insert('UserLicense', { Name: ul.name, MasterLabel: ul.masterLabel ?? ul.name, LicenseDefinitionKey: ul.name.toUpperCase().replace(/\W+/g, '_'), Status: 'Active', TotalLicenses: ul.total ?? 0 });
+    org.insert('UserLicense', {
+      Name: ul.name,
+      MasterLabel: ul.masterLabel ?? ul.name,
+      LicenseDefinitionKey: ul.name.toUpperCase().replace(/\W+/g, '_'),
+      Status: 'Active',
+      TotalLicenses: ul.total ?? 0,
+    });
   }
-  insertPsl(org, LICENSE_NAMES.integrationPsl, 'Salesforce API Integration', lic.integrationPsl ?? lic.integration ?? 5, seed.integrationPslPermissions ?? INTEGRATION_PSL_PERMISSIONS, true);
-  for (const p of seed.permissionSetLicenses ?? []) insertPsl(org, p.developerName, p.masterLabel ?? p.developerName, p.total ?? 10, p.maximumPermissions ?? [], false);
+  insertPsl(
+    org,
+    LICENSE_NAMES.integrationPsl,
+    'Salesforce API Integration',
+    lic.integrationPsl ?? lic.integration ?? 5,
+    seed.integrationPslPermissions ?? INTEGRATION_PSL_PERMISSIONS,
+    true,
+  );
+  for (const p of seed.permissionSetLicenses ?? [])
+    insertPsl(org, p.developerName, p.masterLabel ?? p.developerName, p.total ?? 10, p.maximumPermissions ?? [], false);
 
   const allPerms = org.schema.userPermissions;
-  insertProfile(org, PROFILE_NAMES.admin, sfLicense, allPerms.filter((p) => !ADMIN_OFF.has(p)), true);
+  insertProfile(
+    org,
+    PROFILE_NAMES.admin,
+    sfLicense,
+    allPerms.filter((p) => !ADMIN_OFF.has(p)),
+    true,
+  );
   insertProfile(org, PROFILE_NAMES.standard, sfLicense, STANDARD_PERMS, false);
   insertProfile(org, PROFILE_NAMES.minimum, sfLicense, [], false);
-  insertProfile(org, seed.legacyIntegrationProfile ? PROFILE_NAMES.legacyIntegration : PROFILE_NAMES.integration, intLicense, ['ApiEnabled', 'ApiUserOnly'], false);
+  insertProfile(
+    org,
+    seed.legacyIntegrationProfile ? PROFILE_NAMES.legacyIntegration : PROFILE_NAMES.integration,
+    intLicense,
+    ['ApiEnabled', 'ApiUserOnly'],
+    false,
+  );
   for (const p of seed.profiles ?? []) {
     const doc = org.seedProfileDocs.get(p.name);
     const licenseName = p.userLicense ?? doc?.userLicense ?? LICENSE_NAMES.salesforce;
@@ -57,14 +111,21 @@ export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState
     let profile = org.find('Profile', (x) => x.Name === p.name || profileFullName(x) === p.name);
     if (profile) {
       org.update(profile, { UserLicenseId: l.Id });
-      org.update(org.find('PermissionSet', (x) => x.ProfileId === profile!.Id)!, { LicenseId: l.Id });
+      org.update(
+        org.find('PermissionSet', (x) => x.ProfileId === profile!.Id)!,
+        { LicenseId: l.Id },
+      );
     } else profile = insertProfile(org, p.name, l, p.userPermissions ?? ['ApiEnabled'], false);
     if (doc) applyProfile(org, profile, doc, true);
   }
 
   for (const r of seed.roles ?? []) {
     const parent = r.parentRole ? roleByName(org, r.parentRole) : undefined;
-    org.insert('UserRole', { Name: r.name, DeveloperName: r.developerName ?? r.name.replace(/\W+/g, '_'), ParentRoleId: parent?.Id ?? null });
+    org.insert('UserRole', {
+      Name: r.name,
+      DeveloperName: r.developerName ?? r.name.replace(/\W+/g, '_'),
+      ParentRoleId: parent?.Id ?? null,
+    });
   }
 
   const adminUsername = seed.admin?.username ?? (n === 1 ? 'admin@emu.org' : `admin${n}@emu.org`);
@@ -78,7 +139,16 @@ export function createOrg(ctx: ServerContext, seed: EmulatorSeed = {}): OrgState
   });
   org.adminUserId = admin.Id;
   org.adminUsername = adminUsername;
-  for (const t of ['Organization', 'UserLicense', 'PermissionSetLicense', 'Profile', 'PermissionSet', 'ObjectPermissions', 'UserRole', 'User']) {
+  for (const t of [
+    'Organization',
+    'UserLicense',
+    'PermissionSetLicense',
+    'Profile',
+    'PermissionSet',
+    'ObjectPermissions',
+    'UserRole',
+    'User',
+  ]) {
     for (const r of org.table(t).values()) {
       if ('CreatedById' in r || org.schema.get(t)!.fields.has('createdbyid')) {
         r.CreatedById = admin.Id;
@@ -207,11 +277,17 @@ function assignGroup(org: OrgState, user: Rec, name: string): void {
   const group = org.find('PermissionSetGroup', (x) => String(x.DeveloperName).toLowerCase() === name.toLowerCase());
   if (!group) throw new Error(`seed: unknown permission set group ${name}`);
   const aggregate = groupPermissionSet(org, group.Id);
-  org.insert('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: aggregate?.Id ?? null, PermissionSetGroupId: group.Id, IsActive: true });
+  org.insert('PermissionSetAssignment', {
+    AssigneeId: user.Id,
+    PermissionSetId: aggregate?.Id ?? null,
+    PermissionSetGroupId: group.Id,
+    IsActive: true,
+  });
 }
 
 function insertUser(org: OrgState, values: Record<string, unknown>): Rec {
-  if (org.usernameTaken(String(values.Username))) throw new Error(`seed: duplicate username ${String(values.Username)}`);
+  if (org.usernameTaken(String(values.Username)))
+    throw new Error(`seed: duplicate username ${String(values.Username)}`);
   const user = org.insert('User', {
     IsActive: true,
     TimeZoneSidKey: 'America/Los_Angeles',
@@ -225,11 +301,19 @@ function insertUser(org: OrgState, values: Record<string, unknown>): Rec {
   org.registerUsername(user);
   // every user holds the profile's permission set
   const profilePs = org.find('PermissionSet', (p) => p.ProfileId === user.ProfileId);
-  if (profilePs) org.insert('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: profilePs.Id, IsActive: true });
+  if (profilePs)
+    org.insert('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: profilePs.Id, IsActive: true });
   return user;
 }
 
-function insertPsl(org: OrgState, developerName: string, label: string, total: number, allowed: readonly string[], integration: boolean): void {
+function insertPsl(
+  org: OrgState,
+  developerName: string,
+  label: string,
+  total: number,
+  allowed: readonly string[],
+  integration: boolean,
+): void {
   const values: Record<string, unknown> = {
     DeveloperName: developerName,
     MasterLabel: label,
@@ -244,14 +328,23 @@ function insertPsl(org: OrgState, developerName: string, label: string, total: n
   org.insert('PermissionSetLicense', values);
 }
 
-function insertProfile(org: OrgState, name: string, license: Rec, perms: readonly string[], fullObjectAccess: boolean): Rec {
+function insertProfile(
+  org: OrgState,
+  name: string,
+  license: Rec,
+  perms: readonly string[],
+  fullObjectAccess: boolean,
+): Rec {
   const values: Record<string, unknown> = { Name: name, UserLicenseId: license.Id, UserType: 'Standard' };
   const on = new Set(perms);
   for (const p of org.schema.userPermissions) values[`Permissions${p}`] = on.has(p);
   // Profile describes a few permissions fewer than PermissionSet (the data: no Permissions*Packaging on Profile);
   // its own permission set carries them all
   const profileFields = org.schema.get('Profile')!.fields;
-  const profile = org.insert('Profile', Object.fromEntries(Object.entries(values).filter(([k]) => profileFields.has(k.toLowerCase()))));
+  const profile = org.insert(
+    'Profile',
+    Object.fromEntries(Object.entries(values).filter(([k]) => profileFields.has(k.toLowerCase()))),
+  );
   // the profile's own permission set carries its permissions, as in Salesforce
   const ps = org.insert('PermissionSet', {
     ...Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith('Permissions'))),

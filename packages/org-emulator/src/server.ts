@@ -43,11 +43,17 @@ type Cursor = { org: OrgState; result: ResultSet; soql: string; pageSize: number
 /** Salesforce's REST answer to an aggregate query whose groups do not fit in one batch (see README). */
 const MAX_OPEN_CURSORS = 10;
 
-export const AGGREGATE_QUERY_MORE = 'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch';
+export const AGGREGATE_QUERY_MORE =
+  'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const XML_TYPE = 'text/xml;charset=UTF-8';
-const SOAP_PARSER = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, isArray: (name) => ['fullNames', 'queries', 'types', 'members', 'runTests', 'packageNames'].includes(name) });
+const SOAP_PARSER = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => ['fullNames', 'queries', 'types', 'members', 'runTests', 'packageNames'].includes(name),
+});
 
 function json(status: number, body: unknown, headers?: Record<string, string>): Reply {
   return { status, body, contentType: JSON_TYPE, headers };
@@ -132,7 +138,13 @@ export class EmulatorServer {
     if (!soap) Object.assign(entry, this.subject(path, url, raw));
     this.requests.push(entry);
 
-    const fault = this.faults.match({ method, path, soapOperation: soap?.op, soql: entry.soql, sobjects: entry.sobjects });
+    const fault = this.faults.match({
+      method,
+      path,
+      soapOperation: soap?.op,
+      soql: entry.soql,
+      sobjects: entry.sobjects,
+    });
     if (fault && 'drop' in fault) {
       entry.status = -1;
       req.socket.destroy();
@@ -147,7 +159,9 @@ export class EmulatorServer {
       if (e instanceof ApiError) reply = soap ? soapFault(e.errorCode, `${e.errorCode}: ${e.message}`) : restError(e);
       else {
         const msg = (e as Error).stack ?? String(e);
-        reply = soap ? soapFault('UNKNOWN_EXCEPTION', `UNKNOWN_EXCEPTION: ${msg}`) : json(500, [{ message: msg, errorCode: 'UNKNOWN_EXCEPTION' }]);
+        reply = soap
+          ? soapFault('UNKNOWN_EXCEPTION', `UNKNOWN_EXCEPTION: ${msg}`)
+          : json(500, [{ message: msg, errorCode: 'UNKNOWN_EXCEPTION' }]);
       }
     }
     if (fault && 'dropAfter' in fault) {
@@ -166,7 +180,15 @@ export class EmulatorServer {
     res.end(payload);
   }
 
-  private async route(method: string, path: string, url: URL, raw: Buffer, req: IncomingMessage, bearer: string | undefined, soap?: { op: string; body: Record<string, unknown>; sessionId?: string }): Promise<Reply> {
+  private async route(
+    method: string,
+    path: string,
+    url: URL,
+    raw: Buffer,
+    req: IncomingMessage,
+    bearer: string | undefined,
+    soap?: { op: string; body: Record<string, unknown>; sessionId?: string },
+  ): Promise<Reply> {
     if (soap) {
       const org = this.orgByToken(soap.sessionId);
       if (!org) return soapFault('INVALID_SESSION_ID', MESSAGES.soapSessionInvalid);
@@ -193,13 +215,18 @@ export class EmulatorServer {
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
     if (!m) throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
     const version = m[1];
-    if (Number(version) > Number(org.config.maxApiVersion) || Number(version) < 20) throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
+    if (Number(version) > Number(org.config.maxApiVersion) || Number(version) < 20)
+      throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
     const rest = (m[2] ?? '').replace(/\/$/, '');
     const seg = rest.split('/').filter(Boolean).map(decodeURIComponent);
     const body = (): Record<string, unknown> => parseJsonBody(raw);
     if (seg.length === 0) return json(200, versionRoot(version));
 
-    if ((seg[0] === 'query' || seg[0] === 'queryAll') || (seg[0] === 'tooling' && (seg[1] === 'query' || seg[1] === 'queryAll'))) {
+    if (
+      seg[0] === 'query' ||
+      seg[0] === 'queryAll' ||
+      (seg[0] === 'tooling' && (seg[1] === 'query' || seg[1] === 'queryAll'))
+    ) {
       const tooling = seg[0] === 'tooling';
       const locator = tooling ? seg[2] : seg[1];
       if (locator) return this.nextPage(org, locator);
@@ -208,18 +235,30 @@ export class EmulatorServer {
       const opts = { tooling, apiVersion: version, unreadable: org.unreadable() };
       if (url.searchParams.get('columns') === 'true') return json(200, queryColumns(org, q, opts));
       const result = openQuery(org, q, opts);
-      return this.firstPage(org, result, q, tooling, version, Number(req.headers['sforce-query-options']?.toString().match(/batchSize=(\d+)/)?.[1] ?? 0));
+      return this.firstPage(
+        org,
+        result,
+        q,
+        tooling,
+        version,
+        Number(req.headers['sforce-query-options']?.toString().match(/batchSize=(\d+)/)?.[1] ?? 0),
+      );
     }
     if (seg[0] === 'tooling' && seg[1] === 'sobjects') {
       // source tracking exists only in scratch orgs (and tracked sandboxes); elsewhere SourceMember is unknown
-      if (org.orgType === 'scratch' && seg[2] === 'SourceMember' && seg[3] === 'describe') return json(200, describe(org, 'SourceMember', version));
+      if (org.orgType === 'scratch' && seg[2] === 'SourceMember' && seg[3] === 'describe')
+        return json(200, describe(org, 'SourceMember', version));
       throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
     }
     if (seg[0] === 'sobjects') return this.sobjects(org, method, seg.slice(1), body, url, version);
-    if (seg[0] === 'composite' && seg.length === 1 && method === 'POST') return json(200, await composite(org, body(), this.dispatcher(org, url, req, bearer)));
-    if (seg[0] === 'composite' && seg[1] === 'batch' && seg.length === 2 && method === 'POST') return json(200, await batch(body(), version, this.dispatcher(org, url, req, bearer)));
-    if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(org, method, seg.slice(2), body, url, version);
-    if (seg[0] === 'metadata' && seg[1] === 'deployRequest') return this.metadata.rest(org, method, seg[2], raw, req.headers['content-type'] ?? '', url, version);
+    if (seg[0] === 'composite' && seg.length === 1 && method === 'POST')
+      return json(200, await composite(org, body(), this.dispatcher(org, url, req, bearer)));
+    if (seg[0] === 'composite' && seg[1] === 'batch' && seg.length === 2 && method === 'POST')
+      return json(200, await batch(body(), version, this.dispatcher(org, url, req, bearer)));
+    if (seg[0] === 'composite' && seg[1] === 'sobjects')
+      return this.collections(org, method, seg.slice(2), body, url, version);
+    if (seg[0] === 'metadata' && seg[1] === 'deployRequest')
+      return this.metadata.rest(org, method, seg[2], raw, req.headers['content-type'] ?? '', url, version);
     throw new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
   }
 
@@ -239,23 +278,46 @@ export class EmulatorServer {
   }
 
   /** What a REST request is about, for the request log and fault matching: its SOQL and sObject names. */
-  private subject(path: string, url: URL, raw: Buffer): { soql?: string; sobjects?: string[]; subrequestMethods?: string[] } {
+  private subject(
+    path: string,
+    url: URL,
+    raw: Buffer,
+  ): { soql?: string; sobjects?: string[]; subrequestMethods?: string[] } {
     // a composite or batch request is about what its subrequests are about (a fault names the request by them)
     if (/^\/services\/data\/v\d+\.\d\/composite(\/batch)?$/.test(path) && raw.length) {
       try {
-        const b = JSON.parse(raw.toString('utf8')) as { compositeRequest?: Array<{ url?: string; body?: unknown; method?: string }>; batchRequests?: Array<{ url?: string; richInput?: unknown; method?: string }> };
+        const b = JSON.parse(raw.toString('utf8')) as {
+          compositeRequest?: Array<{ url?: string; body?: unknown; method?: string }>;
+          batchRequests?: Array<{ url?: string; richInput?: unknown; method?: string }>;
+        };
         const subs = b.compositeRequest ?? b.batchRequests ?? [];
         const parts = subs.map((r) => {
           const u = new URL(String(r.url ?? '').replace(/^\/?(?=v\d)/, '/services/data/'), url);
-          return this.subject(u.pathname, u, Buffer.from(JSON.stringify((r as { body?: unknown }).body ?? (r as { richInput?: unknown }).richInput ?? '')));
+          return this.subject(
+            u.pathname,
+            u,
+            Buffer.from(
+              JSON.stringify((r as { body?: unknown }).body ?? (r as { richInput?: unknown }).richInput ?? ''),
+            ),
+          );
         });
-        const soql = parts.map((p) => p.soql).filter(Boolean).join('\n');
-        return { soql: soql || undefined, sobjects: [...new Set(parts.flatMap((p) => p.sobjects ?? []))], subrequestMethods: subs.map((r) => String(r.method)) };
+        const soql = parts
+          .map((p) => p.soql)
+          .filter(Boolean)
+          .join('\n');
+        return {
+          soql: soql || undefined,
+          sobjects: [...new Set(parts.flatMap((p) => p.sobjects ?? []))],
+          subrequestMethods: subs.map((r) => String(r.method)),
+        };
       } catch {
         return {};
       }
     }
-    const m = /^\/services\/data\/v\d+\.\d\/(?:tooling\/)?(query|queryAll|sobjects|composite\/sobjects)(?:\/([^/]+))?/.exec(path);
+    const m =
+      /^\/services\/data\/v\d+\.\d\/(?:tooling\/)?(query|queryAll|sobjects|composite\/sobjects)(?:\/([^/]+))?/.exec(
+        path,
+      );
     if (!m) return {};
     const name = m[2] ? decodeURIComponent(m[2]) : undefined;
     if (m[1] === 'query' || m[1] === 'queryAll') {
@@ -265,7 +327,8 @@ export class EmulatorServer {
     if (name) return { sobjects: [name] };
     if (m[1] === 'composite/sobjects' && raw.length) {
       try {
-        const records = (JSON.parse(raw.toString('utf8')) as { records?: Array<{ attributes?: { type?: string } }> }).records ?? [];
+        const records =
+          (JSON.parse(raw.toString('utf8')) as { records?: Array<{ attributes?: { type?: string } }> }).records ?? [];
         return { sobjects: [...new Set(records.map((r) => r.attributes?.type).filter((t): t is string => !!t))] };
       } catch {
         return {};
@@ -276,18 +339,31 @@ export class EmulatorServer {
 
   // ---- query paging ---------------------------------------------------------------------------------
 
-  private firstPage(org: OrgState, result: ResultSet, soql: string, tooling: boolean, version: string, batchSize: number): Reply {
+  private firstPage(
+    org: OrgState,
+    result: ResultSet,
+    soql: string,
+    tooling: boolean,
+    version: string,
+    batchSize: number,
+  ): Reply {
     const { totalSize, size } = result;
     let pageSize = batchSize > 0 ? Math.min(batchSize, org.config.queryPageSize) : org.config.queryPageSize;
     if (result.aggregate) {
       // Aggregates are never paged: up to one batch (2,000 rows, or the batchSize asked for, 200 at least) in one answer.
       pageSize = Math.min(org.config.aggregateRowLimit, batchSize > 0 ? Math.max(200, batchSize) : Infinity);
-      if (size > pageSize && org.config.aggregateOverflow === 'refuse') throw new ApiError('EXCEEDED_ID_LIMIT', AGGREGATE_QUERY_MORE, []);
+      if (size > pageSize && org.config.aggregateOverflow === 'refuse')
+        throw new ApiError('EXCEEDED_ID_LIMIT', AGGREGATE_QUERY_MORE, []);
     }
     if (size <= pageSize) return json(200, { totalSize, done: true, records: result.page(0, size) });
     const base = this.ctx.ids.next('01g');
     this.openCursor(base, { org, result, soql, pageSize, tooling, version });
-    return json(200, { totalSize, done: false, nextRecordsUrl: nextUrl(tooling, version, base, pageSize), records: result.page(0, pageSize) });
+    return json(200, {
+      totalSize,
+      done: false,
+      nextRecordsUrl: nextUrl(tooling, version, base, pageSize),
+      records: result.page(0, pageSize),
+    });
   }
 
   /** A user has at most 10 query cursors open; opening another releases the oldest (its locator then fails). */
@@ -301,7 +377,8 @@ export class EmulatorServer {
     const [base, posText] = locator.split('-');
     const cur = this.cursors.get(base);
     const pos = Number(posText);
-    if (!cur || cur.org !== org || !Number.isInteger(pos)) throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator', []);
+    if (!cur || cur.org !== org || !Number.isInteger(pos))
+      throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator', []);
     return { cur, base, pos };
   }
 
@@ -314,12 +391,24 @@ export class EmulatorServer {
     if (end >= size) {
       return json(200, { totalSize: cur.result.totalSize, done: true, records: page });
     }
-    return json(200, { totalSize: cur.result.totalSize, done: false, nextRecordsUrl: nextUrl(cur.tooling, cur.version, base, end), records: page });
+    return json(200, {
+      totalSize: cur.result.totalSize,
+      done: false,
+      nextRecordsUrl: nextUrl(cur.tooling, cur.version, base, end),
+      records: page,
+    });
   }
 
   // ---- sObjects ---------------------------------------------------------------------------------------
 
-  private sobjects(org: OrgState, method: string, seg: string[], body: () => Record<string, unknown>, url: URL, version: string): Reply {
+  private sobjects(
+    org: OrgState,
+    method: string,
+    seg: string[],
+    body: () => Record<string, unknown>,
+    url: URL,
+    version: string,
+  ): Reply {
     const dml = new Dml(org, version);
     if (seg.length === 0) return json(200, describeGlobal(org, version));
     const obj = readableObject(org, seg[0], version);
@@ -333,7 +422,8 @@ export class EmulatorServer {
           throw e;
         }
       }
-      if (method === 'GET') return json(200, { objectDescribe: describeBasic(org, obj.name, version), recentItems: [] });
+      if (method === 'GET')
+        return json(200, { objectDescribe: describeBasic(org, obj.name, version), recentItems: [] });
       throw methodNotAllowed(method, 'GET,HEAD,POST');
     }
     if (seg[1] === 'describe') return json(200, describe(org, obj.name, version));
@@ -374,26 +464,42 @@ export class EmulatorServer {
     if (method === 'POST') {
       const pw = body().NewPassword;
       // Salesforce's default policy: 8 characters, letters and numbers, not the username, none of the last 3
-      if (typeof pw !== 'string' || pw.length < 8) throw new ApiError('INVALID_NEW_PASSWORD', 'Your password must be at least 8 characters long.', []);
-      if (!/[a-zA-Z]/.test(pw) || !/\d/.test(pw)) throw new ApiError('INVALID_NEW_PASSWORD', 'Your password must have a mix of letters and numbers.', []);
-      if (pw.toLowerCase().includes(String(user.Username).toLowerCase())) throw new ApiError('INVALID_NEW_PASSWORD', 'Your password cannot equal or contain your user name.', []);
-      if (stored.history.includes(pw)) throw new ApiError('INVALID_NEW_PASSWORD', 'You cannot reuse this old password.', []);
+      if (typeof pw !== 'string' || pw.length < 8)
+        throw new ApiError('INVALID_NEW_PASSWORD', 'Your password must be at least 8 characters long.', []);
+      if (!/[a-zA-Z]/.test(pw) || !/\d/.test(pw))
+        throw new ApiError('INVALID_NEW_PASSWORD', 'Your password must have a mix of letters and numbers.', []);
+      if (pw.toLowerCase().includes(String(user.Username).toLowerCase()))
+        throw new ApiError('INVALID_NEW_PASSWORD', 'Your password cannot equal or contain your user name.', []);
+      if (stored.history.includes(pw))
+        throw new ApiError('INVALID_NEW_PASSWORD', 'You cannot reuse this old password.', []);
       setStoredPassword(stored, pw, false);
       return { status: 204 };
     }
     throw methodNotAllowed(method, 'GET,HEAD,POST,DELETE');
   }
 
-  private collections(org: OrgState, method: string, seg: string[], body: () => Record<string, unknown>, url: URL, version: string): Reply {
+  private collections(
+    org: OrgState,
+    method: string,
+    seg: string[],
+    body: () => Record<string, unknown>,
+    url: URL,
+    version: string,
+  ): Reply {
     const dml = new Dml(org, version);
     if (method === 'GET' && seg[0]) {
       const obj = readableObject(org, seg[0], version);
       const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
       const fields = (url.searchParams.get('fields') ?? '').split(',').filter(Boolean);
-      return json(200, ids.map((id) => {
-        const rec = looksLikeId(id) ? org.get(id) : undefined;
-        return rec && org.objectOf(rec.Id) === obj ? recordOut(org, rec, version, fields.length ? fields : undefined) : null;
-      }));
+      return json(
+        200,
+        ids.map((id) => {
+          const rec = looksLikeId(id) ? org.get(id) : undefined;
+          return rec && org.objectOf(rec.Id) === obj
+            ? recordOut(org, rec, version, fields.length ? fields : undefined)
+            : null;
+        }),
+      );
     }
     type Result = { id?: string | null; success: boolean; errors: unknown[] };
     const results: Result[] = [];
@@ -422,12 +528,19 @@ export class EmulatorServer {
     const b = body();
     const records = b.records;
     if (!Array.isArray(records)) throw new ApiError('JSON_PARSER_ERROR', 'records is required', []);
-    if (records.length > 200) throw new ApiError('EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call', []);
+    if (records.length > 200)
+      throw new ApiError(
+        'EXCEEDED_ID_LIMIT',
+        'record limit reached. cannot submit more than 200 records into this call',
+        [],
+      );
     for (const r of records as Array<Record<string, unknown>>) {
       const type = (r.attributes as { type?: string } | undefined)?.type;
       try {
         if (!type) throw new ApiError('INVALID_TYPE', 'Must send a concrete entity type.', []);
-        const values = Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'attributes' && k !== 'id' && k !== 'Id'));
+        const values = Object.fromEntries(
+          Object.entries(r).filter(([k]) => k !== 'attributes' && k !== 'id' && k !== 'Id'),
+        );
         if (method === 'POST') {
           const rec = dml.create(type, values);
           undo.push(() => undoCreate(org, rec));
@@ -448,20 +561,39 @@ export class EmulatorServer {
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         failed = true;
-        results.push({ ...(method === 'PATCH' ? { id: String(r.id ?? r.Id ?? '') || null } : {}), success: false, errors: [e.toCollection()] });
+        results.push({
+          ...(method === 'PATCH' ? { id: String(r.id ?? r.Id ?? '') || null } : {}),
+          success: false,
+          errors: [e.toCollection()],
+        });
       }
     }
     return json(200, b.allOrNone === true && failed ? rollback(results, undo, org) : results);
   }
 }
 
-function rollback(results: Array<{ id?: string | null; success: boolean; errors: unknown[] }>, undo: Array<() => void>, org: OrgState): unknown[] {
+function rollback(
+  results: Array<{ id?: string | null; success: boolean; errors: unknown[] }>,
+  undo: Array<() => void>,
+  org: OrgState,
+): unknown[] {
   for (const u of undo.reverse()) u();
   org.recountLicenses();
   return results.map((r) =>
     r.success
-      ? { id: null, success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] }
-      : r
+      ? {
+          id: null,
+          success: false,
+          errors: [
+            {
+              statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+              message:
+                'Record rolled back because not all records were valid and the request was using AllOrNone header',
+              fields: [],
+            },
+          ],
+        }
+      : r,
   );
 }
 
@@ -503,18 +635,25 @@ function faultReply(fault: FaultResponse, isSoap: boolean): Reply {
   return {
     status: f.status,
     body: f.body,
-    contentType: f.headers?.['content-type'] ?? (isString ? (isSoap ? XML_TYPE : 'text/html;charset=UTF-8') : JSON_TYPE),
+    contentType:
+      f.headers?.['content-type'] ?? (isString ? (isSoap ? XML_TYPE : 'text/html;charset=UTF-8') : JSON_TYPE),
     headers: f.headers,
   };
 }
 
 function parseSoap(xml: string): { op: string; body: Record<string, unknown>; sessionId?: string } | undefined {
   try {
-    const doc = SOAP_PARSER.parse(xml) as { Envelope?: { Header?: { SessionHeader?: { sessionId?: string } }; Body?: Record<string, unknown> } };
+    const doc = SOAP_PARSER.parse(xml) as {
+      Envelope?: { Header?: { SessionHeader?: { sessionId?: string } }; Body?: Record<string, unknown> };
+    };
     const bodyEl = doc.Envelope?.Body ?? {};
     const op = Object.keys(bodyEl)[0] ?? '';
     const content = bodyEl[op];
-    return { op, body: typeof content === 'object' && content ? (content as Record<string, unknown>) : {}, sessionId: doc.Envelope?.Header?.SessionHeader?.sessionId?.toString().trim() };
+    return {
+      op,
+      body: typeof content === 'object' && content ? (content as Record<string, unknown>) : {},
+      sessionId: doc.Envelope?.Header?.SessionHeader?.sessionId?.toString().trim(),
+    };
   } catch {
     return { op: '', body: {} };
   }
@@ -534,7 +673,7 @@ function parseJsonBody(raw: Buffer): Record<string, unknown> {
 /** The FROM object of a SOQL query: the first FROM outside string literals and parentheses (subqueries). */
 export function fromObject(soql: string): string | undefined {
   let s = soql.replace(/'(?:[^'\\]|\\.)*'/g, "''");
-  for (let prev = ''; prev !== s; ) {
+  for (let prev = ''; prev !== s;) {
     prev = s;
     s = s.replace(/\([^()]*\)/g, ' ');
   }
@@ -581,7 +720,55 @@ export function versions(max: string): Array<{ label: string; url: string; versi
 
 function versionRoot(version: string): Record<string, string> {
   const base = `/services/data/v${version}`;
-  const names = ['tooling', 'metadata', 'eclair', 'folders', 'prechatForms', 'contact-tracing', 'jsonxform', 'chatter', 'tabs', 'appMenu', 'quickActions', 'queryAll', 'commerce', 'wave', 'iot', 'analytics', 'search', 'smartdatadiscovery', 'identity', 'composite', 'parameterizedSearch', 'fingerprint', 'theme', 'nouns', 'domino', 'event', 'serviceTemplates', 'recent', 'connect', 'licensing', 'limits', 'process', 'dedupe', 'async-queries', 'query', 'jobs', 'match', 'localizedvalue', 'mobile', 'emailConnect', 'consent', 'tokenizer', 'compactLayouts', 'knowledgeManagement', 'sobjects', 'actions', 'support'];
+  const names = [
+    'tooling',
+    'metadata',
+    'eclair',
+    'folders',
+    'prechatForms',
+    'contact-tracing',
+    'jsonxform',
+    'chatter',
+    'tabs',
+    'appMenu',
+    'quickActions',
+    'queryAll',
+    'commerce',
+    'wave',
+    'iot',
+    'analytics',
+    'search',
+    'smartdatadiscovery',
+    'identity',
+    'composite',
+    'parameterizedSearch',
+    'fingerprint',
+    'theme',
+    'nouns',
+    'domino',
+    'event',
+    'serviceTemplates',
+    'recent',
+    'connect',
+    'licensing',
+    'limits',
+    'process',
+    'dedupe',
+    'async-queries',
+    'query',
+    'jobs',
+    'match',
+    'localizedvalue',
+    'mobile',
+    'emailConnect',
+    'consent',
+    'tokenizer',
+    'compactLayouts',
+    'knowledgeManagement',
+    'sobjects',
+    'actions',
+    'support',
+  ];
   return Object.fromEntries(names.map((n) => [n, n === 'identity' ? `/id` : `${base}/${n}`]));
 }
 
@@ -606,19 +793,29 @@ function userinfo(org: OrgState, baseUrl: string): Record<string, unknown> {
     user_type: 'STANDARD',
     is_salesforce_integration_user: lic?.Name === 'Salesforce Integration',
     // the org's My Domain URL: where a real org names its sandbox (MyDomainName--SandboxName.sandbox.my.salesforce.com)
-    urls: { custom_domain: myDomainUrl(org), rest: `${baseUrl}/services/data/v{version}/`, sobjects: `${baseUrl}/services/data/v{version}/sobjects/`, query: `${baseUrl}/services/data/v{version}/query/`, metadata: `${baseUrl}/services/Soap/m/{version}/${org.id.slice(0, 15)}` },
+    urls: {
+      custom_domain: myDomainUrl(org),
+      rest: `${baseUrl}/services/data/v{version}/`,
+      sobjects: `${baseUrl}/services/data/v{version}/sobjects/`,
+      query: `${baseUrl}/services/data/v{version}/query/`,
+      metadata: `${baseUrl}/services/Soap/m/{version}/${org.id.slice(0, 15)}`,
+    },
     updated_at: new Date().toISOString(),
   };
 }
 
 function recordOut(org: OrgState, rec: Rec, version: string, fields?: string[]): FormattedRecord {
   const obj = org.objectOf(rec.Id)!;
-  const out: FormattedRecord = { attributes: { type: obj.name, url: `/services/data/v${version}/sobjects/${obj.name}/${rec.Id}` } };
-  const defs = fields ? fields.map((f) => {
-    const d = org.schema.fieldAt(obj, f.trim(), version);
-    if (!d) throw new ApiError('INVALID_FIELD', `No such column '${f}' on sobject of type ${obj.name}`, []);
-    return d;
-  }) : org.schema.fieldsAt(obj, version);
+  const out: FormattedRecord = {
+    attributes: { type: obj.name, url: `/services/data/v${version}/sobjects/${obj.name}/${rec.Id}` },
+  };
+  const defs = fields
+    ? fields.map((f) => {
+        const d = org.schema.fieldAt(obj, f.trim(), version);
+        if (!d) throw new ApiError('INVALID_FIELD', `No such column '${f}' on sobject of type ${obj.name}`, []);
+        return d;
+      })
+    : org.schema.fieldsAt(obj, version);
   for (const f of defs) out[f.name] = format(f, f.computed ? f.computed(rec) : rec[f.name]);
   return out;
 }
@@ -638,13 +835,23 @@ function describeBasic(org: OrgState, name: string, version: string): Record<str
     retrieveable: true,
     searchable: !obj.custom,
     layoutable: true,
-    urls: { sobject: `/services/data/v${version}/sobjects/${obj.name}`, describe: `/services/data/v${version}/sobjects/${obj.name}/describe`, rowTemplate: `/services/data/v${version}/sobjects/${obj.name}/{ID}` },
+    urls: {
+      sobject: `/services/data/v${version}/sobjects/${obj.name}`,
+      describe: `/services/data/v${version}/sobjects/${obj.name}/describe`,
+      rowTemplate: `/services/data/v${version}/sobjects/${obj.name}/{ID}`,
+    },
   };
 }
 
 function describeGlobal(org: OrgState, version: string): Record<string, unknown> {
   const unreadable = org.unreadable();
-  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: [...org.schema.objects.values()].filter((o) => !o.toolingOnly && !unreadable.has(o.name.toLowerCase()) && org.schema.objectAt(o.name, version)).map((o) => describeBasic(org, o.name, version)) };
+  return {
+    encoding: 'UTF-8',
+    maxBatchSize: 200,
+    sobjects: [...org.schema.objects.values()]
+      .filter((o) => !o.toolingOnly && !unreadable.has(o.name.toLowerCase()) && org.schema.objectAt(o.name, version))
+      .map((o) => describeBasic(org, o.name, version)),
+  };
 }
 
 function describe(org: OrgState, name: string, version: string): Record<string, unknown> {
@@ -664,9 +871,19 @@ function describe(org: OrgState, name: string, version: string): Record<string, 
       relationshipName: f.relationshipName ?? null,
       calculated: !!f.computed || !!f.formula,
       length: ['string', 'textarea', 'email', 'picklist'].includes(f.type) ? 255 : 0,
-      soapType: f.type === 'id' || f.type === 'reference' ? 'tns:ID' : `xsd:${f.type === 'datetime' ? 'dateTime' : f.type === 'int' ? 'int' : f.type === 'boolean' ? 'boolean' : f.type === 'date' ? 'date' : f.type === 'double' || f.type === 'currency' ? 'double' : 'string'}`,
+      soapType:
+        f.type === 'id' || f.type === 'reference'
+          ? 'tns:ID'
+          : `xsd:${f.type === 'datetime' ? 'dateTime' : f.type === 'int' ? 'int' : f.type === 'boolean' ? 'boolean' : f.type === 'date' ? 'date' : f.type === 'double' || f.type === 'currency' ? 'double' : 'string'}`,
     })),
-    childRelationships: [...obj.children.values()].filter((c) => org.schema.childAt(obj, c.relationshipName, version)).map((c) => ({ childSObject: c.childSObject, field: c.field, relationshipName: c.relationshipName, cascadeDelete: false })),
+    childRelationships: [...obj.children.values()]
+      .filter((c) => org.schema.childAt(obj, c.relationshipName, version))
+      .map((c) => ({
+        childSObject: c.childSObject,
+        field: c.field,
+        relationshipName: c.relationshipName,
+        cascadeDelete: false,
+      })),
     recordTypeInfos: [],
   };
 }

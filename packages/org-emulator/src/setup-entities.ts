@@ -44,7 +44,10 @@ export function setupEntityId(org: OrgState, type: string, name: string): string
     case 'ApexClass':
     case 'ApexPage': {
       const hit = org.find(type, (r) => same(qualified(r.NamespacePrefix, r.Name), name));
-      return (hit ?? org.insert(type, { Name: local, NamespacePrefix: ns, ...(type === 'ApexPage' ? { MasterLabel: local } : {}) })).Id;
+      return (
+        hit ??
+        org.insert(type, { Name: local, NamespacePrefix: ns, ...(type === 'ApexPage' ? { MasterLabel: local } : {}) })
+      ).Id;
     }
     case 'CustomPermission':
     case 'ExternalDataSource': {
@@ -56,7 +59,10 @@ export function setupEntityId(org: OrgState, type: string, name: string): string
       return (hit ?? org.insert(type, { Name: name })).Id;
     }
     case 'TabSet': {
-      const hit = org.find('AppMenuItem', (r) => r.Type === 'TabSet' && same(qualified(r.NamespacePrefix, r.Name), name));
+      const hit = org.find(
+        'AppMenuItem',
+        (r) => r.Type === 'TabSet' && same(qualified(r.NamespacePrefix, r.Name), name),
+      );
       if (hit) return String(hit.ApplicationId);
       const id = org.ctx.ids.next('02u');
       org.insert('AppMenuItem', { ApplicationId: id, Name: local, NamespacePrefix: ns, Label: local, Type: 'TabSet' });
@@ -80,7 +86,13 @@ export function setupEntityId(org: OrgState, type: string, name: string): string
       const hit = org.find('FlowDefinitionView', (r) => same(qualified(r.NamespacePrefix, r.ApiName), name));
       if (hit) return to18(String(hit.DurableId));
       const id = org.ctx.ids.next('300');
-      org.insert('FlowDefinitionView', { DurableId: id.slice(0, 15), ApiName: local, NamespacePrefix: ns, Label: local, IsActive: true });
+      org.insert('FlowDefinitionView', {
+        DurableId: id.slice(0, 15),
+        ApiName: local,
+        NamespacePrefix: ns,
+        Label: local,
+        IsActive: true,
+      });
       return id;
     }
     default:
@@ -99,7 +111,11 @@ const TAB_TO_RECORD: Readonly<Record<string, string | undefined>> = {
  * Replaces the SetupEntityAccess and PermissionSetTabSetting rows of a permission set with those the metadata
  * sections describe (permission set `tabSettings` or profile `tabVisibilities`; Hidden / None store nothing).
  */
-export function writeSetupEntityRows(org: OrgState, parent: Rec, sections: Record<string, Array<Record<string, string>>>): void {
+export function writeSetupEntityRows(
+  org: OrgState,
+  parent: Rec,
+  sections: Record<string, Array<Record<string, string>>>,
+): void {
   for (const t of ['SetupEntityAccess', 'PermissionSetTabSetting']) {
     for (const r of org.filter(t, (x) => x.ParentId === parent.Id)) org.remove(r.Id);
   }
@@ -117,7 +133,8 @@ export function writeSetupEntityRows(org: OrgState, parent: Rec, sections: Recor
     } else if (section === 'tabSettings' || section === 'tabVisibilities') {
       for (const e of entries) {
         const visibility = TAB_TO_RECORD[e.visibility ?? ''];
-        if (visibility && e.tab) org.insert('PermissionSetTabSetting', { ParentId: parent.Id, Name: e.tab, Visibility: visibility });
+        if (visibility && e.tab)
+          org.insert('PermissionSetTabSetting', { ParentId: parent.Id, Name: e.tab, Visibility: visibility });
       }
     }
   }

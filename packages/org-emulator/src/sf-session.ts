@@ -23,7 +23,8 @@ export const SF = join(BIN, 'sf');
 function findBin(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'node_modules', '.bin', 'sf'))) return join(dir, 'node_modules', '.bin');
-    if (dirname(dir) === dir) throw new Error('sf not found in any node_modules/.bin above the emulator: run npm install');
+    if (dirname(dir) === dir)
+      throw new Error('sf not found in any node_modules/.bin above the emulator: run npm install');
   }
 }
 
@@ -89,7 +90,11 @@ export type SfSession = {
   login: SfResult<{ username: string; orgId: string; instanceUrl: string }>;
   runSf<T = unknown>(args: string[], options?: RunSfOptions): Promise<SfResult<T>>;
   /** `sf org login access-token` for one emulator org, the token passed in SF_ACCESS_TOKEN */
-  loginOrg(org: EmulatedOrg, alias: string, setDefault?: boolean): Promise<SfResult<{ username: string; orgId: string; instanceUrl: string }>>;
+  loginOrg(
+    org: EmulatedOrg,
+    alias: string,
+    setDefault?: boolean,
+  ): Promise<SfResult<{ username: string; orgId: string; instanceUrl: string }>>;
   /** the auth file sf wrote for a username (~/.sfdx/<username>.json) */
   authFile(username: string): Promise<Record<string, unknown>>;
   /** a fresh SFDX project under the session dir, copied from a template folder (or a bare one) */
@@ -138,7 +143,11 @@ export function sfEnv(home: string, extra: Record<string, string | undefined> = 
 }
 
 /** Runs the real sf. Resolves (never rejects) with the exit code and parsed JSON. */
-export function runSf<T = unknown>(args: string[], env: NodeJS.ProcessEnv, options: RunSfOptions = {}): Promise<SfResult<T>> {
+export function runSf<T = unknown>(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: RunSfOptions = {},
+): Promise<SfResult<T>> {
   const json = options.json ?? true;
   const argv = json && !args.includes('--json') ? [...args, '--json'] : args;
   const started = Date.now();
@@ -168,7 +177,11 @@ export function runSf<T = unknown>(args: string[], env: NodeJS.ProcessEnv, optio
       const exitCode = code ?? (signal ? 128 : 1);
       const parsed = json ? parseJson<T>(stdout) : undefined;
       if (json && !parsed) {
-        fail(new Error(`sf ${argv.join(' ')} printed no JSON (exit ${exitCode}${signal ? `, ${signal}` : ''})\nstdout: ${stdout}\nstderr: ${stderr}`));
+        fail(
+          new Error(
+            `sf ${argv.join(' ')} printed no JSON (exit ${exitCode}${signal ? `, ${signal}` : ''})\nstdout: ${stdout}\nstderr: ${stderr}`,
+          ),
+        );
         return;
       }
       done({
@@ -226,8 +239,18 @@ export async function startSfSession(options: SfSessionOptions = {}): Promise<Sf
     const run = <T>(args: string[], o?: RunSfOptions): Promise<SfResult<T>> => runSf<T>(args, env, o);
     const loginOrg: SfSession['loginOrg'] = async (org, alias, setDefault = false) => {
       const r = await run<{ username: string; orgId: string; instanceUrl: string }>(
-        ['org', 'login', 'access-token', '--instance-url', emu.url, '--no-prompt', '--alias', alias, ...(setDefault ? ['--set-default'] : [])],
-        { env: { SF_ACCESS_TOKEN: org.accessToken } }
+        [
+          'org',
+          'login',
+          'access-token',
+          '--instance-url',
+          emu.url,
+          '--no-prompt',
+          '--alias',
+          alias,
+          ...(setDefault ? ['--set-default'] : []),
+        ],
+        { env: { SF_ACCESS_TOKEN: org.accessToken } },
       );
       if (r.exitCode !== 0) throw new Error(`sf org login access-token failed (${r.exitCode}): ${r.stdout}${r.stderr}`);
       return r;
@@ -250,13 +273,17 @@ export async function startSfSession(options: SfSessionOptions = {}): Promise<Sf
       login,
       runSf: run,
       loginOrg,
-      authFile: async (username) => JSON.parse(await readFile(join(home, '.sfdx', `${username}.json`), 'utf8')) as Record<string, unknown>,
+      authFile: async (username) =>
+        JSON.parse(await readFile(join(home, '.sfdx', `${username}.json`), 'utf8')) as Record<string, unknown>,
       project: async (template) => {
         const dir = mkdtempSync(join(home, 'project-'));
         if (template) cpSync(template, dir, { recursive: true });
         else {
           await mkdir(join(dir, 'force-app', 'main', 'default'), { recursive: true });
-          await writeJson(join(dir, 'sfdx-project.json'), { packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: options.sourceApiVersion ?? '62.0' });
+          await writeJson(join(dir, 'sfdx-project.json'), {
+            packageDirectories: [{ path: 'force-app', default: true }],
+            sourceApiVersion: options.sourceApiVersion ?? '62.0',
+          });
         }
         return dir;
       },

@@ -66,7 +66,7 @@ class Compiler {
   public constructor(
     private readonly org: OrgState,
     private readonly soql: string,
-    private readonly opts: QueryOptions
+    private readonly opts: QueryOptions,
   ) {}
 
   private hidden(name: string): boolean {
@@ -82,8 +82,8 @@ class Compiler {
         located(
           this.soql,
           name,
-          `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
-        )
+          `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+        ),
       );
     }
     return obj;
@@ -92,7 +92,12 @@ class Compiler {
   /** Resolves `A.B.Field` from obj (an optional leading object name/alias is skipped). */
   public resolve(obj: ObjectDef, path: string, alias?: string): Resolved {
     let parts = path.split('.');
-    if (parts.length > 1 && (parts[0].toLowerCase() === obj.name.toLowerCase() || (alias && parts[0].toLowerCase() === alias.toLowerCase())) && !obj.relationships.has(parts[0].toLowerCase())) {
+    if (
+      parts.length > 1 &&
+      (parts[0].toLowerCase() === obj.name.toLowerCase() ||
+        (alias && parts[0].toLowerCase() === alias.toLowerCase())) &&
+      !obj.relationships.has(parts[0].toLowerCase())
+    ) {
       parts = parts.slice(1);
     }
     const chain: FieldDef[] = [];
@@ -105,8 +110,8 @@ class Compiler {
           located(
             this.soql,
             path,
-            `Didn't understand relationship '${parts[i]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
-          )
+            `Didn't understand relationship '${parts[i]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+          ),
         );
       }
       chain.push(ref);
@@ -120,8 +125,8 @@ class Compiler {
         located(
           this.soql,
           path,
-          `No such column '${last}' on entity '${cur.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`
-        )
+          `No such column '${last}' on entity '${cur.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+        ),
       );
     }
     const org = this.org;
@@ -143,7 +148,11 @@ class Compiler {
     const targets = ref.referenceTo!.filter((t) => t === '*' || this.org.schema.objectAt(t, this.opts.apiVersion));
     if (!targets.length) {
       // the data names a target the emulator does not serve (e.g. BusinessHours): say so rather than guess
-      throw malformed(this.soql, `the org emulator does not serve ${ref.referenceTo!.join(', ')} (relationship ${ref.relationshipName})`, path);
+      throw malformed(
+        this.soql,
+        `the org emulator does not serve ${ref.referenceTo!.join(', ')} (relationship ${ref.relationshipName})`,
+        path,
+      );
     }
     if (targets.length === 1 && targets[0] !== '*') return this.org.schema.get(targets[0])!;
     return polymorphicView(this.org, targets);
@@ -203,8 +212,16 @@ class Compiler {
   }
 
   private condition(obj: ObjectDef, c: Condition, alias?: string): (r: Rec) => boolean {
-    if ('fn' in c) throw malformed(this.soql, 'functions in WHERE are not supported by the emulator', c.fn.functionName);
-    const cond = c as Condition & { field: string; operator: string; value?: string | string[]; literalType?: string | string[]; valueQuery?: Query; dateLiteralVariable?: number | number[] };
+    if ('fn' in c)
+      throw malformed(this.soql, 'functions in WHERE are not supported by the emulator', c.fn.functionName);
+    const cond = c as Condition & {
+      field: string;
+      operator: string;
+      value?: string | string[];
+      literalType?: string | string[];
+      valueQuery?: Query;
+      dateLiteralVariable?: number | number[];
+    };
     const res = this.resolve(obj, cond.field, alias);
     const op = cond.operator.toUpperCase();
     const get = res.get;
@@ -213,10 +230,13 @@ class Compiler {
       const ids = this.semiJoin((cond as ValueQueryCondition).valueQuery);
       return op === 'IN' ? (r): boolean => ids.has(get(r) as string) : (r): boolean => !ids.has(get(r) as string);
     }
-    if (op === 'INCLUDES' || op === 'EXCLUDES') throw malformed(this.soql, `${op} is not supported by the emulator`, op);
+    if (op === 'INCLUDES' || op === 'EXCLUDES')
+      throw malformed(this.soql, `${op} is not supported by the emulator`, op);
     const values = Array.isArray(cond.value) ? cond.value : [cond.value];
     const types = Array.isArray(cond.literalType) ? cond.literalType : values.map(() => cond.literalType as string);
-    const vars = Array.isArray(cond.dateLiteralVariable) ? cond.dateLiteralVariable : values.map(() => cond.dateLiteralVariable as number);
+    const vars = Array.isArray(cond.dateLiteralVariable)
+      ? cond.dateLiteralVariable
+      : values.map(() => cond.dateLiteralVariable as number);
     const f = res.field;
     if (op === 'IN' || op === 'NOT IN') {
       const set = new Set(values.map((v, i) => keyOf(f, this.literal(f, String(v), types[i], vars[i]))));
@@ -240,17 +260,35 @@ class Compiler {
       };
       switch (op) {
         case '=':
-          return (r): boolean => { const v = num(r); return v !== null && v >= start && v < end; };
+          return (r): boolean => {
+            const v = num(r);
+            return v !== null && v >= start && v < end;
+          };
         case '!=':
-          return (r): boolean => { const v = num(r); return v === null || v < start || v >= end; };
+          return (r): boolean => {
+            const v = num(r);
+            return v === null || v < start || v >= end;
+          };
         case '<':
-          return (r): boolean => { const v = num(r); return v !== null && v < start; };
+          return (r): boolean => {
+            const v = num(r);
+            return v !== null && v < start;
+          };
         case '<=':
-          return (r): boolean => { const v = num(r); return v !== null && v < end; };
+          return (r): boolean => {
+            const v = num(r);
+            return v !== null && v < end;
+          };
         case '>':
-          return (r): boolean => { const v = num(r); return v !== null && v >= end; };
+          return (r): boolean => {
+            const v = num(r);
+            return v !== null && v >= end;
+          };
         case '>=':
-          return (r): boolean => { const v = num(r); return v !== null && v >= start; };
+          return (r): boolean => {
+            const v = num(r);
+            return v !== null && v >= start;
+          };
         default:
           throw malformed(this.soql, `operator ${op} not supported with date literals`, op);
       }
@@ -272,9 +310,16 @@ class Compiler {
           return v < key ? -1 : v > key ? 1 : 0;
         };
         if (op === '<') return (r): boolean => cmp(r) === -1;
-        if (op === '<=') return (r): boolean => { const c2 = cmp(r); return c2 === -1 || c2 === 0; };
+        if (op === '<=')
+          return (r): boolean => {
+            const c2 = cmp(r);
+            return c2 === -1 || c2 === 0;
+          };
         if (op === '>') return (r): boolean => cmp(r) === 1;
-        return (r): boolean => { const c2 = cmp(r); return c2 === 1 || c2 === 0; };
+        return (r): boolean => {
+          const c2 = cmp(r);
+          return c2 === 1 || c2 === 0;
+        };
       }
       default:
         throw malformed(this.soql, `unsupported operator ${op}`, op);
@@ -284,10 +329,17 @@ class Compiler {
   private semiJoin(q: Query): Set<unknown> {
     const obj = this.object(q.sObject);
     const fields = q.fields ?? [];
-    if (fields.length !== 1 || fields[0].type !== 'Field') throw malformed(this.soql, 'a semi-join subquery must select exactly one Id field', q.sObject);
+    if (fields.length !== 1 || fields[0].type !== 'Field')
+      throw malformed(this.soql, 'a semi-join subquery must select exactly one Id field', q.sObject);
     const res = this.resolve(obj, (fields[0] as { field: string }).field);
-    if (res.field.type !== 'id' && res.field.type !== 'reference') throw malformed(this.soql, 'a semi-join subquery must select an Id or reference field', (fields[0] as { field: string }).field);
-    if (q.groupBy || q.orderBy || q.having) throw malformed(this.soql, 'semi-join subqueries cannot use GROUP BY, ORDER BY or HAVING', q.sObject);
+    if (res.field.type !== 'id' && res.field.type !== 'reference')
+      throw malformed(
+        this.soql,
+        'a semi-join subquery must select an Id or reference field',
+        (fields[0] as { field: string }).field,
+      );
+    if (q.groupBy || q.orderBy || q.having)
+      throw malformed(this.soql, 'semi-join subqueries cannot use GROUP BY, ORDER BY or HAVING', q.sObject);
     const pred = this.where(obj, q.where, q.sObjectAlias);
     const out = new Set<unknown>();
     for (const r of this.org.table(obj.name).values()) if (pred(r)) out.add(res.get(r));
@@ -297,13 +349,29 @@ class Compiler {
   /** Converts a literal to the field's stored form (or a Range for date literals). */
   private literal(f: FieldDef, raw: string, type: string | undefined, n: number | undefined): unknown {
     const bad = (): ApiError =>
-      new ApiError('INVALID_QUERY_FILTER_OPERATOR', located(this.soql, raw, `value of filter criterion for field '${f.name}' must be of type ${f.type} and should not be enclosed in quotes`));
+      new ApiError(
+        'INVALID_QUERY_FILTER_OPERATOR',
+        located(
+          this.soql,
+          raw,
+          `value of filter criterion for field '${f.name}' must be of type ${f.type} and should not be enclosed in quotes`,
+        ),
+      );
     switch (type) {
       case 'NULL':
         return null;
       case 'STRING': {
         const s = unquote(raw);
-        if (f.type === 'boolean' || f.type === 'int' || f.type === 'long' || f.type === 'double' || f.type === 'currency' || f.type === 'datetime' || f.type === 'date') throw bad();
+        if (
+          f.type === 'boolean' ||
+          f.type === 'int' ||
+          f.type === 'long' ||
+          f.type === 'double' ||
+          f.type === 'currency' ||
+          f.type === 'datetime' ||
+          f.type === 'date'
+        )
+          throw bad();
         return (f.type === 'id' || f.type === 'reference') && looksLikeId(s) ? to18(s) : s;
       }
       case 'BOOLEAN':
@@ -332,14 +400,19 @@ class Compiler {
   // ---- SELECT -----------------------------------------------------------------------------------
 
   public run(q: Query): ResultSet {
-    if (q.withDataCategory || q.for || q.update || q.usingScope) throw malformed(this.soql, 'clause not supported by the emulator');
+    if (q.withDataCategory || q.for || q.update || q.usingScope)
+      throw malformed(this.soql, 'clause not supported by the emulator');
     const obj = this.object(q.sObject);
     const alias = q.sObjectAlias;
     const fields = q.fields ?? [];
     const pred = this.where(obj, q.where, alias);
     const groupBy = q.groupBy ? (Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy]) : [];
     const hasAggregate = fields.some((f) => f.type === 'FieldFunctionExpression' && f.isAggregateFn);
-    const countOnly = fields.length === 1 && fields[0].type === 'FieldFunctionExpression' && fields[0].functionName?.toUpperCase() === 'COUNT' && fields[0].parameters.length === 0;
+    const countOnly =
+      fields.length === 1 &&
+      fields[0].type === 'FieldFunctionExpression' &&
+      fields[0].functionName?.toUpperCase() === 'COUNT' &&
+      fields[0].parameters.length === 0;
     if (countOnly) {
       if (groupBy.length) throw malformed(this.soql, 'COUNT() cannot be used with GROUP BY', 'COUNT');
       let n = 0;
@@ -350,7 +423,13 @@ class Compiler {
     }
     if (hasAggregate || groupBy.length) {
       const rows = this.aggregate(q, obj, pred, groupBy);
-      return { totalSize: rows.length, size: rows.length, aggregate: true, sObject: obj.name, page: (start, end) => rows.slice(start, end) };
+      return {
+        totalSize: rows.length,
+        size: rows.length,
+        aggregate: true,
+        sObject: obj.name,
+        page: (start, end) => rows.slice(start, end),
+      };
     }
     const select = this.selectors(obj, fields, alias);
     const order = this.orderBy(obj, q.orderBy, alias);
@@ -360,7 +439,13 @@ class Compiler {
     if (q.offset) matched = matched.slice(q.offset);
     if (q.limit !== undefined) matched = matched.slice(0, q.limit);
     const rows = matched;
-    return { totalSize: rows.length, size: rows.length, aggregate: false, sObject: obj.name, page: (start, end) => rows.slice(start, end).map(select) };
+    return {
+      totalSize: rows.length,
+      size: rows.length,
+      aggregate: false,
+      sObject: obj.name,
+      page: (start, end) => rows.slice(start, end).map(select),
+    };
   }
 
   private selectors(obj: ObjectDef, fields: SelectItem[], alias?: string): (r: Rec) => FormattedRecord {
@@ -370,7 +455,8 @@ class Compiler {
     const version = this.opts.apiVersion;
     for (const item of fields) {
       if (item.type === 'Field' || item.type === 'FieldRelationship') {
-        const path = item.type === 'Field' ? item.field : (item.rawValue ?? [...item.relationships, item.field].join('.'));
+        const path =
+          item.type === 'Field' ? item.field : (item.rawValue ?? [...item.relationships, item.field].join('.'));
         if (/^FIELDS\(/i.test(path)) throw malformed(this.soql, 'FIELDS() is not supported by the emulator', 'FIELDS');
         const res = this.resolve(obj, path, alias);
         if (res.chain.length === 0) {
@@ -408,10 +494,18 @@ class Compiler {
         const sub = item.subquery;
         const rel = this.org.schema.childAt(obj, sub.relationshipName, this.opts.apiVersion);
         if (!rel || this.hidden(rel.childSObject)) {
-          throw new ApiError('INVALID_TYPE', located(this.soql, sub.relationshipName, `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`));
+          throw new ApiError(
+            'INVALID_TYPE',
+            located(
+              this.soql,
+              sub.relationshipName,
+              `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+            ),
+          );
         }
         const childObj = this.org.schema.get(rel.childSObject)!;
-        if (sub.groupBy || sub.having) throw malformed(this.soql, 'aggregates in child subqueries are not supported', sub.relationshipName);
+        if (sub.groupBy || sub.having)
+          throw malformed(this.soql, 'aggregates in child subqueries are not supported', sub.relationshipName);
         const childPred = this.where(childObj, sub.where);
         const childSelect = this.selectors(childObj, sub.fields ?? [], undefined);
         const childOrder = this.orderBy(childObj, sub.orderBy);
@@ -433,26 +527,39 @@ class Compiler {
           if (childOrder) kids.sort(childOrder);
           if (sub.offset) kids = kids.slice(sub.offset);
           if (sub.limit !== undefined) kids = kids.slice(0, sub.limit);
-          out[rel.relationshipName] = kids.length ? { totalSize: kids.length, done: true, records: kids.map(childSelect) } : null;
+          out[rel.relationshipName] = kids.length
+            ? { totalSize: kids.length, done: true, records: kids.map(childSelect) }
+            : null;
         });
       } else if (item.type === 'FieldFunctionExpression') {
-        throw malformed(this.soql, `function ${item.functionName} is not supported here by the emulator`, item.functionName);
+        throw malformed(
+          this.soql,
+          `function ${item.functionName} is not supported here by the emulator`,
+          item.functionName,
+        );
       } else {
         throw malformed(this.soql, 'TYPEOF is not supported by the emulator', 'TYPEOF');
       }
     }
     return (r: Rec): FormattedRecord => {
-      const out: FormattedRecord = { attributes: { type: obj.name, url: `/services/data/v${version}/sobjects/${obj.name}/${r.Id}` } };
+      const out: FormattedRecord = {
+        attributes: { type: obj.name, url: `/services/data/v${version}/sobjects/${obj.name}/${r.Id}` },
+      };
       for (const s of steps) s(r, out);
       return out;
     };
   }
 
-  private orderBy(obj: ObjectDef, clause: OrderByClause | OrderByClause[] | undefined, alias?: string): ((a: Rec, b: Rec) => number) | undefined {
+  private orderBy(
+    obj: ObjectDef,
+    clause: OrderByClause | OrderByClause[] | undefined,
+    alias?: string,
+  ): ((a: Rec, b: Rec) => number) | undefined {
     if (!clause) return undefined;
     const list = Array.isArray(clause) ? clause : [clause];
     const keys = list.map((c) => {
-      if (!('field' in c)) throw malformed(this.soql, 'ORDER BY a function is only supported in aggregate queries', 'ORDER BY');
+      if (!('field' in c))
+        throw malformed(this.soql, 'ORDER BY a function is only supported in aggregate queries', 'ORDER BY');
       const res = this.resolve(obj, c.field, alias);
       const desc = c.order === 'DESC';
       const nullsLast = c.nulls ? c.nulls === 'LAST' : desc;
@@ -469,10 +576,20 @@ class Compiler {
 
   // ---- aggregates ---------------------------------------------------------------------------------
 
-  private aggregate(q: Query, obj: ObjectDef, pred: (r: Rec) => boolean, groupBy: Array<{ field?: string; fn?: unknown }>): FormattedRecord[] {
+  private aggregate(
+    q: Query,
+    obj: ObjectDef,
+    pred: (r: Rec) => boolean,
+    groupBy: Array<{ field?: string; fn?: unknown }>,
+  ): FormattedRecord[] {
     const alias = q.sObjectAlias;
     const groups = groupBy.map((g) => {
-      if (!g.field) throw malformed(this.soql, 'GROUP BY functions (ROLLUP, CUBE, date functions) are not supported by the emulator', 'GROUP BY');
+      if (!g.field)
+        throw malformed(
+          this.soql,
+          'GROUP BY functions (ROLLUP, CUBE, date functions) are not supported by the emulator',
+          'GROUP BY',
+        );
       return { path: g.field.toLowerCase(), res: this.resolve(obj, g.field, alias) };
     });
     type Agg = { fn: string; res?: Resolved; key: string; raw: string };
@@ -482,17 +599,25 @@ class Compiler {
     for (const item of q.fields ?? []) {
       if (item.type === 'FieldFunctionExpression' && item.isAggregateFn) {
         const fn = item.functionName.toUpperCase();
-        if (!['COUNT', 'COUNT_DISTINCT', 'MAX', 'MIN', 'SUM', 'AVG'].includes(fn)) throw malformed(this.soql, `aggregate ${fn} not supported`, fn);
+        if (!['COUNT', 'COUNT_DISTINCT', 'MAX', 'MIN', 'SUM', 'AVG'].includes(fn))
+          throw malformed(this.soql, `aggregate ${fn} not supported`, fn);
         const param = item.parameters[0];
-        if (typeof param === 'object') throw malformed(this.soql, 'nested functions are not supported by the emulator', fn);
+        if (typeof param === 'object')
+          throw malformed(this.soql, 'nested functions are not supported by the emulator', fn);
         const res = param ? this.resolve(obj, param, alias) : undefined;
         const key = item.alias ?? `expr${expr++}`;
         aggs.push({ fn, res, key, raw: (item.rawValue ?? `${fn}(${param ?? ''})`).replace(/\s+/g, '').toLowerCase() });
         outCols.push({ kind: 'agg', idx: aggs.length - 1, key });
       } else if (item.type === 'Field' || item.type === 'FieldRelationship') {
-        const path = item.type === 'Field' ? item.field : (item.rawValue ?? [...item.relationships, item.field].join('.'));
-        const idx = groups.findIndex((g) => g.path === path.toLowerCase() || g.res.field === this.resolve(obj, path, alias).field && g.path.endsWith(path.toLowerCase()));
-        if (idx === -1) throw malformed(this.soql, `Field must be grouped or aggregated: ${path.split('.').pop()}`, path);
+        const path =
+          item.type === 'Field' ? item.field : (item.rawValue ?? [...item.relationships, item.field].join('.'));
+        const idx = groups.findIndex(
+          (g) =>
+            g.path === path.toLowerCase() ||
+            (g.res.field === this.resolve(obj, path, alias).field && g.path.endsWith(path.toLowerCase())),
+        );
+        if (idx === -1)
+          throw malformed(this.soql, `Field must be grouped or aggregated: ${path.split('.').pop()}`, path);
         outCols.push({ kind: 'group', idx, key: (item as { alias?: string }).alias ?? groups[idx].res.field.name });
       } else {
         throw malformed(this.soql, 'unsupported item in an aggregate query', 'SELECT');
@@ -534,7 +659,11 @@ class Compiler {
         }
       }
     }
-    if (!groups.length && buckets.size === 0) buckets.set('', { keys: [], acc: aggs.map((a) => ({ n: 0, v: null, set: a.fn === 'COUNT_DISTINCT' ? new Set() : undefined })) });
+    if (!groups.length && buckets.size === 0)
+      buckets.set('', {
+        keys: [],
+        acc: aggs.map((a) => ({ n: 0, v: null, set: a.fn === 'COUNT_DISTINCT' ? new Set() : undefined })),
+      });
     const value = (a: Agg, acc: { n: number; v: unknown; set?: Set<unknown> }): unknown => {
       switch (a.fn) {
         case 'COUNT':
@@ -561,12 +690,18 @@ class Compiler {
         const nullsLast = c.nulls ? c.nulls === 'LAST' : desc;
         if ('field' in c) {
           const idx = groups.findIndex((g) => g.path === c.field.toLowerCase());
-          if (idx === -1) throw malformed(this.soql, `Ordered field must be grouped or aggregated: ${c.field}`, c.field);
+          if (idx === -1)
+            throw malformed(this.soql, `Ordered field must be grouped or aggregated: ${c.field}`, c.field);
           return { get: (b: Bucket) => keyOf(groups[idx].res.field, b.keys[idx]), desc, nullsLast };
         }
         const raw = (c.fn.rawValue ?? '').replace(/\s+/g, '').toLowerCase();
         const ai = aggs.findIndex((a) => a.raw === raw);
-        if (ai === -1) throw malformed(this.soql, `ORDER BY ${c.fn.rawValue} must be an aggregate in the SELECT list (emulator)`, c.fn.rawValue);
+        if (ai === -1)
+          throw malformed(
+            this.soql,
+            `ORDER BY ${c.fn.rawValue} must be an aggregate in the SELECT list (emulator)`,
+            c.fn.rawValue,
+          );
         return { get: (b: Bucket) => value(aggs[ai], b.acc[ai]) as unknown, desc, nullsLast };
       });
       list.sort((a, b) => {
@@ -582,7 +717,8 @@ class Compiler {
     const rows = list.map((b) => {
       const out: FormattedRecord = { attributes: { type: 'AggregateResult' } };
       for (const c of outCols) {
-        out[c.key] = c.kind === 'group' ? format(groups[c.idx].res.field, b.keys[c.idx]) : value(aggs[c.idx], b.acc[c.idx]);
+        out[c.key] =
+          c.kind === 'group' ? format(groups[c.idx].res.field, b.keys[c.idx]) : value(aggs[c.idx], b.acc[c.idx]);
       }
       return out;
     });
@@ -592,27 +728,44 @@ class Compiler {
   private having(
     clause: HavingClause,
     aggs: Array<{ raw: string }>,
-    value: (a: never, acc: never) => unknown
+    value: (a: never, acc: never) => unknown,
   ): (b: { acc: unknown[] }) => boolean {
     const parts: Array<(b: { acc: unknown[] }) => boolean> = [];
     const ops: string[] = [];
     let node: HavingClause | undefined = clause;
     while (node) {
       const c = node.left as Condition & { fn?: { rawValue?: string }; operator: string; value: string };
-      if (!c.fn || (c as { openParen?: number }).openParen || (c as { closeParen?: number }).closeParen) throw malformed(this.soql, 'HAVING supports simple aggregate comparisons only (emulator)', 'HAVING');
+      if (!c.fn || (c as { openParen?: number }).openParen || (c as { closeParen?: number }).closeParen)
+        throw malformed(this.soql, 'HAVING supports simple aggregate comparisons only (emulator)', 'HAVING');
       const raw = (c.fn.rawValue ?? '').replace(/\s+/g, '').toLowerCase();
       const ai = aggs.findIndex((a) => a.raw === raw);
-      if (ai === -1) throw malformed(this.soql, `HAVING ${c.fn.rawValue} must be an aggregate in the SELECT list (emulator)`, c.fn.rawValue);
+      if (ai === -1)
+        throw malformed(
+          this.soql,
+          `HAVING ${c.fn.rawValue} must be an aggregate in the SELECT list (emulator)`,
+          c.fn.rawValue,
+        );
       const lit = Number(c.value);
       const op = c.operator;
       parts.push((b) => {
         const v = Number((value as (a: unknown, acc: unknown) => unknown)(aggs[ai], b.acc[ai]));
-        return op === '=' ? v === lit : op === '!=' ? v !== lit : op === '>' ? v > lit : op === '>=' ? v >= lit : op === '<' ? v < lit : v <= lit;
+        return op === '='
+          ? v === lit
+          : op === '!='
+            ? v !== lit
+            : op === '>'
+              ? v > lit
+              : op === '>='
+                ? v >= lit
+                : op === '<'
+                  ? v < lit
+                  : v <= lit;
       });
       if ('operator' in node && node.operator) ops.push(node.operator);
       node = 'right' in node ? node.right : undefined;
     }
-    if (ops.some((o) => o !== ops[0])) throw malformed(this.soql, 'HAVING mixing AND and OR is not supported (emulator)', 'HAVING');
+    if (ops.some((o) => o !== ops[0]))
+      throw malformed(this.soql, 'HAVING mixing AND and OR is not supported (emulator)', 'HAVING');
     return ops[0] === 'OR' ? (b): boolean => parts.some((p) => p(b)) : (b): boolean => parts.every((p) => p(b));
   }
 
@@ -627,7 +780,8 @@ class Compiler {
       if (item.type === 'FieldFunctionExpression') {
         cols.push(column(item.alias ?? `expr${expr++}`, item.rawValue ?? item.functionName, true, []));
       } else if (item.type === 'Field' || item.type === 'FieldRelationship') {
-        const path = item.type === 'Field' ? item.field : (item.rawValue ?? [...item.relationships, item.field].join('.'));
+        const path =
+          item.type === 'Field' ? item.field : (item.rawValue ?? [...item.relationships, item.field].join('.'));
         const res = this.resolve(obj, path, q.sObjectAlias);
         if (!res.chain.length) cols.push(fieldColumn(res.field));
         else {
@@ -645,13 +799,16 @@ class Compiler {
       } else if (item.type === 'FieldSubquery') {
         const rel = this.org.schema.childAt(obj, item.subquery.relationshipName, this.opts.apiVersion);
         const child = rel ? this.org.schema.get(rel.childSObject)! : undefined;
-        const sub = child ? (this.columns({ ...item.subquery, sObject: child.name }).columnMetadata as Array<Record<string, unknown>>) : [];
+        const sub = child
+          ? (this.columns({ ...item.subquery, sObject: child.name }).columnMetadata as Array<Record<string, unknown>>)
+          : [];
         cols.push(column(item.subquery.relationshipName, item.subquery.relationshipName, true, sub));
       }
     }
     return {
       columnMetadata: cols,
-      entityName: groupBy || cols.some((c) => c.aggregate && !(c.joinColumns as unknown[]).length) ? 'AggregateResult' : obj.name,
+      entityName:
+        groupBy || cols.some((c) => c.aggregate && !(c.joinColumns as unknown[]).length) ? 'AggregateResult' : obj.name,
       groupBy,
       idSelected: (q.fields ?? []).some((f) => f.type === 'Field' && f.field.toLowerCase() === 'id'),
       keyPrefix: obj.keyPrefix,
@@ -659,7 +816,12 @@ class Compiler {
   }
 }
 
-function column(name: string, display: string, aggregate: boolean, joinColumns: Array<Record<string, unknown>>): Record<string, unknown> {
+function column(
+  name: string,
+  display: string,
+  aggregate: boolean,
+  joinColumns: Array<Record<string, unknown>>,
+): Record<string, unknown> {
   return {
     aggregate,
     apexType: null,
@@ -677,7 +839,17 @@ function column(name: string, display: string, aggregate: boolean, joinColumns: 
 }
 
 function fieldColumn(f: FieldDef): Record<string, unknown> {
-  const apex: Record<string, string> = { id: 'Id', reference: 'Id', boolean: 'Boolean', int: 'Integer', long: 'Long', double: 'Double', currency: 'Decimal', date: 'Date', datetime: 'Datetime' };
+  const apex: Record<string, string> = {
+    id: 'Id',
+    reference: 'Id',
+    boolean: 'Boolean',
+    int: 'Integer',
+    long: 'Long',
+    double: 'Double',
+    currency: 'Decimal',
+    date: 'Date',
+    datetime: 'Datetime',
+  };
   return {
     ...column(f.name, f.name, false, []),
     apexType: apex[f.type] ?? 'String',
@@ -695,7 +867,10 @@ function polymorphicView(org: OrgState, targets: string[]): ObjectDef {
   if (targets.includes('*')) {
     // a lookup to any object: the fields every record has (Id), and Name as the Name entity gives it
     const user = org.schema.get('User')!;
-    const fields = new Map([['id', user.fields.get('id')!], ['name', user.fields.get('name')!]]);
+    const fields = new Map([
+      ['id', user.fields.get('id')!],
+      ['name', user.fields.get('name')!],
+    ]);
     return { ...user, name: 'Name', fields, relationships: new Map(), children: new Map() };
   }
   const defs = targets.map((t) => org.schema.get(t)!);
@@ -707,7 +882,7 @@ function polymorphicView(org: OrgState, targets: string[]): ObjectDef {
 class Range {
   public constructor(
     public readonly start: number,
-    public readonly end: number
+    public readonly end: number,
   ) {}
 }
 
@@ -803,7 +978,14 @@ function compare(a: unknown, b: unknown, desc: boolean, nullsLast: boolean): num
     if (an && bn) return 0;
     return an === nullsLast ? 1 : -1;
   }
-  const c = typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b) : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+  const c =
+    typeof a === 'string' && typeof b === 'string'
+      ? a.localeCompare(b)
+      : (a as number) < (b as number)
+        ? -1
+        : (a as number) > (b as number)
+          ? 1
+          : 0;
   return desc ? -c : c;
 }
 

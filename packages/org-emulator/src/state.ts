@@ -76,7 +76,12 @@ export type StoredPermissionSetMeta = {
 };
 
 /** What a profile holds beyond its records: the custom flag, other elements as XML, and entries granting nothing. */
-export type ProfileMeta = { custom?: boolean; raw: Map<string, string[]>; zeroObjects: Set<string>; zeroFields: Set<string> };
+export type ProfileMeta = {
+  custom?: boolean;
+  raw: Map<string, string[]>;
+  zeroObjects: Set<string>;
+  zeroFields: Set<string>;
+};
 
 export class OrgState {
   public readonly schema: Schema;
@@ -96,7 +101,7 @@ export class OrgState {
 
   public constructor(
     public readonly ctx: ServerContext,
-    public readonly seed: EmulatorSeed = {}
+    public readonly seed: EmulatorSeed = {},
   ) {
     const extraPerms = new Set(seed.userPermissions ?? []);
     const refs: Array<ReturnType<typeof profileReferences>> = [];
@@ -303,11 +308,17 @@ export class OrgState {
 
   public pslByName(name: string): Rec | undefined {
     const n = name.toLowerCase();
-    return this.find('PermissionSetLicense', (l) => String(l.DeveloperName).toLowerCase() === n || String(l.MasterLabel).toLowerCase() === n);
+    return this.find(
+      'PermissionSetLicense',
+      (l) => String(l.DeveloperName).toLowerCase() === n || String(l.MasterLabel).toLowerCase() === n,
+    );
   }
 
   public permissionSetByName(name: string): Rec | undefined {
-    return this.find('PermissionSet', (p) => String(p.Name).toLowerCase() === name.toLowerCase() && !p.IsOwnedByProfile);
+    return this.find(
+      'PermissionSet',
+      (p) => String(p.Name).toLowerCase() === name.toLowerCase() && !p.IsOwnedByProfile,
+    );
   }
 
   public userByUsername(username: string): Rec | undefined {

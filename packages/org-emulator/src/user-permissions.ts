@@ -1,4 +1,3 @@
-
 // Permissions a real SalesforceAPIIntegrationPsl-licensed permission set carried (public metadata);
 // the emulator's default MaximumPermissions* = true set for that PSL. A seed can override it.
 export const INTEGRATION_PSL_PERMISSIONS: readonly string[] = [

@@ -28,9 +28,15 @@ export const USER_FIELDS = {
   LanguageLocaleKey: 'en_US',
 };
 
-export async function connect(emu: Emulator, org: EmulatedOrg = emu.org(), accessToken = org.accessToken): Promise<Connection> {
+export async function connect(
+  emu: Emulator,
+  org: EmulatedOrg = emu.org(),
+  accessToken = org.accessToken,
+): Promise<Connection> {
   const { AuthInfo, Connection: Conn } = await import('@salesforce/core');
-  const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken, instanceUrl: emu.url, loginUrl: emu.url } });
+  const authInfo = await AuthInfo.create({
+    accessTokenOptions: { accessToken, instanceUrl: emu.url, loginUrl: emu.url },
+  });
   return Conn.create({ authInfo });
 }
 
@@ -54,7 +60,7 @@ export async function deploySource(
   conn: Connection,
   dir: string,
   files: Record<string, string>,
-  apiOptions: Record<string, unknown> = {}
+  apiOptions: Record<string, unknown> = {},
 ): Promise<{ status: string; id: string; responses: DeployedFile[] }> {
   const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
   const root = join(dir, Math.random().toString(36).slice(2));
@@ -64,5 +70,9 @@ export async function deploySource(
   }
   const deploy = await ComponentSet.fromSource(root).deploy({ usernameOrConnection: conn, apiOptions });
   const result = await deploy.pollStatus(10, 30);
-  return { status: String(result.response.status), id: result.response.id, responses: result.getFileResponses() as DeployedFile[] };
+  return {
+    status: String(result.response.status),
+    id: result.response.id,
+    responses: result.getFileResponses() as DeployedFile[],
+  };
 }

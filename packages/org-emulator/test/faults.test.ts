@@ -20,7 +20,12 @@ describe('emulator fault injection and request log', () => {
   const query = (): Promise<unknown> => Promise.resolve(conn.query('SELECT Id FROM User'));
 
   it('fails the Nth matching request with a status and body, once', async () => {
-    const fault = emu.faults.add({ method: 'GET', path: /\/query$/, nth: 2, respond: { status: 404, body: '<html>Not here</html>', headers: { 'content-type': 'text/html' } } });
+    const fault = emu.faults.add({
+      method: 'GET',
+      path: /\/query$/,
+      nth: 2,
+      respond: { status: 404, body: '<html>Not here</html>', headers: { 'content-type': 'text/html' } },
+    });
     await query();
     const err = await failure(query());
     expect(err.name).to.equal('ERROR_HTTP_404');
@@ -30,14 +35,20 @@ describe('emulator fault injection and request log', () => {
   });
 
   it('fails with a Salesforce error in the REST shape', async () => {
-    emu.faults.add({ path: '/sobjects/User', respond: { error: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' } });
+    emu.faults.add({
+      path: '/sobjects/User',
+      respond: { error: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' },
+    });
     const err = await failure(conn.sobject('User').create({ LastName: 'x' }));
     expect(err.name).to.equal('UNABLE_TO_LOCK_ROW');
     expect(err.message).to.equal('unable to obtain exclusive access to this record');
   });
 
   it('fails a SOAP operation with a SOAP fault', async () => {
-    emu.faults.add({ soapAction: 'listMetadata', respond: { error: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' } });
+    emu.faults.add({
+      soapAction: 'listMetadata',
+      respond: { error: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' },
+    });
     const err = await failure(conn.metadata.list({ type: 'PermissionSet' }));
     expect(err.name).to.equal('sf:REQUEST_LIMIT_EXCEEDED');
     expect(err.message).to.equal('REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.');
@@ -55,7 +66,9 @@ describe('emulator fault injection and request log', () => {
     const username = 'lost.answer@emu.org';
     const profile = await conn.singleRecordQuery<{ Id: string }>("SELECT Id FROM Profile WHERE Name = 'Standard User'");
     const fault = emu.faults.add({ method: 'POST', path: /\/sobjects\/User$/, respond: { dropAfter: true } });
-    const err = await failure(conn.sobject('User').create({ ...USER_FIELDS, Username: username, Email: username, ProfileId: profile.Id }));
+    const err = await failure(
+      conn.sobject('User').create({ ...USER_FIELDS, Username: username, Email: username, ProfileId: profile.Id }),
+    );
     expect(err.message).to.match(/socket|ECONNRESET|hang up|terminated|fetch failed/i);
     expect(fault.fired).to.equal(1);
     // the org saved the user although the client never heard so
@@ -64,7 +77,10 @@ describe('emulator fault injection and request log', () => {
   });
 
   it('lets jsforce retry a 503 and succeed', async () => {
-    const fault = emu.faults.add({ path: /\/query$/, respond: { status: 503, body: 'Service Unavailable', headers: { 'content-type': 'text/html' } } });
+    const fault = emu.faults.add({
+      path: /\/query$/,
+      respond: { status: 503, body: 'Service Unavailable', headers: { 'content-type': 'text/html' } },
+    });
     await query();
     expect(fault.fired).to.equal(1);
     expect(fault.seen).to.equal(2);
@@ -82,13 +98,22 @@ describe('emulator fault injection and request log', () => {
     try {
       const root = join(dir, 'permissionsets');
       mkdirSync(root, { recursive: true });
-      writeFileSync(join(root, 'Flaky.permissionset-meta.xml'), '<?xml version="1.0" encoding="UTF-8"?><PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>Flaky</label></PermissionSet>');
-      emu.faults.add({ soapAction: 'checkDeployStatus', nth: 1, respond: { status: 503, body: 'Service Unavailable', headers: { 'content-type': 'text/html' } } });
+      writeFileSync(
+        join(root, 'Flaky.permissionset-meta.xml'),
+        '<?xml version="1.0" encoding="UTF-8"?><PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>Flaky</label></PermissionSet>',
+      );
+      emu.faults.add({
+        soapAction: 'checkDeployStatus',
+        nth: 1,
+        respond: { status: 503, body: 'Service Unavailable', headers: { 'content-type': 'text/html' } },
+      });
       const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
       const deploy = await ComponentSet.fromSource(root).deploy({ usernameOrConnection: conn });
       const result = await deploy.pollStatus(10, 30);
       expect(result.response.status).to.equal('Succeeded');
-      expect(emu.requests.filter((r) => r.soapOperation === 'checkDeployStatus').map((r) => r.status)).to.deep.equal([503, 200]);
+      expect(emu.requests.filter((r) => r.soapOperation === 'checkDeployStatus').map((r) => r.status)).to.deep.equal([
+        503, 200,
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -100,7 +125,13 @@ describe('emulator fault injection and request log', () => {
     await conn.metadata.list({ type: 'Profile' });
     const [q, soap] = emu.requests;
     expect(q).to.include({ method: 'GET', path: '/services/data/v66.0/query', status: 200, orgId: emu.org().id });
-    expect(soap).to.include({ method: 'POST', path: '/services/Soap/m/66.0', soapOperation: 'listMetadata', status: 200, orgId: emu.org().id });
+    expect(soap).to.include({
+      method: 'POST',
+      path: '/services/Soap/m/66.0',
+      soapOperation: 'listMetadata',
+      status: 200,
+      orgId: emu.org().id,
+    });
     expect(emu.requests).to.have.length(2);
   });
 });

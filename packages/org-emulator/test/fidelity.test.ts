@@ -9,7 +9,8 @@ import { connect, failure } from './clients.js';
 import { startEmulator, type EmulatedOrg, type Emulator } from '../src/index.js';
 
 const DAY = 86_400_000;
-const AGGREGATE_TEXT = 'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch';
+const AGGREGATE_TEXT =
+  'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch';
 const notSupported = (name: string): string =>
   `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`;
 
@@ -28,7 +29,10 @@ describe('emulator fidelity: aggregate queries are not paged', () => {
     org = emu.org();
     conn = await connect(emu);
     // 2,001 distinct names: one group more than a batch holds
-    org.insertMany('Account', Array.from({ length: 2001 }, (_, i) => ({ Name: `Acc ${String(i).padStart(4, '0')}`, NumberOfEmployees: i % 7 })));
+    org.insertMany(
+      'Account',
+      Array.from({ length: 2001 }, (_, i) => ({ Name: `Acc ${String(i).padStart(4, '0')}`, NumberOfEmployees: i % 7 })),
+    );
   });
   afterEach(() => {
     org.config.aggregateOverflow = 'refuse';
@@ -107,7 +111,11 @@ describe('emulator fidelity: faults by SOQL or sObject', () => {
     emu = await startEmulator({
       seed: {
         users: [{ username: 'api@fid.emu', lastName: 'Api' }],
-        loginHistory: Array.from({ length: 12 }, (_, i) => ({ username: 'api@fid.emu', loginTime: new Date(now - i * DAY).toISOString(), application: 'Mule' })),
+        loginHistory: Array.from({ length: 12 }, (_, i) => ({
+          username: 'api@fid.emu',
+          loginTime: new Date(now - i * DAY).toISOString(),
+          application: 'Mule',
+        })),
         oauthTokens: [{ username: 'api@fid.emu', appName: 'Mule', useCount: 3 }],
       },
     });
@@ -120,7 +128,11 @@ describe('emulator fidelity: faults by SOQL or sObject', () => {
   after(async () => emu?.stop());
 
   it('fails only the queries whose SOQL matches', async () => {
-    const fault = emu.faults.add({ soql: /FROM\s+LoginHistory/i, times: Infinity, respond: { error: 'INSUFFICIENT_ACCESS', message: 'no access', status: 403 } });
+    const fault = emu.faults.add({
+      soql: /FROM\s+LoginHistory/i,
+      times: Infinity,
+      respond: { error: 'INSUFFICIENT_ACCESS', message: 'no access', status: 403 },
+    });
     expect((await conn.query('SELECT Id FROM User')).totalSize).to.be.greaterThan(0);
     expect((await conn.query('SELECT Id FROM OauthToken')).totalSize).to.equal(1);
     const err = await failure(conn.query('select UserId, COUNT(Id) from LoginHistory GROUP BY UserId'));
@@ -129,14 +141,23 @@ describe('emulator fidelity: faults by SOQL or sObject', () => {
     expect(fault.fired).to.equal(1);
     // substrings match case-insensitively
     emu.faults.clear();
-    emu.faults.add({ soql: 'from oauthtoken', respond: { error: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' } });
+    emu.faults.add({
+      soql: 'from oauthtoken',
+      respond: { error: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' },
+    });
     expect((await failure(conn.query('SELECT AppName FROM OauthToken'))).name).to.equal('REQUEST_LIMIT_EXCEEDED');
   });
 
   it('matches the FROM object by sObject name, not objects named in subqueries or literals', async () => {
-    const fault = emu.faults.add({ sobject: 'loginhistory', times: Infinity, respond: { error: 'INVALID_TYPE', message: notSupported('LoginHistory') } });
+    const fault = emu.faults.add({
+      sobject: 'loginhistory',
+      times: Infinity,
+      respond: { error: 'INVALID_TYPE', message: notSupported('LoginHistory') },
+    });
     const userId = emu.org().user('api@fid.emu')!.Id;
-    const users = await conn.query(`SELECT Id FROM User WHERE Id IN (SELECT UserId FROM LoginHistory) AND LastName != 'FROM LoginHistory'`);
+    const users = await conn.query(
+      `SELECT Id FROM User WHERE Id IN (SELECT UserId FROM LoginHistory) AND LastName != 'FROM LoginHistory'`,
+    );
     expect(users.records.map((r) => r.Id)).to.deep.equal([userId]);
     expect(fault.seen).to.equal(0);
     const err = await failure(conn.query(`SELECT Id FROM LoginHistory WHERE UserId = '${userId}'`));
@@ -150,9 +171,16 @@ describe('emulator fidelity: faults by SOQL or sObject', () => {
 
   it('fails the Nth page of a query: a nextRecordsUrl carries its SOQL', async () => {
     emu.org().config.queryPageSize = 5;
-    const fault = emu.faults.add({ sobject: 'LoginHistory', nth: 2, respond: { status: 503, body: 'Service Unavailable', headers: { 'content-type': 'text/html' } } });
+    const fault = emu.faults.add({
+      sobject: 'LoginHistory',
+      nth: 2,
+      respond: { status: 503, body: 'Service Unavailable', headers: { 'content-type': 'text/html' } },
+    });
     emu.clearRequests();
-    const res = await conn.query('SELECT Id, LoginTime FROM LoginHistory ORDER BY LoginTime DESC', { autoFetch: true, maxFetch: 100 });
+    const res = await conn.query('SELECT Id, LoginTime FROM LoginHistory ORDER BY LoginTime DESC', {
+      autoFetch: true,
+      maxFetch: 100,
+    });
     expect(res.records).to.have.length(12);
     expect(fault.fired).to.equal(1);
     const log = emu.requests.filter((r) => r.sobjects?.includes('LoginHistory'));
@@ -163,7 +191,10 @@ describe('emulator fidelity: faults by SOQL or sObject', () => {
   });
 
   it('matches the record types of an sObject collection', async () => {
-    emu.faults.add({ sobject: 'Account', respond: { error: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' } });
+    emu.faults.add({
+      sobject: 'Account',
+      respond: { error: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' },
+    });
     const err = await failure(conn.sobject('Account').create([{ Name: 'A' }, { Name: 'B' }]));
     expect(err.name).to.equal('UNABLE_TO_LOCK_ROW');
     const ok = await conn.sobject('Account').create([{ Name: 'A' }, { Name: 'B' }]);
@@ -197,11 +228,15 @@ describe('emulator fidelity: objects the running user cannot read', () => {
     const soql = 'SELECT UserId, COUNT(Id) FROM LoginHistory GROUP BY UserId';
     const err = await failure(conn.query(soql));
     expect(err.name).to.equal('INVALID_TYPE');
-    expect(err.message).to.equal(`\n${soql}\n${' '.repeat(soql.indexOf('LoginHistory'))}^\nERROR at Row:1:Column:${soql.indexOf('LoginHistory') + 1}\n${notSupported('LoginHistory')}`);
+    expect(err.message).to.equal(
+      `\n${soql}\n${' '.repeat(soql.indexOf('LoginHistory'))}^\nERROR at Row:1:Column:${soql.indexOf('LoginHistory') + 1}\n${notSupported('LoginHistory')}`,
+    );
     // the same answer for a semi-join into it, and for the column metadata sf data query asks for
     const semi = await failure(conn.query('SELECT Id FROM User WHERE Id IN (SELECT UserId FROM LoginHistory)'));
     expect(semi.name).to.equal('INVALID_TYPE');
-    const cols = await failure(conn.request(`/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM LoginHistory')}&columns=true`));
+    const cols = await failure(
+      conn.request(`/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM LoginHistory')}&columns=true`),
+    );
     expect(cols.name).to.equal('INVALID_TYPE');
     // other objects answer as usual
     expect((await conn.query('SELECT AppName FROM OauthToken')).totalSize).to.equal(1);
@@ -236,7 +271,14 @@ describe('emulator fidelity: large seeds', () => {
   let conn: Connection;
 
   before(async () => {
-    emu = await startEmulator({ seed: { users: [{ username: 'a@big.emu', lastName: 'A' }, { username: 'b@big.emu', lastName: 'B' }] } });
+    emu = await startEmulator({
+      seed: {
+        users: [
+          { username: 'a@big.emu', lastName: 'A' },
+          { username: 'b@big.emu', lastName: 'B' },
+        ],
+      },
+    });
     org = emu.org();
     conn = await connect(emu);
   });
@@ -244,22 +286,41 @@ describe('emulator fidelity: large seeds', () => {
 
   it('stores bulk rows exactly as single inserts do', () => {
     const user = org.user('a@big.emu')!.Id;
-    const values = { UserId: user.slice(0, 15), LoginTime: '2024-03-01T10:00:00.000+0000', LoginType: 'Remote Access 2.0', Status: 'Success' };
+    const values = {
+      UserId: user.slice(0, 15),
+      LoginTime: '2024-03-01T10:00:00.000+0000',
+      LoginType: 'Remote Access 2.0',
+      Status: 'Success',
+    };
     const one = org.state.insert('LoginHistory', values);
     const [bulk] = org.state.insertMany('LoginHistory', [values]);
-    const strip = (r: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'Id'));
+    const strip = (r: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'Id'));
     expect(strip(bulk)).to.deep.equal(strip(one));
     expect(bulk.UserId).to.equal(user);
     expect(bulk.LoginTime).to.equal(Date.UTC(2024, 2, 1, 10));
     expect(Object.keys(bulk)).to.deep.equal(Object.keys(one));
-    const zulu = org.state.insertMany('LoginHistory', [{ ...values, LoginTime: '2024-03-01T10:00:00Z' }, { ...values, LoginTime: Date.UTC(2024, 2, 1, 10) }]);
+    const zulu = org.state.insertMany('LoginHistory', [
+      { ...values, LoginTime: '2024-03-01T10:00:00Z' },
+      { ...values, LoginTime: Date.UTC(2024, 2, 1, 10) },
+    ]);
     expect(zulu.map((r) => r.LoginTime)).to.deep.equal([Date.UTC(2024, 2, 1, 10), Date.UTC(2024, 2, 1, 10)]);
     expect(() => org.state.insertMany('LoginHistory', [{ Nope: 1 }])).to.throw('unknown field LoginHistory.Nope');
   });
 
   it('registers the usernames of bulk-inserted users (usernames stay unique)', async () => {
     const profileId = org.profile('Standard User')!.Id;
-    const licenseUser = { LastName: 'Bulk', Alias: 'bulk', Email: 'bulk@big.emu', ProfileId: profileId, TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US', IsActive: false };
+    const licenseUser = {
+      LastName: 'Bulk',
+      Alias: 'bulk',
+      Email: 'bulk@big.emu',
+      ProfileId: profileId,
+      TimeZoneSidKey: 'America/Los_Angeles',
+      LocaleSidKey: 'en_US',
+      EmailEncodingKey: 'UTF-8',
+      LanguageLocaleKey: 'en_US',
+      IsActive: false,
+    };
     org.insertMany('User', [{ ...licenseUser, Username: 'bulk@big.emu' }]);
     const err = await failure(conn.sobject('User').create({ ...licenseUser, Username: 'BULK@big.emu' }));
     expect(err.name).to.equal('DUPLICATE_USERNAME');
@@ -269,12 +330,19 @@ describe('emulator fidelity: large seeds', () => {
     this.timeout(30_000);
     const users = [org.user('a@big.emu')!.Id, org.user('b@big.emu')!.Id];
     const now = Date.now();
-    const rows = Array.from({ length: 200_000 }, (_, i) => ({ UserId: users[i % 2], LoginTime: now - (i % 100) * DAY, LoginType: 'Remote Access 2.0', Application: `App${i % 3}` }));
+    const rows = Array.from({ length: 200_000 }, (_, i) => ({
+      UserId: users[i % 2],
+      LoginTime: now - (i % 100) * DAY,
+      LoginType: 'Remote Access 2.0',
+      Application: `App${i % 3}`,
+    }));
     let t0 = performance.now();
     org.insertMany('LoginHistory', rows);
     const insertMs = performance.now() - t0;
     t0 = performance.now();
-    const first = await conn.request<Page>(`/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, UserId, LoginTime FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:30')}`);
+    const first = await conn.request<Page>(
+      `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, UserId, LoginTime FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:30')}`,
+    );
     const queryMs = performance.now() - t0;
     expect(first.done).to.equal(false);
     expect(first.records).to.have.length(2000);
@@ -284,10 +352,15 @@ describe('emulator fidelity: large seeds', () => {
     expect(second.nextRecordsUrl).to.match(/-4000$/);
     expect(new Set([...first.records, ...second.records].map((r) => r.Id)).size).to.equal(4000);
     t0 = performance.now();
-    const agg = await conn.query<{ UserId: string; cnt: number }>('SELECT UserId, Application, COUNT(Id) cnt FROM LoginHistory GROUP BY UserId, Application');
+    const agg = await conn.query<{ UserId: string; cnt: number }>(
+      'SELECT UserId, Application, COUNT(Id) cnt FROM LoginHistory GROUP BY UserId, Application',
+    );
     const aggMs = performance.now() - t0;
     expect(agg.records.reduce((s, r) => s + r.cnt, 0)).to.be.at.least(200_000);
-    if (process.env.EMU_TIMINGS) console.log(`insertMany 200k: ${insertMs.toFixed(0)} ms; first page: ${queryMs.toFixed(0)} ms; GROUP BY over HTTP: ${aggMs.toFixed(0)} ms`);
+    if (process.env.EMU_TIMINGS)
+      console.log(
+        `insertMany 200k: ${insertMs.toFixed(0)} ms; first page: ${queryMs.toFixed(0)} ms; GROUP BY over HTTP: ${aggMs.toFixed(0)} ms`,
+      );
     // generous bounds: the point is that neither step is proportional to formatting every row
     expect(insertMs).to.be.lessThan(5000);
     expect(queryMs).to.be.lessThan(3000);

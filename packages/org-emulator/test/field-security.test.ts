@@ -13,7 +13,14 @@ const fp = (field: string, editable: boolean, readable = true): string =>
 const psXml = (fields: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="${NS}">${fields}<hasActivationRequired>false</hasActivationRequired><label>FLS</label></PermissionSet>\n`;
 
-type Field = { name: string; permissionable: boolean; calculated: boolean; updateable: boolean; createable: boolean; nillable: boolean };
+type Field = {
+  name: string;
+  permissionable: boolean;
+  calculated: boolean;
+  updateable: boolean;
+  createable: boolean;
+  nillable: boolean;
+};
 
 describe('emulator field-level security: permissionable and calculated fields', () => {
   let emu: Emulator;
@@ -24,8 +31,21 @@ describe('emulator field-level security: permissionable and calculated fields', 
     emu = await startEmulator({
       seed: {
         objects: [
-          { name: 'Account', fields: [{ name: 'Score__c', type: 'double' }, { name: 'Region__c', required: true }, { name: 'Tier__c', formula: true }] },
-          { name: 'Invoice__c', fields: [{ name: 'Account__c', type: 'reference', referenceTo: 'Account', masterDetail: true }, { name: 'Total__c', type: 'currency' }] },
+          {
+            name: 'Account',
+            fields: [
+              { name: 'Score__c', type: 'double' },
+              { name: 'Region__c', required: true },
+              { name: 'Tier__c', formula: true },
+            ],
+          },
+          {
+            name: 'Invoice__c',
+            fields: [
+              { name: 'Account__c', type: 'reference', referenceTo: 'Account', masterDetail: true },
+              { name: 'Total__c', type: 'currency' },
+            ],
+          },
         ],
       },
     });
@@ -47,10 +67,21 @@ describe('emulator field-level security: permissionable and calculated fields', 
 
   it('describes required and system fields as not permissionable, others as permissionable', async () => {
     const account = await fields('Account');
-    for (const name of ['Id', 'Name', 'OwnerId', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'Region__c']) {
+    for (const name of [
+      'Id',
+      'Name',
+      'OwnerId',
+      'CreatedDate',
+      'CreatedById',
+      'LastModifiedDate',
+      'LastModifiedById',
+      'SystemModstamp',
+      'Region__c',
+    ]) {
       expect(account.get(name)?.permissionable, name).to.equal(false);
     }
-    for (const name of ['Industry', 'Phone', 'Score__c', 'Tier__c']) expect(account.get(name)?.permissionable, name).to.equal(true);
+    for (const name of ['Industry', 'Phone', 'Score__c', 'Tier__c'])
+      expect(account.get(name)?.permissionable, name).to.equal(true);
     expect(account.get('Name')?.nillable).to.equal(false);
     expect(account.get('Region__c')?.nillable).to.equal(false);
     expect((await fields('Contact')).get('LastName')?.permissionable).to.equal(false);
@@ -76,7 +107,11 @@ describe('emulator field-level security: permissionable and calculated fields', 
     it(`fails a permission set deploy naming ${what}, even read-only`, async () => {
       const { responses, status } = await deployPs('Fls_Bad', psXml(fp('Account.Industry', false) + fp(field, false)));
       expect(status).to.equal('Failed');
-      expect(responses[0]).to.include({ fullName: 'Fls_Bad', state: 'Failed', error: `You cannot deploy to a required field: ${field}` });
+      expect(responses[0]).to.include({
+        fullName: 'Fls_Bad',
+        state: 'Failed',
+        error: `You cannot deploy to a required field: ${field}`,
+      });
       expect(emu.org().permissionSet('Fls_Bad')).to.equal(undefined);
     });
   }
@@ -84,8 +119,15 @@ describe('emulator field-level security: permissionable and calculated fields', 
   it('deploys read access to a formula field (and, leniently, edit) and to ordinary fields', async () => {
     const { status } = await deployPs('Fls_Good', psXml(fp('Account.Score__c', true) + fp('Account.Tier__c', true)));
     expect(status).to.equal('Succeeded');
-    const rows = emu.org().query("SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE Parent.Name = 'Fls_Good' ORDER BY Field");
-    expect(rows.map((r) => [r.Field, r.PermissionsEdit])).to.deep.equal([['Account.Score__c', true], ['Account.Tier__c', true]]);
+    const rows = emu
+      .org()
+      .query(
+        "SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE Parent.Name = 'Fls_Good' ORDER BY Field",
+      );
+    expect(rows.map((r) => [r.Field, r.PermissionsEdit])).to.deep.equal([
+      ['Account.Score__c', true],
+      ['Account.Tier__c', true],
+    ]);
   });
 
   it('requires a required custom field on create and refuses writes to a formula field', async () => {

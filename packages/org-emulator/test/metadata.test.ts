@@ -31,7 +31,9 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
   let sdr: typeof import('@salesforce/source-deploy-retrieve');
 
   before(async () => {
-    emu = await startEmulator({ seed: { users: [{ username: 'api@emu.org', profile: 'Minimum Access - API Only Integrations' }] } });
+    emu = await startEmulator({
+      seed: { users: [{ username: 'api@emu.org', profile: 'Minimum Access - API Only Integrations' }] },
+    });
     conn = await connect(emu);
     sdr = await import('@salesforce/source-deploy-retrieve');
     dir = mkdtempSync(join(tmpdir(), 'emu-md-'));
@@ -42,7 +44,11 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
   });
 
   /** Deploys one permission set file (source format) and returns SDR's file responses. */
-  const deployPs = (name: string, xml: string, apiOptions: Record<string, unknown> = {}): ReturnType<typeof deploySource> =>
+  const deployPs = (
+    name: string,
+    xml: string,
+    apiOptions: Record<string, unknown> = {},
+  ): ReturnType<typeof deploySource> =>
     deploySource(conn, dir, { [`permissionsets/${name}.permissionset-meta.xml`]: xml }, apiOptions);
 
   it('deploys a permission set that becomes PermissionSet, ObjectPermissions, FieldPermissions records', async () => {
@@ -50,22 +56,45 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
     expect(status).to.equal('Succeeded');
     expect(responses).to.have.length(1);
     expect(responses[0]).to.include({ fullName: 'Emu_PS', type: 'PermissionSet', state: 'Created' });
-    const ps = emu.org().query("SELECT Id, Name, Label, License.DeveloperName, IsOwnedByProfile, PermissionsApiEnabled, PermissionsViewSetup, PermissionsModifyAllData FROM PermissionSet WHERE Name = 'Emu_PS'");
+    const ps = emu
+      .org()
+      .query(
+        "SELECT Id, Name, Label, License.DeveloperName, IsOwnedByProfile, PermissionsApiEnabled, PermissionsViewSetup, PermissionsModifyAllData FROM PermissionSet WHERE Name = 'Emu_PS'",
+      );
     expect(ps).to.have.length(1);
-    expect(ps[0]).to.include({ Label: 'Emu PS', IsOwnedByProfile: false, PermissionsApiEnabled: true, PermissionsViewSetup: true, PermissionsModifyAllData: false });
+    expect(ps[0]).to.include({
+      Label: 'Emu PS',
+      IsOwnedByProfile: false,
+      PermissionsApiEnabled: true,
+      PermissionsViewSetup: true,
+      PermissionsModifyAllData: false,
+    });
     expect((ps[0].License as { DeveloperName: string }).DeveloperName).to.equal('SalesforceAPIIntegrationPsl');
-    const ops = emu.org().query("SELECT SobjectType, PermissionsCreate, PermissionsRead FROM ObjectPermissions WHERE Parent.Name = 'Emu_PS' ORDER BY SobjectType");
-    expect(ops.map((o) => [o.SobjectType, o.PermissionsCreate, o.PermissionsRead])).to.deep.equal([['Account', true, true], ['Contact', false, true]]);
-    const fps = emu.org().query("SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE Parent.Name = 'Emu_PS'");
+    const ops = emu
+      .org()
+      .query(
+        "SELECT SobjectType, PermissionsCreate, PermissionsRead FROM ObjectPermissions WHERE Parent.Name = 'Emu_PS' ORDER BY SobjectType",
+      );
+    expect(ops.map((o) => [o.SobjectType, o.PermissionsCreate, o.PermissionsRead])).to.deep.equal([
+      ['Account', true, true],
+      ['Contact', false, true],
+    ]);
+    const fps = emu
+      .org()
+      .query("SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE Parent.Name = 'Emu_PS'");
     expect(fps).to.have.length(1);
     expect(fps[0]).to.include({ Field: 'Account.Industry', PermissionsRead: true, PermissionsEdit: false });
   });
 
   it('replaces a deployed permission set whole', async () => {
-    const smaller = psXml('<label>Emu PS 2</label><userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>');
+    const smaller = psXml(
+      '<label>Emu PS 2</label><userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>',
+    );
     const { responses } = await deployPs('Emu_PS', smaller);
     expect(responses[0].state).to.equal('Changed');
-    const ps = emu.org().query("SELECT Label, LicenseId, PermissionsViewSetup FROM PermissionSet WHERE Name = 'Emu_PS'")[0];
+    const ps = emu
+      .org()
+      .query("SELECT Label, LicenseId, PermissionsViewSetup FROM PermissionSet WHERE Name = 'Emu_PS'")[0];
     expect(ps).to.include({ Label: 'Emu PS 2', LicenseId: null, PermissionsViewSetup: false });
     expect(emu.org().count("SELECT COUNT() FROM ObjectPermissions WHERE Parent.Name = 'Emu_PS'")).to.equal(0);
     expect(emu.org().count("SELECT COUNT() FROM FieldPermissions WHERE Parent.Name = 'Emu_PS'")).to.equal(0);
@@ -79,12 +108,39 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
   });
 
   const failures: Array<[string, string, string]> = [
-    ['unknown user permission', GOOD.replace('<name>ViewSetup</name>', '<name>ApiOnlyUser</name>'), 'Unknown user permission: ApiOnlyUser'],
-    ['unknown field', GOOD.replace('Account.Industry', 'Account.Nope__c'), 'In field: field - no CustomField named Account.Nope__c found'],
-    ['unknown object', GOOD.replace('<object>Contact</object>', '<object>Nope__c</object>'), 'In field: object - no CustomObject named Nope__c found'],
-    ['object permission dependency', GOOD.replace('<allowCreate>true</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead>', '<allowCreate>true</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>false</allowRead>'), 'Permission Create Account depends on permission(s): Read Account'],
-    ['element out of schema order', psXml('<userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions><label>X</label>'), `Error parsing file: Element {${NS}}label invalid at this location in type PermissionSet`],
-    ['field out of order inside an entry', psXml('<label>X</label><userPermissions><name>ApiEnabled</name><enabled>true</enabled></userPermissions>'), `Error parsing file: Element {${NS}}enabled invalid at this location in type PermissionSetUserPermission`],
+    [
+      'unknown user permission',
+      GOOD.replace('<name>ViewSetup</name>', '<name>ApiOnlyUser</name>'),
+      'Unknown user permission: ApiOnlyUser',
+    ],
+    [
+      'unknown field',
+      GOOD.replace('Account.Industry', 'Account.Nope__c'),
+      'In field: field - no CustomField named Account.Nope__c found',
+    ],
+    [
+      'unknown object',
+      GOOD.replace('<object>Contact</object>', '<object>Nope__c</object>'),
+      'In field: object - no CustomObject named Nope__c found',
+    ],
+    [
+      'object permission dependency',
+      GOOD.replace(
+        '<allowCreate>true</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead>',
+        '<allowCreate>true</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>false</allowRead>',
+      ),
+      'Permission Create Account depends on permission(s): Read Account',
+    ],
+    [
+      'element out of schema order',
+      psXml('<userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions><label>X</label>'),
+      `Error parsing file: Element {${NS}}label invalid at this location in type PermissionSet`,
+    ],
+    [
+      'field out of order inside an entry',
+      psXml('<label>X</label><userPermissions><name>ApiEnabled</name><enabled>true</enabled></userPermissions>'),
+      `Error parsing file: Element {${NS}}enabled invalid at this location in type PermissionSetUserPermission`,
+    ],
     ['unknown license', GOOD.replace('SalesforceAPIIntegrationPsl', 'NoSuchPsl'), 'Unknown license: NoSuchPsl'],
   ];
   for (const [what, xml, problem] of failures) {
@@ -93,7 +149,9 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
       const { responses, status } = await deployPs('Emu_PS', xml);
       expect(status).to.equal('Failed');
       expect(responses[0]).to.include({ fullName: 'Emu_PS', type: 'PermissionSet', state: 'Failed', error: problem });
-      expect(emu.org().query("SELECT Label, PermissionsViewSetup FROM PermissionSet WHERE Name = 'Emu_PS'")).to.deep.equal(before);
+      expect(
+        emu.org().query("SELECT Label, PermissionsViewSetup FROM PermissionSet WHERE Name = 'Emu_PS'"),
+      ).to.deep.equal(before);
     });
   }
 
@@ -141,14 +199,19 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
     emu.clearRequests();
     const { status } = await deployPs('Rest_PS', GOOD.replace('Emu PS', 'Rest'), { rest: true });
     expect(status).to.equal('Succeeded');
-    expect(emu.requests.some((r) => r.method === 'POST' && r.path === '/services/data/v66.0/metadata/deployRequest')).to.equal(true);
+    expect(
+      emu.requests.some((r) => r.method === 'POST' && r.path === '/services/data/v66.0/metadata/deployRequest'),
+    ).to.equal(true);
     expect(emu.org().permissionSet('Rest_PS')).to.not.equal(undefined);
   });
 
   it('retrieves the permission set the org holds, in schema order', async () => {
     const out = join(dir, 'retrieved');
     mkdirSync(out, { recursive: true });
-    const cs = new sdr.ComponentSet([{ fullName: 'Emu_PS', type: 'PermissionSet' }, { fullName: 'Admin', type: 'Profile' }]);
+    const cs = new sdr.ComponentSet([
+      { fullName: 'Emu_PS', type: 'PermissionSet' },
+      { fullName: 'Admin', type: 'Profile' },
+    ]);
     const retrieve = await cs.retrieve({ usernameOrConnection: conn, output: out, merge: false });
     const result = await retrieve.pollStatus(10, 30);
     const files = result.getFileResponses() as Array<Resp & { filePath: string }>;
@@ -166,7 +229,11 @@ describe('emulator Metadata API through source-deploy-retrieve and jsforce', () 
     const list = await conn.metadata.list({ type: 'PermissionSet' });
     expect(list.map((l) => l.fullName)).to.include('Emu_PS');
     expect(list.find((l) => l.fullName === 'Emu_PS')!.id).to.match(/^0PS/);
-    const ps = (await conn.metadata.read('PermissionSet', 'Emu_PS')) as unknown as { fullName: string; label: string; userPermissions: Array<{ name: string }> };
+    const ps = (await conn.metadata.read('PermissionSet', 'Emu_PS')) as unknown as {
+      fullName: string;
+      label: string;
+      userPermissions: Array<{ name: string }>;
+    };
     expect(ps.fullName).to.equal('Emu_PS');
     expect(ps.userPermissions.map((u) => u.name)).to.deep.equal(['ApiEnabled', 'ViewSetup']);
     const missing = (await conn.metadata.read('PermissionSet', 'Nope')) as unknown as { fullName?: string };

@@ -8,7 +8,10 @@ import { connect } from './clients.js';
 import { startEmulator, type Emulator } from '../src/index.js';
 
 const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus/profiles');
-const INTEGRATION_PROFILE = join(CORPUS, 'Epic-ATS__NightlyBackup__Minimum Access - API Only Integrations.profile-meta.xml');
+const INTEGRATION_PROFILE = join(
+  CORPUS,
+  'Epic-ATS__NightlyBackup__Minimum Access - API Only Integrations.profile-meta.xml',
+);
 const count = (xml: string, el: string): number => xml.split(`<${el}>`).length - 1;
 
 describe('emulator profiles seeded from real metadata', () => {
@@ -19,7 +22,9 @@ describe('emulator profiles seeded from real metadata', () => {
 
   before(async () => {
     source = readFileSync(INTEGRATION_PROFILE, 'utf8');
-    emu = await startEmulator({ seed: { profiles: [{ name: 'Minimum Access - API Only Integrations', metadataFile: INTEGRATION_PROFILE }] } });
+    emu = await startEmulator({
+      seed: { profiles: [{ name: 'Minimum Access - API Only Integrations', metadataFile: INTEGRATION_PROFILE }] },
+    });
     conn = await connect(emu);
     dir = mkdtempSync(join(tmpdir(), 'emu-prof-'));
   });
@@ -35,9 +40,21 @@ describe('emulator profiles seeded from real metadata', () => {
   });
 
   it('returns the profile it holds through readMetadata, element for element', async () => {
-    const p = (await conn.metadata.read('Profile', 'Minimum Access - API Only Integrations')) as unknown as Record<string, unknown[]> & { userLicense: string };
+    const p = (await conn.metadata.read('Profile', 'Minimum Access - API Only Integrations')) as unknown as Record<
+      string,
+      unknown[]
+    > & { userLicense: string };
     expect(p.userLicense).to.equal('Salesforce Integration');
-    for (const el of ['applicationVisibilities', 'classAccesses', 'fieldPermissions', 'layoutAssignments', 'objectPermissions', 'pageAccesses', 'recordTypeVisibilities', 'tabVisibilities']) {
+    for (const el of [
+      'applicationVisibilities',
+      'classAccesses',
+      'fieldPermissions',
+      'layoutAssignments',
+      'objectPermissions',
+      'pageAccesses',
+      'recordTypeVisibilities',
+      'tabVisibilities',
+    ]) {
       expect(p[el], el).to.have.length(count(source, el));
     }
   });
@@ -47,7 +64,7 @@ describe('emulator profiles seeded from real metadata', () => {
     mkdirSync(root, { recursive: true });
     writeFileSync(
       join(root, 'Standard.profile-meta.xml'),
-      '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Campaign</object><viewAllRecords>true</viewAllRecords></objectPermissions><userPermissions><enabled>true</enabled><name>ViewSetup</name></userPermissions></Profile>'
+      '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Campaign</object><viewAllRecords>true</viewAllRecords></objectPermissions><userPermissions><enabled>true</enabled><name>ViewSetup</name></userPermissions></Profile>',
     );
     const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
     const deploy = await ComponentSet.fromSource(root).deploy({ usernameOrConnection: conn });
@@ -56,14 +73,24 @@ describe('emulator profiles seeded from real metadata', () => {
     const std = emu.org().profile('Standard User')!;
     expect(std.PermissionsViewSetup).to.equal(true);
     expect(std.PermissionsRunReports).to.equal(true);
-    const campaign = emu.org().query(`SELECT PermissionsViewAllRecords, PermissionsEdit FROM ObjectPermissions WHERE Parent.ProfileId = '${std.Id}' AND SobjectType = 'Campaign'`);
-    expect(campaign).to.deep.equal([{ attributes: campaign[0].attributes, PermissionsViewAllRecords: true, PermissionsEdit: false }]);
+    const campaign = emu
+      .org()
+      .query(
+        `SELECT PermissionsViewAllRecords, PermissionsEdit FROM ObjectPermissions WHERE Parent.ProfileId = '${std.Id}' AND SobjectType = 'Campaign'`,
+      );
+    expect(campaign).to.deep.equal([
+      { attributes: campaign[0].attributes, PermissionsViewAllRecords: true, PermissionsEdit: false },
+    ]);
 
     const out = join(dir, 'out');
     mkdirSync(out);
-    const retrieve = await new ComponentSet([{ fullName: 'Minimum Access - API Only Integrations', type: 'Profile' }]).retrieve({ usernameOrConnection: conn, output: out, merge: false });
+    const retrieve = await new ComponentSet([
+      { fullName: 'Minimum Access - API Only Integrations', type: 'Profile' },
+    ]).retrieve({ usernameOrConnection: conn, output: out, merge: false });
     const result = await retrieve.pollStatus(10, 60);
-    const file = (result.getFileResponses() as Array<{ filePath?: string; type: string }>).find((f) => f.type === 'Profile')!;
+    const file = (result.getFileResponses() as Array<{ filePath?: string; type: string }>).find(
+      (f) => f.type === 'Profile',
+    )!;
     const xml = readFileSync(file.filePath!, 'utf8');
     expect(count(xml, 'tabVisibilities')).to.equal(count(source, 'tabVisibilities'));
     expect(count(xml, 'fieldPermissions')).to.equal(count(source, 'fieldPermissions'));

@@ -21,9 +21,12 @@ describe('emulator REST through @salesforce/core', () => {
     const paths = emu.requests.map((r) => r.path);
     expect(paths).to.include('/services/oauth2/userinfo');
     expect(paths).to.include(`/services/data/v51.0/sobjects/User/${org.adminUserId}`);
-    const orgRow = await conn.singleRecordQuery<{ IsSandbox: boolean; TrialExpirationDate: string | null; OrganizationType: string; Name: string }>(
-      'SELECT Name, IsSandbox, TrialExpirationDate, OrganizationType FROM Organization'
-    );
+    const orgRow = await conn.singleRecordQuery<{
+      IsSandbox: boolean;
+      TrialExpirationDate: string | null;
+      OrganizationType: string;
+      Name: string;
+    }>('SELECT Name, IsSandbox, TrialExpirationDate, OrganizationType FROM Organization');
     expect(orgRow.Name).to.equal('Acme');
     expect(orgRow.IsSandbox).to.equal(true);
     expect(orgRow.TrialExpirationDate).to.match(/^\d{4}-\d\d-\d\dT.*\+0000$/);
@@ -34,9 +37,13 @@ describe('emulator REST through @salesforce/core', () => {
     const bad = `${emu.org().id}!nope`;
     const err = await failure(connect(emu, emu.org(), bad));
     expect(err.message).to.match(/INVALID_SESSION_ID|Session expired|retriev/i);
-    const res = await fetch(`${emu.url}/services/data/v62.0/query?q=SELECT+Id+FROM+User`, { headers: { Authorization: `Bearer ${bad}` } });
+    const res = await fetch(`${emu.url}/services/data/v62.0/query?q=SELECT+Id+FROM+User`, {
+      headers: { Authorization: `Bearer ${bad}` },
+    });
     expect(res.status).to.equal(401);
-    expect(await res.json()).to.deep.equal([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+    expect(await res.json()).to.deep.equal([
+      { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+    ]);
   });
 
   it('collapses repeated slashes and answers the version root', async () => {
@@ -49,7 +56,9 @@ describe('emulator REST through @salesforce/core', () => {
   });
 
   it('creates, reads, updates users; users cannot be deleted', async () => {
-    const profile = await conn.singleRecordQuery<{ Id: string }>("SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'");
+    const profile = await conn.singleRecordQuery<{ Id: string }>(
+      "SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'",
+    );
     const created = await conn.sobject('User').create({ ...USER, Username: 'int1@emu.org', ProfileId: profile.Id });
     expect(created.success).to.equal(true);
     expect(created.id).to.match(/^005\w{15}$/);
@@ -63,7 +72,10 @@ describe('emulator REST through @salesforce/core', () => {
   });
 
   it('pages query results through nextRecordsUrl', async () => {
-    emu.org().insertMany('Account', Array.from({ length: 25 }, (_, i) => ({ Name: `Acc ${String(i).padStart(2, '0')}` })));
+    emu.org().insertMany(
+      'Account',
+      Array.from({ length: 25 }, (_, i) => ({ Name: `Acc ${String(i).padStart(2, '0')}` })),
+    );
     emu.org().config.queryPageSize = 10;
     try {
       emu.clearRequests();
@@ -71,7 +83,10 @@ describe('emulator REST through @salesforce/core', () => {
       expect(res.records).to.have.length(25);
       expect(res.totalSize).to.equal(25);
       expect(emu.requests.filter((r) => r.path.includes('/query'))).to.have.length(3);
-      const first = (await conn.request('/services/data/v62.0/query?q=SELECT+Name+FROM+Account')) as { done: boolean; nextRecordsUrl: string };
+      const first = (await conn.request('/services/data/v62.0/query?q=SELECT+Name+FROM+Account')) as {
+        done: boolean;
+        nextRecordsUrl: string;
+      };
       expect(first.done).to.equal(false);
       expect(first.nextRecordsUrl).to.match(/^\/services\/data\/v62\.0\/query\/01g\w+-10$/);
     } finally {
@@ -91,10 +106,18 @@ describe('emulator REST through @salesforce/core', () => {
   });
 
   it('serves the tooling query, column metadata and SourceMember', async () => {
-    const t = await conn.tooling.query("SELECT Id, Status FROM SandboxProcess WHERE SandboxOrganization = '00D000000000001'");
+    const t = await conn.tooling.query(
+      "SELECT Id, Status FROM SandboxProcess WHERE SandboxOrganization = '00D000000000001'",
+    );
     expect(t.totalSize).to.equal(0);
-    const cols = (await conn.request(`/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, Profile.UserLicense.Name, COUNT(Id) c FROM User GROUP BY Id, Profile.UserLicense.Name')}&columns=true`)) as {
-      columnMetadata: Array<{ columnName: string; joinColumns: Array<{ columnName: string; joinColumns: Array<{ columnName: string }> }>; aggregate: boolean }>;
+    const cols = (await conn.request(
+      `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, Profile.UserLicense.Name, COUNT(Id) c FROM User GROUP BY Id, Profile.UserLicense.Name')}&columns=true`,
+    )) as {
+      columnMetadata: Array<{
+        columnName: string;
+        joinColumns: Array<{ columnName: string; joinColumns: Array<{ columnName: string }> }>;
+        aggregate: boolean;
+      }>;
     };
     expect(cols.columnMetadata.map((c) => c.columnName)).to.deep.equal(['Id', 'Profile', 'c']);
     expect(cols.columnMetadata[1].joinColumns[0].columnName).to.equal('UserLicense');
@@ -102,15 +125,26 @@ describe('emulator REST through @salesforce/core', () => {
     // a scratch org tracks source: SourceMember is described and queryable on the tooling API
     const d = (await conn.request('/services/data/v62.0/tooling/sobjects/SourceMember/describe')) as { name: string };
     expect(d.name).to.equal('SourceMember');
-    expect((await conn.tooling.query('SELECT MemberName FROM SourceMember WHERE RevisionCounter > 0')).totalSize).to.equal(0);
+    expect(
+      (await conn.tooling.query('SELECT MemberName FROM SourceMember WHERE RevisionCounter > 0')).totalSize,
+    ).to.equal(0);
   });
 
   it('serves the User password resource', async () => {
     const id = emu.org().adminUserId;
     expect(await conn.request(`/services/data/v62.0/sobjects/User/${id}/password`)).to.deep.equal({ isExpired: false });
-    const weak = await failure(conn.request({ method: 'POST', url: `/services/data/v62.0/sobjects/User/${id}/password`, body: JSON.stringify({ NewPassword: 'short' }) }));
+    const weak = await failure(
+      conn.request({
+        method: 'POST',
+        url: `/services/data/v62.0/sobjects/User/${id}/password`,
+        body: JSON.stringify({ NewPassword: 'short' }),
+      }),
+    );
     expect(weak.name).to.equal('INVALID_NEW_PASSWORD');
-    const reset = (await conn.request({ method: 'DELETE', url: `/services/data/v62.0/sobjects/User/${id}/password` })) as { NewPassword: string };
+    const reset = (await conn.request({
+      method: 'DELETE',
+      url: `/services/data/v62.0/sobjects/User/${id}/password`,
+    })) as { NewPassword: string };
     expect(reset.NewPassword).to.be.a('string').with.length.greaterThan(7);
   });
 });

@@ -3,7 +3,8 @@ import { applyProfile, parseProfileXml } from '../src/profiles.js';
 import { createOrg } from '../src/seeding.js';
 import { ServerContext, type OrgState } from '../src/state.js';
 
-const profileXml = (body: string): string => `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${body}</Profile>`;
+const profileXml = (body: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${body}</Profile>`;
 const field = (name: string, readable: boolean, editable = false): string =>
   `<fieldPermissions><editable>${String(editable)}</editable><field>${name}</field><readable>${String(readable)}</readable></fieldPermissions>`;
 const object = (name: string, read: boolean): string =>
@@ -22,7 +23,9 @@ describe('emulator seeding of large profiles', () => {
       for (let f = 0; f < 40; f++) parts.push(field(`Obj${o}__c.F${f}__c`, f % 4 !== 0, f % 3 === 0 && f % 4 !== 0));
     }
     const start = Date.now();
-    const org = createOrg(new ServerContext(), { profiles: [{ name: 'Big', metadataXml: profileXml(parts.join('')) }] });
+    const org = createOrg(new ServerContext(), {
+      profiles: [{ name: 'Big', metadataXml: profileXml(parts.join('')) }],
+    });
     const ms = Date.now() - start;
     // applying entry by entry took about 30 s for this size
     expect(ms, `seeded in ${ms} ms`).to.be.below(5000);
@@ -34,7 +37,12 @@ describe('emulator seeding of large profiles', () => {
   });
 
   it('applies a deploy as a merge: rows updated in place, removed when granting nothing, names matched ignoring case', () => {
-    const seedXml = profileXml(field('Account.Site', true, true) + field('Account.Phone', true) + object('Account', true) + object('Contact', true));
+    const seedXml = profileXml(
+      field('Account.Site', true, true) +
+        field('Account.Phone', true) +
+        object('Account', true) +
+        object('Contact', true),
+    );
     const org = createOrg(new ServerContext(), { profiles: [{ name: 'P', metadataXml: seedXml }] });
     const profile = org.profileByName('P')!;
     const before = new Map(rowsOf(org, 'FieldPermissions', 'P').map((r) => [r.Field, r.Id]));
@@ -47,12 +55,17 @@ describe('emulator seeding of large profiles', () => {
           field('Account.Fax', false) + // repeated: the row the first mention made goes again
           field('Account.Industry', false) +
           field('Account.Industry', true, true) + // repeated: created by its last mention
-          object('contact', false) // removed (names ignore case)
-      )
+          object('contact', false), // removed (names ignore case)
+      ),
     );
     applyProfile(org, profile, deploy, false);
 
-    const fields = rowsOf(org, 'FieldPermissions', 'P').map((r) => [r.Field, r.PermissionsRead, r.PermissionsEdit, r.Id === before.get(r.Field)]);
+    const fields = rowsOf(org, 'FieldPermissions', 'P').map((r) => [
+      r.Field,
+      r.PermissionsRead,
+      r.PermissionsEdit,
+      r.Id === before.get(r.Field),
+    ]);
     expect(fields).to.deep.equal([
       ['Account.Site', true, false, true],
       ['Account.Industry', true, true, false],

@@ -69,14 +69,14 @@ export default class Audit extends SfCommand<AuditCommandResult> {
     })(),
   };
 
-
   public async run(): Promise<AuditCommandResult> {
     const { flags } = await this.parse(Audit);
     const outputFile = flags['output-file'];
     const format = outputFile ? formatForFile(outputFile) : undefined;
     // Check the file before the (possibly long) read of the org.
     if (outputFile && !format) throw messages.createError('error.badExtension', [outputFile]);
-    if (outputFile && existsSync(outputFile) && !flags.force) throw messages.createError('error.fileExists', [outputFile]);
+    if (outputFile && existsSync(outputFile) && !flags.force)
+      throw messages.createError('error.fileExists', [outputFile]);
 
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
@@ -133,10 +133,14 @@ export default class Audit extends SfCommand<AuditCommandResult> {
     } else {
       this.styledHeader(messages.getMessage('heading.candidates', [r.period.days]));
       // usernames whole, the rest wrapped; the risks, long, below the table
-      this.printTable(candidateRows(r.candidates), CANDIDATE_COLUMNS.map((c) => ({ ...c, whole: c.key === 'user' })));
+      this.printTable(
+        candidateRows(r.candidates),
+        CANDIDATE_COLUMNS.map((c) => ({ ...c, whole: c.key === 'user' })),
+      );
       for (const c of r.candidates.filter((x) => x.risks.length > 0)) {
         this.log('');
-        for (const line of wrapText(`${c.username}: ${c.risks.map((k) => RISK_LABELS[k]).join('; ')}`, outputWidth())) this.log(line);
+        for (const line of wrapText(`${c.username}: ${c.risks.map((k) => RISK_LABELS[k]).join('; ')}`, outputWidth()))
+          this.log(line);
       }
     }
     this.log();

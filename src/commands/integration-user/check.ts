@@ -31,7 +31,11 @@ export default class IntegrationUserCheck extends SfCommand<IntegrationUserCheck
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    'definition-file': Flags.string({ summary: messages.getMessage('flags.definition-file.summary'), multiple: true, required: true }),
+    'definition-file': Flags.string({
+      summary: messages.getMessage('flags.definition-file.summary'),
+      multiple: true,
+      required: true,
+    }),
     'username-suffix': Flags.string({ summary: messages.getMessage('flags.username-suffix.summary') }),
     'output-file': Flags.file({ summary: messages.getMessage('flags.output-file.summary') }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
@@ -42,7 +46,15 @@ export default class IntegrationUserCheck extends SfCommand<IntegrationUserCheck
     const loaded = await loadDefinitions(flags['definition-file']);
     const output = flags['output-file'] ? resolve(flags['output-file']) : undefined;
     // refuse before reading the org: an existing summary is replaced only with --force
-    if (output && !flags.force && (await access(output).then(() => true, () => false))) throw messages.createError('error.OutputExists', [output]);
+    if (
+      output &&
+      !flags.force &&
+      (await access(output).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw messages.createError('error.OutputExists', [output]);
     const conn = flags['target-org'].getConnection(flags['api-version']);
     this.spinner.start(messages.getMessage('spinner.reading'));
     const env = await readOrgEnvironment(conn);
@@ -50,20 +62,37 @@ export default class IntegrationUserCheck extends SfCommand<IntegrationUserCheck
     const users: UserCheck[] = [];
     for (const d of loaded.definitions) {
       const request = buildRequest({}, d.definition, deriveAlias);
-      const overrides = { suffix: flags['username-suffix'] ?? d.definition.usernameSuffix, usernames: d.definition.usernames };
+      const overrides = {
+        suffix: flags['username-suffix'] ?? d.definition.usernameSuffix,
+        usernames: d.definition.usernames,
+      };
       users.push({ file: basename(d.file), ...(await checkDefinition(ctx, request, overrides)) });
     }
-    const managed = withoutDefinition(await findManagedUsers(conn), users.map((u) => u.username));
-    const result: CheckResult = { environment: env, inSync: users.every((u) => u.drift.length === 0), users, withoutDefinition: managed, skippedFiles: loaded.skipped };
+    const managed = withoutDefinition(
+      await findManagedUsers(conn),
+      users.map((u) => u.username),
+    );
+    const result: CheckResult = {
+      environment: env,
+      inSync: users.every((u) => u.drift.length === 0),
+      users,
+      withoutDefinition: managed,
+      skippedFiles: loaded.skipped,
+    };
     this.spinner.stop(result.inSync ? messages.getMessage('spinner.inSync') : messages.getMessage('spinner.drift'));
     if (output) {
       await writeFile(output, driftMarkdown(result));
       result.outputFile = output;
     }
     // usernames whole, details wrapped: readable at 80 columns and in CI logs
-    const columns = [{ key: 'user' as const, name: 'User', whole: true }, { key: 'kind' as const, name: 'Drift' }, { key: 'detail' as const, name: 'Detail' }];
+    const columns = [
+      { key: 'user' as const, name: 'User', whole: true },
+      { key: 'kind' as const, name: 'Drift' },
+      { key: 'detail' as const, name: 'Detail' },
+    ];
     for (const line of renderTable(driftRows(result), columns)) this.log(line);
-    if (managed.length) this.warn(messages.getMessage('warning.withoutDefinition', [managed.map((u) => u.username).join(', ')]));
+    if (managed.length)
+      this.warn(messages.getMessage('warning.withoutDefinition', [managed.map((u) => u.username).join(', ')]));
     if (output) this.log(messages.getMessage('info.written', [output]));
     // a result, not an error: --json still carries every drift, with the exit code in "status"
     if (!result.inSync) process.exitCode = DRIFT_EXIT_CODE;

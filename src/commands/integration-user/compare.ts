@@ -20,14 +20,22 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    user: Flags.string({ char: 'u', summary: messages.getMessage('flags.user.summary'), multiple: true, required: true }),
-    'permission-set': Flags.string({ char: 'p', summary: messages.getMessage('flags.permission-set.summary'), multiple: true }),
+    user: Flags.string({
+      char: 'u',
+      summary: messages.getMessage('flags.user.summary'),
+      multiple: true,
+      required: true,
+    }),
+    'permission-set': Flags.string({
+      char: 'p',
+      summary: messages.getMessage('flags.permission-set.summary'),
+      multiple: true,
+    }),
     'output-file': Flags.file({ char: 'f', summary: messages.getMessage('flags.output-file.summary') }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
     all: Flags.boolean({ char: 'a', summary: messages.getMessage('flags.all.summary') }),
     'keep-permission': Flags.string({ summary: messages.getMessage('flags.keep-permission.summary'), multiple: true }),
   };
-
 
   public async run(): Promise<IntegrationUserCompareResult> {
     const { flags } = await this.parse(IntegrationUserCompare);
@@ -42,7 +50,7 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
       conn,
       { user: users[0] },
       users.length === 2 ? { user: users[1] } : { permissionSets: sets },
-      { includeSame: flags.all, keepPermissions: flags['keep-permission'] }
+      { includeSame: flags.all, keepPermissions: flags['keep-permission'] },
     );
     if (flags['output-file']) {
       const path = resolve(flags['output-file']);

@@ -35,10 +35,14 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
-    wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
+    wait: Flags.duration({
+      summary: messages.getMessage('flags.wait.summary'),
+      unit: 'minutes',
+      defaultValue: 33,
+      min: 1,
+    }),
     'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), hidden: true }),
   };
-
 
   public async run(): Promise<IntegrationUserConnectResult> {
     const { flags } = await this.parse(IntegrationUserConnect);
@@ -48,7 +52,9 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     const baseDir = flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd());
     const outside = await outsideProjectNotice(process.cwd(), flags['output-dir'], baseDir);
 
-    this.spinner.start(messages.getMessage('info.status', [flags['app-name'], flags['dry-run'] ? 'planning' : 'connecting']));
+    this.spinner.start(
+      messages.getMessage('info.status', [flags['app-name'], flags['dry-run'] ? 'planning' : 'connecting']),
+    );
     let result: ConnectResult;
     try {
       result = await runConnect({
@@ -78,8 +84,15 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
       this.log(c.xml);
     }
     if (!result.dryRun) {
-      this.table({ data: result.components.map((c) => ({ type: c.type, name: c.fullName, file: c.file, path: c.path })) });
-      this.log(messages.getMessage('info.status', [result.appName, result.deployId ? `${result.status} (deploy ${result.deployId})` : result.status]));
+      this.table({
+        data: result.components.map((c) => ({ type: c.type, name: c.fullName, file: c.file, path: c.path })),
+      });
+      this.log(
+        messages.getMessage('info.status', [
+          result.appName,
+          result.deployId ? `${result.status} (deploy ${result.deployId})` : result.status,
+        ]),
+      );
     }
     this.log('');
     for (const line of result.nextSteps) this.log(`- ${line}`);

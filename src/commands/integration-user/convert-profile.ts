@@ -79,13 +79,15 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       description: messages.getMessage('flags.narrow-to-usage.description'),
       dependsOn: ['from-user'],
     }),
-    'usage-days': Flags.integer({ summary: messages.getMessage('flags.usage-days.summary'), dependsOn: ['narrow-to-usage'] }),
+    'usage-days': Flags.integer({
+      summary: messages.getMessage('flags.usage-days.summary'),
+      dependsOn: ['narrow-to-usage'],
+    }),
     force: Flags.boolean({
       char: 'f',
       summary: messages.getMessage('flags.force.summary'),
     }),
   };
-
 
   public async run(): Promise<ConvertProfileResult> {
     const { flags } = await this.parse(ConvertProfile);
@@ -95,7 +97,9 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       throw messages.createError('error.InvalidName', [flags.name]);
     }
     checkKeepAndExclude(flags['keep-permission'], flags['exclude-permission']);
-    const usageDays = flags['narrow-to-usage'] ? (await import('../../org-access/usage-logs.js')).usageWindow(flags['usage-days']) : undefined;
+    const usageDays = flags['narrow-to-usage']
+      ? (await import('../../org-access/usage-logs.js')).usageWindow(flags['usage-days'])
+      : undefined;
 
     // a file converts offline unless --target-org is given explicitly (a configured default org isn't enough)
     const org = flags['source-file'] && !hasExplicitTargetOrg(this.argv) ? undefined : flags['target-org'];
@@ -110,7 +114,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     const result = await convertProfile({
       source,
       conn,
-      orgName: org ? org.getUsername() ?? org.getOrgId() : undefined,
+      orgName: org ? (org.getUsername() ?? org.getOrgId()) : undefined,
       name: flags.name,
       label: flags.label,
       includeUi: flags['include-ui'],
@@ -167,7 +171,10 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     const groups = groupOmissions(result.omitted);
     if (groups.length > 0) {
       this.styledHeader(messages.getMessage('header.omitted', [groups.reduce((n, g) => n + g.count, 0)]));
-      const columns = (['section', 'count', 'reason', 'examples'] as const).map((key) => ({ key, name: key[0].toUpperCase() + key.slice(1) }));
+      const columns = (['section', 'count', 'reason', 'examples'] as const).map((key) => ({
+        key,
+        name: key[0].toUpperCase() + key.slice(1),
+      }));
       for (const line of renderTable(groups, columns)) this.log(line);
     }
     const highRisk = highRiskBlock(result.highRisk);

@@ -3,8 +3,21 @@ import { Messages, type Connection } from '@salesforce/core';
 import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSION } from '../../org/api-version.js';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 // the run's modules (converter, org steps, deploy) load in run(), not when sf lists or helps commands (issue 12)
-import { PARTIAL_EXIT_CODE, stepNames, type CreateResult, type Progress, type Step, type StepName } from '../../create/types.js';
-import { buildRequest, wantsGeneratedAccess, type CreateRequest, type Definition, type FlagInput } from '../../create/request.js';
+import {
+  PARTIAL_EXIT_CODE,
+  stepNames,
+  type CreateResult,
+  type Progress,
+  type Step,
+  type StepName,
+} from '../../create/types.js';
+import {
+  buildRequest,
+  wantsGeneratedAccess,
+  type CreateRequest,
+  type Definition,
+  type FlagInput,
+} from '../../create/request.js';
 import { loadDefinitions, type LoadedDefinition } from '../../create/definitions.js';
 import { runDefinitions, type CreateManyResult } from '../../create/run-definitions.js';
 import { readOrgEnvironment } from '../../environments/org-environment.js';
@@ -25,7 +38,17 @@ const messages = Messages.loadMessages('sf-integration-user', 'integration-user.
 export type IntegrationUserCreateResult = (CreateResult & { adaptation?: OrgAdaptation }) | CreateManyResult;
 
 // flags that describe one user: not with several definitions
-const ONE_USER_FLAGS = ['username', 'email', 'first-name', 'last-name', 'alias', 'permission-set-name', 'from-user', 'from-profile-file', 'connect'] as const;
+const ONE_USER_FLAGS = [
+  'username',
+  'email',
+  'first-name',
+  'last-name',
+  'alias',
+  'permission-set-name',
+  'from-user',
+  'from-profile-file',
+  'connect',
+] as const;
 
 type StageData = { details: Partial<Record<StepName, string>> };
 
@@ -51,7 +74,10 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     'user-permission': Flags.string({ summary: messages.getMessage('flags.user-permission.summary'), multiple: true }),
     'permission-set': Flags.string({ summary: messages.getMessage('flags.permission-set.summary'), multiple: true }),
     'from-profile-file': Flags.file({ summary: messages.getMessage('flags.from-profile-file.summary'), exists: true }),
-    'from-user': Flags.string({ summary: messages.getMessage('flags.from-user.summary'), exclusive: ['from-profile-file'] }),
+    'from-user': Flags.string({
+      summary: messages.getMessage('flags.from-user.summary'),
+      exclusive: ['from-profile-file'],
+    }),
     'keep-permission': Flags.string({
       summary: messages.getMessage('flags.keep-permission.summary'),
       description: messages.getMessage('flags.keep-permission.description'),
@@ -62,7 +88,10 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       description: messages.getMessage('flags.narrow-to-usage.description'),
       dependsOn: ['from-user'],
     }),
-    'usage-days': Flags.integer({ summary: messages.getMessage('flags.usage-days.summary'), dependsOn: ['narrow-to-usage'] }),
+    'usage-days': Flags.integer({
+      summary: messages.getMessage('flags.usage-days.summary'),
+      dependsOn: ['narrow-to-usage'],
+    }),
     'definition-file': Flags.string({
       summary: messages.getMessage('flags.definition-file.summary'),
       description: messages.getMessage('flags.definition-file.description'),
@@ -74,17 +103,25 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     connect: Flags.string({ summary: messages.getMessage('flags.connect.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
-    wait: Flags.duration({ summary: messages.getMessage('flags.wait.summary'), unit: 'minutes', defaultValue: 33, min: 1 }),
+    wait: Flags.duration({
+      summary: messages.getMessage('flags.wait.summary'),
+      unit: 'minutes',
+      defaultValue: 33,
+      min: 1,
+    }),
     'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), hidden: true }),
   };
-
 
   public async run(): Promise<IntegrationUserCreateResult> {
     const { flags } = await this.parse(IntegrationUserCreate);
     const loaded = flags['definition-file'] ? await loadDefinitions(flags['definition-file']) : undefined;
     const conn = flags['target-org'].getConnection(flags['api-version']);
     // --connect deploys External Client App metadata, which needs a newer API version than the rest
-    await assertApiVersionSupported(conn, flags['api-version'], flags.connect ? CONNECT_OLDEST_API_VERSION : OLDEST_API_VERSION);
+    await assertApiVersionSupported(
+      conn,
+      flags['api-version'],
+      flags.connect ? CONNECT_OLDEST_API_VERSION : OLDEST_API_VERSION,
+    );
     if (loaded && (loaded.fromFolder || loaded.definitions.length > 1)) return this.runMany(flags, loaded, conn);
     const definition: Definition = loaded?.definitions[0]?.definition ?? {};
     const built = buildRequest(
@@ -108,7 +145,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
         outputDir: flags['output-dir'],
       },
       definition,
-      deriveAlias
+      deriveAlias,
     );
     if (!built.username) throw messages.createError('error.MissingUsername');
     const { request, adaptation } = await adaptToOrg(conn, built, await readOrgEnvironment(conn), {
@@ -117,13 +154,17 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       dryRun: flags['dry-run'],
     });
     for (const note of adaptation.notes) this.log(note);
-    if (adaptation.email) (adaptation.email.status === 'reported' ? this.warn.bind(this) : this.log.bind(this))(adaptation.email.message);
+    if (adaptation.email)
+      (adaptation.email.status === 'reported' ? this.warn.bind(this) : this.log.bind(this))(adaptation.email.message);
     if (wantsGeneratedAccess(request) || flags.connect) {
       const outside = await outsideProjectNotice(process.cwd(), request.outputDir, process.cwd());
       if (outside) this.warn(outside);
     }
     const STEP_NAMES = stepNames(Boolean(flags.connect), Boolean(flags['from-user']));
-    const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StepName, string>;
+    const labels = Object.fromEntries(STEP_NAMES.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<
+      StepName,
+      string
+    >;
     // loaded only when drawing: multi-stage output costs start-up time every command would pay (issue 12)
     const { ParallelMultiStageOutput } = await import('@oclif/multi-stage-output');
     const mso = new ParallelMultiStageOutput<StageData>({
@@ -147,7 +188,12 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       end: (step: Step) => {
         // the next steps are printed in full below
         details[step.name] = step.name === 'next-steps' ? step.status : `${step.status}: ${step.detail}`;
-        const status = step.status === 'failed' ? 'failed' : step.status === 'skipped' || step.status === 'planned' ? 'skipped' : 'completed';
+        const status =
+          step.status === 'failed'
+            ? 'failed'
+            : step.status === 'skipped' || step.status === 'planned'
+              ? 'skipped'
+              : 'completed';
         mso.updateStage(labels[step.name], status, { details: { ...details } });
       },
       deploy: (s) => {
@@ -156,7 +202,10 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       },
     };
 
-    const [{ runCreate }, { createGenerator }] = await Promise.all([import('../../create/runner.js'), import('../../create/generate.js')]);
+    const [{ runCreate }, { createGenerator }] = await Promise.all([
+      import('../../create/runner.js'),
+      import('../../create/generate.js'),
+    ]);
     let result: CreateResult;
     try {
       result = await runCreate({
@@ -204,7 +253,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
   private async runMany(
     flags: Awaited<ReturnType<IntegrationUserCreate['parse']>>['flags'] & Record<string, unknown>,
     loaded: Awaited<ReturnType<typeof loadDefinitions>>,
-    conn: Connection
+    conn: Connection,
   ): Promise<CreateManyResult> {
     const given = ONE_USER_FLAGS.find((f) => flags[f] !== undefined);
     if (given) throw messages.createError('error.FlagWithManyDefinitions', [given]);
@@ -255,11 +304,16 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     renderMany(this, result);
     if (!result.success) {
       const failed = result.definitions.filter((d) => d.status === 'failed');
-      const error = messages.createError('error.SomeDefinitionsFailed', [
-        String(failed.length),
-        String(result.definitions.length),
-        failed.map((f) => `${basename(f.file)}: ${f.error?.message ?? 'failed'}`).join('\n'),
-      ], [], PARTIAL_EXIT_CODE);
+      const error = messages.createError(
+        'error.SomeDefinitionsFailed',
+        [
+          String(failed.length),
+          String(result.definitions.length),
+          failed.map((f) => `${basename(f.file)}: ${f.error?.message ?? 'failed'}`).join('\n'),
+        ],
+        [],
+        PARTIAL_EXIT_CODE,
+      );
       error.setData(result);
       throw error;
     }
@@ -291,9 +345,13 @@ function renderMany(cmd: SfCommand<unknown>, result: CreateManyResult): void {
     })),
   });
   for (const d of result.definitions) for (const w of d.warnings) cmd.warn(`${basename(d.file)}: ${w}`);
-  if (result.skippedFiles.length) cmd.log(messages.getMessage('info.skippedFiles', [result.skippedFiles.map((f) => basename(f)).join(', ')]));
+  if (result.skippedFiles.length)
+    cmd.log(messages.getMessage('info.skippedFiles', [result.skippedFiles.map((f) => basename(f)).join(', ')]));
   if (result.withoutDefinition.length) {
-    cmd.warn(messages.getMessage('warning.withoutDefinition', [result.withoutDefinition.map((u) => `${u.username} (${u.permissionSets.join(', ')})`).join('; ')]));
+    cmd.warn(
+      messages.getMessage('warning.withoutDefinition', [
+        result.withoutDefinition.map((u) => `${u.username} (${u.permissionSets.join(', ')})`).join('; '),
+      ]),
+    );
   }
 }
-

@@ -30,7 +30,6 @@ export default class Licenses extends SfCommand<LicensesResult> {
     'api-version': Flags.orgApiVersion(),
   };
 
-
   public async run(): Promise<LicensesResult> {
     const { flags } = await this.parse(Licenses);
     const conn = flags['target-org'].getConnection(flags['api-version']);
@@ -44,8 +43,15 @@ export default class Licenses extends SfCommand<LicensesResult> {
     if (!seats.integrationPsl && !unread.has('PermissionSetLicense')) {
       this.info(messages.getMessage('info.noLicense', ['Salesforce API Integration permission set']));
     }
-    const columns = (['license', 'total', 'used', 'free'] as const).map((key) => ({ key, name: key[0].toUpperCase() + key.slice(1) }));
+    const columns = (['license', 'total', 'used', 'free'] as const).map((key) => ({
+      key,
+      name: key[0].toUpperCase() + key.slice(1),
+    }));
     for (const line of renderTable(seatRows(seats), columns)) this.log(line);
-    return { userLicense: seats.integrationUserLicense ?? null, permissionSetLicense: seats.integrationPsl ?? null, gaps };
+    return {
+      userLicense: seats.integrationUserLicense ?? null,
+      permissionSetLicense: seats.integrationPsl ?? null,
+      gaps,
+    };
   }
 }

@@ -31,7 +31,10 @@ export default class IntegrationUserPassword extends SfCommand<IntegrationUserPa
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
     username: Flags.string({ summary: messages.getMessage('flags.username.summary'), required: true }),
-    generate: Flags.boolean({ summary: messages.getMessage('flags.generate.summary'), exactlyOne: ['generate', 'reset'] }),
+    generate: Flags.boolean({
+      summary: messages.getMessage('flags.generate.summary'),
+      exactlyOne: ['generate', 'reset'],
+    }),
     reset: Flags.boolean({ summary: messages.getMessage('flags.reset.summary'), exactlyOne: ['generate', 'reset'] }),
     'show-password': Flags.boolean({ summary: messages.getMessage('flags.show-password.summary'), default: false }),
     'output-file': Flags.file({ summary: messages.getMessage('flags.output-file.summary') }),
@@ -44,12 +47,12 @@ export default class IntegrationUserPassword extends SfCommand<IntegrationUserPa
     }),
   };
 
-
   public async run(): Promise<IntegrationUserPasswordResult> {
     const { flags } = await this.parse(IntegrationUserPassword);
     const outputFile = flags['output-file'] ? resolve(flags['output-file']) : undefined;
     // a password set but shown nowhere is a locked-out integration: refuse before changing anything
-    if (this.jsonEnabled() && !flags['show-password'] && !outputFile) throw messages.createError('error.PasswordWouldBeLost');
+    if (this.jsonEnabled() && !flags['show-password'] && !outputFile)
+      throw messages.createError('error.PasswordWouldBeLost');
 
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version']);

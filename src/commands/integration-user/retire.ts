@@ -42,30 +42,52 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
     days: Flags.integer({ summary: messages.getMessage('flags.days.summary'), min: 1, max: 180, default: 30 }),
     'frozen-days': Flags.integer({ summary: messages.getMessage('flags.frozen-days.summary'), min: 0, default: 7 }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
-    revoke: Flags.boolean({ summary: messages.getMessage('flags.revoke.summary'), default: false, exclusive: ['undo'] }),
-    deactivate: Flags.boolean({ summary: messages.getMessage('flags.deactivate.summary'), default: false, exclusive: ['undo'] }),
+    revoke: Flags.boolean({
+      summary: messages.getMessage('flags.revoke.summary'),
+      default: false,
+      exclusive: ['undo'],
+    }),
+    deactivate: Flags.boolean({
+      summary: messages.getMessage('flags.deactivate.summary'),
+      default: false,
+      exclusive: ['undo'],
+    }),
     undo: Flags.boolean({ summary: messages.getMessage('flags.undo.summary'), default: false }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
     'output-file': Flags.file({ summary: messages.getMessage('flags.output-file.summary'), char: 'f' }),
-    'license-cost': amount({ summary: messages.getMessage('flags.license-cost.summary'), default: DEFAULT_FULL_LICENSE_PER_YEAR }),
-    'integration-license-cost': amount({ summary: messages.getMessage('flags.integration-license-cost.summary'), default: DEFAULT_INTEGRATION_LICENSE_PER_MONTH }),
+    'license-cost': amount({
+      summary: messages.getMessage('flags.license-cost.summary'),
+      default: DEFAULT_FULL_LICENSE_PER_YEAR,
+    }),
+    'integration-license-cost': amount({
+      summary: messages.getMessage('flags.integration-license-cost.summary'),
+      default: DEFAULT_INTEGRATION_LICENSE_PER_MONTH,
+    }),
   };
 
   public async run(): Promise<IntegrationUserRetireResult> {
     const { flags } = await this.parse(IntegrationUserRetire);
     const outputFile = flags['output-file'];
     // before anything is read or changed
-    if (outputFile && existsSync(outputFile) && !flags.force) throw messages.createError('error.fileExists', [outputFile]);
+    if (outputFile && existsSync(outputFile) && !flags.force)
+      throw messages.createError('error.fileExists', [outputFile]);
     const org = flags['target-org'];
     const targetOrg = targetOrgLabel(this.argv, org);
     const names = stagesFor(flags);
-    const labels = Object.fromEntries(names.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<StageName, string>;
+    const labels = Object.fromEntries(names.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<
+      StageName,
+      string
+    >;
     const mso = new ParallelMultiStageOutput<StageData>({
       title: messages.getMessage('title', [flags.user]),
       stages: names.map((n) => labels[n]),
       jsonEnabled: this.jsonEnabled(),
       data: { details: {} },
-      stageSpecificBlock: names.map((n) => ({ stage: labels[n], type: 'message' as const, get: (d?: StageData): string | undefined => d?.details[n] })),
+      stageSpecificBlock: names.map((n) => ({
+        stage: labels[n],
+        type: 'message' as const,
+        get: (d?: StageData): string | undefined => d?.details[n],
+      })),
     });
     const details: Partial<Record<StageName, string>> = {};
     const at = new Date();
@@ -82,13 +104,21 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
         deactivate: flags.deactivate,
         undo: flags.undo,
         force: flags.force,
-        prices: { fullLicensePerYear: flags['license-cost'], integrationLicensePerMonth: flags['integration-license-cost'] },
+        prices: {
+          fullLicensePerYear: flags['license-cost'],
+          integrationLicensePerMonth: flags['integration-license-cost'],
+        },
         now: at,
         progress: {
           start: (n) => mso.startStage(labels[n]),
           end: (s: Stage) => {
             details[s.name] = `${s.status}: ${s.detail}`;
-            const status = s.status === 'failed' || s.status === 'refused' ? 'failed' : s.status === 'done' ? 'completed' : 'skipped';
+            const status =
+              s.status === 'failed' || s.status === 'refused'
+                ? 'failed'
+                : s.status === 'done'
+                  ? 'completed'
+                  : 'skipped';
             mso.updateStage(labels[s.name], status, { details: { ...details } });
           },
         },
@@ -121,7 +151,8 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
     }
     this.styledHeader(messages.getMessage('heading.stages'));
     this.table({ data: stageRows(r) });
-    for (const g of c?.gaps ?? []) this.warn(`${g.source} is not readable (${g.errorCode}): needs ${g.fix}. That part of the check is incomplete.`);
+    for (const g of c?.gaps ?? [])
+      this.warn(`${g.source} is not readable (${g.errorCode}): needs ${g.fix}. That part of the check is incomplete.`);
     const savings = savingsText(r);
     if (savings) this.logSuccess(savings);
     if (r.nextSteps.length) {

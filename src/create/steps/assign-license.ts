@@ -6,9 +6,11 @@ import { preOf, type RunState, type StepOutcome } from '../types.js';
 export async function assignLicenseStep(state: RunState): Promise<StepOutcome> {
   const pre = preOf(state);
   const { result } = state;
-  if (state.writtenWithUser?.license) return { status: 'done', detail: 'Salesforce API Integration license (with the user)' };
+  if (state.writtenWithUser?.license)
+    return { status: 'done', detail: 'Salesforce API Integration license (with the user)' };
   if (pre.hasLicense) return { status: 'already done', detail: 'Salesforce API Integration license held' };
-  if (state.dryRun || !result.userId) return { status: 'planned', detail: 'assign the Salesforce API Integration license' };
+  if (state.dryRun || !result.userId)
+    return { status: 'planned', detail: 'assign the Salesforce API Integration license' };
   try {
     const outcome = await assignPermissionSetLicense(state.ctx.conn, result.userId, pre.pslId);
     return { status: outcome, detail: 'Salesforce API Integration license' };

@@ -2,7 +2,13 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { DeployOutcome } from '../../metadata/deploy.js';
 import type { PermissionSetDoc } from '../../permissions/model.js';
-import { assignPermissionSets, findPermissionSets, isLicenseRefusal, type PermissionSetAssignOutcome, type PermissionSetRef } from '../../org/assignments.js';
+import {
+  assignPermissionSets,
+  findPermissionSets,
+  isLicenseRefusal,
+  type PermissionSetAssignOutcome,
+  type PermissionSetRef,
+} from '../../org/assignments.js';
 import { mapAssignError } from '../../org/errors.js';
 import { preOf, type Assignment, type RunState, type StepOutcome } from '../types.js';
 
@@ -37,7 +43,10 @@ export async function assignPermissionSetsStep(state: RunState): Promise<StepOut
     const mayBeRefused = todo.filter((n) => companionOf(docs, n));
     return {
       status: 'planned',
-      detail: [`assign ${todo.join(', ')}`, ...mayBeRefused.map((n) => messages.getMessage('plan.companionMayBeRefused', [n]))].join('; '),
+      detail: [
+        `assign ${todo.join(', ')}`,
+        ...mayBeRefused.map((n) => messages.getMessage('plan.companionMayBeRefused', [n])),
+      ].join('; '),
     };
   }
   const refs = await resolvePermissionSetIds(state.ctx.conn, todo, pre.namedSets, state.deployed);
@@ -47,13 +56,25 @@ export async function assignPermissionSetsStep(state: RunState): Promise<StepOut
 /** Marks each set's assignment; refused companions become warnings, any other refusal fails the step. */
 function recordOutcomes(state: RunState, already: string[], outcomes: PermissionSetAssignOutcome[]): StepOutcome {
   const failed = outcomes.filter((o): o is Failed => 'error' in o);
-  const refused = failed.filter((f) => companionOf(state.docs, f.name) && isLicenseRefusal(f.error as Error & { errorCode?: string }));
+  const refused = failed.filter(
+    (f) => companionOf(state.docs, f.name) && isLicenseRefusal(f.error as Error & { errorCode?: string }),
+  );
   for (const { name, error } of refused) {
     mark(state, name, { status: 'skipped', reason: error.message });
-    state.result.warnings.push(companionRefusedWarning(companionOf(state.docs, name)!, state.request.username, error.message, state.result.files));
+    state.result.warnings.push(
+      companionRefusedWarning(
+        companionOf(state.docs, name)!,
+        state.request.username,
+        error.message,
+        state.result.files,
+      ),
+    );
   }
   const done = outcomes.filter((o) => 'outcome' in o && o.outcome === 'done').map((o) => o.name);
-  const dup = [...already, ...outcomes.filter((o) => 'outcome' in o && o.outcome === 'already done').map((o) => o.name)];
+  const dup = [
+    ...already,
+    ...outcomes.filter((o) => 'outcome' in o && o.outcome === 'already done').map((o) => o.name),
+  ];
   done.forEach((n) => mark(state, n, { status: 'done' }));
   dup.forEach((n) => mark(state, n, { status: 'already done' }));
   const hard = failed.filter((f) => !refused.includes(f));
@@ -87,7 +108,7 @@ export async function resolvePermissionSetIds(
   conn: Connection,
   names: string[],
   known: Map<string, PermissionSetRef>,
-  deployed: DeployOutcome | undefined
+  deployed: DeployOutcome | undefined,
 ): Promise<PermissionSetRef[]> {
   const refs = new Map<string, PermissionSetRef>(known);
   for (const c of deployed?.components ?? []) {
@@ -101,7 +122,12 @@ export async function resolvePermissionSetIds(
 }
 
 /** What to do about a companion set the org refused: the set, the refused permission, the way out. */
-function companionRefusedWarning(companion: PermissionSetDoc, username: string, reason: string, files: readonly string[]): string {
+function companionRefusedWarning(
+  companion: PermissionSetDoc,
+  username: string,
+  reason: string,
+  files: readonly string[],
+): string {
   const userPermissions = (companion.sections.userPermissions ?? []).map((e) => String(e.name)).sort();
   const file = files.find((f) => f.includes(companion.fullName)) ?? companion.fullName;
   return messages.getMessage('warning.companionRefused', [

@@ -8,10 +8,15 @@ export async function compareStep(state: RunState): Promise<StepOutcome> {
   if (!fromUser) return { status: 'skipped', detail: 'no --from-user' };
   const { result, dryRun } = state;
   try {
-    const compared = await compareWithNewUser(state.ctx.conn, fromUser, { docs: state.docs, omitted: state.omitted }, {
-      username: state.request.username,
-      existsInOrg: !dryRun && Boolean(result.userId),
-    });
+    const compared = await compareWithNewUser(
+      state.ctx.conn,
+      fromUser,
+      { docs: state.docs, omitted: state.omitted },
+      {
+        username: state.request.username,
+        existsInOrg: !dryRun && Boolean(result.userId),
+      },
+    );
     result.fromUser = compared.from;
     result.comparison = compared.comparison;
     result.warnings.push(...compared.warnings);
@@ -20,7 +25,9 @@ export async function compareStep(state: RunState): Promise<StepOutcome> {
   } catch (e) {
     // the user is in place: a comparison that can't be read is a warning, not a failure
     if (isConnectionError(e)) throw e;
-    result.warnings.push(`Couldn't compare with ${fromUser.access.user.username}: ${e instanceof Error ? e.message : String(e)}`);
+    result.warnings.push(
+      `Couldn't compare with ${fromUser.access.user.username}: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return { status: 'skipped', detail: 'comparison failed, see warnings' };
   }
 }

@@ -13,11 +13,21 @@ export async function connectStep(state: RunState): Promise<StepOutcome> {
     scopes: wanted.scopes,
     baseDir: wanted.baseDir,
     dryRun: state.dryRun || !result.userId,
-    knownUser: { id: result.userId ?? '', username: request.username, email: request.email, profileName: preOf(state).profile.name, apiOnly: true, isActive: true },
+    knownUser: {
+      id: result.userId ?? '',
+      username: request.username,
+      email: request.email,
+      profileName: preOf(state).profile.name,
+      apiOnly: true,
+      isActive: true,
+    },
     deploy: { waitMinutes: ctx.waitMinutes, pollFrequencyMs: ctx.pollFrequencyMs, onProgress: ctx.progress?.deploy },
   });
   result.connect = outcome;
   result.files.push(...outcome.components.filter((c) => c.file === 'written').map((c) => c.path));
   result.warnings.push(...outcome.warnings);
-  return { status: outcome.status, detail: `External Client App ${outcome.appName}${outcome.deployId ? ` (deploy ${outcome.deployId})` : ''}` };
+  return {
+    status: outcome.status,
+    detail: `External Client App ${outcome.appName}${outcome.deployId ? ` (deploy ${outcome.deployId})` : ''}`,
+  };
 }

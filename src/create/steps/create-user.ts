@@ -23,9 +23,13 @@ export async function createUserStep(state: RunState): Promise<StepOutcome> {
   if (combined.outcome === 'created') {
     result.userId = combined.userId;
     state.writtenWithUser = { license: true, assigned: sets.map((s) => s.name) };
-    return { status: 'done', detail: `${request.username} (${result.userId}), with its license and ${sets.length} permission set(s) in one transaction` };
+    return {
+      status: 'done',
+      detail: `${request.username} (${result.userId}), with its license and ${sets.length} permission set(s) in one transaction`,
+    };
   }
-  if (combined.outcome === 'user-refused') throw mapCreateUserError(combined.error, request.username, ctx.conn.instanceUrl);
+  if (combined.outcome === 'user-refused')
+    throw mapCreateUserError(combined.error, request.username, ctx.conn.instanceUrl);
   try {
     result.userId = await createUser(ctx.conn, pre.newUser);
   } catch (e) {

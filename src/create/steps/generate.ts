@@ -12,7 +12,10 @@ export async function generateStep(state: RunState): Promise<StepOutcome> {
   const outcome = await generateSets(state);
   const pre = preOf(state);
   state.result.permissionSets.push(
-    ...state.request.permissionSets.map((name) => ({ name: pre.namedSets.get(name.toLowerCase())?.name ?? name, generated: false }))
+    ...state.request.permissionSets.map((name) => ({
+      name: pre.namedSets.get(name.toLowerCase())?.name ?? name,
+      generated: false,
+    })),
   );
   return outcome;
 }
@@ -20,7 +23,8 @@ export async function generateStep(state: RunState): Promise<StepOutcome> {
 async function generateSets(state: RunState): Promise<StepOutcome> {
   const { request, result, ctx } = state;
   const pre = preOf(state);
-  if (!wantsGeneratedAccess(request)) return { status: 'skipped', detail: 'no object, field or user permission requested' };
+  if (!wantsGeneratedAccess(request))
+    return { status: 'skipped', detail: 'no object, field or user permission requested' };
   const generated = await ctx.generator.generate(request, {
     licensedUserPermissions: pre.licensedUserPermissions,
     baseInput: pre.conversion?.input,
@@ -37,7 +41,7 @@ async function generateSets(state: RunState): Promise<StepOutcome> {
     // high-risk and unused access left out are said once, in their own blocks
     ...state.omitted
       .filter((o) => !isHighRiskOmission(o) && !isNotUsedOmission(o))
-      .map((o) => `Left out ${o.section} ${o.label ? `${o.name} (${o.label})` : o.name}: ${o.reason}`)
+      .map((o) => `Left out ${o.section} ${o.label ? `${o.name} (${o.label})` : o.name}: ${o.reason}`),
   );
   result.permissionSets.push(...state.docs.map((d) => ({ name: d.fullName, generated: true, license: d.license })));
   return state.dryRun ? planFiles(state) : writeFiles(state);
@@ -56,7 +60,10 @@ async function planFiles(state: RunState): Promise<StepOutcome> {
       ? `would write ${p.fullName}`
       : p.state === 'unchanged'
         ? `${p.fullName} unchanged`
-        : messages.getMessage(ctx.force ? 'plan.wouldReplace' : 'plan.wouldNeedForce', [p.fullName, p.differing.join(', ')])
+        : messages.getMessage(ctx.force ? 'plan.wouldReplace' : 'plan.wouldNeedForce', [
+            p.fullName,
+            p.differing.join(', '),
+          ]),
   );
   return { status: 'planned', detail: plan.join('; ') };
 }
@@ -65,9 +72,11 @@ async function writeFiles(state: RunState): Promise<StepOutcome> {
   const { ctx, result } = state;
   const written = await ctx.generator.write(state.docs, state.request.outputDir, { force: ctx.force });
   result.files = written.files;
-  const byAction = (action: WrittenSets['sets'][number]['action']): string[] => written.sets.filter((w) => w.action === action).map((w) => w.fullName);
+  const byAction = (action: WrittenSets['sets'][number]['action']): string[] =>
+    written.sets.filter((w) => w.action === action).map((w) => w.fullName);
   const unchanged = byAction('unchanged');
-  if (unchanged.length === written.sets.length) return { status: 'already done', detail: `unchanged: ${result.files.join(', ')}` };
+  if (unchanged.length === written.sets.length)
+    return { status: 'already done', detail: `unchanged: ${result.files.join(', ')}` };
   return {
     status: 'done',
     detail: [

@@ -19,7 +19,9 @@ export async function preflightStep(state: RunState): Promise<StepOutcome> {
   return {
     status: 'done',
     detail: [
-      pre.existing ? `user ${pre.existing.username} exists (${pre.existing.id}): resuming` : `username ${state.request.username} is free here`,
+      pre.existing
+        ? `user ${pre.existing.username} exists (${pre.existing.id}): resuming`
+        : `username ${state.request.username} is free here`,
       `profile "${pre.profile.name}"${pre.profile.legacy ? ' (legacy)' : ''}`,
       seats ? `${seats.free} of ${seats.total} Salesforce Integration seats free` : '',
     ]

@@ -9,13 +9,23 @@ export function smallEmulatorSeed(): EmulatorSeed {
   return {
     type: 'production',
     edition: 'Enterprise Edition',
-    users: users.map((u) => ({ username: u.Username, lastName: u.Name, profile: u.Profile.Name, isActive: u.IsActive ?? true })),
+    users: users.map((u) => ({
+      username: u.Username,
+      lastName: u.Name,
+      profile: u.Profile.Name,
+      isActive: u.IsActive ?? true,
+    })),
     loginHistory: LOGINS.filter((l) => known.has(byId.get(l.UserId)!)).map((l) => ({
       username: byId.get(l.UserId)!,
       loginTime: l.LoginTime,
       loginType: l.LoginType,
       application: l.Application,
     })),
-    oauthTokens: TOKENS.map((t) => ({ username: byId.get(t.UserId)!, appName: t.AppName, lastUsedDate: t.LastUsedDate, useCount: t.UseCount })),
+    oauthTokens: TOKENS.map((t) => ({
+      username: byId.get(t.UserId)!,
+      appName: t.AppName,
+      lastUsedDate: t.LastUsedDate,
+      useCount: t.UseCount,
+    })),
   };
 }

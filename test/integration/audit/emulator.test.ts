@@ -45,7 +45,13 @@ describe('integration-user audit and licenses against the org emulator', () => {
     ]);
     expect(r.candidates[3].apps[0]).to.include({ app: 'Marketo', logins: 30, tokenUseCount: 400 });
     expect(r.seats.integrationUserLicense).to.deep.include({ total: 5, used: 1, free: 4 });
-    expect(r.savings).to.deep.include({ movableUsers: 3, freeSeatsUsed: 3, paidSeats: 0, netSavingsPerYear: 3600, netSavingsPerYearAfterSplit: 3360 });
+    expect(r.savings).to.deep.include({
+      movableUsers: 3,
+      freeSeatsUsed: 3,
+      paidSeats: 0,
+      netSavingsPerYear: 3600,
+      netSavingsPerYearAfterSplit: 3360,
+    });
     expect(r.savings.splitOut).to.deep.equal({ seats: 3, freeSeatsUsed: 1, paidSeats: 2, costPerYear: 240 });
     expect(r.gaps).to.deep.equal([]);
     expect(r.loginHistory).to.deep.include({ read: true, mode: 'aggregate', queries: 1 });
@@ -105,7 +111,11 @@ describe('integration-user audit against the org emulator: faults', () => {
 
   it('falls back to paging rows when the org rejects the aggregate query', async () => {
     // Seats and users are the first three queries; LoginHistory the fourth.
-    const fault = emu.faults.add({ path: /\/query$/, nth: 4, respond: { error: 'MALFORMED_QUERY', message: 'unexpected token: MAX', status: 400 } });
+    const fault = emu.faults.add({
+      path: /\/query$/,
+      nth: 4,
+      respond: { error: 'MALFORMED_QUERY', message: 'unexpected token: MAX', status: 400 },
+    });
     try {
       const r = await Audit.run(['--target-org', login.username, '--json']);
       expect(r.loginHistory).to.deep.include({ mode: 'rows', truncated: false });

@@ -31,7 +31,10 @@ describe('integration-user connect against the emulator', function () {
   let sandbox: sinon.SinonSandbox;
 
   before(async () => {
-    home = await useTempHome('connect-home-', { SF_INTEGRATION_USER_POLL_MS: '10', SF_ORG_API_VERSION: CONNECT_TEST_API_VERSION });
+    home = await useTempHome('connect-home-', {
+      SF_INTEGRATION_USER_POLL_MS: '10',
+      SF_ORG_API_VERSION: CONNECT_TEST_API_VERSION,
+    });
   });
   after(async () => home.restore());
 
@@ -41,7 +44,12 @@ describe('integration-user connect against the emulator', function () {
         users: [
           { username: INT, lastName: 'ERP', profile: 'Minimum Access - API Only Integrations' },
           { username: 'jane@acme.com', lastName: 'Doe', profile: 'Standard User' },
-          { username: 'old.int@acme.com', lastName: 'Old', profile: 'Minimum Access - API Only Integrations', isActive: false },
+          {
+            username: 'old.int@acme.com',
+            lastName: 'Old',
+            profile: 'Minimum Access - API Only Integrations',
+            isActive: false,
+          },
         ],
       },
     });
@@ -59,16 +67,29 @@ describe('integration-user connect against the emulator', function () {
   });
 
   const run = (extra: string[] = [], username = INT): Promise<ConnectResult> =>
-    IntegrationUserConnect.run(['--target-org', org.adminUsername, '--username', username, '--app-name', 'ERP_Sync', '--output-dir', dir, ...extra]) as unknown as Promise<ConnectResult>;
+    IntegrationUserConnect.run([
+      '--target-org',
+      org.adminUsername,
+      '--username',
+      username,
+      '--app-name',
+      'ERP_Sync',
+      '--output-dir',
+      dir,
+      ...extra,
+    ]) as unknown as Promise<ConnectResult>;
   const fail = (extra: string[] = [], username = INT): Promise<SfError> =>
     run(extra, username).then(
       () => {
         throw new Error('expected the command to fail');
       },
-      (e: SfError) => e
+      (e: SfError) => e,
     );
   // a /composite/batch of GETs (create's preflight) is a read
-  const writes = (): string[] => emu.requests.filter((r) => !isRead(r) && r.soapOperation !== 'readMetadata').map((r) => `${r.method} ${r.soapOperation ?? r.path}`);
+  const writes = (): string[] =>
+    emu.requests
+      .filter((r) => !isRead(r) && r.soapOperation !== 'readMetadata')
+      .map((r) => `${r.method} ${r.soapOperation ?? r.path}`);
 
   it('refuses an API version older than External Client Apps with the client credentials flow, before any read or write', async () => {
     const e = await fail(['--api-version', '61.0']);
@@ -90,21 +111,36 @@ describe('integration-user connect against the emulator', function () {
       ['extlClntAppOauthPolicies/ERP_Sync_oauthPlcy.ecaOauthPlcy-meta.xml', 'written'],
     ]);
     // the global OAuth settings reached the org (with a callback URL) but were never written into the project
-    expect(await readdir(dir)).to.have.members(['externalClientApps', 'extlClntAppOauthSettings', 'extlClntAppOauthPolicies']);
+    expect(await readdir(dir)).to.have.members([
+      'externalClientApps',
+      'extlClntAppOauthSettings',
+      'extlClntAppOauthPolicies',
+    ]);
     expect(findEca(org.state, 'ExtlClntAppGlobalOauthSettings', 'ERP_Sync_glbloauth')!.values.callbackUrl).to.equal(
-      'https://login.salesforce.com/services/oauth2/success'
+      'https://login.salesforce.com/services/oauth2/success',
     );
     const commit = result.nextSteps.find((n) => n.startsWith('Commit'))!;
-    expect(commit).to.contain('ERP_Sync.eca-meta.xml').and.not.contain('glbloauth').and.not.contain('extlClntAppGlobalOauthSets/');
+    expect(commit)
+      .to.contain('ERP_Sync.eca-meta.xml')
+      .and.not.contain('glbloauth')
+      .and.not.contain('extlClntAppGlobalOauthSets/');
     expect(result.nextSteps.join(' ')).to.contain('must not be added to source control');
     const policies = findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'ERP_Sync_oauthPlcy')!;
     expect(policies.values).to.include({ clientCredentialsFlowUser: INT, isClientCredentialsFlowEnabled: 'true' });
-    expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Sync_oauth')!.values.commaSeparatedOauthScopes).to.equal('Api');
-    const { consumerKey, consumerSecret } = findEca(org.state, 'ExtlClntAppGlobalOauthSettings', 'ERP_Sync_glbloauth')!.values;
+    expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Sync_oauth')!.values.commaSeparatedOauthScopes).to.equal(
+      'Api',
+    );
+    const { consumerKey, consumerSecret } = findEca(
+      org.state,
+      'ExtlClntAppGlobalOauthSettings',
+      'ERP_Sync_glbloauth',
+    )!.values;
     const printed = out.join('');
     expect(printed).to.contain('"status": "done"');
     expect(printed).to.not.contain(consumerSecret).and.not.contain(consumerKey);
-    const files = await Promise.all(result.components.filter((c) => c.file !== 'temporary').map((c) => readFile(c.path, 'utf8')));
+    const files = await Promise.all(
+      result.components.filter((c) => c.file !== 'temporary').map((c) => readFile(c.path, 'utf8')),
+    );
     expect(files.join('')).to.not.contain(consumerSecret);
 
     emu.clearRequests();
@@ -114,16 +150,25 @@ describe('integration-user connect against the emulator', function () {
     expect(again.components.map((c) => c.file)).to.deep.equal(['unchanged', 'temporary', 'unchanged', 'unchanged']);
     expect(writes()).to.deep.equal([]);
     const human = out.join('');
-    expect(human).to.contain('Consumer Key and Secret').and.contain(`POST ${emu.url}/services/oauth2/token`).and.not.contain(consumerSecret);
+    expect(human)
+      .to.contain('Consumer Key and Secret')
+      .and.contain(`POST ${emu.url}/services/oauth2/token`)
+      .and.not.contain(consumerSecret);
   });
 
   it('asks for the Salesforce API Platform as External Client Apps spell it (sfap_api or SFApiPlatform); a callback URL of choice', async () => {
     const result = await run(['--scopes', 'api,sfap_api', '--callback-url', 'https://erp.acme.com/oauth/callback']);
     expect(result.scopes).to.deep.equal(['Api', 'SFApiPlatform']);
-    expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Sync_oauth')!.values.commaSeparatedOauthScopes).to.equal('Api,SFApiPlatform');
-    expect(findEca(org.state, 'ExtlClntAppGlobalOauthSettings', 'ERP_Sync_glbloauth')!.values.callbackUrl).to.equal('https://erp.acme.com/oauth/callback');
+    expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Sync_oauth')!.values.commaSeparatedOauthScopes).to.equal(
+      'Api,SFApiPlatform',
+    );
+    expect(findEca(org.state, 'ExtlClntAppGlobalOauthSettings', 'ERP_Sync_glbloauth')!.values.callbackUrl).to.equal(
+      'https://erp.acme.com/oauth/callback',
+    );
     emu.clearRequests();
-    expect((await run(['--scopes', 'Api,SFApiPlatform', '--callback-url', 'https://erp.acme.com/oauth/callback'])).status).to.equal('already done');
+    expect(
+      (await run(['--scopes', 'Api,SFApiPlatform', '--callback-url', 'https://erp.acme.com/oauth/callback'])).status,
+    ).to.equal('already done');
     expect(writes()).to.deep.equal([]);
     const bad = await fail(['--callback-url', 'ftp://erp.acme.com']);
     expect(bad.name).to.equal('InvalidCallbackUrlError');
@@ -142,7 +187,10 @@ describe('integration-user connect against the emulator', function () {
     it(`a re-run is already done whatever the org does with its generated default policy (${mode})`, async () => {
       await emu.stop();
       emu = await startEmulator({
-        seed: { ecaDefaultOauthPolicy: mode, users: [{ username: INT, lastName: 'ERP', profile: 'Minimum Access - API Only Integrations' }] },
+        seed: {
+          ecaDefaultOauthPolicy: mode,
+          users: [{ username: INT, lastName: 'ERP', profile: 'Minimum Access - API Only Integrations' }],
+        },
       });
       org = emu.org();
       await loginToEmulator(emu, [org]);
@@ -150,7 +198,9 @@ describe('integration-user connect against the emulator', function () {
       const own = findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'ERP_Sync_oauthPlcy');
       const generated = findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'ERP_Sync_oauth_defaultPolicy');
       // what the emulator models in each case
-      expect([own !== undefined, generated !== undefined]).to.deep.equal({ whenAbsent: [true, false], beside: [true, true], merged: [false, true] }[mode]);
+      expect([own !== undefined, generated !== undefined]).to.deep.equal(
+        { whenAbsent: [true, false], beside: [true, true], merged: [false, true] }[mode],
+      );
       if (mode === 'beside') expect(generated!.values.permittedUsersPolicyType).to.equal('AllSelfAuthorized');
       if (mode === 'merged') expect(generated!.values.clientCredentialsFlowUser).to.equal(INT);
       emu.clearRequests();
@@ -178,7 +228,12 @@ describe('integration-user connect against the emulator', function () {
     const result = await run(['--dry-run', '--scopes', 'api,refresh_token']);
     expect(result.status).to.equal('planned');
     expect(result.scopes).to.deep.equal(['Api', 'RefreshToken']);
-    expect(result.xml?.map((x) => x.type)).to.deep.equal(['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies']);
+    expect(result.xml?.map((x) => x.type)).to.deep.equal([
+      'ExternalClientApplication',
+      'ExtlClntAppGlobalOauthSettings',
+      'ExtlClntAppOauthSettings',
+      'ExtlClntAppOauthConfigurablePolicies',
+    ]);
     expect(result.components.map((c) => c.file)).to.deep.equal(['planned', 'temporary', 'planned', 'planned']);
     expect(out.join('')).to.contain(`<clientCredentialsFlowUser>${INT}</clientCredentialsFlowUser>`);
     expect(writes()).to.deep.equal([]);
@@ -200,7 +255,9 @@ describe('integration-user connect against the emulator', function () {
     expect(differs.message).to.contain('commaSeparatedOauthScopes');
     const changed = await run(['--scopes', 'api,openid', '--force']);
     expect(changed.status).to.equal('done');
-    expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Sync_oauth')!.values.commaSeparatedOauthScopes).to.equal('Api,OpenID');
+    expect(findEca(org.state, 'ExtlClntAppOauthSettings', 'ERP_Sync_oauth')!.values.commaSeparatedOauthScopes).to.equal(
+      'Api,OpenID',
+    );
   });
 
   it('names the execution user problem when the org rejects the deploy (a user not checked first)', async () => {
@@ -216,7 +273,7 @@ describe('integration-user connect against the emulator', function () {
       deploy: { pollFrequencyMs: 10 },
     }).then(
       () => new SfError('no error'),
-      (e: SfError) => e
+      (e: SfError) => e,
     );
     expect(error.name).to.equal('DeployFailedError');
     expect(error.message).to.contain('Enter a valid execution user for the OAuth client credentials flow.');
@@ -228,22 +285,48 @@ describe('integration-user connect against the emulator', function () {
     const NEW = 'marketo.sync@acme.com.integration';
     const create = (extra: string[] = []): Promise<CreateResult> =>
       IntegrationUserCreate.run([
-        '--target-org', org.adminUsername, '--username', NEW, '--email', 'integrations@acme.com', '--object', 'Account:read',
-        '--output-dir', dir, '--connect', 'Marketo_Sync', '--json', ...extra,
+        '--target-org',
+        org.adminUsername,
+        '--username',
+        NEW,
+        '--email',
+        'integrations@acme.com',
+        '--object',
+        'Account:read',
+        '--output-dir',
+        dir,
+        '--connect',
+        'Marketo_Sync',
+        '--json',
+        ...extra,
       ]) as unknown as Promise<CreateResult>;
 
     it('connects after the user is created and assigned; a re-run is already done', async () => {
       const plan = await create(['--dry-run']);
-      expect(plan.steps.map((s) => s.name).slice(-3)).to.deep.equal(['assign-permission-sets', 'connect', 'next-steps']);
+      expect(plan.steps.map((s) => s.name).slice(-3)).to.deep.equal([
+        'assign-permission-sets',
+        'connect',
+        'next-steps',
+      ]);
       expect(stepStatuses(plan).connect).to.equal('planned');
       expect(plan.connect?.xml?.[3].xml).to.contain(`<clientCredentialsFlowUser>${NEW}</clientCredentialsFlowUser>`);
       expect(findEca(org.state, 'ExternalClientApplication', 'Marketo_Sync')).to.equal(undefined);
 
       const result = await create();
-      expect(stepStatuses(result)).to.include({ 'create-user': 'done', 'assign-permission-sets': 'done', connect: 'done', 'next-steps': 'done' });
-      expect(findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'Marketo_Sync_oauthPlcy')!.values.clientCredentialsFlowUser).to.equal(NEW);
+      expect(stepStatuses(result)).to.include({
+        'create-user': 'done',
+        'assign-permission-sets': 'done',
+        connect: 'done',
+        'next-steps': 'done',
+      });
+      expect(
+        findEca(org.state, 'ExtlClntAppOauthConfigurablePolicies', 'Marketo_Sync_oauthPlcy')!.values
+          .clientCredentialsFlowUser,
+      ).to.equal(NEW);
       expect(result.files.some((f) => f.endsWith('Marketo_Sync.eca-meta.xml'))).to.equal(true);
-      expect(result.nextSteps.join(' ')).to.contain('Consumer Key and Secret').and.contain('grant_type=client_credentials');
+      expect(result.nextSteps.join(' '))
+        .to.contain('Consumer Key and Secret')
+        .and.contain('grant_type=client_credentials');
 
       emu.clearRequests();
       const again = await create();
@@ -254,7 +337,14 @@ describe('integration-user connect against the emulator', function () {
     });
 
     it('has no connect step without --connect', async () => {
-      const plan = (await IntegrationUserCreate.run(['--target-org', org.adminUsername, '--username', NEW, '--dry-run', '--json'])) as unknown as CreateResult;
+      const plan = (await IntegrationUserCreate.run([
+        '--target-org',
+        org.adminUsername,
+        '--username',
+        NEW,
+        '--dry-run',
+        '--json',
+      ])) as unknown as CreateResult;
       expect(plan.steps.map((s) => s.name)).to.not.include('connect');
     });
   });

@@ -9,7 +9,9 @@ import sinon from 'sinon';
 import { SfError } from '@salesforce/core';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import ConvertProfile, { type ConvertProfileResult } from '../../../src/commands/integration-user/convert-profile.js';
-import IntegrationUserCompare, { type IntegrationUserCompareResult } from '../../../src/commands/integration-user/compare.js';
+import IntegrationUserCompare, {
+  type IntegrationUserCompareResult,
+} from '../../../src/commands/integration-user/compare.js';
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
 import type { CreateResult } from '../../../src/create/executor.js';
 import { startEmulator, type Emulator } from '@sf-integration-user/org-emulator';
@@ -47,7 +49,17 @@ describe('org-reading commands against the emulator', function () {
 
   it('convert-profile --profile reads the profile from the org and applies the org license rules', async () => {
     const result = (await ConvertProfile.run([
-      '--profile', big.profileName, '--target-org', target, '--output-dir', dir, '--name', 'Admin_Integration', '--keep-permission', 'AuthorApex', '--json',
+      '--profile',
+      big.profileName,
+      '--target-org',
+      target,
+      '--output-dir',
+      dir,
+      '--name',
+      'Admin_Integration',
+      '--keep-permission',
+      'AuthorApex',
+      '--json',
     ])) as ConvertProfileResult;
     expect(result.licenseRules).to.equal('org');
     expect(result.source).to.contain(`profile ${big.profileName}`);
@@ -60,15 +72,29 @@ describe('org-reading commands against the emulator', function () {
     expect(result.omitted.find((o) => o.name === 'LightningExperienceUser')).to.not.equal(undefined);
     // the other high-risk permissions of the admin-like profile: left out, AuthorApex kept as asked
     expect(result.highRisk.kept).to.deep.equal(['AuthorApex']);
-    expect(result.highRisk.leftOut.map((p) => p.name)).to.include.members(['ModifyAllData', 'ViewAllData', 'CustomizeApplication']);
+    expect(result.highRisk.leftOut.map((p) => p.name)).to.include.members([
+      'ModifyAllData',
+      'ViewAllData',
+      'CustomizeApplication',
+    ]);
     expect(xml).to.not.contain('<name>ModifyAllData</name>').and.not.contain('<name>ViewAllData</name>');
     expect(result.readStats!.roundTrips).to.be.greaterThan(5);
   });
 
   it('convert-profile --from-user converts the effective access and names the source of every grant', async () => {
-    const result = (await ConvertProfile.run(['--from-user', big.username, '--target-org', target, '--output-dir', dir, '--json'])) as ConvertProfileResult;
+    const result = (await ConvertProfile.run([
+      '--from-user',
+      big.username,
+      '--target-org',
+      target,
+      '--output-dir',
+      dir,
+      '--json',
+    ])) as ConvertProfileResult;
     expect(result.effectiveAccess?.sources.map((s) => s.source)).to.include('group:Billing_Sync/Group_Admin');
-    expect(result.effectiveAccess?.grantSources.objectPermissions.Invoice__c.modifyAllRecords).to.deep.equal(['group:Billing_Sync/Group_Admin']);
+    expect(result.effectiveAccess?.grantSources.objectPermissions.Invoice__c.modifyAllRecords).to.deep.equal([
+      'group:Billing_Sync/Group_Admin',
+    ]);
     const xml = await readFile(join(dir, 'integrations_acme_com_Integration.permissionset-meta.xml'), 'utf8');
     expect(xml).to.contain('<object>Invoice__c</object>');
     expect(xml).to.not.contain('ViewEncryptedData'); // muted in the group
@@ -77,7 +103,7 @@ describe('org-reading commands against the emulator', function () {
   it('convert-profile without an org for --profile fails clearly', async () => {
     const error = await ConvertProfile.run(['--profile', 'Nope', '--target-org', target, '--output-dir', dir]).then(
       () => undefined,
-      (e: SfError) => e
+      (e: SfError) => e,
     );
     expect(error?.name).to.equal('ProfileNotFoundError');
   });
@@ -85,38 +111,76 @@ describe('org-reading commands against the emulator', function () {
   it('compare writes Markdown and CSV, never over an existing file without --force', async () => {
     const md = join(dir, 'switch.md');
     const result = (await IntegrationUserCompare.run([
-      '--target-org', target, '--user', big.username, '--permission-set', 'Sync_Extra', '--output-file', md, '--json',
+      '--target-org',
+      target,
+      '--user',
+      big.username,
+      '--permission-set',
+      'Sync_Extra',
+      '--output-file',
+      md,
+      '--json',
     ])) as IntegrationUserCompareResult;
     expect(result.outputFile).to.equal(md);
     const text = await readFile(md, 'utf8');
     expect(text).to.contain(`# Access of ${big.username} compared with Sync_Extra`);
     // named as Setup names it: the org's label (PermissionSet describe) beside the API name
     expect(text).to.match(/\| LightningExperienceUser \(Lightning Experience User\) \| yes \|  \| lacks yes \| ui: /);
-    const again = await IntegrationUserCompare.run(['--target-org', target, '--user', big.username, '--permission-set', 'Sync_Extra', '--output-file', md]).then(
+    const again = await IntegrationUserCompare.run([
+      '--target-org',
+      target,
+      '--user',
+      big.username,
+      '--permission-set',
+      'Sync_Extra',
+      '--output-file',
+      md,
+    ]).then(
       () => undefined,
-      (e: SfError) => e
+      (e: SfError) => e,
     );
     expect(again?.name).to.equal('OutputFileExistsError');
 
     const csv = join(dir, 'users.csv');
     await writeFile(csv, 'old');
-    await IntegrationUserCompare.run(['--target-org', target, '--user', big.username, '--user', 'someone.else@acme.com', '--output-file', csv, '--force']);
+    await IntegrationUserCompare.run([
+      '--target-org',
+      target,
+      '--user',
+      big.username,
+      '--user',
+      'someone.else@acme.com',
+      '--output-file',
+      csv,
+      '--force',
+    ]);
     const lines = (await readFile(csv, 'utf8')).split('\r\n');
-    expect(lines[0]).to.equal('category,section,name,label,first,second,lacks,beyond,status,whyKind,why,firstSources,secondSources');
+    expect(lines[0]).to.equal(
+      'category,section,name,label,first,second,lacks,beyond,status,whyKind,why,firstSources,secondSources',
+    );
     expect(lines.find((l) => l.startsWith('object,objectPermissions,Secret__c,,'))).to.contain(',beyond,');
   });
 
   it('compare wants two users, or one user and permission sets', async () => {
     const error = await IntegrationUserCompare.run(['--target-org', target, '--user', big.username]).then(
       () => undefined,
-      (e: SfError) => e
+      (e: SfError) => e,
     );
     expect(error?.name).to.equal('WrongSidesError');
   });
 
   it('create --from-user --dry-run ends with the comparison and a warning per gap', async () => {
     const result = (await IntegrationUserCreate.run([
-      '--target-org', target, '--username', 'erp.sync@acme.com.integration', '--from-user', big.username, '--output-dir', dir, '--dry-run', '--json',
+      '--target-org',
+      target,
+      '--username',
+      'erp.sync@acme.com.integration',
+      '--from-user',
+      big.username,
+      '--output-dir',
+      dir,
+      '--dry-run',
+      '--json',
     ])) as unknown as CreateResult;
     expect(result.steps.find((s) => s.name === 'compare')?.status).to.equal('planned');
     expect(result.fromUser?.username).to.equal(big.username);
@@ -129,7 +193,15 @@ describe('org-reading commands against the emulator', function () {
 
   it('create --from-user creates the user and compares with the access the org now gives it', async () => {
     const result = (await IntegrationUserCreate.run([
-      '--target-org', target, '--username', 'small.sync@acme.com.integration', '--from-user', 'small.sync@acme.com', '--output-dir', dir, '--json',
+      '--target-org',
+      target,
+      '--username',
+      'small.sync@acme.com.integration',
+      '--from-user',
+      'small.sync@acme.com',
+      '--output-dir',
+      dir,
+      '--json',
     ])) as unknown as CreateResult;
     expect(result.success).to.equal(true);
     expect(result.steps.find((s) => s.name === 'compare')?.status).to.equal('done');

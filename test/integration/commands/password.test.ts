@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { Logger, LoggerLevel, SfError } from '@salesforce/core';
-import IntegrationUserPassword, { type IntegrationUserPasswordResult } from '../../../src/commands/integration-user/password.js';
+import IntegrationUserPassword, {
+  type IntegrationUserPasswordResult,
+} from '../../../src/commands/integration-user/password.js';
 import { storedPassword } from '@sf-integration-user/org-emulator';
 import { startEmulator, type Emulator, type EmulatedOrg } from '@sf-integration-user/org-emulator';
 import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
@@ -43,7 +45,12 @@ describe('integration-user password against the emulator', function () {
         users: [
           { username: INT, lastName: 'ETL', profile: 'Minimum Access - API Only Integrations' },
           { username: PERSON, lastName: 'Person', profile: 'Standard User' },
-          { username: RETIRED, lastName: 'Retired', profile: 'Minimum Access - API Only Integrations', isActive: false },
+          {
+            username: RETIRED,
+            lastName: 'Retired',
+            profile: 'Minimum Access - API Only Integrations',
+            isActive: false,
+          },
         ],
       },
     });
@@ -64,22 +71,33 @@ describe('integration-user password against the emulator', function () {
   });
 
   const run = (extra: string[]): Promise<IntegrationUserPasswordResult> =>
-    IntegrationUserPassword.run(['--target-org', org.adminUsername, '--username', INT, ...extra]) as unknown as Promise<IntegrationUserPasswordResult>;
+    IntegrationUserPassword.run([
+      '--target-org',
+      org.adminUsername,
+      '--username',
+      INT,
+      ...extra,
+    ]) as unknown as Promise<IntegrationUserPasswordResult>;
   const fail = (extra: string[]): Promise<SfError> =>
     run(extra).then(
       () => {
         throw new Error('expected the command to fail');
       },
-      (e: SfError) => e
+      (e: SfError) => e,
     );
   const logged = (): string => log.readLogContentsAsText();
-  const passwordRequests = (): string[] => emu.requests.filter((r) => r.path.endsWith('/password')).map((r) => `${r.method} ${r.status}`);
+  const passwordRequests = (): string[] =>
+    emu.requests.filter((r) => r.path.endsWith('/password')).map((r) => `${r.method} ${r.status}`);
 
   it('--generate sets a strong password in the org and shows it once in the human output, never in the log', async () => {
     const result = await run(['--generate']);
     const pw = storedPassword(org.state, userId)!;
     expect(pw).to.have.length(24);
-    expect(pw).to.match(/[A-Z]/).and.match(/[a-z]/).and.match(/\d/).and.match(/[^A-Za-z0-9]/);
+    expect(pw)
+      .to.match(/[A-Z]/)
+      .and.match(/[a-z]/)
+      .and.match(/\d/)
+      .and.match(/[^A-Za-z0-9]/);
     expect(result).to.include({ username: INT, userId, action: 'generate', passwordSet: true, expired: false });
     expect(result).to.not.have.property('password');
     const printed = out.join('');
@@ -151,7 +169,15 @@ describe('integration-user password against the emulator', function () {
   });
 
   it('maps INVALID_NEW_PASSWORD and INSUFFICIENT_ACCESS to actionable errors without the password, and removes the unused file', async () => {
-    emu.faults.add({ method: 'POST', path: /\/password$/, respond: { error: 'INVALID_NEW_PASSWORD', message: 'Your password must be at least 32 characters long.', status: 400 } });
+    emu.faults.add({
+      method: 'POST',
+      path: /\/password$/,
+      respond: {
+        error: 'INVALID_NEW_PASSWORD',
+        message: 'Your password must be at least 32 characters long.',
+        status: 400,
+      },
+    });
     const file = join(dir, 'pw.txt');
     const weak = await fail(['--generate', '--output-file', file]);
     expect(weak.name).to.equal('InvalidNewPasswordError');
@@ -159,24 +185,39 @@ describe('integration-user password against the emulator', function () {
     expect(weak.actions?.join(' ')).to.contain('--length');
     await stat(file).then(
       () => expect.fail('the file of a password never set must be removed'),
-      () => undefined
+      () => undefined,
     );
     emu.faults.clear();
 
-    emu.faults.add({ path: /\/password$/, respond: { error: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on cross-reference id', status: 403 } });
+    emu.faults.add({
+      path: /\/password$/,
+      respond: {
+        error: 'INSUFFICIENT_ACCESS',
+        message: 'insufficient access rights on cross-reference id',
+        status: 403,
+      },
+    });
     const denied = await fail(['--reset']);
     expect(denied.name).to.equal('InsufficientAccessError');
     expect(denied.actions?.join(' ')).to.contain('Reset User Passwords');
     expect(storedPassword(org.state, userId)).to.equal(undefined);
-    const everything = [out.join(''), logged(), JSON.stringify(weak), JSON.stringify(denied), weak.stack ?? ''].join('\n');
+    const everything = [out.join(''), logged(), JSON.stringify(weak), JSON.stringify(denied), weak.stack ?? ''].join(
+      '\n',
+    );
     // no password-shaped value (the generator's 24 characters) leaked through errors or logs
     expect(everything).to.not.match(/NewPassword"?\s*[:=]\s*"[^"]/);
   });
 
   it('says so when the user does not exist, changing nothing', async () => {
-    const error = await IntegrationUserPassword.run(['--target-org', org.adminUsername, '--username', 'nobody@acme.com', '--generate']).then(
+    const error = await IntegrationUserPassword.run([
+      '--target-org',
+      org.adminUsername,
+      '--username',
+      'nobody@acme.com',
+      '--generate',
+    ]).then(
       () => new SfError('no error'),
-      (e: SfError) => e
+      (e: SfError) => e,
     );
     expect(error.name).to.equal('UserNotFoundError');
     expect(passwordRequests()).to.deep.equal([]);
@@ -186,7 +227,7 @@ describe('integration-user password against the emulator', function () {
     const refuse = (username: string, extra: string[]): Promise<SfError> =>
       IntegrationUserPassword.run(['--target-org', org.adminUsername, '--username', username, ...extra]).then(
         () => new SfError('no error'),
-        (e: SfError) => e
+        (e: SfError) => e,
       );
 
     it('refuses the running user, even with --force, and says what to do instead', async () => {
@@ -199,7 +240,7 @@ describe('integration-user password against the emulator', function () {
       expect(out.join('')).to.not.match(/\.\.\. done/);
     });
 
-    it('refuses a person (not API only), naming the profile, and points to Setup\'s reset', async () => {
+    it("refuses a person (not API only), naming the profile, and points to Setup's reset", async () => {
       const error = await refuse(PERSON, ['--reset']);
       expect(error.name).to.equal('NotIntegrationUserError');
       expect(error.message).to.contain('Standard User').and.contain(PERSON);
@@ -215,7 +256,9 @@ describe('integration-user password against the emulator', function () {
 
     it('says what is true of the user it did set', async () => {
       await run(['--generate']);
-      expect(out.join('')).to.contain(`${INT} is an active API-only user (profile "Minimum Access - API Only Integrations"`);
+      expect(out.join('')).to.contain(
+        `${INT} is an active API-only user (profile "Minimum Access - API Only Integrations"`,
+      );
     });
   });
 });

@@ -76,7 +76,7 @@ describe('integration-user create against the emulator', function () {
       () => {
         throw new Error('expected the command to fail');
       },
-      (e: SfError) => e
+      (e: SfError) => e,
     );
 
   const statuses = stepStatuses;
@@ -88,9 +88,15 @@ describe('integration-user create against the emulator', function () {
     const users = org.query(`SELECT Id FROM User WHERE Username = '${username}'`);
     expect(users, 'users').to.have.length(1);
     const id = String(users[0].Id);
-    expect(org.count(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`), 'license assignments').to.equal(1);
+    expect(
+      org.count(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${id}'`),
+      'license assignments',
+    ).to.equal(1);
     for (const ps of permissionSets) {
-      expect(org.count(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.Name = '${ps}'`), ps).to.equal(1);
+      expect(
+        org.count(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.Name = '${ps}'`),
+        ps,
+      ).to.equal(1);
     }
   }
 
@@ -119,11 +125,21 @@ describe('integration-user create against the emulator', function () {
     expect(again.steps.find((st) => st.name === 'deploy')?.detail).to.contain(`${PS} in the org as generated`);
     expect(writes()).to.deep.equal([]);
     expect(deploys(), 'no deploy on a no-op re-run').to.deep.equal([]);
-    expect(emu.requests.filter((r) => r.soapOperation === 'readMetadata'), 'one readMetadata').to.have.length(1);
+    expect(
+      emu.requests.filter((r) => r.soapOperation === 'readMetadata'),
+      'one readMetadata',
+    ).to.have.length(1);
     expectNoDuplicates(org, [PS]);
     // figures for the report (CREATE_LOG_REQUESTS=1 lists the requests)
     console.log(`      round trips: full create ${fullCreate}, no-op re-run ${noOp}; wall time ${wall} ms`);
-    if (process.env.CREATE_LOG_REQUESTS) console.log(JSON.stringify(emu.requests.map((r) => `${r.method} ${r.path} ${decodeURIComponent(r.query)} ${r.soapOperation ?? ''}`), null, 1));
+    if (process.env.CREATE_LOG_REQUESTS)
+      console.log(
+        JSON.stringify(
+          emu.requests.map((r) => `${r.method} ${r.path} ${decodeURIComponent(r.query)} ${r.soapOperation ?? ''}`),
+          null,
+          1,
+        ),
+      );
   });
 
   it('a hand-edited permission set file: the re-run stops before any org write; --force replaces and deploys it; then clean', async () => {
@@ -181,12 +197,19 @@ describe('integration-user create against the emulator', function () {
     const result = await create(org, [], psDir);
     expect(statuses(result)).to.include({ deploy: 'done', 'assign-permission-sets': 'done' });
     // decomposed: a folder per set, its grants in child files
-    expect(result.files.every((f) => f.startsWith(join(psDir, PS) + sep)), result.files.join(', ')).to.equal(true);
+    expect(
+      result.files.every((f) => f.startsWith(join(psDir, PS) + sep)),
+      result.files.join(', '),
+    ).to.equal(true);
     expect(result.files.some((f) => f.endsWith('.objectSettings-meta.xml'))).to.equal(true);
     const ps = org.permissionSet(PS)!;
     expect(ps).to.include({ PermissionsRunReports: true });
-    const objects = org.query(`SELECT SobjectType, PermissionsRead, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`);
-    expect(objects.map((o) => [o.SobjectType, o.PermissionsRead, o.PermissionsEdit])).to.deep.equal([['Account', true, true]]);
+    const objects = org.query(
+      `SELECT SobjectType, PermissionsRead, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`,
+    );
+    expect(objects.map((o) => [o.SobjectType, o.PermissionsRead, o.PermissionsEdit])).to.deep.equal([
+      ['Account', true, true],
+    ]);
     const fields = org.query(`SELECT Field, PermissionsRead FROM FieldPermissions WHERE ParentId = '${String(ps.Id)}'`);
     expect(fields.map((f) => [f.Field, f.PermissionsRead])).to.deep.equal([['Account.Industry', true]]);
     expectNoDuplicates(org, [PS]);
@@ -197,20 +220,35 @@ describe('integration-user create against the emulator', function () {
     expect(deploys()).to.deep.equal([]);
   });
 
-  it('grants a standard object every real org has (CampaignMember, from Salesforce\'s schema data)', async () => {
+  it("grants a standard object every real org has (CampaignMember, from Salesforce's schema data)", async () => {
     const org = (await start({ type: 'production', edition: 'Enterprise Edition' })).org();
     const result = await create(org, ['--object', 'CampaignMember:read', '--field', 'CampaignMember.Status:read']);
     expect(statuses(result)).to.deep.equal(ALL_STEPS_DONE);
     const ps = org.permissionSet(PS)!;
-    const rows = org.query(`SELECT SobjectType, PermissionsRead, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${ps.Id}' AND SobjectType = 'CampaignMember'`);
-    expect(rows.map((r) => [r.SobjectType, r.PermissionsRead, r.PermissionsEdit])).to.deep.equal([['CampaignMember', true, false]]);
-    expect(org.count(`SELECT COUNT() FROM FieldPermissions WHERE ParentId = '${ps.Id}' AND Field = 'CampaignMember.Status' AND PermissionsRead = true`)).to.equal(1);
+    const rows = org.query(
+      `SELECT SobjectType, PermissionsRead, PermissionsEdit FROM ObjectPermissions WHERE ParentId = '${ps.Id}' AND SobjectType = 'CampaignMember'`,
+    );
+    expect(rows.map((r) => [r.SobjectType, r.PermissionsRead, r.PermissionsEdit])).to.deep.equal([
+      ['CampaignMember', true, false],
+    ]);
+    expect(
+      org.count(
+        `SELECT COUNT() FROM FieldPermissions WHERE ParentId = '${ps.Id}' AND Field = 'CampaignMember.Status' AND PermissionsRead = true`,
+      ),
+    ).to.equal(1);
     expectNoDuplicates(org, [PS]);
   });
 
   it('creates the user on a sandbox, with a role and as a Marketing User', async () => {
     // the sandbox's name comes from its My Domain host; the username gets it, as a refresh names users
-    const org = (await start({ type: 'sandbox', myDomain: 'acme', sandboxName: 'uat', roles: [{ name: 'Integrations', developerName: 'Integrations' }] })).org();
+    const org = (
+      await start({
+        type: 'sandbox',
+        myDomain: 'acme',
+        sandboxName: 'uat',
+        roles: [{ name: 'Integrations', developerName: 'Integrations' }],
+      })
+    ).org();
     const result = await create(org, ['--role', 'Integrations', '--marketing-user']);
     expect(result.success).to.equal(true);
     expect(result.role).to.equal('Integrations');
@@ -230,7 +268,10 @@ describe('integration-user create against the emulator', function () {
   });
 
   it('a username taken in another org fails with DUPLICATE_USERNAME and leaves no user behind', async () => {
-    const e = await start([{ type: 'production' }, { type: 'production', users: [{ username: USERNAME, lastName: 'Other' }] }]);
+    const e = await start([
+      { type: 'production' },
+      { type: 'production', users: [{ username: USERNAME, lastName: 'Other' }] },
+    ]);
     const error = await fail(e.org(0));
     expect(error.name).to.equal('DuplicateUsernameError');
     expect(error.exitCode).to.equal(1);
@@ -240,9 +281,28 @@ describe('integration-user create against the emulator', function () {
     expect(e.org(0).permissionSet(PS)).to.not.equal(undefined);
     emu.clearRequests();
     const again = (await IntegrationUserCreate.run(
-      ['--target-org', e.org(0).adminUsername, '--username', `${USERNAME}.acme`, '--email', 'integrations@acme.com', '--last-name', 'ERP Sync'].concat(
-        ['--object', 'Account:read,edit', '--field', 'Account.Industry:read', '--user-permission', 'RunReports', '--permission-set-name', PS, '--output-dir', outputDir, '--json']
-      )
+      [
+        '--target-org',
+        e.org(0).adminUsername,
+        '--username',
+        `${USERNAME}.acme`,
+        '--email',
+        'integrations@acme.com',
+        '--last-name',
+        'ERP Sync',
+      ].concat([
+        '--object',
+        'Account:read,edit',
+        '--field',
+        'Account.Industry:read',
+        '--user-permission',
+        'RunReports',
+        '--permission-set-name',
+        PS,
+        '--output-dir',
+        outputDir,
+        '--json',
+      ]),
     )) as unknown as CreateResult;
     expect(statuses(again)).to.include({ deploy: 'already done', 'create-user': 'done' });
     expect(deploys()).to.deep.equal([]);
@@ -261,7 +321,7 @@ describe('integration-user create against the emulator', function () {
     const profile = join(outputDir, 'Bad.profile-meta.xml');
     await writeFile(
       profile,
-      '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><fieldPermissions><editable>false</editable><field>Account.Nope__c</field><readable>true</readable></fieldPermissions></Profile>'
+      '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><fieldPermissions><editable>false</editable><field>Account.Nope__c</field><readable>true</readable></fieldPermissions></Profile>',
     );
     const error = await fail(org, ['--from-profile-file', profile]);
     expect(error.name).to.equal('DeployFailedError');
@@ -270,7 +330,12 @@ describe('integration-user create against the emulator', function () {
   });
 
   it('a required field via --field stops in preflight with nothing changed', async () => {
-    const org = (await start({ type: 'production', objects: [{ name: 'Account', fields: [{ name: 'Region__c', required: true }] }] })).org();
+    const org = (
+      await start({
+        type: 'production',
+        objects: [{ name: 'Account', fields: [{ name: 'Region__c', required: true }] }],
+      })
+    ).org();
     const error = await fail(org, ['--field', 'Account.Region__c:read']);
     expect(error.name).to.equal('FieldNotPermissionableError');
     expect(error.message).to.contain('Account.Region__c');
@@ -280,19 +345,36 @@ describe('integration-user create against the emulator', function () {
   });
 
   it('the same field from a profile file is left out with a warning, and create succeeds', async () => {
-    const org = (await start({ type: 'production', objects: [{ name: 'Account', fields: [{ name: 'Region__c', required: true }, { name: 'Tier__c', formula: true }] }] })).org();
+    const org = (
+      await start({
+        type: 'production',
+        objects: [
+          {
+            name: 'Account',
+            fields: [
+              { name: 'Region__c', required: true },
+              { name: 'Tier__c', formula: true },
+            ],
+          },
+        ],
+      })
+    ).org();
     const profile = join(outputDir, 'Hand.profile-meta.xml');
     const fp = (field: string, editable: boolean): string =>
       `<fieldPermissions><editable>${String(editable)}</editable><field>${field}</field><readable>true</readable></fieldPermissions>`;
     await writeFile(
       profile,
-      `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${fp('Account.Region__c', true)}${fp('Account.Tier__c', true)}${fp('Account.Phone', true)}</Profile>`
+      `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${fp('Account.Region__c', true)}${fp('Account.Tier__c', true)}${fp('Account.Phone', true)}</Profile>`,
     );
     const result = await create(org, ['--from-profile-file', profile]);
     expect(result.success).to.equal(true);
-    expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Account.Region__c'))).to.contain('required or system field');
+    expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Account.Region__c'))).to.contain(
+      'required or system field',
+    );
     expect(result.warnings.find((w) => w.startsWith('Account.Tier__c'))).to.contain('read access only');
-    const rows = org.query(`SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE Parent.Name = '${PS}' ORDER BY Field`);
+    const rows = org.query(
+      `SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE Parent.Name = '${PS}' ORDER BY Field`,
+    );
     expect(rows.map((r) => [r.Field, r.PermissionsRead, r.PermissionsEdit])).to.deep.equal([
       ['Account.Industry', true, false],
       ['Account.Phone', true, true],
@@ -302,7 +384,9 @@ describe('integration-user create against the emulator', function () {
   });
 
   it("uses the org's list of what the permission set license carries, and the org's spelling of names", async () => {
-    const org = (await start({ type: 'production', integrationPslPermissions: ['ApexRestServices', 'RunReports'] })).org();
+    const org = (
+      await start({ type: 'production', integrationPslPermissions: ['ApexRestServices', 'RunReports'] })
+    ).org();
     const result = await create(org, ['--user-permission', 'apexrestservices', '--object', 'account:read']);
     expect(result.success).to.equal(true);
     // not in the built-in table, but this org's PSL allows it: it stays in the licensed set
@@ -317,7 +401,12 @@ describe('integration-user create against the emulator', function () {
     const companion = `${PS}_Companion`;
     const result = await create(org, ['--user-permission', 'AuthorApex']);
     expect(result.success).to.equal(true);
-    expect(statuses(result)).to.include({ deploy: 'done', 'assign-license': 'done', 'assign-permission-sets': 'done', 'next-steps': 'done' });
+    expect(statuses(result)).to.include({
+      deploy: 'done',
+      'assign-license': 'done',
+      'assign-permission-sets': 'done',
+      'next-steps': 'done',
+    });
     expect(result.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
       [PS, 'done'],
       [companion, 'skipped'],
@@ -327,42 +416,72 @@ describe('integration-user create against the emulator', function () {
     const step = result.steps.find((st) => st.name === 'assign-permission-sets')!;
     expect(step.detail).to.contain(`assigned ${PS}`).and.contain(`not assigned ${companion}`).and.contain(reason);
     const warning = result.warnings.find((w) => w.includes(`companion permission set ${companion}`));
-    expect(warning, result.warnings.join('\n')).to.contain(reason).and.contain('AuthorApex, RunReports').and.contain('full Salesforce license').and.contain('--exclude-permission');
+    expect(warning, result.warnings.join('\n'))
+      .to.contain(reason)
+      .and.contain('AuthorApex, RunReports')
+      .and.contain('full Salesforce license')
+      .and.contain('--exclude-permission');
     // deployed for review, not assigned
     expect(org.permissionSet(companion)).to.include({ PermissionsRunReports: true, PermissionsAuthorApex: true });
     expectNoDuplicates(org, [PS]);
     const userId = String(org.user(USERNAME)!.Id);
-    expect(org.count(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${companion}'`)).to.equal(0);
+    expect(
+      org.count(
+        `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${companion}'`,
+      ),
+    ).to.equal(0);
 
     emu.clearRequests();
     const again = await create(org, ['--user-permission', 'AuthorApex']);
     expect(again.success).to.equal(true);
-    expect(statuses(again)).to.include({ 'create-user': 'already done', deploy: 'already done', 'assign-license': 'already done', 'assign-permission-sets': 'already done' });
+    expect(statuses(again)).to.include({
+      'create-user': 'already done',
+      deploy: 'already done',
+      'assign-license': 'already done',
+      'assign-permission-sets': 'already done',
+    });
     expect(again.permissionSets.map((p) => p.assignment?.status)).to.deep.equal(['already done', 'skipped']);
     expect(again.warnings.filter((w) => w.includes(`companion permission set ${companion}`))).to.have.length(1);
     expect(deploys()).to.deep.equal([]);
     // only the companion's assignment is tried again
-    expect(writes().map((w) => w.replace(/\/v[\d.]+\//, '/vXX/'))).to.deep.equal(['POST /services/data/vXX/sobjects/PermissionSetAssignment']);
+    expect(writes().map((w) => w.replace(/\/v[\d.]+\//, '/vXX/'))).to.deep.equal([
+      'POST /services/data/vXX/sobjects/PermissionSetAssignment',
+    ]);
     expectNoDuplicates(org, [PS]);
   });
 
   it('an admin profile file (no --from-user): the refused companion is a warning too, exit 0', async () => {
     const org = (await start({ type: 'production' })).org();
     const profile = join(outputDir, 'Admin.profile-meta.xml');
-    const perm = (name: string): string => `<userPermissions><enabled>true</enabled><name>${name}</name></userPermissions>`;
+    const perm = (name: string): string =>
+      `<userPermissions><enabled>true</enabled><name>${name}</name></userPermissions>`;
     await writeFile(
       profile,
-      `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${perm('AuthorApex')}${perm('ManageRemoteAccess')}${perm('ViewSetup')}</Profile>`
+      `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${perm('AuthorApex')}${perm('ManageRemoteAccess')}${perm('ViewSetup')}</Profile>`,
     );
     // both high risk: kept on request, else left out by default (see least-privilege.test.ts)
-    const result = await create(org, ['--from-profile-file', profile, '--keep-permission', 'AuthorApex', '--keep-permission', 'ManageRemoteAccess']);
+    const result = await create(org, [
+      '--from-profile-file',
+      profile,
+      '--keep-permission',
+      'AuthorApex',
+      '--keep-permission',
+      'ManageRemoteAccess',
+    ]);
     expect(result.success).to.equal(true);
-    expect(result.highRisk).to.deep.equal({ leftOut: [], kept: ['AuthorApex', 'ManageRemoteAccess'], notHighRisk: [], notGranted: [] });
+    expect(result.highRisk).to.deep.equal({
+      leftOut: [],
+      kept: ['AuthorApex', 'ManageRemoteAccess'],
+      notHighRisk: [],
+      notGranted: [],
+    });
     expect(result.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
       [PS, 'done'],
       [`${PS}_Companion`, 'skipped'],
     ]);
-    expect(result.warnings.find((w) => w.includes(`companion permission set ${PS}_Companion`))).to.contain('AuthorApex, ManageRemoteAccess');
+    expect(result.warnings.find((w) => w.includes(`companion permission set ${PS}_Companion`))).to.contain(
+      'AuthorApex, ManageRemoteAccess',
+    );
     expectNoDuplicates(org, [PS]);
   });
 
@@ -371,17 +490,24 @@ describe('integration-user create against the emulator', function () {
     const result = await create(org, ['--dry-run']);
     const step = result.steps.find((st) => st.name === 'assign-permission-sets')!;
     expect(step.status).to.equal('planned');
-    expect(step.detail).to.contain(`assign ${PS}, ${PS}_Companion`).and.contain(`${PS}_Companion has no license`).and.contain('not a failure');
+    expect(step.detail)
+      .to.contain(`assign ${PS}, ${PS}_Companion`)
+      .and.contain(`${PS}_Companion has no license`)
+      .and.contain('not a failure');
     expect(result.permissionSets.map((p) => p.assignment?.status)).to.deep.equal(['planned', 'planned']);
     expect(writes()).to.deep.equal([]);
   });
 
   it('a permission set named with --permission-set that the user license refuses: exit 68 with the reason; a re-run fails the same way', async () => {
-    const org = (await start({ type: 'production', permissionSets: [{ name: 'Apex_Authors', userPermissions: ['AuthorApex'] }] })).org();
+    const org = (
+      await start({ type: 'production', permissionSets: [{ name: 'Apex_Authors', userPermissions: ['AuthorApex'] }] })
+    ).org();
     for (const run of [1, 2]) {
       const error = await fail(org, ['--permission-set', 'Apex_Authors']);
       expect(error.exitCode, `run ${run}`).to.equal(68);
-      expect(error.message).to.contain('assign-permission-sets').and.contain("Apex_Authors: The user license doesn't allow the permission: Author Apex");
+      expect(error.message)
+        .to.contain('assign-permission-sets')
+        .and.contain("Apex_Authors: The user license doesn't allow the permission: Author Apex");
       const data = error.data as CreateResult;
       expect(data.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
         [PS, run === 1 ? 'done' : 'already done'],
@@ -396,7 +522,9 @@ describe('integration-user create against the emulator', function () {
   const drops = DROP_IN_EACH_STEP;
   for (const { step, partial, separateWrites, fault } of drops) {
     it(`a dropped connection in ${step}, then a re-run completes with no duplicate records`, async () => {
-      const org = (await start({ type: 'production', ...(separateWrites ? { compositeMixedDml: 'any-setup-mix' as const } : {}) })).org();
+      const org = (
+        await start({ type: 'production', ...(separateWrites ? { compositeMixedDml: 'any-setup-mix' as const } : {}) })
+      ).org();
       emu.faults.add(fault);
       const error = await fail(org);
       if (partial) {

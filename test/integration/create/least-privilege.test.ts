@@ -11,7 +11,9 @@ import sinon from 'sinon';
 import { SfError } from '@salesforce/core';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
-import IntegrationUserCompare, { type IntegrationUserCompareResult } from '../../../src/commands/integration-user/compare.js';
+import IntegrationUserCompare, {
+  type IntegrationUserCompareResult,
+} from '../../../src/commands/integration-user/compare.js';
 import ConvertProfile, { type ConvertProfileResult } from '../../../src/commands/integration-user/convert-profile.js';
 import type { CreateResult } from '../../../src/create/executor.js';
 import { HIGH_RISK_USER_PERMISSIONS } from '../../../src/permissions/license-rules.js';
@@ -23,7 +25,10 @@ const OLD = 'sync.bot@acme.com';
 const NEW = 'sync@acme.com.integration';
 const PS = 'Integration_sync';
 const HIGH_RISK = new Set(Object.keys(HIGH_RISK_USER_PERMISSIONS));
-const ADMIN_SEED: EmulatorSeed = { type: 'production', users: [{ username: OLD, lastName: 'Sync Bot', profile: 'System Administrator' }] };
+const ADMIN_SEED: EmulatorSeed = {
+  type: 'production',
+  users: [{ username: OLD, lastName: 'Sync Bot', profile: 'System Administrator' }],
+};
 
 describe('least privilege when copying access (emulator)', function () {
   this.timeout(60_000);
@@ -56,7 +61,17 @@ describe('least privilege when copying access (emulator)', function () {
     return emu.org();
   }
   const create = (org: EmulatedOrg, extra: string[] = []): Promise<CreateResult> =>
-    IntegrationUserCreate.run(['--target-org', org.adminUsername, '--username', NEW, '--from-user', OLD, '--output-dir', out, ...extra]) as unknown as Promise<CreateResult>;
+    IntegrationUserCreate.run([
+      '--target-org',
+      org.adminUsername,
+      '--username',
+      NEW,
+      '--from-user',
+      OLD,
+      '--output-dir',
+      out,
+      ...extra,
+    ]) as unknown as Promise<CreateResult>;
   const enabled = (rec: Record<string, unknown> | undefined): string[] =>
     Object.entries(rec ?? {})
       .filter(([k, v]) => k.startsWith('Permissions') && v === true)
@@ -64,7 +79,9 @@ describe('least privilege when copying access (emulator)', function () {
   /** user permissions the new user holds through its generated sets (licensed, and companion when assigned) */
   const newUserPermissions = (org: EmulatedOrg): string[] => {
     const id = String(org.user(NEW)!.Id);
-    const sets = org.query(`SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.IsOwnedByProfile = false`);
+    const sets = org.query(
+      `SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '${id}' AND PermissionSet.IsOwnedByProfile = false`,
+    );
     return sets.flatMap((a) => enabled(org.record(String(a.PermissionSetId))));
   };
 
@@ -77,11 +94,24 @@ describe('least privilege when copying access (emulator)', function () {
     expect(licensed).to.include.members(['RunReports', 'ViewSetup']);
     expect(newUserPermissions(org).filter((p) => HIGH_RISK.has(p))).to.deep.equal([]);
     const companion = enabled(org.permissionSet(`${PS}_Companion`));
-    expect(companion.filter((p) => HIGH_RISK.has(p)), 'not even for review').to.deep.equal([]);
+    expect(
+      companion.filter((p) => HIGH_RISK.has(p)),
+      'not even for review',
+    ).to.deep.equal([]);
 
     const left = result.highRisk!.leftOut.map((p) => p.name);
-    expect(left).to.include.members(['ModifyAllData', 'ViewAllData', 'ManageUsers', 'ModifyMetadata', 'CustomizeApplication', 'AuthorApex']);
-    expect(result.highRisk!.leftOut.find((p) => p.name === 'ModifyAllData')).to.include({ privilegedBySalesforce: true, keepWith: '--keep-permission ModifyAllData' });
+    expect(left).to.include.members([
+      'ModifyAllData',
+      'ViewAllData',
+      'ManageUsers',
+      'ModifyMetadata',
+      'CustomizeApplication',
+      'AuthorApex',
+    ]);
+    expect(result.highRisk!.leftOut.find((p) => p.name === 'ModifyAllData')).to.include({
+      privilegedBySalesforce: true,
+      keepWith: '--keep-permission ModifyAllData',
+    });
     // one block, no warning per permission, no gap warning for them
     expect(ux.styledHeader.getCalls().map((c) => String(c.args[0]))).to.include('Left out: high-risk permissions');
     expect(logs().filter((l) => l.startsWith('Least privilege:'))).to.deep.equal([
@@ -92,8 +122,14 @@ describe('least privilege when copying access (emulator)', function () {
     expect(warnings.length, warnings.join('\n')).to.be.below(20);
     // the comparison: each a deliberate gap with the flag that keeps it
     const gap = result.comparison!.rows.find((r) => r.name === 'ModifyAllData');
-    expect(gap?.why).to.deep.equal({ kind: 'high-risk', reason: 'left out by default: it can read, edit and delete all records of every object (keep with --keep-permission ModifyAllData)' });
-    console.log(`      System Administrator: licensed set ${licensed.length} user permissions, ${left.length} high-risk left out, ${warnings.length} warnings`);
+    expect(gap?.why).to.deep.equal({
+      kind: 'high-risk',
+      reason:
+        'left out by default: it can read, edit and delete all records of every object (keep with --keep-permission ModifyAllData)',
+    });
+    console.log(
+      `      System Administrator: licensed set ${licensed.length} user permissions, ${left.length} high-risk left out, ${warnings.length} warnings`,
+    );
   });
 
   it('--keep-permission keeps the named one, and only it; compare then shows the rest as deliberate gaps', async () => {
@@ -103,8 +139,17 @@ describe('least privilege when copying access (emulator)', function () {
     expect(enabled(org.permissionSet(PS)).filter((p) => HIGH_RISK.has(p))).to.deep.equal(['ViewAllData']);
     expect(result.warnings.some((w) => w.startsWith('High-risk permission ViewAllData'))).to.equal(false);
 
-    const compared = (await IntegrationUserCompare.run(['--target-org', org.adminUsername, '--user', OLD, '--user', NEW, '--json'])) as IntegrationUserCompareResult;
-    const why = (name: string): string | undefined => compared.comparison.rows.find((r) => r.name === name && r.lacks.length)?.why?.kind;
+    const compared = (await IntegrationUserCompare.run([
+      '--target-org',
+      org.adminUsername,
+      '--user',
+      OLD,
+      '--user',
+      NEW,
+      '--json',
+    ])) as IntegrationUserCompareResult;
+    const why = (name: string): string | undefined =>
+      compared.comparison.rows.find((r) => r.name === name && r.lacks.length)?.why?.kind;
     expect(why('ModifyAllData')).to.equal('high-risk');
     expect(why('ManageUsers')).to.equal('high-risk');
     expect(why('ViewAllData')).to.equal(undefined);
@@ -114,7 +159,15 @@ describe('least privilege when copying access (emulator)', function () {
   const LOGS: EmulatorSeed = {
     ...ADMIN_SEED,
     eventLogFiles: [
-      { eventType: 'ApiTotalUsage', daysAgo: 1, requests: [{ username: OLD, entity: 'Account' }, { username: OLD, entity: 'Contact', method: 'POST' }, { username: 'admin@emu.org', entity: 'Case' }] },
+      {
+        eventType: 'ApiTotalUsage',
+        daysAgo: 1,
+        requests: [
+          { username: OLD, entity: 'Account' },
+          { username: OLD, entity: 'Contact', method: 'POST' },
+          { username: 'admin@emu.org', entity: 'Case' },
+        ],
+      },
       { eventType: 'ApiTotalUsage', daysAgo: 2, requests: [{ username: OLD, entity: 'Account' }, { username: OLD }] },
       { eventType: 'RestApi', daysAgo: 2, requests: [{ username: OLD, entity: 'Lead', method: 'PATCH' }] },
       { eventType: 'Login', daysAgo: 1, rows: [{ EVENT_TYPE: 'Login' }] },
@@ -135,26 +188,37 @@ describe('least privilege when copying access (emulator)', function () {
     expect(u.keptObjects).to.deep.equal(['Account', 'Contact', 'Lead']);
     expect(u.leftOutObjects).to.include.members(['Campaign', 'Case', 'Opportunity']);
     const ps = org.permissionSet(PS)!;
-    const objects = org.query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`).map((o) => o.SobjectType);
+    const objects = org
+      .query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${String(ps.Id)}'`)
+      .map((o) => o.SobjectType);
     expect(objects.sort()).to.deep.equal(['Account', 'Contact', 'Lead']);
     const xml = await readFile(join(out, `${PS}.permissionset-meta.xml`), 'utf8');
     expect(xml).to.not.contain('<object>Case</object>');
     // the evidence, once
     const lines = logs();
     const read = lines.find((l) => l.startsWith('Read 3 log files'));
-    expect(read, lines.join('\n')).to.match(/^Read 3 log files, LogDate \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(ApiTotalUsage 2, RestApi 1; window: last 30 days\): 6 rows, 5 by sync\.bot@acme\.com\.$/);
+    expect(read, lines.join('\n')).to.match(
+      /^Read 3 log files, LogDate \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(ApiTotalUsage 2, RestApi 1; window: last 30 days\): 6 rows, 5 by sync\.bot@acme\.com\.$/,
+    );
     expect(lines).to.include('Objects used: Account, Contact, Lead.');
     // what it read: the usage types only, their blobs
     const soql = emu.requests.map((r) => r.soql ?? '').find((q) => /FROM EventLogFile/.test(q));
     expect(soql).to.contain("EventType IN ('ApiTotalUsage', 'API', 'RestApi')").and.contain('LogDate = LAST_N_DAYS:30');
     expect(emu.requests.filter((r) => /\/sobjects\/EventLogFile\/\w+\/LogFile$/.test(r.path))).to.have.length(3);
     // the comparison names them as unused, not as unexplained gaps
-    expect(result.comparison!.rows.find((r) => r.name === 'Case' && r.category === 'object')?.why?.kind).to.equal('not-used');
+    expect(result.comparison!.rows.find((r) => r.name === 'Case' && r.category === 'object')?.why?.kind).to.equal(
+      'not-used',
+    );
   });
 
   it('--usage-days narrows the window; none of the logs in it: refuses before any write, and says why', async () => {
-    const org = await start({ ...LOGS, eventLogFiles: [{ eventType: 'ApiTotalUsage', daysAgo: 5, requests: [{ username: OLD, entity: 'Account' }] }] });
-    const error = (await create(org, ['--narrow-to-usage', '--usage-days', '2', '--json']).catch((e: SfError) => e)) as SfError;
+    const org = await start({
+      ...LOGS,
+      eventLogFiles: [{ eventType: 'ApiTotalUsage', daysAgo: 5, requests: [{ username: OLD, entity: 'Account' }] }],
+    });
+    const error = (await create(org, ['--narrow-to-usage', '--usage-days', '2', '--json']).catch(
+      (e: SfError) => e,
+    )) as SfError;
     expect(error).to.be.instanceOf(SfError);
     expect(error.name).to.equal('NoUsageLogsError');
     expect(error.message).to.contain('No API usage log in the last 2 days').and.contain('ApiTotalUsage, API, RestApi');
@@ -173,7 +237,12 @@ describe('least privilege when copying access (emulator)', function () {
   });
 
   it('logs without a request of the old user on its objects: refuses rather than narrow to nothing', async () => {
-    const org = await start({ ...LOGS, eventLogFiles: [{ eventType: 'ApiTotalUsage', daysAgo: 1, requests: [{ username: 'admin@emu.org', entity: 'Account' }] }] });
+    const org = await start({
+      ...LOGS,
+      eventLogFiles: [
+        { eventType: 'ApiTotalUsage', daysAgo: 1, requests: [{ username: 'admin@emu.org', entity: 'Account' }] },
+      ],
+    });
     const error = (await create(org, ['--narrow-to-usage', '--json']).catch((e: SfError) => e)) as SfError;
     expect(error.name).to.equal('NoUsageByUserError');
     expect(error.message).to.contain(OLD).and.contain('no object access');
@@ -182,10 +251,23 @@ describe('least privilege when copying access (emulator)', function () {
 
   it('convert-profile --from-user --narrow-to-usage: the same narrowing and evidence, high risk left out', async () => {
     const org = await start(LOGS);
-    const result = (await ConvertProfile.run(['--from-user', OLD, '--target-org', org.adminUsername, '--output-dir', out, '--narrow-to-usage', '--json'])) as ConvertProfileResult;
+    const result = (await ConvertProfile.run([
+      '--from-user',
+      OLD,
+      '--target-org',
+      org.adminUsername,
+      '--output-dir',
+      out,
+      '--narrow-to-usage',
+      '--json',
+    ])) as ConvertProfileResult;
     expect(result.usage?.keptObjects).to.deep.equal(['Account', 'Contact', 'Lead']);
     expect(result.highRisk.leftOut.map((p) => p.name)).to.include('ModifyAllData');
     const xml = await readFile(result.permissionSets[0].path, 'utf8');
-    expect([...xml.matchAll(/<object>(\w+)<\/object>/g)].map((m) => m[1])).to.deep.equal(['Account', 'Contact', 'Lead']);
+    expect([...xml.matchAll(/<object>(\w+)<\/object>/g)].map((m) => m[1])).to.deep.equal([
+      'Account',
+      'Contact',
+      'Lead',
+    ]);
   });
 });

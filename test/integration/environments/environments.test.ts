@@ -20,7 +20,14 @@ import { deploysIn, orgWrites } from '../../helpers/requests.js';
 
 const FOLDER = resolve('test/fixtures/environments/integrations');
 const USERS = ['hubspot@acme-env.com', 'marketo@acme-env.com', 'netsuite@acme-env.com'];
-const SEED = { type: 'production' as const, myDomain: 'acme', admin: { username: 'admin@acme-env.com' }, licenses: { integration: 10, integrationPsl: 10 }, roles: [{ name: 'Integrations', developerName: 'Integrations' }], permissionSets: [{ name: 'Hand_Made', license: 'SalesforceAPIIntegrationPsl' }] };
+const SEED = {
+  type: 'production' as const,
+  myDomain: 'acme',
+  admin: { username: 'admin@acme-env.com' },
+  licenses: { integration: 10, integrationPsl: 10 },
+  roles: [{ name: 'Integrations', developerName: 'Integrations' }],
+  permissionSets: [{ name: 'Hand_Made', license: 'SalesforceAPIIntegrationPsl' }],
+};
 
 describe('one definition for every org, many definitions, drift check (emulator)', function () {
   this.timeout(120_000);
@@ -52,12 +59,34 @@ describe('one definition for every org, many definitions, drift check (emulator)
   });
 
   const create = (org: EmulatedOrg, extra: string[] = [], folder = FOLDER): Promise<CreateManyResult> =>
-    IntegrationUserCreate.run(['--target-org', org.adminUsername, '--definition-file', folder, '--output-dir', out, '--force', '--json', ...extra]) as unknown as Promise<CreateManyResult>;
+    IntegrationUserCreate.run([
+      '--target-org',
+      org.adminUsername,
+      '--definition-file',
+      folder,
+      '--output-dir',
+      out,
+      '--force',
+      '--json',
+      ...extra,
+    ]) as unknown as Promise<CreateManyResult>;
   const check = (org: EmulatedOrg, extra: string[] = []): Promise<CheckResult> =>
-    IntegrationUserCheck.run(['--target-org', org.adminUsername, '--definition-file', FOLDER, '--json', ...extra]) as unknown as Promise<CheckResult>;
+    IntegrationUserCheck.run([
+      '--target-org',
+      org.adminUsername,
+      '--definition-file',
+      FOLDER,
+      '--json',
+      ...extra,
+    ]) as unknown as Promise<CheckResult>;
   const integrationUsers = (org: EmulatedOrg): string[] =>
-    org.records('User').map((u) => String(u.Username)).filter((u) => !u.startsWith('admin@')).sort();
-  const kinds = (r: CheckResult, username: string): string[] => r.users.find((u) => u.username === username)?.drift.map((d) => d.kind) ?? [];
+    org
+      .records('User')
+      .map((u) => String(u.Username))
+      .filter((u) => !u.startsWith('admin@'))
+      .sort();
+  const kinds = (r: CheckResult, username: string): string[] =>
+    r.users.find((u) => u.username === username)?.drift.map((d) => d.kind) ?? [];
 
   it('production: a folder of three definitions (a file without the schema skipped) creates three users; a re-run changes nothing', async () => {
     await loginToEmulator(emu);
@@ -94,7 +123,11 @@ describe('one definition for every org, many definitions, drift check (emulator)
   });
 
   it('a scratch org: usernames get a suffix derived from the org id; a re-run finds them', async () => {
-    const scratch = emu.addOrg({ type: 'scratch', admin: { username: 'admin@scratch-env.com' }, licenses: { integration: 5, integrationPsl: 5 } });
+    const scratch = emu.addOrg({
+      type: 'scratch',
+      admin: { username: 'admin@scratch-env.com' },
+      licenses: { integration: 5, integrationPsl: 5 },
+    });
     await loginToEmulator(emu, [scratch]);
     const r = await create(scratch);
     const suffix = scratchSuffix(scratch.id);
@@ -107,19 +140,26 @@ describe('one definition for every org, many definitions, drift check (emulator)
 
   it('three definitions, one failing: exit 68 with the other two done; fixed, a re-run finishes it', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'env-defs-'));
-    const org = emu.addOrg({ type: 'production', admin: { username: 'admin@acme-fail.com' }, licenses: { integration: 5, integrationPsl: 5 } });
+    const org = emu.addOrg({
+      type: 'production',
+      admin: { username: 'admin@acme-fail.com' },
+      licenses: { integration: 5, integrationPsl: 5 },
+    });
     await loginToEmulator(emu, [org]);
     await cp(FOLDER, folder, { recursive: true });
     const schema = resolve('definition-schema/integration-user-definition.schema.json');
     for (const f of ['hubspot', 'marketo', 'netsuite']) {
       const d = JSON.parse(await readFile(join(folder, `${f}.json`), 'utf8')) as Record<string, unknown>;
-      await writeFile(join(folder, `${f}.json`), JSON.stringify({ ...d, $schema: schema, username: String(d.username).replace('acme-env', 'acme-fail') }));
+      await writeFile(
+        join(folder, `${f}.json`),
+        JSON.stringify({ ...d, $schema: schema, username: String(d.username).replace('acme-env', 'acme-fail') }),
+      );
     }
     const bad = JSON.parse(await readFile(join(folder, 'marketo.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(join(folder, 'marketo.json'), JSON.stringify({ ...bad, objects: { No_Such_Object__c: ['read'] } }));
     const error = await create(org, [], folder).then(
       () => undefined,
-      (e: SfError) => e
+      (e: SfError) => e,
     );
     expect(error?.exitCode).to.equal(68);
     const data = error?.data as CreateManyResult;
@@ -154,7 +194,15 @@ describe('one definition for every org, many definitions, drift check (emulator)
 
     it('in sync: exit 0, and the Markdown summary is written', async () => {
       const file = join(out, 'drift.md');
-      const r = (await IntegrationUserCheck.run(['--target-org', prod.adminUsername, '--definition-file', FOLDER, '--output-file', file, '--json'])) as CheckResult;
+      const r = (await IntegrationUserCheck.run([
+        '--target-org',
+        prod.adminUsername,
+        '--definition-file',
+        FOLDER,
+        '--output-file',
+        file,
+        '--json',
+      ])) as CheckResult;
       expect(r.inSync).to.equal(true);
       expect(process.exitCode).to.equal(undefined);
       expect(await readFile(file, 'utf8')).to.contain('every user matches its definition');
@@ -168,7 +216,9 @@ describe('one definition for every org, many definitions, drift check (emulator)
       expect(kinds(await drifted(), 'marketo@acme-env.com')).to.include('wrong-profile');
     });
     it('wrong role', async () => {
-      set('hubspot@acme-env.com', { UserRoleId: prod.state.find('UserRole', (r) => r.DeveloperName === 'Integrations')!.Id });
+      set('hubspot@acme-env.com', {
+        UserRoleId: prod.state.find('UserRole', (r) => r.DeveloperName === 'Integrations')!.Id,
+      });
       expect(kinds(await drifted(), 'hubspot@acme-env.com')).to.deep.equal(['wrong-role']);
     });
     it('permission set: an entry added in the org and one missing', async () => {
@@ -182,15 +232,27 @@ describe('one definition for every org, many definitions, drift check (emulator)
       });
       const r = await drifted();
       const details = r.users.find((u) => u.username === 'netsuite@acme-env.com')!.drift;
-      expect(details.map((d) => d.kind)).to.deep.equal(['permission-set-missing-in-org', 'permission-set-added-in-org']);
-      expect(details.map((d) => d.detail).join(' ')).to.contain('Opportunity missing').and.contain('Case added');
+      expect(details.map((d) => d.kind)).to.deep.equal([
+        'permission-set-missing-in-org',
+        'permission-set-added-in-org',
+      ]);
+      expect(details.map((d) => d.detail).join(' '))
+        .to.contain('Opportunity missing')
+        .and.contain('Case added');
     });
     it('assignment missing and an extra set assigned by hand', async () => {
       const user = prod.user('hubspot@acme-env.com')!;
       const ps = prod.permissionSet('HubSpot_Integration')!;
-      const assignment = prod.state.find('PermissionSetAssignment', (a) => a.AssigneeId === user.Id && a.PermissionSetId === ps.Id)!;
+      const assignment = prod.state.find(
+        'PermissionSetAssignment',
+        (a) => a.AssigneeId === user.Id && a.PermissionSetId === ps.Id,
+      )!;
       prod.state.table('PermissionSetAssignment').delete(assignment.Id);
-      const extra = prod.insert('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: prod.permissionSet('Hand_Made')!.Id, IsActive: true });
+      const extra = prod.insert('PermissionSetAssignment', {
+        AssigneeId: user.Id,
+        PermissionSetId: prod.permissionSet('Hand_Made')!.Id,
+        IsActive: true,
+      });
       undo.push(() => {
         prod.state.table('PermissionSetAssignment').set(assignment.Id, assignment);
         prod.state.table('PermissionSetAssignment').delete(extra.Id);
@@ -207,7 +269,10 @@ describe('one definition for every org, many definitions, drift check (emulator)
       undo.push(() => prod.state.update(license, { TotalLicenses: total }));
       const r = await drifted();
       expect(kinds(r, 'marketo@acme-env.com')).to.include.members(['missing-user', 'seats']);
-      expect(r.withoutDefinition.map((u) => u.username), 'the renamed user has no definition now').to.deep.equal(['gone@acme-env.com']);
+      expect(
+        r.withoutDefinition.map((u) => u.username),
+        'the renamed user has no definition now',
+      ).to.deep.equal(['gone@acme-env.com']);
     });
   });
 });

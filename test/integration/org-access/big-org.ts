@@ -83,17 +83,25 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 export function profileXml(g: Grants, userLicense = 'Salesforce'): string {
   const parts: string[] = [];
   const el = (name: string, fields: Record<string, string | boolean>): void => {
-    parts.push(`<${name}>${Object.entries(fields).map(([k, v]) => `<${k}>${esc(String(v))}</${k}>`).join('')}</${name}>`);
+    parts.push(
+      `<${name}>${Object.entries(fields)
+        .map(([k, v]) => `<${k}>${esc(String(v))}</${k}>`)
+        .join('')}</${name}>`,
+    );
   };
   // Profile element order (alphabetical)
-  for (const a of g.other.applicationVisibilities ?? []) el('applicationVisibilities', { application: a, default: false, visible: true });
+  for (const a of g.other.applicationVisibilities ?? [])
+    el('applicationVisibilities', { application: a, default: false, visible: true });
   for (const c of g.other.classAccesses ?? []) el('classAccesses', { apexClass: c, enabled: true });
   parts.push('<custom>true</custom>');
-  for (const n of g.other.customMetadataTypeAccesses ?? []) el('customMetadataTypeAccesses', { enabled: true, name: n });
+  for (const n of g.other.customMetadataTypeAccesses ?? [])
+    el('customMetadataTypeAccesses', { enabled: true, name: n });
   for (const n of g.other.customPermissions ?? []) el('customPermissions', { enabled: true, name: n });
   for (const n of g.other.customSettingAccesses ?? []) el('customSettingAccesses', { enabled: true, name: n });
-  for (const n of g.other.externalDataSourceAccesses ?? []) el('externalDataSourceAccesses', { enabled: true, externalDataSource: n });
-  for (const [f, [r, e]] of Object.entries(g.fields).sort()) el('fieldPermissions', { editable: e, field: f, readable: r });
+  for (const n of g.other.externalDataSourceAccesses ?? [])
+    el('externalDataSourceAccesses', { enabled: true, externalDataSource: n });
+  for (const [f, [r, e]] of Object.entries(g.fields).sort())
+    el('fieldPermissions', { editable: e, field: f, readable: r });
   for (const n of g.other.flowAccesses ?? []) el('flowAccesses', { enabled: true, flow: n });
   el('layoutAssignments', { layout: 'Account-Account Layout' });
   for (const [o, r] of Object.entries(g.objects).sort()) {
@@ -109,7 +117,8 @@ export function profileXml(g: Grants, userLicense = 'Salesforce'): string {
     });
   }
   for (const p of g.other.pageAccesses ?? []) el('pageAccesses', { apexPage: p, enabled: true });
-  for (const [t, v] of Object.entries(g.tabs).sort()) el('tabVisibilities', { tab: t, visibility: v === 'Visible' ? 'DefaultOn' : 'DefaultOff' });
+  for (const [t, v] of Object.entries(g.tabs).sort())
+    el('tabVisibilities', { tab: t, visibility: v === 'Visible' ? 'DefaultOn' : 'DefaultOff' });
   el('tabVisibilities', { tab: 'standard-Idea', visibility: 'Hidden' });
   parts.push(`<userLicense>${userLicense}</userLicense>`);
   for (const p of [...g.userPermissions].sort()) el('userPermissions', { enabled: true, name: p });
@@ -158,13 +167,20 @@ export function bigOrg(options: { objects?: number; fieldsPerObject?: number; se
     // no source says what it does, so not UI-only: carried (companion: the PSL doesn't list it)
     'ViewHelpLink',
   ];
-  for (const o of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Campaign']) profile.objects[o] = full(true, true, true);
-  for (const f of ['Account.Industry', 'Account.Phone', 'Contact.Email', 'Opportunity.Amount']) profile.fields[f] = [true, true];
+  for (const o of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Campaign'])
+    profile.objects[o] = full(true, true, true);
+  for (const f of ['Account.Industry', 'Account.Phone', 'Contact.Email', 'Opportunity.Amount'])
+    profile.fields[f] = [true, true];
   for (let i = 0; i < objects; i++) {
     const o = `Obj${String(i).padStart(3, '0')}__c`;
     const r = rand();
     // most objects full CRUD, some read only, a few view all / modify all
-    profile.objects[o] = r < 0.7 ? full(true, true, r < 0.1) : r < 0.95 ? full(true, false) : { ...full(true, false), viewAllRecords: true };
+    profile.objects[o] =
+      r < 0.7
+        ? full(true, true, r < 0.1)
+        : r < 0.95
+          ? full(true, false)
+          : { ...full(true, false), viewAllRecords: true };
     for (let j = 0; j < perObject; j++) {
       const x = rand();
       // a few fields with no access: Salesforce keeps no FieldPermissions row for them
@@ -201,7 +217,11 @@ export function bigOrg(options: { objects?: number; fieldsPerObject?: number; se
   ps.Group_Data = empty();
   ps.Group_Data.userPermissions = ['ViewEncryptedData', 'ApiEnabled'];
   ps.Group_Data.objects = { Invoice__c: full(true, true), Payment__c: full(true, false) };
-  ps.Group_Data.fields = { 'Invoice__c.Total__c': [true, true], 'Invoice__c.Status__c': [true, false], 'Payment__c.Amount__c': [true, false] };
+  ps.Group_Data.fields = {
+    'Invoice__c.Total__c': [true, true],
+    'Invoice__c.Status__c': [true, false],
+    'Payment__c.Amount__c': [true, false],
+  };
   ps.Group_Data.other = { classAccesses: ['InvoiceService'], externalDataSourceAccesses: ['Billing_OData'] };
 
   ps.Group_Admin = empty();
@@ -244,7 +264,16 @@ export function bigOrg(options: { objects?: number; fieldsPerObject?: number; se
     edition: 'Enterprise Edition',
     licenses: { salesforce: 20, integration: 5 },
     // ManageSandboxes: production orgs have it (sandboxes are made from production); the schema data's org did not
-    userPermissions: ['ExportReport', 'ScheduleReports', 'ManageDataIntegrations', 'BulkApiHardDelete', 'ViewEncryptedData', 'ManageRemoteAccess', 'AuthorApex', 'ManageSandboxes'],
+    userPermissions: [
+      'ExportReport',
+      'ScheduleReports',
+      'ManageDataIntegrations',
+      'BulkApiHardDelete',
+      'ViewEncryptedData',
+      'ManageRemoteAccess',
+      'AuthorApex',
+      'ManageSandboxes',
+    ],
     objects: objectsSeed,
     profiles: [{ name: profileName, userLicense: 'Salesforce', metadataXml: profileXml(profile) }],
     permissionSets: Object.entries(ps).map(([name, g]) => permissionSetSeed(name, g)),
@@ -257,7 +286,12 @@ export function bigOrg(options: { objects?: number; fieldsPerObject?: number; se
         permissionSets: ['Sync_Extra', 'Reports_Access'],
         permissionSetGroups: ['Billing_Sync'],
       },
-      { username: 'someone.else@acme.com', lastName: 'Else', profile: 'Standard User', permissionSets: ['Not_Assigned'] },
+      {
+        username: 'someone.else@acme.com',
+        lastName: 'Else',
+        profile: 'Standard User',
+        permissionSets: ['Not_Assigned'],
+      },
     ],
   };
   return {

@@ -20,7 +20,15 @@ import { bigOrg, OTHER_SECTIONS, type BigOrg, type Grants } from './big-org.js';
 
 type Flat = Map<string, Set<string>>; // "section|name" -> grant fields
 
-const OBJECT_GRANTS = ['allowCreate', 'allowDelete', 'allowEdit', 'allowRead', 'modifyAllRecords', 'viewAllFields', 'viewAllRecords'] as const;
+const OBJECT_GRANTS = [
+  'allowCreate',
+  'allowDelete',
+  'allowEdit',
+  'allowRead',
+  'modifyAllRecords',
+  'viewAllFields',
+  'viewAllRecords',
+] as const;
 
 /** Expected grants of some sources, merged by hand (a grant anywhere is a grant), less what muting removes. */
 function expected(big: BigOrg, sources: Grants[], muted: Grants[] = []): Flat {
@@ -31,12 +39,14 @@ function expected(big: BigOrg, sources: Grants[], muted: Grants[] = []): Flat {
   };
   for (const g of sources) {
     for (const p of g.userPermissions) add('userPermissions', p, 'enabled');
-    for (const [o, r] of Object.entries(g.objects)) for (const k of OBJECT_GRANTS) if (r[k]) add('objectPermissions', o, k);
+    for (const [o, r] of Object.entries(g.objects))
+      for (const k of OBJECT_GRANTS) if (r[k]) add('objectPermissions', o, k);
     for (const [f, [read, edit]] of Object.entries(g.fields)) {
       if (read) add('fieldPermissions', f, 'readable');
       if (edit) add('fieldPermissions', f, 'editable');
     }
-    for (const [section, names] of Object.entries(g.other)) for (const n of names) add(section, n, OTHER_SECTIONS[section][1]);
+    for (const [section, names] of Object.entries(g.other))
+      for (const n of names) add(section, n, OTHER_SECTIONS[section][1]);
     for (const [t, v] of Object.entries(g.tabs)) add('tabSettings', t, v);
   }
   for (const m of muted) {
@@ -48,7 +58,8 @@ function expected(big: BigOrg, sources: Grants[], muted: Grants[] = []): Flat {
   }
   for (const [id, grants] of out) if (grants.size === 0) out.delete(id);
   // tab: the most visible wins
-  for (const [id, grants] of out) if (id.startsWith('tabSettings|') && grants.has('Visible')) grants.delete('Available');
+  for (const [id, grants] of out)
+    if (id.startsWith('tabSettings|') && grants.has('Visible')) grants.delete('Available');
   void big;
   return out;
 }
@@ -70,7 +81,10 @@ function flatten(sections: Partial<Record<string, Entry[]>>): Flat {
     for (const e of entries ?? []) {
       const name = String(e[KEYS[section] ?? 'name']);
       const grants = new Set<string>();
-      if (s === 'tabSettings') grants.add(e.visibility === 'DefaultOn' ? 'Visible' : e.visibility === 'DefaultOff' ? 'Available' : String(e.visibility));
+      if (s === 'tabSettings')
+        grants.add(
+          e.visibility === 'DefaultOn' ? 'Visible' : e.visibility === 'DefaultOff' ? 'Available' : String(e.visibility),
+        );
       else for (const [k, v] of Object.entries(e)) if (v === true) grants.add(k);
       if (grants.size) {
         const id = `${s}|${name}`;
@@ -87,9 +101,17 @@ function expectSame(actual: Flat, wantedAtNewest: Flat): void {
   // below 63.0 ObjectPermissions has no PermissionsViewAllFields: the org can't report that grant
   const wanted: Flat = testVersionHas('63.0')
     ? wantedAtNewest
-    : new Map([...wantedAtNewest].map(([id, g]): [string, Set<string>] => [id, new Set([...g].filter((x) => x !== 'viewAllFields'))]).filter(([, g]) => g.size > 0));
-  const missing = [...wanted].filter(([id, g]) => !actual.has(id) || [...g].some((x) => !actual.get(id)!.has(x))).map(([id]) => id);
-  const extra = [...actual].filter(([id, g]) => !wanted.has(id) || [...g].some((x) => !wanted.get(id)!.has(x))).map(([id]) => id);
+    : new Map(
+        [...wantedAtNewest]
+          .map(([id, g]): [string, Set<string>] => [id, new Set([...g].filter((x) => x !== 'viewAllFields'))])
+          .filter(([, g]) => g.size > 0),
+      );
+  const missing = [...wanted]
+    .filter(([id, g]) => !actual.has(id) || [...g].some((x) => !actual.get(id)!.has(x)))
+    .map(([id]) => id);
+  const extra = [...actual]
+    .filter(([id, g]) => !wanted.has(id) || [...g].some((x) => !wanted.get(id)!.has(x)))
+    .map(([id]) => id);
   expect({ missing: missing.slice(0, 10), extra: extra.slice(0, 10) }).to.deep.equal({ missing: [], extra: [] });
   expect(actual.size).to.equal(wanted.size);
 }
@@ -144,27 +166,49 @@ describe('org-access: profile and effective access from the org', function () {
   it('merges profile, permission sets and the group (less muting) into the effective access', () => {
     const sets = big.assigned.permissionSets.map((n) => big.permissionSets[n]);
     const groupSets = big.groups.Billing_Sync.sets.map((n) => big.permissionSets[n]);
-    expectSame(flatten(access.doc.sections), expected(big, [big.profile, ...sets, ...groupSets], [big.groups.Billing_Sync.muted]));
-    expect(access.user).to.include({ username: big.username, profile: big.profileName, userLicense: 'Salesforce', isActive: true });
-    expect(access.sources.map((s) => s.source).sort()).to.deep.equal([
-      'group:Billing_Sync/Billing_Sync_Muting',
-      'group:Billing_Sync/Group_Admin',
-      'group:Billing_Sync/Group_Data',
-      `profile:${big.profileName}`,
-      'permissionSet:Reports_Access',
-      'permissionSet:Sync_Extra',
-    ].sort());
+    expectSame(
+      flatten(access.doc.sections),
+      expected(big, [big.profile, ...sets, ...groupSets], [big.groups.Billing_Sync.muted]),
+    );
+    expect(access.user).to.include({
+      username: big.username,
+      profile: big.profileName,
+      userLicense: 'Salesforce',
+      isActive: true,
+    });
+    expect(access.sources.map((s) => s.source).sort()).to.deep.equal(
+      [
+        'group:Billing_Sync/Billing_Sync_Muting',
+        'group:Billing_Sync/Group_Admin',
+        'group:Billing_Sync/Group_Data',
+        `profile:${big.profileName}`,
+        'permissionSet:Reports_Access',
+        'permissionSet:Sync_Extra',
+      ].sort(),
+    );
     // an unassigned set gives nothing
     expect(flatten(access.doc.sections).has('objectPermissions|Secret__c')).to.equal(false);
   });
 
   it('keeps the source of every grant, and what muting removed', () => {
-    expect(sourcesOf(access, 'objectPermissions', 'Obj000__c', 'modifyAllRecords')).to.include('permissionSet:Sync_Extra');
-    expect(sourcesOf(access, 'objectPermissions', 'Obj000__c', 'allowRead').sort()).to.deep.equal([`profile:${big.profileName}`, 'permissionSet:Sync_Extra'].sort());
-    expect(sourcesOf(access, 'objectPermissions', 'Invoice__c', 'modifyAllRecords')).to.deep.equal(['group:Billing_Sync/Group_Admin']);
-    expect(sourcesOf(access, 'userPermissions', 'RunReports', 'enabled').sort()).to.deep.equal([`profile:${big.profileName}`, 'permissionSet:Reports_Access'].sort());
-    expect(sourcesOf(access, 'classAccesses', 'InvoiceService', 'enabled')).to.deep.equal(['group:Billing_Sync/Group_Data']);
-    expect(sourcesOf(access, 'customMetadataTypeAccesses', 'Billing_Config__mdt', 'enabled')).to.deep.equal(['group:Billing_Sync/Group_Admin']);
+    expect(sourcesOf(access, 'objectPermissions', 'Obj000__c', 'modifyAllRecords')).to.include(
+      'permissionSet:Sync_Extra',
+    );
+    expect(sourcesOf(access, 'objectPermissions', 'Obj000__c', 'allowRead').sort()).to.deep.equal(
+      [`profile:${big.profileName}`, 'permissionSet:Sync_Extra'].sort(),
+    );
+    expect(sourcesOf(access, 'objectPermissions', 'Invoice__c', 'modifyAllRecords')).to.deep.equal([
+      'group:Billing_Sync/Group_Admin',
+    ]);
+    expect(sourcesOf(access, 'userPermissions', 'RunReports', 'enabled').sort()).to.deep.equal(
+      [`profile:${big.profileName}`, 'permissionSet:Reports_Access'].sort(),
+    );
+    expect(sourcesOf(access, 'classAccesses', 'InvoiceService', 'enabled')).to.deep.equal([
+      'group:Billing_Sync/Group_Data',
+    ]);
+    expect(sourcesOf(access, 'customMetadataTypeAccesses', 'Billing_Config__mdt', 'enabled')).to.deep.equal([
+      'group:Billing_Sync/Group_Admin',
+    ]);
     expect(access.muted.map((m) => `${m.section}|${m.name}|${m.grant}`).sort()).to.deep.equal([
       'fieldPermissions|Invoice__c.Total__c|editable',
       'userPermissions|ViewEncryptedData|enabled',
@@ -176,10 +220,18 @@ describe('org-access: profile and effective access from the org', function () {
     expect(rules.licensedUserPermissions?.has('ViewSetup')).to.equal(true);
     expect(rules.licensedUserPermissions?.has('AuthorApex')).to.equal(false);
     const prepared = applyOrgRules(access.doc, rules);
-    const result = convertToIntegrationPermissionSets(prepared.input, { name: 'Sync_Integration', licensedUserPermissions: rules.licensedUserPermissions });
+    const result = convertToIntegrationPermissionSets(prepared.input, {
+      name: 'Sync_Integration',
+      licensedUserPermissions: rules.licensedUserPermissions,
+    });
     const main = flatten(result.main.sections);
     const companion = flatten(result.companion?.sections ?? {});
-    const omitted = new Map(result.omitted.map((o) => [`${o.section === 'tabSettings' || o.section === 'tabVisibilities' ? 'tabSettings' : o.section}|${o.name}`, o.reason]));
+    const omitted = new Map(
+      result.omitted.map((o) => [
+        `${o.section === 'tabSettings' || o.section === 'tabVisibilities' ? 'tabSettings' : o.section}|${o.name}`,
+        o.reason,
+      ]),
+    );
     const UI = new Set(['applicationVisibilities', 'pageAccesses', 'tabSettings']);
 
     for (const [id, grants] of flatten(access.doc.sections)) {
@@ -187,7 +239,12 @@ describe('org-access: profile and effective access from the org', function () {
       let where: 'main' | 'companion' | 'omitted';
       if (UI.has(section)) where = 'omitted';
       else if (section === 'userPermissions') {
-        where = INHERENT_USER_PERMISSIONS[name] || UI_ONLY_USER_PERMISSIONS[name] ? 'omitted' : rules.licensedUserPermissions!.has(name) ? 'main' : 'companion';
+        where =
+          INHERENT_USER_PERMISSIONS[name] || UI_ONLY_USER_PERMISSIONS[name]
+            ? 'omitted'
+            : rules.licensedUserPermissions!.has(name)
+              ? 'main'
+              : 'companion';
       } else where = 'main';
       if (where === 'omitted') {
         expect(omitted.has(id), `${id} omitted`).to.equal(true);
@@ -200,14 +257,24 @@ describe('org-access: profile and effective access from the org', function () {
     }
     // nothing beyond the effective access
     const effective = flatten(access.doc.sections);
-    for (const id of [...main.keys(), ...companion.keys()]) expect(effective.has(id), `${id} granted by the user`).to.equal(true);
-    expect(main.size + companion.size + [...omitted.keys()].filter((k) => effective.has(k)).length).to.equal(effective.size);
+    for (const id of [...main.keys(), ...companion.keys()])
+      expect(effective.has(id), `${id} granted by the user`).to.equal(true);
+    expect(main.size + companion.size + [...omitted.keys()].filter((k) => effective.has(k)).length).to.equal(
+      effective.size,
+    );
   });
 
   it('reports user permissions the org does not know instead of writing them', () => {
     const prepared = applyOrgRules(
-      { sections: { userPermissions: [{ enabled: true, name: 'ViewSetup' }, { enabled: true, name: 'UseFutureFeature2099' }] } },
-      { knownUserPermissions: new Map([['viewsetup', 'ViewSetup']]) }
+      {
+        sections: {
+          userPermissions: [
+            { enabled: true, name: 'ViewSetup' },
+            { enabled: true, name: 'UseFutureFeature2099' },
+          ],
+        },
+      },
+      { knownUserPermissions: new Map([['viewsetup', 'ViewSetup']]) },
     );
     expect(prepared.input.sections.userPermissions).to.deep.equal([{ enabled: true, name: 'ViewSetup' }]);
     expect(prepared.omitted.map((o) => o.name)).to.deep.equal(['UseFutureFeature2099']);
@@ -220,7 +287,8 @@ describe('org-access: profile and effective access from the org', function () {
     // high risk: left out of a conversion by default, a deliberate gap with the flag that keeps it
     expect(byId.get('userPermissions|AuthorApex')?.why).to.deep.equal({
       kind: 'high-risk',
-      reason: 'left out by default: it can write and run Apex, which runs in system mode (keep with --keep-permission AuthorApex)',
+      reason:
+        'left out by default: it can write and run Apex, which runs in system mode (keep with --keep-permission AuthorApex)',
     });
     expect(byId.get('userPermissions|ManageUsers')?.why?.kind).to.equal('high-risk');
     expect(byId.get('userPermissions|ScheduleReports')?.why?.kind).to.equal('license');
@@ -241,7 +309,18 @@ describe('compareAccess', () => {
       {
         label: 'old',
         sections: {
-          objectPermissions: [{ object: 'Account', allowRead: true, allowEdit: true, allowCreate: false, allowDelete: false, modifyAllRecords: false, viewAllFields: false, viewAllRecords: false }],
+          objectPermissions: [
+            {
+              object: 'Account',
+              allowRead: true,
+              allowEdit: true,
+              allowCreate: false,
+              allowDelete: false,
+              modifyAllRecords: false,
+              viewAllFields: false,
+              viewAllRecords: false,
+            },
+          ],
           tabVisibilities: [{ tab: 'standard-Account', visibility: 'DefaultOn' }],
         },
       },
@@ -253,7 +332,7 @@ describe('compareAccess', () => {
           userPermissions: [{ enabled: true, name: 'ViewSetup' }],
         },
       },
-      { includeSame: true }
+      { includeSame: true },
     );
     const rows = Object.fromEntries(c.rows.map((r) => [r.name, r]));
     expect(rows.Account).to.include({ status: 'differs' });

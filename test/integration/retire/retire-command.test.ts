@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import type { SfError } from '@salesforce/core';
-import { blockDeactivation, DEACTIVATION_TEXTS, startEmulator, attemptLogin, type DeactivationBlock, type Emulator, type EmulatedOrg } from '@sf-integration-user/org-emulator';
+import {
+  blockDeactivation,
+  DEACTIVATION_TEXTS,
+  startEmulator,
+  attemptLogin,
+  type DeactivationBlock,
+  type Emulator,
+  type EmulatedOrg,
+} from '@sf-integration-user/org-emulator';
 import IntegrationUserRetire from '../../../src/commands/integration-user/retire.js';
 import type { RetireResult } from '../../../src/retire/types.js';
 import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
@@ -65,15 +73,22 @@ describe('integration-user retire against the emulator', function () {
   });
 
   const run = (user: string, extra: string[] = []): Promise<RetireResult> =>
-    IntegrationUserRetire.run(['--target-org', org.adminUsername, '--user', user, ...extra]) as unknown as Promise<RetireResult>;
+    IntegrationUserRetire.run([
+      '--target-org',
+      org.adminUsername,
+      '--user',
+      user,
+      ...extra,
+    ]) as unknown as Promise<RetireResult>;
   const fail = (user: string, extra: string[] = []): Promise<SfError> =>
     run(user, extra).then(
       () => {
         throw new Error('expected the command to fail');
       },
-      (e: SfError) => e
+      (e: SfError) => e,
     );
-  const frozen = (username: string): boolean => org.query(`SELECT IsFrozen FROM UserLogin WHERE UserId = '${org.user(username)!.Id}'`)[0].IsFrozen === true;
+  const frozen = (username: string): boolean =>
+    org.query(`SELECT IsFrozen FROM UserLogin WHERE UserId = '${org.user(username)!.Id}'`)[0].IsFrozen === true;
   const backdateFreeze = (username: string, days: number): void => {
     const login = org.records('UserLogin').find((l) => l.UserId === org.user(username)!.Id)!;
     login.LastModifiedDate = Date.now() - days * DAY;
@@ -84,15 +99,27 @@ describe('integration-user retire against the emulator', function () {
     const e = await fail(BUSY);
     expect(e.name).to.equal('UserInUseError');
     expect(e.exitCode).to.equal(69);
-    expect(e.message).to.contain('Marketo: 1 Remote Access 2.0 login').and.contain('HubSpot: OAuth token last used').and.contain('a person: 1 browser').and.contain('dashboard Pipeline');
-    expect(e.actions!.join('\n')).to.contain(`sf integration-user create --target-org ${org.adminUsername} --username marketo.integration@acme.com --from-user ${BUSY}`);
+    expect(e.message)
+      .to.contain('Marketo: 1 Remote Access 2.0 login')
+      .and.contain('HubSpot: OAuth token last used')
+      .and.contain('a person: 1 browser')
+      .and.contain('dashboard Pipeline');
+    expect(e.actions!.join('\n')).to.contain(
+      `sf integration-user create --target-org ${org.adminUsername} --username marketo.integration@acme.com --from-user ${BUSY}`,
+    );
     expect(e.actions!.join('\n')).to.contain('"View dashboard as"');
     expect(frozen(BUSY)).to.equal(false);
   });
 
   it('dry run: reports and plans, changes nothing', async () => {
     const r = await run(OLD, ['--dry-run', '--deactivate']);
-    expect(r.stages.map((s) => `${s.name}:${s.status}`)).to.deep.equal(['check:done', 'freeze:planned', 'revoke:planned', 'sessions:planned', 'deactivate:planned']);
+    expect(r.stages.map((s) => `${s.name}:${s.status}`)).to.deep.equal([
+      'check:done',
+      'freeze:planned',
+      'revoke:planned',
+      'sessions:planned',
+      'deactivate:planned',
+    ]);
     expect(r.check!.inUse).to.deep.equal([]);
     expect(r.check!.tokens.map((t) => t.app).sort()).to.deep.equal(['Data Loader', 'Marketo']);
     expect(JSON.stringify(r)).to.not.match(/DeleteToken|deleteToken/);
@@ -105,7 +132,12 @@ describe('integration-user retire against the emulator', function () {
     expect(frozen(OLD)).to.equal(true);
 
     const revoke = await run(OLD, ['--revoke']);
-    expect(revoke.stages.map((s) => `${s.name}:${s.status}`)).to.deep.equal(['check:done', 'freeze:already done', 'revoke:done', 'sessions:already done']);
+    expect(revoke.stages.map((s) => `${s.name}:${s.status}`)).to.deep.equal([
+      'check:done',
+      'freeze:already done',
+      'revoke:done',
+      'sessions:already done',
+    ]);
     expect(revoke.revokedApps.sort()).to.deep.equal(['Data Loader', 'Marketo']);
     expect(org.query(`SELECT Id FROM OauthToken WHERE UserId = '${org.user(OLD)!.Id}'`)).to.have.length(0);
 
@@ -120,12 +152,19 @@ describe('integration-user retire against the emulator', function () {
     expect(done.license).to.deep.include({ license: 'Salesforce', freed: true, savingsPerYear: 1200 });
     expect(org.user(OLD)!.IsActive).to.equal(false);
     const md = await readFile(file, 'utf8');
-    expect(md).to.contain('# Retire integrations@acme.com').and.contain('| deactivate | done |').and.contain('Salesforce license freed: 1,200 a year');
+    expect(md)
+      .to.contain('# Retire integrations@acme.com')
+      .and.contain('| deactivate | done |')
+      .and.contain('Salesforce license freed: 1,200 a year');
     // no overwrite without --force
     expect((await fail(OLD, ['--deactivate', '--output-file', file])).name).to.equal('FileExistsError');
 
     const undo = await run(OLD, ['--undo']);
-    expect(undo.stages.map((s) => `${s.name}:${s.status}`)).to.deep.equal(['check:done', 'unfreeze:done', 'reactivate:done']);
+    expect(undo.stages.map((s) => `${s.name}:${s.status}`)).to.deep.equal([
+      'check:done',
+      'unfreeze:done',
+      'reactivate:done',
+    ]);
     expect(org.user(OLD)!.IsActive).to.equal(true);
     expect(frozen(OLD)).to.equal(false);
   });
@@ -147,7 +186,18 @@ describe('integration-user retire against the emulator', function () {
     const self = await fail(org.adminUsername, ['--force']);
     expect(self.name).to.equal('RunningUserError');
     expect(self.exitCode).to.equal(69);
-    org.insert('User', { Username: 'admin2@acme.com', LastName: 'Two', Email: 'a@acme.com', Alias: 'a2', TimeZoneSidKey: 'GMT', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US', ProfileId: org.profile('System Administrator')!.Id, IsActive: true });
+    org.insert('User', {
+      Username: 'admin2@acme.com',
+      LastName: 'Two',
+      Email: 'a@acme.com',
+      Alias: 'a2',
+      TimeZoneSidKey: 'GMT',
+      LocaleSidKey: 'en_US',
+      EmailEncodingKey: 'UTF-8',
+      LanguageLocaleKey: 'en_US',
+      ProfileId: org.profile('System Administrator')!.Id,
+      IsActive: true,
+    });
     // the other admin is the only admin besides the running one: retiring it is fine; the running one never
     const other = await run('admin2@acme.com', ['--force']);
     expect(other.stages[1]).to.include({ name: 'freeze', status: 'done' });
@@ -168,11 +218,21 @@ describe('integration-user retire against the emulator', function () {
   };
   for (const reason of Object.keys(ACTIONS) as DeactivationBlock[]) {
     it(`maps Salesforce's refusal to deactivate (${reason}) to its action; the user stays frozen; after the fix a re-run deactivates`, async () => {
-      blockDeactivation(org.state, org.user(OLD)!.Id, { reason, detail: reason === 'hierarchy-field' ? 'Approver' : 'Deactivation needs approval.', referrer: 'Ann Lee' });
+      blockDeactivation(org.state, org.user(OLD)!.Id, {
+        reason,
+        detail: reason === 'hierarchy-field' ? 'Approver' : 'Deactivation needs approval.',
+        referrer: 'Ann Lee',
+      });
       const e = await fail(OLD, ['--deactivate', '--force']);
       expect(e.name).to.equal('DeactivationRefusedError');
       expect(e.exitCode).to.equal(69);
-      expect(e.message).to.contain(DEACTIVATION_TEXTS[reason]({ reason, detail: reason === 'hierarchy-field' ? 'Approver' : 'Deactivation needs approval.', referrer: 'Ann Lee' }));
+      expect(e.message).to.contain(
+        DEACTIVATION_TEXTS[reason]({
+          reason,
+          detail: reason === 'hierarchy-field' ? 'Approver' : 'Deactivation needs approval.',
+          referrer: 'Ann Lee',
+        }),
+      );
       expect(e.actions!.join(' ')).to.match(ACTIONS[reason]);
       expect(frozen(OLD)).to.equal(true);
       expect(org.user(OLD)!.IsActive).to.equal(true);

@@ -20,9 +20,13 @@ const USER = '0055g00000NeWuSAAV';
 const PSL = '0PL5g0000008OaBGAU';
 
 // docs/salesforce-behaviour.md "REST answers": a duplicate PermissionSetLicenseAssign starts "duplicate value found"
-const DUPLICATE_PSL = restError('DUPLICATE_VALUE', 'duplicate value found: <unknown> duplicates value on record with id: <unknown>');
+const DUPLICATE_PSL = restError(
+  'DUPLICATE_VALUE',
+  'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
+);
 // docs/salesforce-behaviour.md "REST answers": what `sf org assign permset` reports for a set the user already holds
-const duplicateAssignment = (ps: string): string => `Duplicate PermissionSetAssignment. Assignee: ${USER}; Permission Set: ${ps}`;
+const duplicateAssignment = (ps: string): string =>
+  `Duplicate PermissionSetAssignment. Assignee: ${USER}; Permission Set: ${ps}`;
 // integration-users.md "Users": FIELD_INTEGRITY_EXCEPTION when the license can't carry a permission of the set
 const LICENSE_REFUSAL = "The user license doesn't allow the permission: Author Apex";
 
@@ -48,10 +52,12 @@ describe('adapters: assignments (PermissionSetLicenseAssign, PermissionSetAssign
 
   it('turns no free permission set license seat (LICENSE_LIMIT_EXCEEDED) into PermissionSetLicenseLimitExceeded', async () => {
     // wire-formats.md §2.3 table (the user license's text; the PSL's own text is UNCONFIRMED, the code is what counts)
-    org().post(`${DATA}/sobjects/PermissionSetLicenseAssign`).reply(400, restError('LICENSE_LIMIT_EXCEEDED', 'License Limit Exceeded'), JSON_HEADERS);
+    org()
+      .post(`${DATA}/sobjects/PermissionSetLicenseAssign`)
+      .reply(400, restError('LICENSE_LIMIT_EXCEEDED', 'License Limit Exceeded'), JSON_HEADERS);
     const e = await assignPermissionSetLicense(conn, USER, PSL).then(
       () => undefined,
-      (err: Error) => err
+      (err: Error) => err,
     );
     expect(e?.name).to.equal('LICENSE_LIMIT_EXCEEDED');
     expect(mapAssignError(e).name).to.equal('PermissionSetLicenseLimitExceededError');
@@ -60,7 +66,11 @@ describe('adapters: assignments (PermissionSetLicenseAssign, PermissionSetAssign
   it('reads whether the user holds the license from one query', async () => {
     org()
       .get(`${DATA}/query`)
-      .query((q) => String(q.q).includes(`FROM PermissionSetLicenseAssign WHERE AssigneeId = '${USER}' AND PermissionSetLicenseId = '${PSL}'`))
+      .query((q) =>
+        String(q.q).includes(
+          `FROM PermissionSetLicenseAssign WHERE AssigneeId = '${USER}' AND PermissionSetLicenseId = '${PSL}'`,
+        ),
+      )
       .reply(200, queryAnswer('PermissionSetLicenseAssign', [{ Id: '2LA5g0000004CEdGAM' }]), JSON_HEADERS);
     expect(await hasLicenseAssignment(conn, USER, PSL)).to.equal(true);
   });
@@ -75,9 +85,9 @@ describe('adapters: assignments (PermissionSetLicenseAssign, PermissionSetAssign
       org()
         .post(`${DATA}/sobjects/PermissionSetAssignment`, { AssigneeId: USER, PermissionSetId: '0PS5g000000AbCdGAK' })
         .reply(400, body, JSON_HEADERS);
-      expect(await assignPermissionSets(conn, USER, [{ id: '0PS5g000000AbCdGAK', name: 'Integration_marketo' }])).to.deep.equal([
-        { name: 'Integration_marketo', outcome: 'already done' },
-      ]);
+      expect(
+        await assignPermissionSets(conn, USER, [{ id: '0PS5g000000AbCdGAK', name: 'Integration_marketo' }]),
+      ).to.deep.equal([{ name: 'Integration_marketo', outcome: 'already done' }]);
     });
   }
 
@@ -85,7 +95,9 @@ describe('adapters: assignments (PermissionSetLicenseAssign, PermissionSetAssign
     org()
       .post(`${DATA}/sobjects/PermissionSetAssignment`)
       .reply(400, restError('FIELD_INTEGRITY_EXCEPTION', LICENSE_REFUSAL), JSON_HEADERS);
-    const [outcome] = await assignPermissionSets(conn, USER, [{ id: '0PS5g000000AbCdGAK', name: 'Integration_marketo' }]);
+    const [outcome] = await assignPermissionSets(conn, USER, [
+      { id: '0PS5g000000AbCdGAK', name: 'Integration_marketo' },
+    ]);
     expect(outcome).to.have.property('error');
     const error = (outcome as { error: Error }).error;
     expect(isLicenseRefusal(error)).to.equal(true);
@@ -104,10 +116,16 @@ describe('adapters: assignments (PermissionSetLicenseAssign, PermissionSetAssign
         200,
         [
           { id: '0Pa5g00000AAAAAAA1', success: true, errors: [] },
-          { success: false, errors: [{ statusCode: 'DUPLICATE_VALUE', message: duplicateAssignment('0PS5g000000AbCeGAK'), fields: [] }] },
-          { success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: LICENSE_REFUSAL, fields: [] }] },
+          {
+            success: false,
+            errors: [{ statusCode: 'DUPLICATE_VALUE', message: duplicateAssignment('0PS5g000000AbCeGAK'), fields: [] }],
+          },
+          {
+            success: false,
+            errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: LICENSE_REFUSAL, fields: [] }],
+          },
         ],
-        JSON_HEADERS
+        JSON_HEADERS,
       );
     const outcomes = await assignPermissionSets(conn, USER, [
       { id: '0PS5g000000AbCdGAK', name: 'Integration_marketo' },
@@ -115,7 +133,11 @@ describe('adapters: assignments (PermissionSetLicenseAssign, PermissionSetAssign
       { id: '0PS5g000000AbCfGAK', name: 'Apex_Access' },
     ]);
     expect(sent.allOrNone).to.equal(false);
-    expect(sent.records?.map((r) => r.PermissionSetId)).to.deep.equal(['0PS5g000000AbCdGAK', '0PS5g000000AbCeGAK', '0PS5g000000AbCfGAK']);
+    expect(sent.records?.map((r) => r.PermissionSetId)).to.deep.equal([
+      '0PS5g000000AbCdGAK',
+      '0PS5g000000AbCeGAK',
+      '0PS5g000000AbCfGAK',
+    ]);
     expect(sent.records?.[0]).to.deep.include({ attributes: { type: 'PermissionSetAssignment' }, AssigneeId: USER });
     expect(outcomes.slice(0, 2)).to.deep.equal([
       { name: 'Integration_marketo', outcome: 'done' },
@@ -134,14 +156,22 @@ describe('adapters: assignments (PermissionSetLicenseAssign, PermissionSetAssign
       .reply(
         200,
         queryAnswer('PermissionSet', [
-          { Id: '0PS5g000000AbCdGAK', Name: 'Integration_marketo', NamespacePrefix: null, LicenseId: '0PL5g0000008OaBGAU' },
+          {
+            Id: '0PS5g000000AbCdGAK',
+            Name: 'Integration_marketo',
+            NamespacePrefix: null,
+            LicenseId: '0PL5g0000008OaBGAU',
+          },
           { Id: '0PS5g000000MkToGAK', Name: 'Sync_User', NamespacePrefix: 'mkto_si', LicenseId: null },
         ]),
-        JSON_HEADERS
+        JSON_HEADERS,
       );
     const found = await findPermissionSets(conn, ['Integration_marketo', 'mkto_si__Sync_User']);
     expect([...found.entries()]).to.deep.equal([
-      ['integration_marketo', { id: '0PS5g000000AbCdGAK', name: 'Integration_marketo', licenseId: '0PL5g0000008OaBGAU' }],
+      [
+        'integration_marketo',
+        { id: '0PS5g000000AbCdGAK', name: 'Integration_marketo', licenseId: '0PL5g0000008OaBGAU' },
+      ],
       ['mkto_si__sync_user', { id: '0PS5g000000MkToGAK', name: 'mkto_si__Sync_User', licenseId: undefined }],
     ]);
   });
@@ -162,8 +192,11 @@ describe('adapters: assignments (PermissionSetLicenseAssign, PermissionSetAssign
           { PermissionSetId: '0PS5g000000PrOfGAK', PermissionSet: ps('X00e5g000001ABCdAAO', null) },
           { PermissionSetId: '0PS5g000000MkToGAK', PermissionSet: ps('Sync_User', 'mkto_si') },
         ]),
-        JSON_HEADERS
+        JSON_HEADERS,
       );
-    expect([...(await getAssignedPermissionSetNames(conn, USER))]).to.deep.equal(['x00e5g000001abcdaao', 'mkto_si__sync_user']);
+    expect([...(await getAssignedPermissionSetNames(conn, USER))]).to.deep.equal([
+      'x00e5g000001abcdaao',
+      'mkto_si__sync_user',
+    ]);
   });
 });

@@ -24,15 +24,22 @@ const envelope = (body: string): string =>
   `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 
 // wire-formats.md §3.2
-const DEPLOY_ACCEPTED = envelope(`<deployResponse><result><done>false</done><id>${DEPLOY_ID}</id><state>Queued</state></result></deployResponse>`);
+const DEPLOY_ACCEPTED = envelope(
+  `<deployResponse><result><done>false</done><id>${DEPLOY_ID}</id><state>Queued</state></result></deployResponse>`,
+);
 
 const PACKAGE_XML_SUCCESS =
   '<componentSuccesses><changed>false</changed><componentType></componentType><created>false</created><createdDate>2026-11-27T10:00:00.000Z</createdDate>' +
   '<deleted>false</deleted><fileName>package.xml</fileName><fullName>package.xml</fullName><success>true</success></componentSuccesses>';
-const RUN_TEST_RESULT = '<runTestResult><numFailures>0</numFailures><numTestsRun>0</numTestsRun><totalTime>0.0</totalTime></runTestResult>';
+const RUN_TEST_RESULT =
+  '<runTestResult><numFailures>0</numFailures><numTestsRun>0</numTestsRun><totalTime>0.0</totalTime></runTestResult>';
 
 /** wire-formats.md §3.3: a finished checkDeployStatus with the given details. */
-function deployStatus(status: 'Succeeded' | 'Failed', details: string, counts: { deployed: number; errors: number }): string {
+function deployStatus(
+  status: 'Succeeded' | 'Failed',
+  details: string,
+  counts: { deployed: number; errors: number },
+): string {
   return envelope(
     '<checkDeployStatusResponse><result><checkOnly>false</checkOnly><completedDate>2026-11-27T10:00:02.000Z</completedDate>' +
       '<createdBy>0055g00000AdMiNAAV</createdBy><createdByName>Admin</createdByName><createdDate>2026-11-27T10:00:00.000Z</createdDate>' +
@@ -41,11 +48,14 @@ function deployStatus(status: 'Succeeded' | 'Failed', details: string, counts: {
       `<numberComponentsDeployed>${counts.deployed}</numberComponentsDeployed><numberComponentsTotal>1</numberComponentsTotal>` +
       '<numberTestErrors>0</numberTestErrors><numberTestsCompleted>0</numberTestsCompleted><numberTestsTotal>0</numberTestsTotal>' +
       '<rollbackOnError>true</rollbackOnError><runTestsEnabled>false</runTestsEnabled><startDate>2026-11-27T10:00:01.000Z</startDate>' +
-      `<status>${status}</status><success>${String(status === 'Succeeded')}</success></result></checkDeployStatusResponse>`
+      `<status>${status}</status><success>${String(status === 'Succeeded')}</success></result></checkDeployStatusResponse>`,
   );
 }
 
-const isOperation = (name: string) => (body: string): boolean => body.includes(`<${name}>`);
+const isOperation =
+  (name: string) =>
+  (body: string): boolean =>
+    body.includes(`<${name}>`);
 
 describe('adapters: deploy (Metadata API SOAP deploy and checkDeployStatus)', () => {
   const $$ = new TestContext();
@@ -61,7 +71,7 @@ describe('adapters: deploy (Metadata API SOAP deploy and checkDeployStatus)', ()
     await writeFile(
       file,
       '<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
-        '    <label>Integration marketo</label>\n    <license>SalesforceAPIIntegrationPsl</license>\n</PermissionSet>\n'
+        '    <label>Integration marketo</label>\n    <license>SalesforceAPIIntegrationPsl</license>\n</PermissionSet>\n',
     );
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -70,7 +80,11 @@ describe('adapters: deploy (Metadata API SOAP deploy and checkDeployStatus)', ()
     org()
       .post(SOAP, isOperation('deploy'))
       .reply(200, DEPLOY_ACCEPTED, XML_HEADERS)
-      .post(SOAP, (body: string) => isOperation('checkDeployStatus')(body) && body.includes(`<asyncProcessId>${DEPLOY_ID}</asyncProcessId>`))
+      .post(
+        SOAP,
+        (body: string) =>
+          isOperation('checkDeployStatus')(body) && body.includes(`<asyncProcessId>${DEPLOY_ID}</asyncProcessId>`),
+      )
       .reply(
         200,
         deployStatus(
@@ -79,14 +93,21 @@ describe('adapters: deploy (Metadata API SOAP deploy and checkDeployStatus)', ()
             '<componentSuccesses><changed>false</changed><componentType>PermissionSet</componentType><created>true</created>' +
             '<createdDate>2026-11-27T10:00:01.000Z</createdDate><deleted>false</deleted><fileName>permissionsets/Integration_marketo.permissionset</fileName>' +
             '<fullName>Integration_marketo</fullName><id>0PS5g000000AbCdGAK</id><success>true</success></componentSuccesses>',
-          { deployed: 1, errors: 0 }
+          { deployed: 1, errors: 0 },
         ),
-        XML_HEADERS
+        XML_HEADERS,
       );
     const outcome = await deployPermissionSets(conn, [file], { pollFrequencyMs: 10 });
     expect(outcome).to.include({ id: DEPLOY_ID, status: 'Succeeded', success: true, changed: true, checkOnly: false });
     expect(outcome.components).to.deep.equal([
-      { fullName: 'Integration_marketo', type: 'PermissionSet', state: 'Created', filePath: file, id: '0PS5g000000AbCdGAK', problem: undefined },
+      {
+        fullName: 'Integration_marketo',
+        type: 'PermissionSet',
+        state: 'Created',
+        filePath: file,
+        id: '0PS5g000000AbCdGAK',
+        problem: undefined,
+      },
     ]);
   });
 
@@ -104,17 +125,19 @@ describe('adapters: deploy (Metadata API SOAP deploy and checkDeployStatus)', ()
             '<fullName>Integration_marketo</fullName><lineNumber>0</lineNumber><problem>In field: field - no CustomField named Account.Nope__c found</problem>' +
             '<problemType>Error</problemType><success>false</success></componentFailures>' +
             PACKAGE_XML_SUCCESS,
-          { deployed: 0, errors: 1 }
+          { deployed: 0, errors: 1 },
         ),
-        XML_HEADERS
+        XML_HEADERS,
       );
     const e = await deployPermissionSets(conn, [file], { pollFrequencyMs: 10 }).then(
       () => undefined,
-      (err: Error) => err
+      (err: Error) => err,
     );
     expect(e).to.be.instanceOf(DeployFailure);
     const failure = e as DeployFailure;
-    expect(failure.message).to.equal('PermissionSet Integration_marketo: In field: field - no CustomField named Account.Nope__c found');
+    expect(failure.message).to.equal(
+      'PermissionSet Integration_marketo: In field: field - no CustomField named Account.Nope__c found',
+    );
     expect(failure.outcome).to.include({ id: DEPLOY_ID, status: 'Failed', success: false });
     const mapped = mapDeployError(failure, [file]) as Error & { actions?: string[] };
     expect(mapped.name).to.equal('DeployFailedError');
@@ -133,11 +156,11 @@ describe('adapters: deploy (Metadata API SOAP deploy and checkDeployStatus)', ()
         '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="http://soap.sforce.com/2006/04/metadata">' +
           '<soapenv:Body><soapenv:Fault><faultcode>sf:INSUFFICIENT_ACCESS</faultcode><faultstring>INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData permission</faultstring>' +
           '</soapenv:Fault></soapenv:Body></soapenv:Envelope>',
-        XML_HEADERS
+        XML_HEADERS,
       );
     const e = await deployPermissionSets(conn, [file], { pollFrequencyMs: 10 }).then(
       () => undefined,
-      (err: Error) => err
+      (err: Error) => err,
     );
     expect(e).not.to.be.instanceOf(DeployFailure);
     expect(errorCode(e)).to.equal('INSUFFICIENT_ACCESS');

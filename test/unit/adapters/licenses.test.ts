@@ -7,7 +7,10 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { getIntegrationSeats, getPslAllowedPermissions } from '../../../src/org/licenses.js';
 import { DATA, JSON_HEADERS, nockConnection, org, queryAnswer, restError, useNock } from './nock-org.js';
 
-const isSeatQuery = (from: string) => (q: Record<string, unknown>): boolean => String(q.q).includes(from);
+const isSeatQuery =
+  (from: string) =>
+  (q: Record<string, unknown>): boolean =>
+    String(q.q).includes(from);
 
 describe('adapters: licenses (UserLicense, PermissionSetLicense)', () => {
   const $$ = new TestContext();
@@ -25,21 +28,42 @@ describe('adapters: licenses (UserLicense, PermissionSetLicense)', () => {
       .reply(
         200,
         queryAnswer('UserLicense', [
-          { Id: '1005g000000AbCdAAK', Name: 'Salesforce Integration', MasterLabel: 'Salesforce Integration', Status: 'Active', TotalLicenses: 5, UsedLicenses: 5 },
+          {
+            Id: '1005g000000AbCdAAK',
+            Name: 'Salesforce Integration',
+            MasterLabel: 'Salesforce Integration',
+            Status: 'Active',
+            TotalLicenses: 5,
+            UsedLicenses: 5,
+          },
         ]),
-        JSON_HEADERS
+        JSON_HEADERS,
       )
       .get(`${DATA}/query`)
       .query(isSeatQuery("FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'"))
       .reply(
         200,
         queryAnswer('PermissionSetLicense', [
-          { Id: '0PL5g0000008OaBGAU', DeveloperName: 'SalesforceAPIIntegrationPsl', MasterLabel: 'Salesforce API Integration', Status: 'Active', TotalLicenses: 5, UsedLicenses: 2 },
+          {
+            Id: '0PL5g0000008OaBGAU',
+            DeveloperName: 'SalesforceAPIIntegrationPsl',
+            MasterLabel: 'Salesforce API Integration',
+            Status: 'Active',
+            TotalLicenses: 5,
+            UsedLicenses: 2,
+          },
         ]),
-        JSON_HEADERS
+        JSON_HEADERS,
       );
     const seats = await getIntegrationSeats(conn);
-    expect(seats.userLicense).to.deep.equal({ id: '1005g000000AbCdAAK', name: 'Salesforce Integration', status: 'Active', total: 5, used: 5, free: 0 });
+    expect(seats.userLicense).to.deep.equal({
+      id: '1005g000000AbCdAAK',
+      name: 'Salesforce Integration',
+      status: 'Active',
+      total: 5,
+      used: 5,
+      free: 0,
+    });
     expect(seats.permissionSetLicense).to.include({ id: '0PL5g0000008OaBGAU', total: 5, used: 2, free: 3 });
   });
 
@@ -60,7 +84,7 @@ describe('adapters: licenses (UserLicense, PermissionSetLicense)', () => {
       .reply(403, restError('INSUFFICIENT_ACCESS', 'You do not have permission to view this record.'), JSON_HEADERS);
     const e = await getIntegrationSeats(conn).then(
       () => undefined,
-      (err: Error) => err
+      (err: Error) => err,
     );
     expect(e?.name).to.equal('INSUFFICIENT_ACCESS');
   });
@@ -71,12 +95,18 @@ describe('adapters: licenses (UserLicense, PermissionSetLicense)', () => {
       .query(
         (q) =>
           String(q.q) ===
-          "SELECT Id, MaximumPermissionsAuthorApex, MaximumPermissionsEnableNotifications FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'"
+          "SELECT Id, MaximumPermissionsAuthorApex, MaximumPermissionsEnableNotifications FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'",
       )
       .reply(
         200,
-        queryAnswer('PermissionSetLicense', [{ Id: '0PL5g0000008OaBGAU', MaximumPermissionsAuthorApex: false, MaximumPermissionsEnableNotifications: true }]),
-        JSON_HEADERS
+        queryAnswer('PermissionSetLicense', [
+          {
+            Id: '0PL5g0000008OaBGAU',
+            MaximumPermissionsAuthorApex: false,
+            MaximumPermissionsEnableNotifications: true,
+          },
+        ]),
+        JSON_HEADERS,
       );
     const allowed = await getPslAllowedPermissions(conn, ['AuthorApex', 'EnableNotifications']);
     expect([...(allowed ?? [])]).to.deep.equal(['EnableNotifications']);
@@ -86,7 +116,16 @@ describe('adapters: licenses (UserLicense, PermissionSetLicense)', () => {
     org()
       .get(`${DATA}/query`)
       .query((q) => String(q.q).includes('MaximumPermissionsNotAField'))
-      .reply(400, [{ message: "No such column 'MaximumPermissionsNotAField' on entity 'PermissionSetLicense'.", errorCode: 'INVALID_FIELD' }], JSON_HEADERS);
+      .reply(
+        400,
+        [
+          {
+            message: "No such column 'MaximumPermissionsNotAField' on entity 'PermissionSetLicense'.",
+            errorCode: 'INVALID_FIELD',
+          },
+        ],
+        JSON_HEADERS,
+      );
     // REST sObject Describe answer (fields[].name); field names and types from reference/salesforce/sobjects.json
     org()
       .get(`${DATA}/sobjects/PermissionSetLicense/describe`)
@@ -94,22 +133,33 @@ describe('adapters: licenses (UserLicense, PermissionSetLicense)', () => {
         200,
         {
           name: 'PermissionSetLicense',
-          fields: ['Id', 'DeveloperName', 'MaximumPermissionsApiEnabled', 'MaximumPermissionsAuthorApex', 'MaximumPermissionsEnableNotifications', 'TotalLicenses'].map(
-            (name) => ({ name, type: name.startsWith('Maximum') ? 'boolean' : name === 'Id' ? 'id' : 'string' })
-          ),
+          fields: [
+            'Id',
+            'DeveloperName',
+            'MaximumPermissionsApiEnabled',
+            'MaximumPermissionsAuthorApex',
+            'MaximumPermissionsEnableNotifications',
+            'TotalLicenses',
+          ].map((name) => ({ name, type: name.startsWith('Maximum') ? 'boolean' : name === 'Id' ? 'id' : 'string' })),
         },
-        JSON_HEADERS
+        JSON_HEADERS,
       )
       .get(`${DATA}/query`)
       .query(
         (q) =>
           String(q.q) ===
-          "SELECT Id, MaximumPermissionsAuthorApex, MaximumPermissionsEnableNotifications FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'"
+          "SELECT Id, MaximumPermissionsAuthorApex, MaximumPermissionsEnableNotifications FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'",
       )
       .reply(
         200,
-        queryAnswer('PermissionSetLicense', [{ Id: '0PL5g0000008OaBGAU', MaximumPermissionsAuthorApex: false, MaximumPermissionsEnableNotifications: true }]),
-        JSON_HEADERS
+        queryAnswer('PermissionSetLicense', [
+          {
+            Id: '0PL5g0000008OaBGAU',
+            MaximumPermissionsAuthorApex: false,
+            MaximumPermissionsEnableNotifications: true,
+          },
+        ]),
+        JSON_HEADERS,
       );
     const allowed = await getPslAllowedPermissions(conn, ['AuthorApex', 'EnableNotifications', 'NotAField']);
     expect([...(allowed ?? [])]).to.deep.equal(['EnableNotifications']);

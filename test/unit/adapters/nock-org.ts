@@ -49,20 +49,25 @@ export function useNock(): void {
 }
 
 /** Salesforce's REST error envelope: an array with one element per error (wire-formats.md §2). */
-export const restError = (errorCode: string, message: string, fields: string[] = []): Array<Record<string, unknown>> => [
-  { message, errorCode, fields },
-];
+export const restError = (
+  errorCode: string,
+  message: string,
+  fields: string[] = [],
+): Array<Record<string, unknown>> => [{ message, errorCode, fields }];
 
 /** A query answer as Salesforce gives it (wire-formats.md §2.2), records with their `attributes`. */
 export function queryAnswer(
   type: string,
   records: Array<Record<string, unknown>>,
-  page: { done?: boolean; nextRecordsUrl?: string; totalSize?: number } = {}
+  page: { done?: boolean; nextRecordsUrl?: string; totalSize?: number } = {},
 ): Record<string, unknown> {
   return {
     totalSize: page.totalSize ?? records.length,
     done: page.done ?? true,
     ...(page.nextRecordsUrl ? { nextRecordsUrl: page.nextRecordsUrl } : {}),
-    records: records.map((r) => ({ attributes: { type, url: `${DATA}/sobjects/${type}/${String(r.Id ?? '')}` }, ...r })),
+    records: records.map((r) => ({
+      attributes: { type, url: `${DATA}/sobjects/${type}/${String(r.Id ?? '')}` },
+      ...r,
+    })),
   };
 }

@@ -31,23 +31,33 @@ const userFound = (): void => {
           Username: 'marketo.sync@acme.com',
           IsActive: true,
           Email: 'it@acme.com',
-          Profile: { Name: 'Minimum Access - API Only Integrations', PermissionsApiUserOnly: true, UserLicense: { Name: 'Salesforce Integration' } },
+          Profile: {
+            Name: 'Minimum Access - API Only Integrations',
+            PermissionsApiUserOnly: true,
+            UserLicense: { Name: 'Salesforce Integration' },
+          },
         },
       ]),
-      JSON_HEADERS
+      JSON_HEADERS,
     );
 };
 
 // the page's bodies, word for word
-const INVALID_NEW_PASSWORD = { message: 'Your password must have a mix of letters and numbers.', errorCode: 'INVALID_NEW_PASSWORD' };
-const INSUFFICIENT_ACCESS = { message: 'You do not have permission to view this record.', errorCode: 'INSUFFICIENT_ACCESS' };
+const INVALID_NEW_PASSWORD = {
+  message: 'Your password must have a mix of letters and numbers.',
+  errorCode: 'INVALID_NEW_PASSWORD',
+};
+const INSUFFICIENT_ACCESS = {
+  message: 'You do not have permission to view this record.',
+  errorCode: 'INSUFFICIENT_ACCESS',
+};
 
 async function refusal(conn: Connection, action: 'generate' | 'reset'): Promise<Error & { actions?: string[] }> {
   return changePassword({ conn, username: 'marketo.sync@acme.com', action }).then(
     () => {
       throw new Error('expected a refusal');
     },
-    (e: Error & { actions?: string[] }) => e
+    (e: Error & { actions?: string[] }) => e,
   );
 }
 
@@ -117,10 +127,7 @@ describe('adapters: password (REST sObject User Password)', () => {
   });
 
   it('stops at UserNotFound when the query answers no user, before any password request', async () => {
-    org()
-      .get(`${DATA}/query`)
-      .query(true)
-      .reply(200, { totalSize: 0, done: true, records: [] }, JSON_HEADERS);
+    org().get(`${DATA}/query`).query(true).reply(200, { totalSize: 0, done: true, records: [] }, JSON_HEADERS);
     expect((await refusal(conn, 'generate')).name).to.equal('UserNotFoundError');
   });
 });

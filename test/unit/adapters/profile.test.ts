@@ -28,7 +28,7 @@ describe('adapters: profile (Profile, UserRole)', () => {
           { Id: '00e5g000001OLDaAAG', Name: 'Salesforce API Only System Integrations' },
           { Id: '00e5g000001ABCdAAO', Name: 'Minimum Access - API Only Integrations' },
         ]),
-        JSON_HEADERS
+        JSON_HEADERS,
       );
     expect(await findIntegrationProfile(conn)).to.deep.equal({
       id: '00e5g000001ABCdAAO',
@@ -42,7 +42,11 @@ describe('adapters: profile (Profile, UserRole)', () => {
     org()
       .get(`${DATA}/query`)
       .query({ q: PROFILE_QUERY })
-      .reply(200, queryAnswer('Profile', [{ Id: '00e5g000001OLDaAAG', Name: 'Salesforce API Only System Integrations' }]), JSON_HEADERS);
+      .reply(
+        200,
+        queryAnswer('Profile', [{ Id: '00e5g000001OLDaAAG', Name: 'Salesforce API Only System Integrations' }]),
+        JSON_HEADERS,
+      );
     expect(await findIntegrationProfile(conn)).to.include({ id: '00e5g000001OLDaAAG', legacy: true });
   });
 
@@ -50,11 +54,19 @@ describe('adapters: profile (Profile, UserRole)', () => {
     org()
       .get(`${DATA}/query`)
       .query({ q: "SELECT Id, DeveloperName, Name FROM UserRole WHERE DeveloperName = 'Integrations'" })
-      .reply(200, queryAnswer('UserRole', [{ Id: '00E5g000000RoLeEAK', DeveloperName: 'Integrations', Name: 'Integrations' }]), JSON_HEADERS)
+      .reply(
+        200,
+        queryAnswer('UserRole', [{ Id: '00E5g000000RoLeEAK', DeveloperName: 'Integrations', Name: 'Integrations' }]),
+        JSON_HEADERS,
+      )
       .get(`${DATA}/query`)
       .query({ q: "SELECT Id, DeveloperName, Name FROM UserRole WHERE DeveloperName = 'O\\'Brien_Team'" })
       .reply(200, { totalSize: 0, done: true, records: [] }, JSON_HEADERS);
-    expect(await findRole(conn, 'Integrations')).to.deep.equal({ id: '00E5g000000RoLeEAK', developerName: 'Integrations', name: 'Integrations' });
+    expect(await findRole(conn, 'Integrations')).to.deep.equal({
+      id: '00E5g000000RoLeEAK',
+      developerName: 'Integrations',
+      name: 'Integrations',
+    });
     // the quote is escaped in the SOQL literal sent (the query above would not match otherwise)
     expect(await findRole(conn, "O'Brien_Team")).to.equal(undefined);
   });

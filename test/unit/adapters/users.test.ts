@@ -15,14 +15,19 @@ const NEW_USER: NewUser = {
   lastName: 'Marketo',
   alias: 'marketo',
   profileId: '00e5g000001ABCdAAO',
-  defaults: { TimeZoneSidKey: 'Europe/Paris', LocaleSidKey: 'fr_FR', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US' },
+  defaults: {
+    TimeZoneSidKey: 'Europe/Paris',
+    LocaleSidKey: 'fr_FR',
+    EmailEncodingKey: 'UTF-8',
+    LanguageLocaleKey: 'en_US',
+  },
 };
 
 // wire-formats.md §2.3, the message as Salesforce KB 000381924 shows it
 const DUPLICATE_USERNAME = restError(
   'DUPLICATE_USERNAME',
   "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address). ",
-  ['Username']
+  ['Username'],
 );
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { errorCode?: string; actions?: string[] }> {
@@ -47,7 +52,10 @@ describe('adapters: users (REST User query and create)', () => {
     // wire-formats.md §2.2: query answer shape; a relationship field is a nested record with its own attributes
     org()
       .get(`${DATA}/query`)
-      .query((q) => /FROM User WHERE Username IN \(.*'marketo\.sync@acme\.com'/.test(String(q.q)) && String(q.q).includes(admin))
+      .query(
+        (q) =>
+          /FROM User WHERE Username IN \(.*'marketo\.sync@acme\.com'/.test(String(q.q)) && String(q.q).includes(admin),
+      )
       .reply(
         200,
         queryAnswer('User', [
@@ -57,12 +65,22 @@ describe('adapters: users (REST User query and create)', () => {
             IsActive: false,
             Email: 'integrations@acme.com',
             ProfileId: '00e5g000001ABCdAAO',
-            Profile: { attributes: { type: 'Profile', url: `${DATA}/sobjects/Profile/00e5g000001ABCdAAO` }, Name: 'Minimum Access - API Only Integrations' },
+            Profile: {
+              attributes: { type: 'Profile', url: `${DATA}/sobjects/Profile/00e5g000001ABCdAAO` },
+              Name: 'Minimum Access - API Only Integrations',
+            },
             UserRoleId: null,
           },
-          { Id: '0055g00000AdMiNAAV', Username: admin, TimeZoneSidKey: 'Europe/Paris', LocaleSidKey: 'fr_FR', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'fr' },
+          {
+            Id: '0055g00000AdMiNAAV',
+            Username: admin,
+            TimeZoneSidKey: 'Europe/Paris',
+            LocaleSidKey: 'fr_FR',
+            EmailEncodingKey: 'UTF-8',
+            LanguageLocaleKey: 'fr',
+          },
         ]),
-        JSON_HEADERS
+        JSON_HEADERS,
       );
     const lookup = await lookupUsers(conn, 'marketo.sync@acme.com');
     expect(lookup.target).to.deep.equal({
@@ -74,7 +92,12 @@ describe('adapters: users (REST User query and create)', () => {
       profileName: 'Minimum Access - API Only Integrations',
       userRoleId: undefined,
     });
-    expect(lookup.defaults).to.deep.equal({ TimeZoneSidKey: 'Europe/Paris', LocaleSidKey: 'fr_FR', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'fr' });
+    expect(lookup.defaults).to.deep.equal({
+      TimeZoneSidKey: 'Europe/Paris',
+      LocaleSidKey: 'fr_FR',
+      EmailEncodingKey: 'UTF-8',
+      LanguageLocaleKey: 'fr',
+    });
   });
 
   it('lets a refused query through with its Salesforce code (INVALID_FIELD)', async () => {
@@ -86,9 +109,9 @@ describe('adapters: users (REST User query and create)', () => {
         400,
         restError(
           'INVALID_FIELD',
-          "\nSELECT Id, Username, IsActive, Email, ProfileId, Profile.Name, UserRoleId\n                                                      ^\nERROR at Row:1:Column:55\nNo such column 'UserRoleId' on entity 'User'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."
+          "\nSELECT Id, Username, IsActive, Email, ProfileId, Profile.Name, UserRoleId\n                                                      ^\nERROR at Row:1:Column:55\nNo such column 'UserRoleId' on entity 'User'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
         ),
-        JSON_HEADERS
+        JSON_HEADERS,
       );
     const e = await rejection(lookupUsers(conn, 'marketo.sync@acme.com'));
     expect(e.name).to.equal('INVALID_FIELD');
@@ -105,7 +128,12 @@ describe('adapters: users (REST User query and create)', () => {
       })
       .reply(201, { id: '0055g00000NeWuSAAV', success: true, errors: [] }, JSON_HEADERS);
     expect(await createUser(conn, NEW_USER)).to.equal('0055g00000NeWuSAAV');
-    expect(sent).to.include({ Username: 'marketo.sync@acme.com', Email: 'integrations@acme.com', ProfileId: '00e5g000001ABCdAAO', TimeZoneSidKey: 'Europe/Paris' });
+    expect(sent).to.include({
+      Username: 'marketo.sync@acme.com',
+      Email: 'integrations@acme.com',
+      ProfileId: '00e5g000001ABCdAAO',
+      TimeZoneSidKey: 'Europe/Paris',
+    });
   });
 
   it('turns DUPLICATE_USERNAME (HTTP 400) into DuplicateUsername with usernames to try, the My Domain one included', async () => {
@@ -114,12 +142,16 @@ describe('adapters: users (REST User query and create)', () => {
     expect(raw.name).to.equal('DUPLICATE_USERNAME');
     const mapped = mapCreateUserError(raw, NEW_USER.username, INSTANCE_URL);
     expect(mapped.name).to.equal('DuplicateUsernameError');
-    expect((mapped as { actions?: string[] }).actions?.join('\n')).to.contain('marketo.sync@acme.com.integration').and.contain('marketo.sync@acme.com.acme');
+    expect((mapped as { actions?: string[] }).actions?.join('\n'))
+      .to.contain('marketo.sync@acme.com.integration')
+      .and.contain('marketo.sync@acme.com.acme');
   });
 
   it('turns LICENSE_LIMIT_EXCEEDED (HTTP 400) into LicenseLimitExceeded with what to do', async () => {
     // wire-formats.md §2.3 table: "License Limit Exceeded" (SOAP LICENSE_LIMIT_EXCEEDED:License Limit Exceeded)
-    org().post(`${DATA}/sobjects/User`).reply(400, restError('LICENSE_LIMIT_EXCEEDED', 'License Limit Exceeded'), JSON_HEADERS);
+    org()
+      .post(`${DATA}/sobjects/User`)
+      .reply(400, restError('LICENSE_LIMIT_EXCEEDED', 'License Limit Exceeded'), JSON_HEADERS);
     const mapped = mapCreateUserError(await rejection(createUser(conn, NEW_USER)), NEW_USER.username, INSTANCE_URL);
     expect(mapped.name).to.equal('LicenseLimitExceededError');
     expect((mapped as { actions?: string[] }).actions).to.have.length.greaterThan(0);

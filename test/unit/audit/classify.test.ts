@@ -31,7 +31,12 @@ const ui = (userId: string, count = 3): LoginAggregate => ({
   last: '2026-11-02T00:00:00.000Z',
 });
 
-function run(users: AuditUser[], logins: LoginAggregate[] = [], tokens: OauthTokenRow[] = [], over: Partial<ClassifyInput> = {}) {
+function run(
+  users: AuditUser[],
+  logins: LoginAggregate[] = [],
+  tokens: OauthTokenRow[] = [],
+  over: Partial<ClassifyInput> = {},
+) {
   return classify({ users, logins, tokens, since: SINCE, loginHistoryRead: true, targetOrg: 'prod', ...over });
 }
 
@@ -62,7 +67,13 @@ describe('audit classify', () => {
   it('sums logins of the same app across login types and keeps the latest time', () => {
     const rows: LoginAggregate[] = [
       api('sync', 'Jitterbit', 5, '2026-10-01T00:00:00.000Z'),
-      { userId: 'sync', loginType: 'Partner Product', application: 'Jitterbit', count: 7, last: '2026-11-05T00:00:00.000Z' },
+      {
+        userId: 'sync',
+        loginType: 'Partner Product',
+        application: 'Jitterbit',
+        count: 7,
+        last: '2026-11-05T00:00:00.000Z',
+      },
     ];
     const [c] = run([user('sync')], rows);
     expect(c.apps).to.have.length(1);
@@ -73,7 +84,10 @@ describe('audit classify', () => {
   });
 
   it('marks a user with several apps as shared, with one create command per app', () => {
-    const [c] = run([user('integrations')], [api('integrations', 'Marketo'), api('integrations', 'Data Loader Bulk'), api('integrations', 'Workato')]);
+    const [c] = run(
+      [user('integrations')],
+      [api('integrations', 'Marketo'), api('integrations', 'Data Loader Bulk'), api('integrations', 'Workato')],
+    );
     expect(c.class).to.equal('shared-integration');
     expect(c.traits).to.deep.equal(['shared-integration', 'api-only-full-license']);
     expect(c.risks).to.deep.equal(['compromised-credentials', 'untraceable-changes', 'excess-permissions']);
@@ -119,7 +133,9 @@ describe('audit classify', () => {
   });
 
   it('ignores OAuth tokens of Salesforce mobile apps', () => {
-    const tokens: OauthTokenRow[] = [{ userId: 'p', appName: 'Salesforce for iOS', lastUsedDate: '2026-11-20T00:00:00.000Z', useCount: 9 }];
+    const tokens: OauthTokenRow[] = [
+      { userId: 'p', appName: 'Salesforce for iOS', lastUsedDate: '2026-11-20T00:00:00.000Z', useCount: 9 },
+    ];
     expect(run([user('p')], [ui('p')], tokens)).to.deep.equal([]);
   });
 
@@ -131,7 +147,10 @@ describe('audit classify', () => {
   });
 
   it('lists users already on the Integration license, with no command when they run one app', () => {
-    const u = user('int', { userLicenseName: 'Salesforce Integration', profileName: 'Minimum Access - API Only Integrations' });
+    const u = user('int', {
+      userLicenseName: 'Salesforce Integration',
+      profileName: 'Minimum Access - API Only Integrations',
+    });
     const idle = user('idle-int', { userLicenseName: 'Salesforce Integration' });
     const out = run([u, idle], [api('int', 'MuleSoft')]);
     expect(out.map((c) => [c.username, c.class, c.movable, c.nextCommands.length, c.risks.length])).to.deep.equal([
@@ -171,7 +190,9 @@ describe('audit classify', () => {
   });
 
   it('a token alone makes a candidate, with a note when LoginHistory was not readable', () => {
-    const tokens: OauthTokenRow[] = [{ userId: 'svc', appName: 'Tableau', lastUsedDate: '2026-11-20T00:00:00.000Z', useCount: 1 }];
+    const tokens: OauthTokenRow[] = [
+      { userId: 'svc', appName: 'Tableau', lastUsedDate: '2026-11-20T00:00:00.000Z', useCount: 1 },
+    ];
     const [c] = run([user('svc')], [], tokens, { loginHistoryRead: false });
     expect(c.class).to.equal('api-only-full-license');
     expect(c.apiLogins).to.equal(0);
@@ -191,7 +212,10 @@ describe('audit classify', () => {
     expect(loginKind('SAML Sp-Initiated SSO')).to.equal('ui');
     expect(loginKind('Application', 'Browser')).to.equal('ui');
     expect(loginKind('Chatter Communities External User')).to.equal('other');
-    const out = run([user('m')], [{ userId: 'm', loginType: 'Remote Access 2.0', application: 'Salesforce for Android', count: 9 }]);
+    const out = run(
+      [user('m')],
+      [{ userId: 'm', loginType: 'Remote Access 2.0', application: 'Salesforce for Android', count: 9 }],
+    );
     expect(out).to.deep.equal([]);
   });
 
@@ -206,9 +230,14 @@ describe('audit classify', () => {
   it('orders candidates by class severity then username', () => {
     const out = run(
       [user('z-api'), user('a-api'), user('person'), user('int', { userLicenseName: 'Salesforce Integration' })],
-      [api('z-api', 'A'), api('a-api', 'A'), ui('person'), api('person', 'B')]
+      [api('z-api', 'A'), api('a-api', 'A'), ui('person'), api('person', 'B')],
     );
-    expect(out.map((c) => c.username)).to.deep.equal(['person@acme.com', 'a-api@acme.com', 'z-api@acme.com', 'int@acme.com']);
+    expect(out.map((c) => c.username)).to.deep.equal([
+      'person@acme.com',
+      'a-api@acme.com',
+      'z-api@acme.com',
+      'int@acme.com',
+    ]);
   });
 
   it('avoids suggesting the existing username and duplicate usernames', () => {

@@ -6,7 +6,8 @@ import { FakeOrg, ago, type FakeLogin } from '../fake-org.js';
 
 const NOW = new Date();
 const id = (n: number): string => `005${String(n).padStart(12, '0')}AAA`;
-const users = (n: number): AuditUser[] => Array.from({ length: n }, (_, i) => ({ id: id(i + 1), username: `u${i}@x.com`, name: `u${i}`, isActive: true }));
+const users = (n: number): AuditUser[] =>
+  Array.from({ length: n }, (_, i) => ({ id: id(i + 1), username: `u${i}@x.com`, name: `u${i}`, isActive: true }));
 
 /** A Connection whose query and queryMore go to the fake org. */
 function conn(fake: FakeOrg): Connection {
@@ -16,16 +17,24 @@ function conn(fake: FakeOrg): Connection {
   } as unknown as Connection;
 }
 const appsFor = (userId: string, apps: number): FakeLogin[] =>
-  Array.from({ length: apps }, (_, i) => ({ UserId: userId, LoginType: 'Remote Access 2.0', Application: `App ${i}`, LoginTime: ago(NOW, 1) }));
+  Array.from({ length: apps }, (_, i) => ({
+    UserId: userId,
+    LoginType: 'Remote Access 2.0',
+    Application: `App ${i}`,
+    LoginTime: ago(NOW, 1),
+  }));
 
 describe('audit read: LoginHistory', () => {
   it('asks for the whole org in one query when its groups fit in one answer', async () => {
     const logins = [...appsFor(id(1), 3), ...appsFor(id(300), 2), ...appsFor(id(999), 1)];
     const fake = new FakeOrg({ users: [], logins, now: NOW });
-    const { logins: out, stats } = await readLogins(new OrgReader(conn(fake)), users(450), { days: 30, maxLoginRows: 10 });
+    const { logins: out, stats } = await readLogins(new OrgReader(conn(fake)), users(450), {
+      days: 30,
+      maxLoginRows: 10,
+    });
     expect(stats).to.deep.include({ mode: 'aggregate', queries: 1, rowsRead: 6, truncated: false });
     expect(fake.soql[0]).to.equal(
-      'SELECT UserId, LoginType, Application, COUNT(Id) cnt, MAX(LoginTime) lastLogin FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:30 GROUP BY UserId, LoginType, Application LIMIT 2000'
+      'SELECT UserId, LoginType, Application, COUNT(Id) cnt, MAX(LoginTime) lastLogin FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:30 GROUP BY UserId, LoginType, Application LIMIT 2000',
     );
     // user 999 is not one of the 450 users read: left out
     expect(out.map((r) => r.userId).sort()).to.deep.equal([id(1), id(1), id(1), id(300), id(300)]);
@@ -38,7 +47,12 @@ describe('audit read: LoginHistory', () => {
     expect(stats).to.deep.include({ mode: 'aggregate', queries: 4, rowsRead: 0, truncated: false });
     expect(fake.soql).to.have.length(4);
     expect(USERS_PER_LOGIN_QUERY).to.equal(200);
-    expect(fake.soql.slice(1).map((q) => (q.match(/'005/g) ?? []).length).sort()).to.deep.equal([200, 200, 50]);
+    expect(
+      fake.soql
+        .slice(1)
+        .map((q) => (q.match(/'005/g) ?? []).length)
+        .sort(),
+    ).to.deep.equal([200, 200, 50]);
     expect(fake.soql[1]).to.match(/WHERE LoginTime = LAST_N_DAYS:30 AND UserId IN/);
     expect(fake.soql[1]).to.match(/GROUP BY UserId, LoginType, Application LIMIT 2000$/);
   });
@@ -46,7 +60,10 @@ describe('audit read: LoginHistory', () => {
   it('halves the users of a query that hits 2,000 groups, and marks a single user over the limit as truncated', async () => {
     const logins = [...appsFor(id(1), 900), ...appsFor(id(2), 900), ...appsFor(id(3), 900)];
     const fake = new FakeOrg({ users: [], logins, now: NOW });
-    const { logins: out, stats } = await readLogins(new OrgReader(conn(fake)), users(3), { days: 30, maxLoginRows: 10 });
+    const { logins: out, stats } = await readLogins(new OrgReader(conn(fake)), users(3), {
+      days: 30,
+      maxLoginRows: 10,
+    });
     expect(out).to.have.length(2700);
     expect(stats).to.deep.include({ queries: 3, rowsRead: 2700, truncated: false });
 

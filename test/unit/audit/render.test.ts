@@ -31,9 +31,20 @@ const result = (candidates: Candidate[]): AuditResult => ({
   targetOrg: 'prod',
   period: { days: 30, since: '2026-10-01T00:00:00.000Z', until: '2026-10-31T00:00:00.000Z' },
   seats: { integrationUserLicense: { name: 'Salesforce Integration', total: 5, used: 0, free: 5 } },
-  summary: { 'person-and-integration': 0, 'admin-integration': 0, 'shared-integration': 1, 'api-only-full-license': 0, 'integration-license': 0 },
+  summary: {
+    'person-and-integration': 0,
+    'admin-integration': 0,
+    'shared-integration': 1,
+    'api-only-full-license': 0,
+    'integration-license': 0,
+  },
   candidates,
-  savings: computeSavings(candidates, { fullLicensePerYear: 1200, integrationLicensePerMonth: 10, freeIntegrationSeats: 5, freeSeatsSource: 'org' }),
+  savings: computeSavings(candidates, {
+    fullLicensePerYear: 1200,
+    integrationLicensePerMonth: 10,
+    freeIntegrationSeats: 5,
+    freeSeatsSource: 'org',
+  }),
   gaps: [{ source: 'OauthToken', errorCode: 'INVALID_TYPE', message: 'no', fix: 'Customize Application' }],
   loginHistory: { read: true, mode: 'aggregate', queries: 1, rowsRead: 2, truncated: false },
   oauthTokensRead: false,
@@ -73,7 +84,9 @@ describe('audit render', () => {
     expect(md).to.contain('A full license costs 1,200 a year');
     expect(md).to.contain('A\\|B');
     expect(md).to.contain('  - `sf integration-user create --a`');
-    expect(md).to.contain('- OauthToken could not be read (INVALID_TYPE); to include it, run as a user with Customize Application.');
+    expect(md).to.contain(
+      '- OauthToken could not be read (INVALID_TYPE); to include it, run as a user with Customize Application.',
+    );
     expect(toMarkdown(result([]))).to.contain('No user shows integration activity in the period.');
   });
 

@@ -31,7 +31,13 @@ const A = (free: number, over: Partial<SavingsAssumptions> = {}): SavingsAssumpt
 describe('audit savings', () => {
   it('is zero with no candidates', () => {
     const s = computeSavings([], A(5));
-    expect(s).to.include({ movableUsers: 0, freeSeatsUsed: 0, paidSeats: 0, netSavingsPerYear: 0, netSavingsPerYearAfterSplit: 0 });
+    expect(s).to.include({
+      movableUsers: 0,
+      freeSeatsUsed: 0,
+      paidSeats: 0,
+      netSavingsPerYear: 0,
+      netSavingsPerYearAfterSplit: 0,
+    });
   });
 
   it('uses free seats first: 3 movers, 5 free seats → 3 × 1,200 saved, nothing paid', () => {
@@ -43,7 +49,10 @@ describe('audit savings', () => {
   });
 
   it('pays for seats beyond the free ones at monthly × 12: 7 movers, 5 free → 2 paid', () => {
-    const s = computeSavings(Array.from({ length: 7 }, () => cand(true)), A(5));
+    const s = computeSavings(
+      Array.from({ length: 7 }, () => cand(true)),
+      A(5),
+    );
     expect(s).to.include({ freeSeatsUsed: 5, paidSeats: 2 });
     expect(s.fullLicenseSavingsPerYear).to.equal(8400);
     expect(s.integrationCostPerYear).to.equal(240);
@@ -64,7 +73,10 @@ describe('audit savings', () => {
   });
 
   it('is exact with fractional prices and counts movers by license', () => {
-    const s = computeSavings([cand(true, 0, 'Salesforce'), cand(true, 0, 'Salesforce Platform'), cand(true)], A(1, { fullLicensePerYear: 999.99, integrationLicensePerMonth: 12.35 }));
+    const s = computeSavings(
+      [cand(true, 0, 'Salesforce'), cand(true, 0, 'Salesforce Platform'), cand(true)],
+      A(1, { fullLicensePerYear: 999.99, integrationLicensePerMonth: 12.35 }),
+    );
     expect(s.fullLicenseSavingsPerYear).to.equal(2999.97);
     expect(s.integrationCostPerYear).to.equal(296.4);
     expect(s.netSavingsPerYear).to.equal(2703.57);

@@ -2,7 +2,13 @@ import { ago, type FakeLogin, type FakeSeed, type FakeToken, type FakeUser } fro
 
 export const NOW = new Date();
 
-const u = (id: string, username: string, profile: string, license: string, extra: Partial<FakeUser> = {}): FakeUser => ({
+const u = (
+  id: string,
+  username: string,
+  profile: string,
+  license: string,
+  extra: Partial<FakeUser> = {},
+): FakeUser => ({
   Id: id,
   Username: username,
   Name: username.split('@')[0],
@@ -20,11 +26,18 @@ export const USERS: FakeUser[] = [
   u('005000000000006AAA', 'mule@acme.com', 'Minimum Access - API Only Integrations', 'Salesforce Integration'), // right already
   u('005000000000007AAA', 'idle@acme.com', 'Standard User', 'Salesforce'), // no logins
   u('005000000000008AAA', 'gone@acme.com', 'Standard User', 'Salesforce', { IsActive: false }), // inactive
-  u('005000000000009AAA', 'portal@acme.com', 'Customer Community User', 'Customer Community', { UserType: 'PowerCustomerSuccess' }),
+  u('005000000000009AAA', 'portal@acme.com', 'Customer Community User', 'Customer Community', {
+    UserType: 'PowerCustomerSuccess',
+  }),
 ];
 
 function logins(userId: string, loginType: string, application: string, n: number, firstDay = 1): FakeLogin[] {
-  return Array.from({ length: n }, (_, i) => ({ UserId: userId, LoginType: loginType, Application: application, LoginTime: ago(NOW, firstDay + (i % 20), i % 24) }));
+  return Array.from({ length: n }, (_, i) => ({
+    UserId: userId,
+    LoginType: loginType,
+    Application: application,
+    LoginTime: ago(NOW, firstDay + (i % 20), i % 24),
+  }));
 }
 
 export const LOGINS: FakeLogin[] = [

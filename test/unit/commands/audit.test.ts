@@ -107,7 +107,14 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
     ]);
     // 1 free seat: 1 free + 2 paid at 12.5 × 12 = 300
     expect(r.period.days).to.equal(7);
-    expect(r.savings).to.deep.include({ movableUsers: 3, freeSeatsUsed: 1, paidSeats: 2, fullLicenseSavingsPerYear: 4500, integrationCostPerYear: 300, netSavingsPerYear: 4200 });
+    expect(r.savings).to.deep.include({
+      movableUsers: 3,
+      freeSeatsUsed: 1,
+      paidSeats: 2,
+      fullLicenseSavingsPerYear: 4500,
+      integrationCostPerYear: 300,
+      netSavingsPerYear: 4200,
+    });
   });
 
   it('names the org in the next commands as it was given', async () => {
@@ -128,7 +135,11 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
   });
 
   it('says what is missing when LoginHistory and OauthToken are unreadable, and carries on', async () => {
-    await withOrg(smallOrg({ errors: { LoginHistory: 'INSUFFICIENT_ACCESS', OauthToken: 'INVALID_TYPE', UserLicense: 'INSUFFICIENT_ACCESS' } }));
+    await withOrg(
+      smallOrg({
+        errors: { LoginHistory: 'INSUFFICIENT_ACCESS', OauthToken: 'INVALID_TYPE', UserLicense: 'INSUFFICIENT_ACCESS' },
+      }),
+    );
     const r = await Audit.run(['--target-org', testOrg.username]);
     expect(r.gaps.map((g) => [g.source, g.errorCode])).to.deep.equal([
       ['UserLicense', 'INSUFFICIENT_ACCESS'],
@@ -143,7 +154,8 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
     expect(r.candidates.map((c) => c.username)).to.deep.equal(['mule@acme.com']);
     expect(r.savings.assumptions).to.include({ freeIntegrationSeats: 4, freeSeatsSource: 'assumed' });
     const warnings = ux.warn.getCalls().map((c) => String(c.args[0]));
-    expect(warnings.some((w) => w.includes('LoginHistory could not be read') && w.includes('Monitor Login History'))).to.be.true;
+    expect(warnings.some((w) => w.includes('LoginHistory could not be read') && w.includes('Monitor Login History'))).to
+      .be.true;
     expect(warnings.some((w) => w.includes('OauthToken could not be read'))).to.be.true;
   });
 
@@ -214,7 +226,9 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
     // seats, summary, candidates: the summary through the CLI's table, seats and candidates as text tables
     expect(ux.table.callCount).to.equal(1);
     const logged = ux.log.getCalls().map((c) => String(c.args[0] ?? ''));
-    expect(logged.filter((l) => /^License\s+Total\s+Used\s+Free$/.test(l) || /^User(\s+Class\s|$)/.test(l))).to.have.length(2);
+    expect(
+      logged.filter((l) => /^License\s+Total\s+Used\s+Free$/.test(l) || /^User(\s+Class\s|$)/.test(l)),
+    ).to.have.length(2);
     expect(logged.some((l) => l.startsWith('Moving 3 user(s) to Integration licenses saves 3,600 a year'))).to.be.true;
     expect(logged.filter((l) => l.startsWith('sf integration-user create'))).to.have.length(6);
   });

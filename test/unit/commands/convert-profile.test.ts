@@ -39,7 +39,14 @@ describe('integration-user convert-profile', () => {
 
   it('converts into the current folder outside a project, with a derived name and a report', async () => {
     // the high-risk permissions kept on request: converted like any other (the default leaves them out, see below)
-    const result = await run(['--source-file', quirks, '--keep-permission', 'ModifyAllData', '--keep-permission', 'authorapex']);
+    const result = await run([
+      '--source-file',
+      quirks,
+      '--keep-permission',
+      'ModifyAllData',
+      '--keep-permission',
+      'authorapex',
+    ]);
     expect(result.profile).to.equal('Quirks');
     expect(result.outputDir).to.equal(dir);
     expect(result.permissionSets.map((p) => [p.name, p.label, p.license])).to.deep.equal([
@@ -48,12 +55,20 @@ describe('integration-user convert-profile', () => {
     ]);
     expect(result.permissionSets[0].path).to.equal(join(dir, 'Quirks_Integration.permissionset-meta.xml'));
     expect(result.permissionSets[0].counts.userPermissions).to.equal(2);
-    expect(await readdir(dir)).to.have.members(['Quirks_Integration.permissionset-meta.xml', 'Quirks_Integration_Companion.permissionset-meta.xml']);
+    expect(await readdir(dir)).to.have.members([
+      'Quirks_Integration.permissionset-meta.xml',
+      'Quirks_Integration_Companion.permissionset-meta.xml',
+    ]);
     expect(result.omitted.find((o) => o.section === 'tabVisibilities')).to.include({ name: 'standard-Account' });
     expect(result.sections.fieldPermissions).to.deep.equal({ carried: 3, companion: 0, omitted: 0 });
     // per-section summary, written sets (grouped omissions: a text table that wraps its reasons)
     expect(tables()).to.have.length(2);
-    expect(ux.log.getCalls().map((c) => String(c.args[0] ?? '')).some((l) => /^Section\s+Count\s+Reason\s+Examples$/.test(l))).to.equal(true);
+    expect(
+      ux.log
+        .getCalls()
+        .map((c) => String(c.args[0] ?? ''))
+        .some((l) => /^Section\s+Count\s+Reason\s+Examples$/.test(l)),
+    ).to.equal(true);
     expect(tables()[0].find((r) => r.section === 'userPermissions')).to.deep.equal({
       section: 'userPermissions',
       carried: 2,
@@ -61,7 +76,12 @@ describe('integration-user convert-profile', () => {
       omitted: 2,
     });
     // kept on request: said once in the block, not in a warning each
-    expect(result.highRisk).to.deep.equal({ leftOut: [], kept: ['AuthorApex', 'ModifyAllData'], notHighRisk: [], notGranted: [] });
+    expect(result.highRisk).to.deep.equal({
+      leftOut: [],
+      kept: ['AuthorApex', 'ModifyAllData'],
+      notHighRisk: [],
+      notGranted: [],
+    });
     expect(logs()).to.include('Kept on request (--keep-permission): AuthorApex, ModifyAllData.');
     expect(warnings().some((w) => w.includes('High-risk permission'))).to.equal(false);
     expect(warnings()).to.deep.equal(result.warnings);
@@ -78,17 +98,34 @@ describe('integration-user convert-profile', () => {
     expect(await readFile(result.permissionSets[1].path, 'utf8')).to.not.contain('AuthorApex');
     expect(result.sections.userPermissions).to.deep.equal({ carried: 1, companion: 0, omitted: 4 });
     const reasons = result.omitted.filter((o) => o.name === 'ModifyAllData').map((o) => o.reason);
-    expect(reasons).to.deep.equal(['left out by default: it can read, edit and delete all records of every object (keep with --keep-permission ModifyAllData)']);
+    expect(reasons).to.deep.equal([
+      'left out by default: it can read, edit and delete all records of every object (keep with --keep-permission ModifyAllData)',
+    ]);
     // one block, no warning per permission, and not in the omissions table
     const block = logs().filter((l) => /high-risk|Privileged per Salesforce|--keep-permission/.test(l));
-    expect(block[0]).to.equal('Least privilege: 2 high-risk user permissions of the copied access left out of the new permission sets.');
-    expect(block.join('\n')).to.contain('Privileged per Salesforce: AuthorApex, ModifyAllData').and.contain('--keep-permission <name>');
+    expect(block[0]).to.equal(
+      'Least privilege: 2 high-risk user permissions of the copied access left out of the new permission sets.',
+    );
+    expect(block.join('\n'))
+      .to.contain('Privileged per Salesforce: AuthorApex, ModifyAllData')
+      .and.contain('--keep-permission <name>');
     expect(warnings().filter((w) => /ModifyAllData|AuthorApex/.test(w))).to.deep.equal([]);
-    expect(tables().flat().some((r) => String(r.reason ?? '').includes('left out by default'))).to.equal(false);
+    expect(
+      tables()
+        .flat()
+        .some((r) => String(r.reason ?? '').includes('left out by default')),
+    ).to.equal(false);
   });
 
   it('refuses a permission named both to keep and to exclude, writing nothing', async () => {
-    const error = (await run(['--source-file', quirks, '--keep-permission', 'ModifyAllData', '-x', 'modifyalldata']).catch((e: SfError) => e)) as SfError;
+    const error = (await run([
+      '--source-file',
+      quirks,
+      '--keep-permission',
+      'ModifyAllData',
+      '-x',
+      'modifyalldata',
+    ]).catch((e: SfError) => e)) as SfError;
     expect(error.name).to.equal('KeepAndExcludeError');
     expect(error.message).to.contain('ModifyAllData');
     expect(await readdir(dir)).to.deep.equal([]);
@@ -96,7 +133,19 @@ describe('integration-user convert-profile', () => {
 
   it('writes into the default package directory of a project, honours flags, refuses to overwrite', async () => {
     await project(false);
-    const args = ['--source-file', quirks, '--name', 'Sync_API', '--label', 'Sync API', '--include-ui', '-x', 'AuthorApex', '-x', 'ModifyAllData'];
+    const args = [
+      '--source-file',
+      quirks,
+      '--name',
+      'Sync_API',
+      '--label',
+      'Sync API',
+      '--include-ui',
+      '-x',
+      'AuthorApex',
+      '-x',
+      'ModifyAllData',
+    ];
     const result = await run(args);
     const out = join(dir, 'force-app', 'main', 'default', 'permissionsets');
     expect(result.permissionSets.map((p) => p.path)).to.deep.equal([
@@ -104,7 +153,10 @@ describe('integration-user convert-profile', () => {
       join(out, 'Sync_API_Companion.permissionset-meta.xml'),
     ]);
     const companion = await readFile(join(out, 'Sync_API_Companion.permissionset-meta.xml'), 'utf8');
-    expect(companion).to.contain('<visibility>Visible</visibility>').and.not.contain('<license>').and.not.contain('AuthorApex');
+    expect(companion)
+      .to.contain('<visibility>Visible</visibility>')
+      .and.not.contain('<license>')
+      .and.not.contain('AuthorApex');
     expect(result.omitted.filter((o) => o.reason.includes('--exclude-permission')).map((o) => o.name)).to.have.members([
       'AuthorApex',
       'ModifyAllData',
@@ -118,7 +170,15 @@ describe('integration-user convert-profile', () => {
 
   it('writes decomposed permission sets when the project asks for it', async () => {
     await project(true);
-    const result = await run(['--source-file', quirks, '--name', 'Sync_API', '--output-dir', 'force-app/main/default/permissionsets', '--json']);
+    const result = await run([
+      '--source-file',
+      quirks,
+      '--name',
+      'Sync_API',
+      '--output-dir',
+      'force-app/main/default/permissionsets',
+      '--json',
+    ]);
     const folder = join(dir, 'force-app', 'main', 'default', 'permissionsets', 'Sync_API');
     expect(result.permissionSets[0].path).to.equal(join(folder, 'Sync_API.permissionset-meta.xml'));
     expect(result.permissionSets[0].files.length).to.be.greaterThan(1);
@@ -130,7 +190,7 @@ describe('integration-user convert-profile', () => {
     const profile = join(dir, 'Api.profile-meta.xml');
     await writeFile(
       profile,
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata"><classAccesses><apexClass>Sync</apexClass><enabled>true</enabled></classAccesses></Profile>\n'
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata"><classAccesses><apexClass>Sync</apexClass><enabled>true</enabled></classAccesses></Profile>\n',
     );
     const first = await run(['--source-file', profile, '--name', 'Api_Sync', '--json']);
     expect(first.permissionSets).to.have.length(1);
@@ -138,12 +198,14 @@ describe('integration-user convert-profile', () => {
 
     await writeFile(join(dir, 'Api_Sync_Companion.permissionset-meta.xml'), '<PermissionSet/>\n');
     const second = await run(['--source-file', profile, '--name', 'Api_Sync', '--force', '--json']);
-    expect(second.warnings.some((w) => w.includes(join(dir, 'Api_Sync_Companion.permissionset-meta.xml')))).to.equal(true);
+    expect(second.warnings.some((w) => w.includes(join(dir, 'Api_Sync_Companion.permissionset-meta.xml')))).to.equal(
+      true,
+    );
   });
 
   it('fails with a clear error on bad input', async () => {
     const notProfile = (await run(['--source-file', join(fixtures, 'Not_A_Profile.permissionset-meta.xml')]).catch(
-      (e: SfError) => e
+      (e: SfError) => e,
     )) as SfError;
     expect(notProfile.name).to.equal('ProfileIsPermissionSetError');
     const missing = (await run(['--source-file', 'nope.profile']).catch((e: SfError) => e)) as SfError;
@@ -163,7 +225,9 @@ describe('integration-user convert-profile', () => {
 
   it('an --output-dir that is a file is a named error with an action, checked before converting', async () => {
     await writeFile(join(dir, 'out'), 'x');
-    const error = (await run(['--source-file', quirks, '--output-dir', join(dir, 'out')]).catch((e: SfError) => e)) as SfError;
+    const error = (await run(['--source-file', quirks, '--output-dir', join(dir, 'out')]).catch(
+      (e: SfError) => e,
+    )) as SfError;
     expect(error.name).to.equal('OutputDirNotDirectoryError');
     expect(error.message).to.not.match(/EEXIST|ENOTDIR/);
     expect(error.actions?.join(' ')).to.contain('--output-dir');
@@ -175,7 +239,9 @@ describe('integration-user convert-profile', () => {
       '    <tabVisibilities><tab>standard-Account</tab><visibility>DefaultOn</visibility></tabVisibilities>\n' +
       '    <userLicense>Salesforce</userLicense>\n</Profile>\n';
     await writeFile(join(dir, 'Nothing.profile-meta.xml'), xml);
-    const error = (await run(['--source-file', join(dir, 'Nothing.profile-meta.xml')]).catch((e: SfError) => e)) as SfError;
+    const error = (await run(['--source-file', join(dir, 'Nothing.profile-meta.xml')]).catch(
+      (e: SfError) => e,
+    )) as SfError;
     expect(error.name).to.equal('NothingToGrantError');
     expect(error.message).to.contain('grants nothing');
     expect(error.actions?.join(' ')).to.contain('--include-ui');

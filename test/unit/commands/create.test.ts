@@ -25,7 +25,9 @@ describe('integration-user create (command, fake org)', () => {
     let conn;
     ({ org, testOrg, conn } = await fakeOrgConnection($$));
     // the command opens its own connection: stub readMetadata on the class (the fake org answers no SOAP)
-    reads = $$.SANDBOX.stub(Object.getPrototypeOf(conn.metadata) as { read: () => Promise<unknown> }, 'read').resolves([{}]);
+    reads = $$.SANDBOX.stub(Object.getPrototypeOf(conn.metadata) as { read: () => Promise<unknown> }, 'read').resolves([
+      {},
+    ]);
     username = testOrg.username;
     stubSfCommandUx($$.SANDBOX);
     dir = await mkdtemp(join(tmpdir(), 'create-cmd-'));
@@ -49,8 +51,18 @@ describe('integration-user create (command, fake org)', () => {
     ])) as CreateResult;
     expect(result.dryRun).to.equal(true);
     // no validate step any more (issue 12): one deploy, planned
-    expect(result.steps.map((s) => s.status)).to.deep.equal(['done', 'planned', 'planned', 'planned', 'planned', 'planned', 'planned']);
-    expect(result.permissionSetXml?.[0].xml).to.contain('<object>Account</object>').and.contain('<field>Contact.Email</field>');
+    expect(result.steps.map((s) => s.status)).to.deep.equal([
+      'done',
+      'planned',
+      'planned',
+      'planned',
+      'planned',
+      'planned',
+      'planned',
+    ]);
+    expect(result.permissionSetXml?.[0].xml)
+      .to.contain('<object>Account</object>')
+      .and.contain('<field>Contact.Email</field>');
     expect(org.requests.filter((r) => !r.startsWith('GET'))).to.deep.equal([]);
     // the only Metadata API call is the read that tells whether a deploy is needed
     expect(reads.args).to.deep.equal([['PermissionSet', ['Integration_bot']]]);
@@ -79,7 +91,9 @@ describe('integration-user create (command, fake org)', () => {
   });
 
   it('fails without a username', async () => {
-    const error = (await IntegrationUserCreate.run(['--target-org', username, '--json']).catch((e: unknown) => e)) as SfError;
+    const error = (await IntegrationUserCreate.run(['--target-org', username, '--json']).catch(
+      (e: unknown) => e,
+    )) as SfError;
     expect(error.name).to.equal('MissingUsernameError');
   });
 });

@@ -27,18 +27,30 @@ describe('integration-user licenses (in-process, faked query endpoint)', () => {
   afterEach(() => $$.restore());
 
   it('shows total, used and free seats of both licenses in two queries', async () => {
-    const fake = await withOrg({ userLicense: { TotalLicenses: 5, UsedLicenses: 2 }, psl: { TotalLicenses: 10, UsedLicenses: 10 } });
+    const fake = await withOrg({
+      userLicense: { TotalLicenses: 5, UsedLicenses: 2 },
+      psl: { TotalLicenses: 10, UsedLicenses: 10 },
+    });
     const r = await Licenses.run(['--target-org', testOrg.username, '--json']);
     expect(r.userLicense).to.deep.include({ name: 'Salesforce Integration', total: 5, used: 2, free: 3 });
-    expect(r.permissionSetLicense).to.deep.include({ name: 'SalesforceAPIIntegrationPsl', total: 10, used: 10, free: 0 });
+    expect(r.permissionSetLicense).to.deep.include({
+      name: 'SalesforceAPIIntegrationPsl',
+      total: 10,
+      used: 10,
+      free: 0,
+    });
     expect(r.gaps).to.deep.equal([]);
     expect(fake.soql.filter((q) => /License\b/.test(q))).to.have.length(2);
     expect(fake.soql.join('\n')).to.contain("FROM UserLicense WHERE Name = 'Salesforce Integration'");
-    expect(fake.soql.join('\n')).to.contain("FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'");
+    expect(fake.soql.join('\n')).to.contain(
+      "FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'",
+    );
     await Licenses.run(['--target-org', testOrg.username]);
     const logged = ux.log.getCalls().map((c) => String(c.args[0] ?? ''));
     expect(logged.find((l) => l.startsWith('Salesforce Integration (user license)'))).to.match(/\s5\s+2\s+3$/);
-    expect(logged.find((l) => l.startsWith('Salesforce API Integration (permission set license)'))).to.match(/\s10\s+10\s+0$/);
+    expect(logged.find((l) => l.startsWith('Salesforce API Integration (permission set license)'))).to.match(
+      /\s10\s+10\s+0$/,
+    );
   });
 
   it('never reports negative free seats', async () => {

@@ -20,7 +20,17 @@ import {
   toMetadataScopes,
 } from '../../../src/connect/eca.js';
 
-const wsdlPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'reference', 'schema', 'forcedotcom__wsdl__metadata.wsdl');
+const wsdlPath = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'reference',
+  'schema',
+  'forcedotcom__wsdl__metadata.wsdl',
+);
 const wsdl = readFileSync(wsdlPath, 'utf8');
 
 /** A named xsd:complexType or xsd:simpleType of the WSDL, verbatim. */
@@ -82,9 +92,12 @@ describe('External Client App metadata', () => {
     const schema = schemaFor(['ExtlClntAppOauthConfigurablePolicies']);
     const bad = ecaComponents(spec)[3].xml.replace(
       /(\s*<clientCredentialsFlowUser>.*<\/clientCredentialsFlowUser>)([\s\S]*?)(\s*<\/ExtlClntAppOauthConfigurablePolicies>)/,
-      '$2$1$3'
+      '$2$1$3',
     );
-    const result = await validateXML({ xml: [{ fileName: 'bad.xml', contents: bad }], schema: [{ fileName: 'eca.xsd', contents: schema }] });
+    const result = await validateXML({
+      xml: [{ fileName: 'bad.xml', contents: bad }],
+      schema: [{ fileName: 'eca.xsd', contents: schema }],
+    });
     expect(result.valid).to.equal(false);
     expect(result.errors[0].rawMessage).to.match(/clientCredentialsFlowUser.*not expected/);
   });
@@ -96,9 +109,13 @@ describe('External Client App metadata', () => {
   it('writes the client credentials settings, the execution user and no consumer credentials', () => {
     const [header, global, oauth, policies] = ecaComponents(spec);
     expect(header.fullName).to.equal('ERP_Sync');
-    expect(header.xml).to.contain('<label>ERP &lt;Sync&gt; &amp; Co</label>').and.contain('<distributionState>Local</distributionState>');
+    expect(header.xml)
+      .to.contain('<label>ERP &lt;Sync&gt; &amp; Co</label>')
+      .and.contain('<distributionState>Local</distributionState>');
     expect(global.fullName).to.equal('ERP_Sync_glbloauth');
-    expect(global.xml).to.contain('<isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled>').and.not.match(/consumer(Key|Secret)/);
+    expect(global.xml)
+      .to.contain('<isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled>')
+      .and.not.match(/consumer(Key|Secret)/);
     expect(oauth.xml).to.contain('<commaSeparatedOauthScopes>Api,RefreshToken</commaSeparatedOauthScopes>');
     expect(policies.fullName).to.equal('ERP_Sync_oauthPlcy');
     expect(policies.xml)
@@ -106,12 +123,21 @@ describe('External Client App metadata', () => {
       .and.contain('<isClientCredentialsFlowEnabled>true</isClientCredentialsFlowEnabled>')
       .and.contain('<permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>')
       .and.contain('<commaSeparatedProfile>Minimum Access - API Only Integrations</commaSeparatedProfile>');
-    expect(() => ecaComponentXml('ExtlClntAppOauthSettings', { consumerSecret: 'x' })).to.throw(/no element consumerSecret/);
+    expect(() => ecaComponentXml('ExtlClntAppOauthSettings', { consumerSecret: 'x' })).to.throw(
+      /no element consumerSecret/,
+    );
   });
 
   it('maps wire scope names to the WSDL enumeration', () => {
     const enumeration = [...typeDef('ConnectedAppOauthAccessScope').matchAll(/value="(\w+)"/g)].map((m) => m[1]);
-    const { scopes, unknown } = toMetadataScopes(['api', 'refresh_token,openid', 'Api', 'CUSTOM_PERMISSIONS', 'Chatter', 'bogus']);
+    const { scopes, unknown } = toMetadataScopes([
+      'api',
+      'refresh_token,openid',
+      'Api',
+      'CUSTOM_PERMISSIONS',
+      'Chatter',
+      'bogus',
+    ]);
     expect(scopes).to.deep.equal(['Api', 'RefreshToken', 'OpenID', 'CustomPermissions', 'Chatter']);
     expect(unknown).to.deep.equal(['bogus']);
     for (const s of scopes) expect(enumeration).to.include(s);
@@ -119,16 +145,22 @@ describe('External Client App metadata', () => {
 
   it('spells the Salesforce API Platform scope as External Client Apps do: SFApiPlatform (sfap_api or itself), never SFAP', () => {
     expect(toMetadataScopes(['sfap_api'])).to.deep.equal({ scopes: ['SFApiPlatform'], unknown: [] });
-    expect(toMetadataScopes(['SFApiPlatform', 'sfapiplatform'])).to.deep.equal({ scopes: ['SFApiPlatform'], unknown: [] });
+    expect(toMetadataScopes(['SFApiPlatform', 'sfapiplatform'])).to.deep.equal({
+      scopes: ['SFApiPlatform'],
+      unknown: [],
+    });
     expect(toMetadataScopes(['SFAP']).unknown).to.deep.equal(['SFAP']);
     expect(toMetadataScopes(['DataCloudUserClaims']).scopes).to.deep.equal(['DataCloudUserClaims']);
   });
 
-  it('gives the global OAuth settings a callback URL (default: Salesforce\'s OAuth success page, or the one asked for)', () => {
-    const global = (s: Parameters<typeof ecaComponents>[0]): string => ecaComponents(s).find((c) => c.type === 'ExtlClntAppGlobalOauthSettings')!.xml;
+  it("gives the global OAuth settings a callback URL (default: Salesforce's OAuth success page, or the one asked for)", () => {
+    const global = (s: Parameters<typeof ecaComponents>[0]): string =>
+      ecaComponents(s).find((c) => c.type === 'ExtlClntAppGlobalOauthSettings')!.xml;
     expect(global(spec)).to.contain(`<callbackUrl>${DEFAULT_CALLBACK_URL}</callbackUrl>`);
     expect(DEFAULT_CALLBACK_URL).to.equal('https://login.salesforce.com/services/oauth2/success');
-    expect(global({ ...spec, callbackUrl: 'https://erp.acme.com/oauth?a=1&b=2' })).to.contain('<callbackUrl>https://erp.acme.com/oauth?a=1&amp;b=2</callbackUrl>');
+    expect(global({ ...spec, callbackUrl: 'https://erp.acme.com/oauth?a=1&b=2' })).to.contain(
+      '<callbackUrl>https://erp.acme.com/oauth?a=1&amp;b=2</callbackUrl>',
+    );
     expect(['https://x.example/cb', 'http://localhost:1717/OauthRedirect'].every(isValidCallbackUrl)).to.equal(true);
     expect(['ftp://x', 'http://erp.acme.com/cb', 'not a url', ''].some(isValidCallbackUrl)).to.equal(false);
     expect([...NOT_IN_SOURCE_CONTROL]).to.deep.equal(['ExtlClntAppGlobalOauthSettings']);

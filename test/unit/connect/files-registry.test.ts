@@ -6,10 +6,17 @@ import { componentPath } from '../../../src/connect/files.js';
 describe('connect source paths', () => {
   it('match source-deploy-retrieve registry (folder and suffix), without loading it at start-up', () => {
     const registry = new RegistryAccess();
-    const types = ['ExternalClientApplication', 'ExtlClntAppOauthSettings', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthConfigurablePolicies'] as const;
+    const types = [
+      'ExternalClientApplication',
+      'ExtlClntAppOauthSettings',
+      'ExtlClntAppGlobalOauthSettings',
+      'ExtlClntAppOauthConfigurablePolicies',
+    ] as const;
     for (const type of types) {
       const t = registry.getTypeByName(type);
-      expect(componentPath('/p', { type, fullName: 'App' })).to.equal(join('/p', t.directoryName, `App.${t.suffix!}-meta.xml`));
+      expect(componentPath('/p', { type, fullName: 'App' })).to.equal(
+        join('/p', t.directoryName, `App.${t.suffix!}-meta.xml`),
+      );
     }
   });
 });

@@ -24,7 +24,7 @@ function permissionSetSchema(): string {
   const types = readFileSync(xsd, 'utf8');
   return types.replace(
     /<\/xsd:schema>\s*$/,
-    '<xsd:element name="PermissionSet" type="tns:PermissionSet"/>\n</xsd:schema>\n'
+    '<xsd:element name="PermissionSet" type="tns:PermissionSet"/>\n</xsd:schema>\n',
   );
 }
 
@@ -81,7 +81,9 @@ function checkAccounting(profile: ProfileDoc, result: ConversionResult): void {
       const fields = inputGrants.get(id) ?? new Set<string>();
       for (const f of granted) fields.add(f);
       inputGrants.set(id, fields);
-      expect(inOutput(target, key) || omittedKeys.has(`${section}|${key}`), `${section} ${key} accounted for`).to.equal(true);
+      expect(inOutput(target, key) || omittedKeys.has(`${section}|${key}`), `${section} ${key} accounted for`).to.equal(
+        true,
+      );
     }
   }
   if (profile.userLicense !== undefined) expect(omittedKeys.has('userLicense|userLicense')).to.equal(true);
@@ -94,7 +96,8 @@ function checkAccounting(profile: ProfileDoc, result: ConversionResult): void {
         const granted = inputGrants.get(`${section}|${key}`);
         expect(granted, `${doc.fullName} ${section} ${key} comes from the input`).to.not.equal(undefined);
         for (const [f, v] of Object.entries(entry)) {
-          if (v === true) expect(granted!.has(f), `${doc.fullName} ${section} ${key}.${f} granted by the input`).to.equal(true);
+          if (v === true)
+            expect(granted!.has(f), `${doc.fullName} ${section} ${key}.${f} granted by the input`).to.equal(true);
         }
         if (section === 'tabSettings') expect(granted!.has('visibility')).to.equal(true);
       }
@@ -105,7 +108,11 @@ function checkAccounting(profile: ProfileDoc, result: ConversionResult): void {
 describe('corpus: every real profile converts to schema-valid permission sets', function () {
   this.timeout(120_000);
   const present = existsSync(profilesDir) && existsSync(xsd);
-  const files = present ? readdirSync(profilesDir).filter((f) => /\.profile(-meta\.xml)?$/.test(f)).sort() : [];
+  const files = present
+    ? readdirSync(profilesDir)
+        .filter((f) => /\.profile(-meta\.xml)?$/.test(f))
+        .sort()
+    : [];
 
   before(function () {
     if (!present) {
@@ -129,7 +136,11 @@ describe('corpus: every real profile converts to schema-valid permission sets', 
           const xml = permissionSetToXml(doc);
           // the same input always writes the same bytes
           if (doc === result.main) {
-            expect(permissionSetToXml(convertToIntegrationPermissionSets(profile, { name: 'Corpus_Integration', includeUi }).main)).to.equal(xml);
+            expect(
+              permissionSetToXml(
+                convertToIntegrationPermissionSets(profile, { name: 'Corpus_Integration', includeUi }).main,
+              ),
+            ).to.equal(xml);
           }
           outputs.push({ fileName: `${outputs.length}-${doc.fullName}.xml`, contents: xml });
         }
@@ -143,7 +154,10 @@ describe('corpus: every real profile converts to schema-valid permission sets', 
       initialMemoryPages: 4096,
       maxMemoryPages: 32768,
     });
-    expect(errors.slice(0, 5).map((e) => e.rawMessage), 'schema errors').to.deep.equal([]);
+    expect(
+      errors.slice(0, 5).map((e) => e.rawMessage),
+      'schema errors',
+    ).to.deep.equal([]);
     expect(valid).to.equal(true);
   });
 

@@ -6,7 +6,13 @@ import sinon from 'sinon';
 import type { Connection } from '@salesforce/core';
 import { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
-import { runCreate, type CreateResult, type Generator, type StepName, type WrittenSets } from '../../../src/create/executor.js';
+import {
+  runCreate,
+  type CreateResult,
+  type Generator,
+  type StepName,
+  type WrittenSets,
+} from '../../../src/create/executor.js';
 import { buildRequest, type FlagInput } from '../../../src/create/request.js';
 import { createGenerator } from '../../../src/create/generate.js';
 import { deriveAlias } from '../../../src/org/users.js';
@@ -23,12 +29,20 @@ function fakeGenerator(): Generator & { written: number } {
     written: 0,
     generate: (request: { permissionSetName: string }) =>
       Promise.resolve({
-        docs: [{ fullName: request.permissionSetName, label: 'X', license: 'SalesforceAPIIntegrationPsl', sections: {} } as PermissionSetDoc],
+        docs: [
+          {
+            fullName: request.permissionSetName,
+            label: 'X',
+            license: 'SalesforceAPIIntegrationPsl',
+            sections: {},
+          } as PermissionSetDoc,
+        ],
         warnings: [],
         omitted: [],
       }),
     toXml: (doc: PermissionSetDoc) => `<PermissionSet><label>${doc.label}</label></PermissionSet>`,
-    plan: (docs: PermissionSetDoc[]) => Promise.resolve(docs.map((d) => ({ fullName: d.fullName, state: 'new' as const, files: [], differing: [] }))),
+    plan: (docs: PermissionSetDoc[]) =>
+      Promise.resolve(docs.map((d) => ({ fullName: d.fullName, state: 'new' as const, files: [], differing: [] }))),
     async write(docs: PermissionSetDoc[], outputDir: string | undefined): Promise<WrittenSets> {
       gen.written++;
       const dir = join(outputDir!, 'permissionsets');
@@ -38,10 +52,10 @@ function fakeGenerator(): Generator & { written: number } {
           const file = join(dir, `${d.fullName}.permissionset-meta.xml`);
           await writeFile(
             file,
-            `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>${d.label}</label></PermissionSet>\n`
+            `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>${d.label}</label></PermissionSet>\n`,
           );
           return file;
-        })
+        }),
       );
       return { files, sets: docs.map((d) => ({ fullName: d.fullName, action: 'written' as const })) };
     },
@@ -58,7 +72,11 @@ type DeployScript = {
 };
 
 /** Stubs the two Metadata API calls SDR makes; the org's PermissionSet appears on a real (not check-only) deploy. */
-function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript): { deploys: Array<{ checkOnly: boolean }>; reads: string[][] } {
+function stubMetadata(
+  conn: Connection,
+  org: FakeOrg,
+  script: () => DeployScript,
+): { deploys: Array<{ checkOnly: boolean }>; reads: string[][] } {
   const deploys: Array<{ checkOnly: boolean }> = [];
   const reads: string[][] = [];
   let last: { checkOnly: boolean; name: string } = { checkOnly: false, name: '' };
@@ -66,13 +84,22 @@ function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript
   // readMetadata: what a real deploy put in the org (the fake generator's content), an empty record otherwise
   sinon.stub(conn.metadata, 'read').callsFake(((_type: string, names: string[]) => {
     reads.push(names);
-    if (script().readFails) return Promise.reject(Object.assign(new Error('INVALID_TYPE: readMetadata unsupported'), { name: 'INVALID_TYPE' }));
+    if (script().readFails)
+      return Promise.reject(
+        Object.assign(new Error('INVALID_TYPE: readMetadata unsupported'), { name: 'INVALID_TYPE' }),
+      );
     return Promise.resolve(
       names.map((n) =>
         deployed.has(n)
-          ? { fullName: n, label: script().orgLabel ?? 'X', license: 'SalesforceAPIIntegrationPsl', hasActivationRequired: false, userPermissions: [] }
-          : {}
-      )
+          ? {
+              fullName: n,
+              label: script().orgLabel ?? 'X',
+              license: 'SalesforceAPIIntegrationPsl',
+              hasActivationRequired: false,
+              userPermissions: [],
+            }
+          : {},
+      ),
     );
   }) as never);
   sinon.stub(conn.metadata, 'deploy').callsFake(((_zip: unknown, options: { checkOnly?: boolean }) => {
@@ -96,7 +123,15 @@ function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript
       fileName: `permissionsets/${last.name}.permissionset`,
       fullName: last.name,
     };
-    const pkg = { changed: false, created: false, deleted: false, componentType: '', fileName: 'package.xml', fullName: 'package.xml', success: true };
+    const pkg = {
+      changed: false,
+      created: false,
+      deleted: false,
+      componentType: '',
+      fileName: 'package.xml',
+      fullName: 'package.xml',
+      success: true,
+    };
     return Promise.resolve({
       id: '0Af000000000001AAA',
       done: true,
@@ -107,7 +142,10 @@ function stubMetadata(conn: Connection, org: FakeOrg, script: () => DeployScript
       numberComponentsDeployed: 1,
       numberComponentsTotal: 1,
       details: s.problem
-        ? { componentFailures: [{ ...base, created: false, success: false, problem: s.problem, problemType: 'Error' }], componentSuccesses: [pkg] }
+        ? {
+            componentFailures: [{ ...base, created: false, success: false, problem: s.problem, problemType: 'Error' }],
+            componentSuccesses: [pkg],
+          }
         : { componentSuccesses: [pkg, { ...base, id: ps?.Id ?? '', success: true }], componentFailures: [] },
     });
   }) as never);
@@ -128,9 +166,16 @@ describe('create executor', () => {
 
   const request = (flags: Partial<FlagInput> = {}) =>
     buildRequest(
-      { username: USERNAME, email: 'integrations@acme.com', objects: ['Account:read,edit'], outputDir: dir, permissionSetName: 'Integration_marketo_sync', ...flags },
+      {
+        username: USERNAME,
+        email: 'integrations@acme.com',
+        objects: ['Account:read,edit'],
+        outputDir: dir,
+        permissionSetName: 'Integration_marketo_sync',
+        ...flags,
+      },
       {},
-      deriveAlias
+      deriveAlias,
     );
   const run = (flags: Partial<FlagInput> = {}, dryRun = false) =>
     runCreate({ conn, request: request(flags), generator, dryRun, pollFrequencyMs: 1 });
@@ -155,9 +200,18 @@ describe('create executor', () => {
       // issue 12: one real deploy, no check-only validation
       expect(deploys).to.deep.equal([{ checkOnly: false }]);
       const user = org.userByName(USERNAME)!;
-      expect(user).to.include({ Email: 'integrations@acme.com', ProfileId: '00e000000000001AAA', TimeZoneSidKey: 'Europe/Paris', Alias: 'marketos' });
+      expect(user).to.include({
+        Email: 'integrations@acme.com',
+        ProfileId: '00e000000000001AAA',
+        TimeZoneSidKey: 'Europe/Paris',
+        Alias: 'marketos',
+      });
       expect(org.pslAssignments).to.have.length(1);
-      expect(org.psAssignments).to.deep.include({ Id: org.psAssignments[0].Id, AssigneeId: user.Id, PermissionSetId: '0PS000000000099AAA' });
+      expect(org.psAssignments).to.deep.include({
+        Id: org.psAssignments[0].Id,
+        AssigneeId: user.Id,
+        PermissionSetId: '0PS000000000099AAA',
+      });
       expect(result.userId).to.equal(user.Id);
       // the user is created after the deploy
       const order = org.requests.filter((r) => /^POST/.test(r)).map((r) => r.replace(/^POST \S+\/sobjects\//, ''));
@@ -167,13 +221,24 @@ describe('create executor', () => {
     it('user only: finishes deploy, license and assignments', async () => {
       org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000001AAA' });
       const result = await run();
-      expect(stepStatus(result)).to.include({ 'create-user': 'already done', deploy: 'done', 'assign-license': 'done', 'assign-permission-sets': 'done' });
+      expect(stepStatus(result)).to.include({
+        'create-user': 'already done',
+        deploy: 'done',
+        'assign-license': 'done',
+        'assign-permission-sets': 'done',
+      });
       expect(deploys).to.deep.equal([{ checkOnly: false }]);
       expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
     });
 
     it('warns, without changing anything, when the existing user differs from the request', async () => {
-      org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000001AAA', Email: 'old@acme.com' });
+      org.users.push({
+        Id: '005000000000050AAA',
+        Username: USERNAME,
+        IsActive: true,
+        ProfileId: '00e000000000001AAA',
+        Email: 'old@acme.com',
+      });
       const result = await run({ role: 'Integrations' });
       expect(result.warnings.join(' ')).to.contain('role').and.contain('old@acme.com');
       expect(org.userByName(USERNAME)).to.include({ Email: 'old@acme.com' }).and.not.have.property('UserRoleId');
@@ -181,9 +246,17 @@ describe('create executor', () => {
 
     it('user and license: assigns only the permission sets', async () => {
       org.users.push({ Id: '005000000000050AAA', Username: USERNAME, IsActive: true, ProfileId: '00e000000000002AAA' });
-      org.pslAssignments.push({ Id: '2LA1', AssigneeId: '005000000000050AAA', PermissionSetLicenseId: '0PL000000000001AAA' });
+      org.pslAssignments.push({
+        Id: '2LA1',
+        AssigneeId: '005000000000050AAA',
+        PermissionSetLicenseId: '0PL000000000001AAA',
+      });
       const result = await run();
-      expect(stepStatus(result)).to.include({ 'create-user': 'already done', 'assign-license': 'already done', 'assign-permission-sets': 'done' });
+      expect(stepStatus(result)).to.include({
+        'create-user': 'already done',
+        'assign-license': 'already done',
+        'assign-permission-sets': 'done',
+      });
       expect(org.pslAssignments).to.have.length(1);
       expect(posts().some((r) => r.includes('PermissionSetLicenseAssign'))).to.equal(false);
     });
@@ -191,7 +264,12 @@ describe('create executor', () => {
     it('everything: a re-run creates nothing, deploys nothing and reports already done', async () => {
       await run();
       expect(reads).to.deep.equal([['Integration_marketo_sync']]);
-      const before = { users: org.users.length, psl: org.pslAssignments.length, ps: org.psAssignments.length, posts: posts().length };
+      const before = {
+        users: org.users.length,
+        psl: org.pslAssignments.length,
+        ps: org.psAssignments.length,
+        posts: posts().length,
+      };
       const deploysBefore = deploys.length;
       const again = await run();
       expect(stepStatus(again)).to.deep.include({
@@ -202,16 +280,23 @@ describe('create executor', () => {
       });
       expect(again.steps.find((st) => st.name === 'deploy')?.detail).to.contain('in the org as generated');
       expect(deploys, 'no deploy on a re-run').to.have.length(deploysBefore);
-      expect({ users: org.users.length, psl: org.pslAssignments.length, ps: org.psAssignments.length, posts: posts().length }).to.deep.equal(before);
+      expect({
+        users: org.users.length,
+        psl: org.pslAssignments.length,
+        ps: org.psAssignments.length,
+        posts: posts().length,
+      }).to.deep.equal(before);
     });
 
-    it('everything but the org\'s set differs: the re-run deploys it, saying why', async () => {
+    it("everything but the org's set differs: the re-run deploys it, saying why", async () => {
       await run();
       script = { orgLabel: 'Edited in Setup', state: 'changed' };
       const deploysBefore = deploys.length;
       const again = await run();
       expect(stepStatus(again)).to.include({ deploy: 'done', 'assign-permission-sets': 'already done' });
-      expect(again.steps.find((st) => st.name === 'deploy')?.detail).to.contain('Integration_marketo_sync differs in the org (label)');
+      expect(again.steps.find((st) => st.name === 'deploy')?.detail).to.contain(
+        'Integration_marketo_sync differs in the org (label)',
+      );
       expect(deploys.slice(deploysBefore)).to.deep.equal([{ checkOnly: false }]);
     });
 
@@ -219,18 +304,27 @@ describe('create executor', () => {
       script = { readFails: true };
       const result = await run();
       expect(stepStatus(result)).to.include({ deploy: 'done' });
-      expect(result.steps.find((st) => st.name === 'deploy')?.detail).to.match(/could not read the permission sets in the org \(INVALID_TYPE: readMetadata unsupported\): deploying/);
+      expect(result.steps.find((st) => st.name === 'deploy')?.detail).to.match(
+        /could not read the permission sets in the org \(INVALID_TYPE: readMetadata unsupported\): deploying/,
+      );
       expect(deploys).to.deep.equal([{ checkOnly: false }]);
     });
 
     it('the sets are in the org already but the user is new: no validation, no deploy', async () => {
       await run();
-      org.users.splice(org.users.findIndex((u) => u.Username === USERNAME), 1);
+      org.users.splice(
+        org.users.findIndex((u) => u.Username === USERNAME),
+        1,
+      );
       org.pslAssignments.length = 0;
       org.psAssignments.length = 0;
       const deploysBefore = deploys.length;
       const again = await run();
-      expect(stepStatus(again)).to.include({ 'create-user': 'done', deploy: 'already done', 'assign-permission-sets': 'done' });
+      expect(stepStatus(again)).to.include({
+        'create-user': 'done',
+        deploy: 'already done',
+        'assign-permission-sets': 'done',
+      });
       expect(deploys).to.have.length(deploysBefore);
       expect(org.psAssignments).to.have.length(1);
     });
@@ -275,9 +369,13 @@ describe('create executor', () => {
       expect(error.message).to.contain('Account.Nope__c');
     });
     it('a required or system field via --field: access comes with the object', async () => {
-      const error = await expectPreflightError('FieldNotPermissionableError', { fields: ['account.name:read', 'Contact.LastName:edit', 'Account.Industry:read'] });
+      const error = await expectPreflightError('FieldNotPermissionableError', {
+        fields: ['account.name:read', 'Contact.LastName:edit', 'Account.Industry:read'],
+      });
       expect(error.message).to.contain('Account.Name, Contact.LastName').and.not.contain('Industry');
-      expect(error.actions?.join(' ')).to.contain('Remove these fields from --field').and.contain('--object <Object>:read');
+      expect(error.actions?.join(' '))
+        .to.contain('Remove these fields from --field')
+        .and.contain('--object <Object>:read');
     });
     it('edit on a formula field via --field', async () => {
       const error = await expectPreflightError('FieldNotEditableError', { fields: ['Account.tier__c:edit'] });
@@ -299,7 +397,9 @@ describe('create executor', () => {
     });
     it('an existing permission set tied to another license', async () => {
       org.permissionSets.push({ Id: '0PS000000000007AAA', Name: 'Full_License_Set', LicenseId: '100000000000009AAA' });
-      const error = await expectPreflightError('PermissionSetWrongLicenseError', { permissionSets: ['Full_License_Set', 'Shared_Read'] });
+      const error = await expectPreflightError('PermissionSetWrongLicenseError', {
+        permissionSets: ['Full_License_Set', 'Shared_Read'],
+      });
       expect(error.message).to.contain('Full_License_Set').and.not.contain('Shared_Read');
     });
     it('username not email-shaped', async () => {
@@ -317,7 +417,9 @@ describe('create executor', () => {
       expect(org.requests).to.deep.equal([]);
     });
     it('a username over 80 characters', async () => {
-      const error = await expectPreflightError('UsernameTooLongError', { username: `${'a'.repeat(70)}@acme.com.integration` });
+      const error = await expectPreflightError('UsernameTooLongError', {
+        username: `${'a'.repeat(70)}@acme.com.integration`,
+      });
       expect(error.message).to.contain('91 characters');
     });
     it('a permission set name that breaks the API-name rules, with the rule it breaks (not the object-access hint)', async () => {
@@ -328,9 +430,13 @@ describe('create executor', () => {
     it('--connect with a bad app name, before the user exists, in a dry run as in a real run', async () => {
       org.requests.length = 0;
       for (const dryRun of [false, true]) {
-        const error = (await runCreate({ conn, request: request(), generator, dryRun, connect: { appName: 'bad name!', baseDir: dir } }).catch(
-          (e: unknown) => e
-        )) as SfError;
+        const error = (await runCreate({
+          conn,
+          request: request(),
+          generator,
+          dryRun,
+          connect: { appName: 'bad name!', baseDir: dir },
+        }).catch((e: unknown) => e)) as SfError;
         expect(error.name).to.equal('InvalidAppNameError');
         expect(error.actions?.join(' ')).to.contain('--connect');
         expect(error.exitCode).to.not.equal(68);
@@ -343,11 +449,15 @@ describe('create executor', () => {
       await writeFile(file, 'x');
       const error = await expectPreflightError('OutputDirNotDirectoryError', { outputDir: join(file, 'sub') });
       expect(error.message).to.contain(file).and.not.contain('ENOTDIR');
-      expect((await expectPreflightError('OutputDirNotDirectoryError', { outputDir: file })).message).to.contain('is a file');
+      expect((await expectPreflightError('OutputDirNotDirectoryError', { outputDir: file })).message).to.contain(
+        'is a file',
+      );
     });
     it('all input problems at once, the same in a dry run', async () => {
       for (const dryRun of [false, true]) {
-        const error = (await run({ alias: 'waytoolongalias', permissionSetName: 'Bad__Name' }, dryRun).catch((e: unknown) => e)) as SfError;
+        const error = (await run({ alias: 'waytoolongalias', permissionSetName: 'Bad__Name' }, dryRun).catch(
+          (e: unknown) => e,
+        )) as SfError;
         expect(error.name).to.equal('PreflightFailedError');
         expect(error.message).to.contain('2 problems').and.contain('alias').and.contain('two consecutive underscores');
       }
@@ -361,7 +471,10 @@ describe('create executor', () => {
 
   describe('org errors', () => {
     it('DUPLICATE_USERNAME (another org): suggests suffixes, leaves no user behind; the deployed set is reused by the re-run', async () => {
-      org.failOnce.push({ match: /^POST .*\/sobjects\/User$/, error: { errorCode: 'DUPLICATE_USERNAME', message: 'Duplicate Username.<br>The username already exists' } });
+      org.failOnce.push({
+        match: /^POST .*\/sobjects\/User$/,
+        error: { errorCode: 'DUPLICATE_USERNAME', message: 'Duplicate Username.<br>The username already exists' },
+      });
       const error = (await run().catch((e: unknown) => e)) as SfError;
       expect(error.name).to.equal('DuplicateUsernameError');
       expect(error.exitCode).to.not.equal(68);
@@ -374,7 +487,10 @@ describe('create executor', () => {
       expect(deploys, 'not deployed again').to.have.length(1);
     });
     it('LICENSE_LIMIT_EXCEEDED on create (a race for the last seat)', async () => {
-      org.failOnce.push({ match: /^POST .*\/sobjects\/User$/, error: { errorCode: 'LICENSE_LIMIT_EXCEEDED', message: 'License Limit Exceeded' } });
+      org.failOnce.push({
+        match: /^POST .*\/sobjects\/User$/,
+        error: { errorCode: 'LICENSE_LIMIT_EXCEEDED', message: 'License Limit Exceeded' },
+      });
       const error = (await run().catch((e: unknown) => e)) as SfError;
       expect(error.name).to.equal('LicenseLimitExceededError');
     });
@@ -390,7 +506,10 @@ describe('create executor', () => {
       // refused twice, as a real org would: in the combined write with the user (rolled back), then on its own
       const refusal = {
         match: /^POST .*\/sobjects\/PermissionSetAssignment$/,
-        error: { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: "The user license doesn't allow the permission: View Setup" },
+        error: {
+          errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+          message: "The user license doesn't allow the permission: View Setup",
+        },
       };
       org.failOnce.push(refusal, { ...refusal });
       const error = (await run().catch((e: unknown) => e)) as SfError;
@@ -418,7 +537,11 @@ describe('create executor', () => {
         const base = generator.generate;
         generator.generate = async (req) => {
           const generated = await base(req);
-          const companion = { fullName: COMPANION, label: 'C', sections: { userPermissions: [{ name: 'AuthorApex', enabled: true }] } } as PermissionSetDoc;
+          const companion = {
+            fullName: COMPANION,
+            label: 'C',
+            sections: { userPermissions: [{ name: 'AuthorApex', enabled: true }] },
+          } as PermissionSetDoc;
           return { ...generated, docs: [...generated.docs, companion] };
         };
         // the companion's Id: deployed with the licensed set (the stubbed deploy reports one component)
@@ -444,21 +567,44 @@ describe('create executor', () => {
         refuse(['0PS000000000098AAA'], 'Author Apex');
         const result = await run();
         expect(result.success).to.equal(true);
-        expect(stepStatus(result)).to.include({ deploy: 'done', 'assign-license': 'done', 'assign-permission-sets': 'done', 'next-steps': 'done' });
+        expect(stepStatus(result)).to.include({
+          deploy: 'done',
+          'assign-license': 'done',
+          'assign-permission-sets': 'done',
+          'next-steps': 'done',
+        });
         expect(result.permissionSets).to.deep.equal([
-          { name: 'Integration_marketo_sync', generated: true, license: 'SalesforceAPIIntegrationPsl', assignment: { status: 'done' } },
-          { name: COMPANION, generated: true, license: undefined, assignment: { status: 'skipped', reason: "The user license doesn't allow the permission: Author Apex" } },
+          {
+            name: 'Integration_marketo_sync',
+            generated: true,
+            license: 'SalesforceAPIIntegrationPsl',
+            assignment: { status: 'done' },
+          },
+          {
+            name: COMPANION,
+            generated: true,
+            license: undefined,
+            assignment: { status: 'skipped', reason: "The user license doesn't allow the permission: Author Apex" },
+          },
         ]);
         const warnings = result.warnings.filter((w) => w.includes(COMPANION));
         expect(warnings).to.have.length(1);
-        expect(warnings[0]).to.contain('Author Apex').and.contain('AuthorApex').and.contain(`${COMPANION}.permissionset-meta.xml`).and.contain('full Salesforce license');
+        expect(warnings[0])
+          .to.contain('Author Apex')
+          .and.contain('AuthorApex')
+          .and.contain(`${COMPANION}.permissionset-meta.xml`)
+          .and.contain('full Salesforce license');
         const userId = org.userByName(USERNAME)!.Id;
         expect(org.psAssignments.map((a) => a.PermissionSetId)).to.deep.equal(['0PS000000000099AAA']);
         expect(org.psAssignments[0].AssigneeId).to.equal(userId);
 
         const again = await run();
         expect(again.success).to.equal(true);
-        expect(stepStatus(again)).to.include({ 'create-user': 'already done', 'assign-permission-sets': 'already done', 'next-steps': 'done' });
+        expect(stepStatus(again)).to.include({
+          'create-user': 'already done',
+          'assign-permission-sets': 'already done',
+          'next-steps': 'done',
+        });
         expect(again.permissionSets.map((p) => p.assignment?.status)).to.deep.equal(['already done', 'skipped']);
         expect(again.warnings.filter((w) => w.includes(COMPANION))).to.have.length(1);
         expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
@@ -472,7 +618,9 @@ describe('create executor', () => {
         const create = fake.create.bind(org);
         sinon.stub(fake, 'create').callsFake((type: string, fields: Record<string, unknown>) => {
           if (type === 'PermissionSetAssignment' && fields.PermissionSetId === '0PS000000000098AAA') {
-            throw Object.assign(new Error('insufficient access rights on cross-reference id'), { errorCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY' });
+            throw Object.assign(new Error('insufficient access rights on cross-reference id'), {
+              errorCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+            });
           }
           return create(type, fields);
         });
@@ -481,15 +629,20 @@ describe('create executor', () => {
         expect(error.message).to.contain(`${COMPANION}: insufficient access`);
       });
 
-      it('a set named with --permission-set that the org refuses fails the run (exit 68), the companion\'s refusal stays a warning', async () => {
+      it("a set named with --permission-set that the org refuses fails the run (exit 68), the companion's refusal stays a warning", async () => {
         withCompanion();
         refuse(['0PS000000000098AAA', '0PS000000000001AAA'], 'Author Apex');
         const error = (await run({ permissionSets: ['Shared_Read'] }).catch((e: unknown) => e)) as SfError;
         expect(error.name).to.equal('PartialFailureError');
         expect(error.exitCode).to.equal(68);
-        expect(error.message).to.contain("Shared_Read: The user license doesn't allow the permission: Author Apex").and.not.contain(`${COMPANION}:`);
+        expect(error.message)
+          .to.contain("Shared_Read: The user license doesn't allow the permission: Author Apex")
+          .and.not.contain(`${COMPANION}:`);
         const data = error.data as CreateResult;
-        expect(Object.fromEntries(data.steps.map((st) => [st.name, st.status]))).to.include({ 'assign-permission-sets': 'failed', 'next-steps': 'skipped' });
+        expect(Object.fromEntries(data.steps.map((st) => [st.name, st.status]))).to.include({
+          'assign-permission-sets': 'failed',
+          'next-steps': 'skipped',
+        });
         expect(data.permissionSets.map((p) => [p.name, p.assignment?.status])).to.deep.equal([
           ['Integration_marketo_sync', 'done'],
           [COMPANION, 'skipped'],
@@ -503,7 +656,9 @@ describe('create executor', () => {
         const result = await run({}, true);
         const step = result.steps.find((st) => st.name === 'assign-permission-sets')!;
         expect(step).to.include({ status: 'planned' });
-        expect(step.detail).to.contain(`assign Integration_marketo_sync, ${COMPANION}`).and.contain(`${COMPANION} has no license`);
+        expect(step.detail)
+          .to.contain(`assign Integration_marketo_sync, ${COMPANION}`)
+          .and.contain(`${COMPANION} has no license`);
         expect(posts()).to.deep.equal([]);
       });
     });
@@ -513,17 +668,17 @@ describe('create executor', () => {
       ['assign-license', /^POST .*\/sobjects\/PermissionSetLicenseAssign$/],
       ['assign-permission-sets', /^POST .*\/sobjects\/PermissionSetAssignment$/],
     ] as Array<[StepName, RegExp]>) {
-    for (const after of [false, true])
-      it(`a connection dropped ${after ? 'after the org did' : 'before the org did'} ${step}, then a re-run completes without duplicates`, async () => {
-        org.failOnce.push({ match, after, error: { errorCode: 'ECONNRESET', message: 'socket hang up' } });
-        const error = (await run().catch((e: unknown) => e)) as SfError;
-        expect(error.message).to.contain('socket hang up');
-        const again = await run();
-        expect(again.success).to.equal(true);
-        expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
-        expect(org.pslAssignments).to.have.length(1);
-        expect(org.psAssignments).to.have.length(1);
-      });
+      for (const after of [false, true])
+        it(`a connection dropped ${after ? 'after the org did' : 'before the org did'} ${step}, then a re-run completes without duplicates`, async () => {
+          org.failOnce.push({ match, after, error: { errorCode: 'ECONNRESET', message: 'socket hang up' } });
+          const error = (await run().catch((e: unknown) => e)) as SfError;
+          expect(error.message).to.contain('socket hang up');
+          const again = await run();
+          expect(again.success).to.equal(true);
+          expect(org.users.filter((u) => u.Username === USERNAME)).to.have.length(1);
+          expect(org.pslAssignments).to.have.length(1);
+          expect(org.psAssignments).to.have.length(1);
+        });
     }
   });
 
@@ -534,7 +689,7 @@ describe('create executor', () => {
         `<fieldPermissions><editable>${String(editable)}</editable><field>${field}</field><readable>true</readable></fieldPermissions>`;
       await writeFile(
         profile,
-        `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${fp('Account.Industry', true)}${fp('Account.Name', true)}${fp('Account.Tier__c', true)}${fp('Contact.Id', false)}${fp('Contact.Email', false)}</Profile>`
+        `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${fp('Account.Industry', true)}${fp('Account.Name', true)}${fp('Account.Tier__c', true)}${fp('Contact.Id', false)}${fp('Contact.Email', false)}</Profile>`,
       );
       let base: Array<Record<string, unknown>> | undefined;
       const generate = generator.generate;
@@ -550,8 +705,12 @@ describe('create executor', () => {
         ['Contact.Email', false],
       ]);
       expect(result.warnings.filter((w) => w.startsWith('Left out fieldPermissions'))).to.have.length(2);
-      expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Account.Name'))).to.contain('read access to Account');
-      expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Contact.Id'))).to.contain('read access to Contact');
+      expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Account.Name'))).to.contain(
+        'read access to Account',
+      );
+      expect(result.warnings.find((w) => w.includes('Left out fieldPermissions Contact.Id'))).to.contain(
+        'read access to Contact',
+      );
       expect(result.warnings.find((w) => w.startsWith('Account.Tier__c'))).to.contain('read access only');
       // Account (requested) and Contact (from the file), each once
       expect(org.requests.filter((r) => /sobjects\/(Account|Contact)\/describe/i.test(r))).to.have.length(2);
@@ -560,9 +719,11 @@ describe('create executor', () => {
       const profile = join(dir, 'P.profile-meta.xml');
       await writeFile(
         profile,
-        '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><fieldPermissions><editable>false</editable><field>Account.Tier__c</field><readable>true</readable></fieldPermissions></Profile>'
+        '<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata"><fieldPermissions><editable>false</editable><field>Account.Tier__c</field><readable>true</readable></fieldPermissions></Profile>',
       );
-      const error = (await run({ fromProfileFile: profile, fields: ['Account.Tier__c:edit'] }).catch((e: unknown) => e)) as SfError;
+      const error = (await run({ fromProfileFile: profile, fields: ['Account.Tier__c:edit'] }).catch(
+        (e: unknown) => e,
+      )) as SfError;
       expect(error.name).to.equal('FieldNotEditableError');
       expect(posts()).to.deep.equal([]);
     });
@@ -589,7 +750,10 @@ describe('create executor', () => {
       runCreate({ conn, request: request(), generator: createGenerator({ cwd: dir }), pollFrequencyMs: 1, ...options });
     const orgWrites = () => org.requests.filter((r) => !r.startsWith('GET'));
     const edit = async (): Promise<string> => {
-      const edited = (await readFile(FILE(), 'utf8')).replace('<allowEdit>true</allowEdit>', '<allowEdit>false</allowEdit>');
+      const edited = (await readFile(FILE(), 'utf8')).replace(
+        '<allowEdit>true</allowEdit>',
+        '<allowEdit>false</allowEdit>',
+      );
       await writeFile(FILE(), edited);
       return edited;
     };
@@ -609,7 +773,11 @@ describe('create executor', () => {
       const error = (await runReal().catch((e: unknown) => e)) as SfError;
       expect(error.name).to.equal('GeneratedFileDiffersError');
       expect(error.message).to.contain(FILE()).and.contain('Nothing was changed');
-      expect(error.actions?.join(' ')).to.contain('--force').and.contain('--permission-set-name').and.contain('--output-dir').and.contain('--permission-set <Name>');
+      expect(error.actions?.join(' '))
+        .to.contain('--force')
+        .and.contain('--permission-set-name')
+        .and.contain('--output-dir')
+        .and.contain('--permission-set <Name>');
       expect(orgWrites(), 'no org write').to.deep.equal([]);
       expect(deploys, 'no deploy, not even check-only').to.have.length(deploysBefore);
       expect(org.userByName(USERNAME)).to.equal(undefined);
@@ -621,12 +789,16 @@ describe('create executor', () => {
       expect(planned.steps.find((st) => st.name === 'generate')?.detail).to.contain('unless you add --force');
       expect(planned.warnings.join(' ')).to.contain(FILE());
       const plannedForce = await runReal({ dryRun: true, force: true });
-      expect(plannedForce.steps.find((st) => st.name === 'generate')?.detail).to.contain('would replace Integration_marketo_sync');
+      expect(plannedForce.steps.find((st) => st.name === 'generate')?.detail).to.contain(
+        'would replace Integration_marketo_sync',
+      );
       expect(await readFile(FILE(), 'utf8')).to.equal(edited);
 
       const forced = await runReal({ force: true });
       expect(stepStatus(forced)).to.include({ generate: 'done', 'create-user': 'done', deploy: 'done' });
-      expect(forced.steps.find((st) => st.name === 'generate')?.detail).to.contain('replaced (--force) Integration_marketo_sync');
+      expect(forced.steps.find((st) => st.name === 'generate')?.detail).to.contain(
+        'replaced (--force) Integration_marketo_sync',
+      );
       expect(await readFile(FILE(), 'utf8')).to.equal(generated);
       expect(deploys.slice(deploysBefore)).to.deep.equal([{ checkOnly: false }]);
 

@@ -19,15 +19,27 @@ describe('create generator', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('turns flags into grants with object permission dependencies', async () => {
-    const input = await requestToConversionInput(request({ objects: ['Account:delete'], fields: ['Account.Industry:edit'], userPermissions: ['RunReports'] }));
-    expect(input.sections.objectPermissions?.[0]).to.include({ object: 'Account', allowRead: true, allowEdit: true, allowDelete: true, allowCreate: false });
-    expect(input.sections.fieldPermissions?.[0]).to.include({ field: 'Account.Industry', readable: true, editable: true });
+    const input = await requestToConversionInput(
+      request({ objects: ['Account:delete'], fields: ['Account.Industry:edit'], userPermissions: ['RunReports'] }),
+    );
+    expect(input.sections.objectPermissions?.[0]).to.include({
+      object: 'Account',
+      allowRead: true,
+      allowEdit: true,
+      allowDelete: true,
+      allowCreate: false,
+    });
+    expect(input.sections.fieldPermissions?.[0]).to.include({
+      field: 'Account.Industry',
+      readable: true,
+      editable: true,
+    });
     expect(input.sections.userPermissions?.[0]).to.include({ name: 'RunReports', enabled: true });
   });
 
   it('lets a flag replace the profile file entry for the same object', async () => {
     const input = await requestToConversionInput(
-      request({ fromProfileFile: join(fixtures, 'Small.profile-meta.xml'), objects: ['account:read,edit'] })
+      request({ fromProfileFile: join(fixtures, 'Small.profile-meta.xml'), objects: ['account:read,edit'] }),
     );
     const accounts = input.sections.objectPermissions?.filter((e) => String(e.object).toLowerCase() === 'account');
     expect(accounts).to.have.length(1);
@@ -54,16 +66,25 @@ describe('create generator', () => {
     const error = (await generator.write(generated.docs, dir).catch((e: unknown) => e)) as SfError;
     expect(error.name).to.equal('GeneratedFileDiffersError');
     expect(error.message).to.contain(files[0]).and.contain('edited by hand');
-    expect(error.actions?.join(' ')).to.contain('--force').and.contain('--permission-set-name').and.contain('--permission-set <Name>');
+    expect(error.actions?.join(' '))
+      .to.contain('--force')
+      .and.contain('--permission-set-name')
+      .and.contain('--permission-set <Name>');
     expect(await readFile(files[0], 'utf8')).to.contain('<object>Contact</object>');
-    expect(await generator.plan(generated.docs, dir)).to.deep.equal([{ fullName: 'Bot_Access', state: 'differs', files, differing: files }]);
-    expect((await generator.write(generated.docs, dir, { force: true })).sets).to.deep.equal([{ fullName: 'Bot_Access', action: 'replaced' }]);
+    expect(await generator.plan(generated.docs, dir)).to.deep.equal([
+      { fullName: 'Bot_Access', state: 'differs', files, differing: files },
+    ]);
+    expect((await generator.write(generated.docs, dir, { force: true })).sets).to.deep.equal([
+      { fullName: 'Bot_Access', action: 'replaced' },
+    ]);
     expect(await readFile(files[0], 'utf8')).to.equal(xml);
   });
 
   it('rejects an invalid permission set name before writing anything', async () => {
     const generator = createGenerator({ cwd: dir });
-    const error = (await generator.generate(request({ objects: ['Account:read'], permissionSetName: 'Bad__Name_' })).catch((e: unknown) => e)) as Error;
+    const error = (await generator
+      .generate(request({ objects: ['Account:read'], permissionSetName: 'Bad__Name_' }))
+      .catch((e: unknown) => e)) as Error;
     expect(error.name).to.equal('InvalidPermissionSetNameError');
     expect(error.message).to.contain('two consecutive underscores');
   });

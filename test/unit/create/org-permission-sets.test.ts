@@ -16,7 +16,16 @@ const generated = (): PermissionSetDoc => ({
   license: 'SalesforceAPIIntegrationPsl',
   sections: {
     objectPermissions: [
-      { allowCreate: false, allowDelete: false, allowEdit: true, allowRead: true, modifyAllRecords: false, object: 'Account', viewAllFields: false, viewAllRecords: false },
+      {
+        allowCreate: false,
+        allowDelete: false,
+        allowEdit: true,
+        allowRead: true,
+        modifyAllRecords: false,
+        object: 'Account',
+        viewAllFields: false,
+        viewAllRecords: false,
+      },
     ],
     fieldPermissions: [
       { editable: false, field: 'Account.Industry', readable: true },
@@ -29,18 +38,29 @@ const generated = (): PermissionSetDoc => ({
 
 /** The same set as readMetadata answers it (SOAP text, other order, no description whitespace difference). */
 const rawOrg = (): Record<string, unknown> => ({
-    fullName: 'Integration_erp',
-    label: 'Integration erp',
-    description: 'Access of the integration user erp@acme.com.',
-    license: 'SalesforceAPIIntegrationPsl',
-    hasActivationRequired: 'false',
-    userPermissions: { enabled: 'true', name: 'RunReports' },
-    fieldPermissions: [{ editable: 'false', field: 'Account.Industry', readable: 'true' }],
-    objectPermissions: [{ allowCreate: 'false', allowDelete: 'false', allowEdit: 'true', allowRead: 'true', modifyAllRecords: 'false', object: 'Account', viewAllFields: 'false', viewAllRecords: 'false' }],
-  });
+  fullName: 'Integration_erp',
+  label: 'Integration erp',
+  description: 'Access of the integration user erp@acme.com.',
+  license: 'SalesforceAPIIntegrationPsl',
+  hasActivationRequired: 'false',
+  userPermissions: { enabled: 'true', name: 'RunReports' },
+  fieldPermissions: [{ editable: 'false', field: 'Account.Industry', readable: 'true' }],
+  objectPermissions: [
+    {
+      allowCreate: 'false',
+      allowDelete: 'false',
+      allowEdit: 'true',
+      allowRead: 'true',
+      modifyAllRecords: 'false',
+      object: 'Account',
+      viewAllFields: 'false',
+      viewAllRecords: 'false',
+    },
+  ],
+});
 const fromOrg = (): PermissionSetDoc => toDoc(rawOrg())!;
 
-describe('the generated permission sets compared with the org\'s', () => {
+describe("the generated permission sets compared with the org's", () => {
   it('equal: same grants, booleans as text, other order, no entries that grant nothing', () => {
     expect(diffPermissionSet(generated(), fromOrg())).to.deep.equal([]);
   });
@@ -55,13 +75,28 @@ describe('the generated permission sets compared with the org\'s', () => {
     const org = fromOrg();
     org.sections.objectPermissions!.push({ allowRead: 'true', object: 'Contact' });
     org.sections.tabSettings = [{ tab: 'standard-Contact', visibility: 'Visible' }];
-    expect(diffPermissionSet(generated(), org)).to.deep.equal(['objectPermissions Contact only in the org', 'tabSettings standard-Contact only in the org']);
+    expect(diffPermissionSet(generated(), org)).to.deep.equal([
+      'objectPermissions Contact only in the org',
+      'tabSettings standard-Contact only in the org',
+    ]);
   });
 
   it("the org's all-false entries (objects and fields Salesforce knows) are equal to none", () => {
     const org = fromOrg();
-    org.sections.objectPermissions!.push({ allowCreate: 'false', allowDelete: 'false', allowEdit: 'false', allowRead: 'false', modifyAllRecords: 'false', object: 'Contact', viewAllFields: 'false', viewAllRecords: 'false' });
-    org.sections.fieldPermissions!.push({ editable: 'false', field: 'Contact.Email', readable: 'false' }, { editable: 'false', field: 'Account.Rating', readable: 'false' });
+    org.sections.objectPermissions!.push({
+      allowCreate: 'false',
+      allowDelete: 'false',
+      allowEdit: 'false',
+      allowRead: 'false',
+      modifyAllRecords: 'false',
+      object: 'Contact',
+      viewAllFields: 'false',
+      viewAllRecords: 'false',
+    });
+    org.sections.fieldPermissions!.push(
+      { editable: 'false', field: 'Contact.Email', readable: 'false' },
+      { editable: 'false', field: 'Account.Rating', readable: 'false' },
+    );
     org.sections.userPermissions!.push({ enabled: 'false', name: 'ViewSetup' });
     org.sections.tabSettings = [{ tab: 'standard-Contact', visibility: 'None' }];
     expect(diffPermissionSet(generated(), org)).to.deep.equal([]);
@@ -73,7 +108,12 @@ describe('the generated permission sets compared with the org\'s', () => {
     org.label = 'Edited';
     org.license = undefined;
     org.description = undefined;
-    expect(diffPermissionSet(generated(), org)).to.deep.equal(['label', 'description', 'license', 'userPermissions RunReports not in the org']);
+    expect(diffPermissionSet(generated(), org)).to.deep.equal([
+      'label',
+      'description',
+      'license',
+      'userPermissions RunReports not in the org',
+    ]);
   });
 
   it('knows which entries grant something', () => {
@@ -112,16 +152,23 @@ describe('the generated permission sets compared with the org\'s', () => {
 
     it('up to date when every set is in the org as generated; otherwise says why', async () => {
       const same = await checkOrgPermissionSets(fakeConn(() => [rawOrg()]).conn, [generated()]);
-      expect(same).to.deep.equal({ upToDate: true, reason: 'Integration_erp in the org as generated: nothing to deploy' });
+      expect(same).to.deep.equal({
+        upToDate: true,
+        reason: 'Integration_erp in the org as generated: nothing to deploy',
+      });
       const missing = await checkOrgPermissionSets(fakeConn(() => [{}]).conn, [generated()]);
       expect(missing).to.deep.equal({ upToDate: false, reason: 'Integration_erp is not in the org' });
     });
 
     it('a failing read means deploy, with the reason', async () => {
-      const conn = { metadata: { read: () => Promise.reject(new Error('INVALID_OPERATION: not implemented')) } } as unknown as Connection;
+      const conn = {
+        metadata: { read: () => Promise.reject(new Error('INVALID_OPERATION: not implemented')) },
+      } as unknown as Connection;
       const state = await checkOrgPermissionSets(conn, [generated()]);
       expect(state.upToDate).to.equal(false);
-      expect(state.reason).to.equal('could not read the permission sets in the org (INVALID_OPERATION: not implemented): deploying');
+      expect(state.reason).to.equal(
+        'could not read the permission sets in the org (INVALID_OPERATION: not implemented): deploying',
+      );
     });
   });
 });

@@ -16,7 +16,10 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixt
 
 describe('create request', () => {
   it('parses object access, normalising case and separators', () => {
-    expect(parseObjectAccess('Account:read, Edit,view_all')).to.deep.equal({ object: 'Account', access: ['read', 'edit', 'viewall'] });
+    expect(parseObjectAccess('Account:read, Edit,view_all')).to.deep.equal({
+      object: 'Account',
+      access: ['read', 'edit', 'viewall'],
+    });
     expect(() => parseObjectAccess('Account:write')).to.throw(SfError, /write/);
     expect(() => parseObjectAccess('Account')).to.throw(SfError, /Object:access/);
   });
@@ -43,7 +46,9 @@ describe('create request', () => {
     expect(error.message).to.contain('colour');
   });
   it('rejects a file that is not JSON', async () => {
-    const error = (await readDefinitionFile(join(fixtures, '..', '..', 'tsconfig.json.nope')).catch((e: unknown) => e)) as SfError;
+    const error = (await readDefinitionFile(join(fixtures, '..', '..', 'tsconfig.json.nope')).catch(
+      (e: unknown) => e,
+    )) as SfError;
     expect(error.name).to.equal('DefinitionFileError');
   });
   it('lets flags override the definition file', async () => {
@@ -57,7 +62,7 @@ describe('create request', () => {
         marketingUser: true,
       },
       def,
-      deriveAlias
+      deriveAlias,
     );
     expect(request).to.deep.include({
       username: 'marketo.sync@acme.com.integration',

@@ -76,7 +76,7 @@ describe('permissionSetToXml', () => {
         '    </userPermissions>',
         '</PermissionSet>',
         '',
-      ].join('\n')
+      ].join('\n'),
     );
   });
 
@@ -96,7 +96,13 @@ describe('permissionSetToXml', () => {
       label: 'S',
       sections: { classAccesses: ['b', 'B', 'a', '_x', 'Z'].map((apexClass) => ({ apexClass, enabled: true })) },
     });
-    expect([...xml.matchAll(/<apexClass>(.*)<\/apexClass>/g)].map((m) => m[1])).to.deep.equal(['B', 'Z', '_x', 'a', 'b']);
+    expect([...xml.matchAll(/<apexClass>(.*)<\/apexClass>/g)].map((m) => m[1])).to.deep.equal([
+      'B',
+      'Z',
+      '_x',
+      'a',
+      'b',
+    ]);
     expect(xml).to.not.contain('<license>').and.not.contain('<description>');
   });
 
@@ -110,7 +116,11 @@ describe('permissionSetToXml', () => {
       ...doc,
       sections: {
         ...doc.sections,
-        fieldPermissions: Array.from({ length: 300 }, (_, i) => ({ field: `Account.F${i}__c`, readable: true, editable: i % 2 === 0 })),
+        fieldPermissions: Array.from({ length: 300 }, (_, i) => ({
+          field: `Account.F${i}__c`,
+          readable: true,
+          editable: i % 2 === 0,
+        })),
       },
     };
     const whole = permissionSetToXml(big);

@@ -54,19 +54,23 @@ describe('writePermissionSetSources', () => {
   it('refuses to overwrite without force, writing nothing, and replaces with force', async () => {
     const out = join(dir, 'out');
     await writePermissionSetSources([main], { outputDir: out });
-    const error = (await writePermissionSetSources([main, companion], { outputDir: out }).catch((e: SfError) => e)) as SfError;
+    const error = (await writePermissionSetSources([main, companion], { outputDir: out }).catch(
+      (e: SfError) => e,
+    )) as SfError;
     expect(error.name).to.equal('OutputExistsError');
     expect(error.message).to.contain(join(out, 'Sync_Integration.permissionset-meta.xml'));
     expect(error.actions?.join(' ')).to.contain('--force');
     const exists = await readFile(join(out, 'Sync_Integration_Companion.permissionset-meta.xml')).then(
       () => true,
-      () => false
+      () => false,
     );
     expect(exists, 'companion must not be written').to.equal(false);
 
     const changed = { ...main, label: 'Changed' };
     await writePermissionSetSources([changed], { outputDir: out, force: true });
-    expect(await readFile(join(out, 'Sync_Integration.permissionset-meta.xml'), 'utf8')).to.contain('<label>Changed</label>');
+    expect(await readFile(join(out, 'Sync_Integration.permissionset-meta.xml'), 'utf8')).to.contain(
+      '<label>Changed</label>',
+    );
   });
 
   it('lets source-deploy-retrieve decompose permission sets when the project asks for it', async () => {
@@ -84,7 +88,7 @@ describe('writePermissionSetSources', () => {
     expect(again.some((f) => f.includes('objectSettings'))).to.equal(false);
     const stale = await readdir(join(out, 'Sync_Integration', 'objectSettings')).then(
       () => true,
-      () => false
+      () => false,
     );
     expect(stale, 'stale objectSettings left behind').to.equal(false);
   });
@@ -115,7 +119,10 @@ describe('writePermissionSetSources', () => {
     expect(edited).to.not.equal(await readFile(child, 'utf8'));
     await writeFile(child, edited);
     const other: PermissionSetDoc = { ...companion, fullName: 'Other_Set', label: 'Other' };
-    const error = (await writePermissionSetSourcesDetailed([main, other], { outputDir: out, keepIdentical: true }).catch((e: SfError) => e)) as SfError;
+    const error = (await writePermissionSetSourcesDetailed([main, other], {
+      outputDir: out,
+      keepIdentical: true,
+    }).catch((e: SfError) => e)) as SfError;
     expect(error.name).to.equal('OutputExistsError');
     expect(error.data).to.deep.equal({ existing: [child] });
     expect(await pathExists(join(out, 'Other_Set'))).to.equal(false);
@@ -140,7 +147,11 @@ describe('writePermissionSetSources', () => {
     expect(missing[0].differing).to.deep.equal([join(out, 'Sync_Integration')]);
 
     // force replaces the set whole
-    const forced = await writePermissionSetSourcesDetailed([main], { outputDir: out, keepIdentical: true, force: true });
+    const forced = await writePermissionSetSourcesDetailed([main], {
+      outputDir: out,
+      keepIdentical: true,
+      force: true,
+    });
     expect(forced.sets[0].action).to.equal('replaced');
     expect((await planPermissionSetSources([main], { outputDir: out }))[0].state).to.equal('unchanged');
   });

@@ -8,7 +8,16 @@ import { PermissionSetReader, objectPermissionFields } from '../../../src/org-ac
 import { readPermissionSetsSide } from '../../../src/compare/from-org.js';
 
 function stubConnection(queries: string[]): Connection {
-  const rows = [{ Id: '0PS000000000007AAA', Name: 'Reader', NamespacePrefix: 'acme', Label: 'Reader', Type: 'Regular', IsOwnedByProfile: false }];
+  const rows = [
+    {
+      Id: '0PS000000000007AAA',
+      Name: 'Reader',
+      NamespacePrefix: 'acme',
+      Label: 'Reader',
+      Type: 'Regular',
+      IsOwnedByProfile: false,
+    },
+  ];
   return {
     getApiVersion: () => '62.0',
     describe: () => Promise.resolve({ fields: [] }),
@@ -24,7 +33,9 @@ function stubConnection(queries: string[]): Connection {
 describe('managed permission sets in a comparison', () => {
   it('finds ns__Name by the org local Name and NamespacePrefix, and names it ns__Name', async () => {
     const queries: string[] = [];
-    const { summary } = await readPermissionSetsSide(new PermissionSetReader(stubConnection(queries)), ['acme__Reader']);
+    const { summary } = await readPermissionSetsSide(new PermissionSetReader(stubConnection(queries)), [
+      'acme__Reader',
+    ]);
     expect(queries[0]).to.match(/Name IN \('Reader'\)/);
     expect(summary.label).to.equal('acme__Reader');
   });

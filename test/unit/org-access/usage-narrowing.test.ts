@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { parseCsv } from '../../../src/org-access/usage-logs.js';
-import { isNotUsedOmission, narrowToObjects, narrowToUsage, usageBlock } from '../../../src/permissions/narrow-to-usage.js';
+import {
+  isNotUsedOmission,
+  narrowToObjects,
+  narrowToUsage,
+  usageBlock,
+} from '../../../src/permissions/narrow-to-usage.js';
 import type { UsageEvidence } from '../../../src/org-access/usage-logs.js';
 import type { ConversionInput } from '../../../src/permissions/convert.js';
 import { omissionKind } from '../../../src/compare/explain.js';
@@ -35,7 +40,9 @@ const evidence = (objects: string[], rowsByUser = 3): UsageEvidence => ({
 
 describe('usage narrowing', () => {
   it('parses CSV by header: quotes, doubled quotes, commas and line breaks in values, CRLF', () => {
-    const rows = parseCsv('"USER_ID","ENTITY_NAME","URI"\r\n"005000000000001","Account","/a,b ""c""\nd"\r\n005000000000002,,x\n');
+    const rows = parseCsv(
+      '"USER_ID","ENTITY_NAME","URI"\r\n"005000000000001","Account","/a,b ""c""\nd"\r\n005000000000002,,x\n',
+    );
     expect(rows).to.deep.equal([
       { USER_ID: '005000000000001', ENTITY_NAME: 'Account', URI: '/a,b "c"\nd' },
       { USER_ID: '005000000000002', ENTITY_NAME: '', URI: 'x' },
@@ -59,7 +66,9 @@ describe('usage narrowing', () => {
   });
 
   it('refuses to narrow to nothing', () => {
-    expect(() => narrowToUsage(input(), evidence(['Lead']))).to.throw(/no API request by old@acme.com on an object it has access to/);
+    expect(() => narrowToUsage(input(), evidence(['Lead']))).to.throw(
+      /no API request by old@acme.com on an object it has access to/,
+    );
     expect(() => narrowToUsage(input(), evidence([], 0))).to.throw(/narrowing would leave it no object access/);
   });
 
@@ -67,9 +76,13 @@ describe('usage narrowing', () => {
     const { usage } = narrowToUsage(input(), evidence(['Account']));
     const block = usageBlock(usage)!;
     expect(block.header).to.contain('old@acme.com');
-    expect(block.lines[0]).to.equal('Read 2 log files, LogDate 2026-05-01 to 2026-05-02 (ApiTotalUsage 2; window: last 30 days): 9 rows, 3 by old@acme.com.');
+    expect(block.lines[0]).to.equal(
+      'Read 2 log files, LogDate 2026-05-01 to 2026-05-02 (ApiTotalUsage 2; window: last 30 days): 9 rows, 3 by old@acme.com.',
+    );
     expect(block.lines[1]).to.equal('Objects used: Account.');
-    expect(block.lines[2]).to.equal('Object access left out (not used in the logs): Case, Contact (and 1 field permission of those objects).');
+    expect(block.lines[2]).to.equal(
+      'Object access left out (not used in the logs): Case, Contact (and 1 field permission of those objects).',
+    );
     expect(block.lines[3]).to.contain('Only API requests are in these logs');
     expect(usageBlock(undefined)).to.equal(undefined);
   });

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { apiNameProblem, checkAlias, checkAppName, checkPermissionSetName, checkUsername } from '../../../src/org/input-rules.js';
+import {
+  apiNameProblem,
+  checkAlias,
+  checkAppName,
+  checkPermissionSetName,
+  checkUsername,
+} from '../../../src/org/input-rules.js';
 
 describe('input rules (Salesforce names and lengths, checked offline)', () => {
   it('API names: letters, digits, single underscores, begins with a letter, no trailing underscore, a maximum length', () => {

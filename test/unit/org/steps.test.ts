@@ -61,7 +61,9 @@ describe('org steps', () => {
       expect(allowed).to.deep.equal(new Set(['RunReports']));
       // one query, no describe: the field named as asked (field names are case-insensitive in SOQL)
       expect(org.requests.length - before).to.equal(1);
-      expect(org.requests.at(-1)?.toLowerCase()).to.contain('maximumpermissionsrunreports').and.not.contain('maximumpermissionsviewsetup');
+      expect(org.requests.at(-1)?.toLowerCase())
+        .to.contain('maximumpermissionsrunreports')
+        .and.not.contain('maximumpermissionsviewsetup');
     });
     it('reads all of them when no list is given', async () => {
       expect(await getPslAllowedPermissions(conn)).to.deep.equal(new Set(['RunReports']));
@@ -83,7 +85,12 @@ describe('org steps', () => {
       expect(profile).to.include({ id: '00e2', legacy: true });
     });
     it('refuses to guess between several unknown profiles', () => {
-      expect(pickIntegrationProfile([{ Id: '1', Name: 'A' }, { Id: '2', Name: 'B' }])).to.equal(undefined);
+      expect(
+        pickIntegrationProfile([
+          { Id: '1', Name: 'A' },
+          { Id: '2', Name: 'B' },
+        ]),
+      ).to.equal(undefined);
     });
     it('finds a role by DeveloperName and escapes it', async () => {
       expect(await findRole(conn, 'Integrations')).to.include({ id: '00E000000000001AAA' });
@@ -116,9 +123,17 @@ describe('org steps', () => {
       });
     });
     it('finds an existing user case-insensitively with its profile', async () => {
-      org.users.push({ Id: '005000000000077AAA', Username: 'bot@acme.com', ProfileId: '00e000000000001AAA', IsActive: true });
+      org.users.push({
+        Id: '005000000000077AAA',
+        Username: 'bot@acme.com',
+        ProfileId: '00e000000000001AAA',
+        IsActive: true,
+      });
       const found = await lookupUsers(conn, 'BOT@acme.com');
-      expect(found.target).to.include({ id: '005000000000077AAA', profileName: 'Minimum Access - API Only Integrations' });
+      expect(found.target).to.include({
+        id: '005000000000077AAA',
+        profileName: 'Minimum Access - API Only Integrations',
+      });
     });
     it('creates a user with REST and the given fields', async () => {
       const id = await createUser(conn, {
@@ -129,7 +144,12 @@ describe('org steps', () => {
         profileId: '00e000000000001AAA',
         userRoleId: '00E000000000001AAA',
         marketingUser: true,
-        defaults: { TimeZoneSidKey: 'UTC', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US' },
+        defaults: {
+          TimeZoneSidKey: 'UTC',
+          LocaleSidKey: 'en_US',
+          EmailEncodingKey: 'UTF-8',
+          LanguageLocaleKey: 'en_US',
+        },
       });
       expect(id).to.match(/^005/);
       expect(org.userByName('bot@acme.com')).to.include({ Email: 'team@acme.com', UserPermissionsMarketingUser: true });
@@ -142,7 +162,12 @@ describe('org steps', () => {
         lastName: 'A',
         alias: 'a',
         profileId: 'p',
-        defaults: { TimeZoneSidKey: 'UTC', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US' },
+        defaults: {
+          TimeZoneSidKey: 'UTC',
+          LocaleSidKey: 'en_US',
+          EmailEncodingKey: 'UTF-8',
+          LanguageLocaleKey: 'en_US',
+        },
       });
       expect(record).to.not.have.any.keys('FirstName', 'UserRoleId', 'UserPermissionsMarketingUser');
     });
@@ -162,7 +187,10 @@ describe('org steps', () => {
       expect(isDuplicateError({ name: 'FIELD_INTEGRITY_EXCEPTION', message: 'no' })).to.equal(false);
     });
     it('rethrows other license assignment errors', async () => {
-      org.failOnce.push({ match: /PermissionSetLicenseAssign/, error: { errorCode: 'LICENSE_LIMIT_EXCEEDED', message: 'License Limit Exceeded' } });
+      org.failOnce.push({
+        match: /PermissionSetLicenseAssign/,
+        error: { errorCode: 'LICENSE_LIMIT_EXCEEDED', message: 'License Limit Exceeded' },
+      });
       const error = await assignPermissionSetLicense(conn, '005X', '0PL1').catch((e: Error) => e);
       expect(error).to.be.instanceOf(Error).with.property('name', 'LICENSE_LIMIT_EXCEEDED');
     });
@@ -183,7 +211,7 @@ describe('org steps', () => {
     it('finds managed permission sets by ns__Name, as the org stores them (Name without prefix, NamespacePrefix)', async () => {
       org.permissionSets.push(
         { Id: '0PS000000000007AAA', Name: 'Reader', NamespacePrefix: 'acme', LicenseId: null },
-        { Id: '0PS000000000008AAA', Name: 'Reader', NamespacePrefix: null, LicenseId: null }
+        { Id: '0PS000000000008AAA', Name: 'Reader', NamespacePrefix: null, LicenseId: null },
       );
       const sets = await findPermissionSets(conn, ['acme__Reader', 'reader']);
       expect(sets.get('acme__reader')).to.include({ id: '0PS000000000007AAA', name: 'acme__Reader' });
@@ -195,7 +223,10 @@ describe('org steps', () => {
     it('reports a single failed assignment without throwing', async () => {
       org.failOnce.push({
         match: /PermissionSetAssignment$/,
-        error: { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: "The user license doesn't allow the permission: View Setup" },
+        error: {
+          errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+          message: "The user license doesn't allow the permission: View Setup",
+        },
       });
       const [outcome] = await assignPermissionSets(conn, '005X', [{ id: '0PS000000000001AAA', name: 'Shared_Read' }]);
       expect(outcome).to.have.property('error').that.has.property('name', 'FIELD_INTEGRITY_EXCEPTION');
@@ -209,14 +240,31 @@ describe('org steps', () => {
         fields: ['Contact.Email', 'Contact.Nope__c', 'Invoice__c.Total__c'],
         userPermissions: ['ViewSetup', 'ApiOnlyUser'],
       });
-      expect(missing).to.deep.include({ objects: ['Invoice__c'], fields: ['Contact.Nope__c'], userPermissions: ['ApiOnlyUser'] });
+      expect(missing).to.deep.include({
+        objects: ['Invoice__c'],
+        fields: ['Contact.Nope__c'],
+        userPermissions: ['ApiOnlyUser'],
+      });
     });
     it("returns the org's spelling of every name found", async () => {
-      const { canonical } = await findMissingTargets(conn, { objects: ['account'], fields: ['contact.email'], userPermissions: ['viewsetup'] });
-      expect(Object.fromEntries(canonical)).to.deep.equal({ account: 'Account', contact: 'Contact', 'contact.email': 'Contact.Email', viewsetup: 'ViewSetup' });
+      const { canonical } = await findMissingTargets(conn, {
+        objects: ['account'],
+        fields: ['contact.email'],
+        userPermissions: ['viewsetup'],
+      });
+      expect(Object.fromEntries(canonical)).to.deep.equal({
+        account: 'Account',
+        contact: 'Contact',
+        'contact.email': 'Contact.Email',
+        viewsetup: 'ViewSetup',
+      });
     });
     it('finds requested fields field-level security does not apply to, and read-only ones', async () => {
-      const missing = await findMissingTargets(conn, { objects: [], fields: ['account.name', 'Account.Industry', 'account.tier__c', 'Contact.LastName'], userPermissions: [] });
+      const missing = await findMissingTargets(conn, {
+        objects: [],
+        fields: ['account.name', 'Account.Industry', 'account.tier__c', 'Contact.LastName'],
+        userPermissions: [],
+      });
       expect(missing.notPermissionable).to.deep.equal(['Account.Name', 'Contact.LastName']);
       expect(missing.readOnly).to.deep.equal(['Account.Tier__c']);
       expect(missing.fields).to.deep.equal([]);
@@ -224,8 +272,23 @@ describe('org steps', () => {
     it('checks converted fields, describing only objects not described yet, leaving unknown ones to the deploy', async () => {
       const { describes } = await findMissingTargets(conn, { objects: ['Account'], fields: [], userPermissions: [] });
       const before = org.requests.filter((r) => r.includes('/describe')).length;
-      const security = await findFieldSecurity(conn, ['Account.Name', 'Account.Tier__c', 'Account.Industry', 'Contact.Id', 'Contact.Email', 'Invoice__c.Total__c', 'Account.Nope__c'], describes);
-      expect(security).to.deep.equal({ notPermissionable: ['Account.Name', 'Contact.Id'], readOnly: ['Account.Tier__c'] });
+      const security = await findFieldSecurity(
+        conn,
+        [
+          'Account.Name',
+          'Account.Tier__c',
+          'Account.Industry',
+          'Contact.Id',
+          'Contact.Email',
+          'Invoice__c.Total__c',
+          'Account.Nope__c',
+        ],
+        describes,
+      );
+      expect(security).to.deep.equal({
+        notPermissionable: ['Account.Name', 'Contact.Id'],
+        readOnly: ['Account.Tier__c'],
+      });
       // Contact and Invoice__c only
       expect(org.requests.filter((r) => r.includes('/describe')).length - before).to.equal(2);
     });

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { DEFAULT_PASSWORD_LENGTH, generatePassword, meetsPolicy, PASSWORD_CLASSES } from '../../../src/password/generate.js';
+import {
+  DEFAULT_PASSWORD_LENGTH,
+  generatePassword,
+  meetsPolicy,
+  PASSWORD_CLASSES,
+} from '../../../src/password/generate.js';
 
 describe('generatePassword', () => {
   it('always has every character class at the asked length', () => {

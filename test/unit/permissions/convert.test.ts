@@ -81,7 +81,9 @@ describe('convertToIntegrationPermissionSets', () => {
     expect(keys(result.companion?.sections.servicePresenceStatusAccesses, 'servicePresenceStatus')).to.deep.equal([
       'Available_for_Sync',
     ]);
-    expect(result.warnings.some((w) => w.includes('not known to be carried') && w.includes('AuthorApex'))).to.equal(true);
+    expect(result.warnings.some((w) => w.includes('not known to be carried') && w.includes('AuthorApex'))).to.equal(
+      true,
+    );
   });
 
   it('takes the licensed user permissions from the caller when given', () => {
@@ -149,7 +151,8 @@ describe('convertToIntegrationPermissionSets', () => {
     const result = convertToIntegrationPermissionSets(quirks, { name: 'S', includeUi: true });
     const granted = new Set<string>();
     for (const [section, entries] of Object.entries(quirks.sections)) {
-      for (const e of entries ?? []) for (const [f, v] of Object.entries(e)) if (v === true) granted.add(`${section}|${f}`);
+      for (const e of entries ?? [])
+        for (const [f, v] of Object.entries(e)) if (v === true) granted.add(`${section}|${f}`);
     }
     const source: Record<string, string> = { tabSettings: 'tabVisibilities' };
     for (const doc of [result.main, result.companion!]) {
@@ -177,7 +180,12 @@ describe('convertToIntegrationPermissionSets', () => {
 
   it('warns about field permissions editable but not readable instead of adding read', () => {
     const input: ProfileDoc = {
-      sections: { fieldPermissions: [{ field: 'Case.Reason', editable: true, readable: false }, { field: 'Case.Origin', editable: true, readable: true }] },
+      sections: {
+        fieldPermissions: [
+          { field: 'Case.Reason', editable: true, readable: false },
+          { field: 'Case.Origin', editable: true, readable: true },
+        ],
+      },
     };
     const result = convertToIntegrationPermissionSets(input, { name: 'S' });
     expect(result.main.sections.fieldPermissions?.find((e) => e.field === 'Case.Reason')?.readable).to.equal(false);
@@ -218,7 +226,12 @@ describe('convertToIntegrationPermissionSets', () => {
 
 describe('entry helpers for create', () => {
   it('objectEntry adds what each access depends on', () => {
-    expect(objectEntry('Account', ['edit'])).to.include({ allowRead: true, allowEdit: true, allowCreate: false, allowDelete: false });
+    expect(objectEntry('Account', ['edit'])).to.include({
+      allowRead: true,
+      allowEdit: true,
+      allowCreate: false,
+      allowDelete: false,
+    });
     expect(objectEntry('Account', ['delete'])).to.include({ allowRead: true, allowEdit: true, allowDelete: true });
     expect(objectEntry('Account', ['viewAll'])).to.include({ allowRead: true, viewAllRecords: true, allowEdit: false });
     expect(objectEntry('Account', ['modifyAll'])).to.deep.equal({
@@ -231,7 +244,11 @@ describe('entry helpers for create', () => {
       viewAllFields: false,
       viewAllRecords: true,
     });
-    expect(objectEntry('Account', ['create', 'READ'])).to.include({ allowCreate: true, allowRead: true, allowEdit: false });
+    expect(objectEntry('Account', ['create', 'READ'])).to.include({
+      allowCreate: true,
+      allowRead: true,
+      allowEdit: false,
+    });
   });
 
   it('objectEntry rejects unknown access with the valid ones', () => {
@@ -245,8 +262,16 @@ describe('entry helpers for create', () => {
   });
 
   it('fieldEntry and enabledEntry', () => {
-    expect(fieldEntry('Account.Industry', 'edit')).to.deep.equal({ editable: true, field: 'Account.Industry', readable: true });
-    expect(fieldEntry('Account.Industry', 'read')).to.deep.equal({ editable: false, field: 'Account.Industry', readable: true });
+    expect(fieldEntry('Account.Industry', 'edit')).to.deep.equal({
+      editable: true,
+      field: 'Account.Industry',
+      readable: true,
+    });
+    expect(fieldEntry('Account.Industry', 'read')).to.deep.equal({
+      editable: false,
+      field: 'Account.Industry',
+      readable: true,
+    });
     expect(enabledEntry('userPermissions', 'RunReports')).to.deep.equal({ name: 'RunReports', enabled: true });
     expect(enabledEntry('classAccesses', 'X')).to.deep.equal({ apexClass: 'X', enabled: true });
   });
@@ -254,12 +279,13 @@ describe('entry helpers for create', () => {
   it('derives valid API names from profile names', () => {
     expect(permissionSetNameFromProfile('Custom: Sales Profile')).to.equal('Custom_Sales_Profile_Integration');
     expect(permissionSetNameFromProfile('Minimum Access - API Only Integrations')).to.equal(
-      'Minimum_Access_API_Only_Integrations_Integration'
+      'Minimum_Access_API_Only_Integrations_Integration',
     );
     expect(permissionSetNameFromProfile('2cloudnine Ünïcode')).to.equal('P_2cloudnine_Unicode_Integration');
     const long = permissionSetNameFromProfile('x'.repeat(200));
     expect(long.length + '_Companion'.length).to.be.at.most(80);
-    for (const n of ['Custom: Sales Profile', '__a__', 'ß', long]) expect(isValidApiName(permissionSetNameFromProfile(n)), n).to.equal(true);
+    for (const n of ['Custom: Sales Profile', '__a__', 'ß', long])
+      expect(isValidApiName(permissionSetNameFromProfile(n)), n).to.equal(true);
     expect(isValidApiName('a__b')).to.equal(false);
     expect(isValidApiName('1a')).to.equal(false);
     expect(isValidApiName('a_')).to.equal(false);

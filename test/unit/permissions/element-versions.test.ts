@@ -35,7 +35,9 @@ describe('PermissionSet elements by API version', () => {
       expect(SECTION_SINCE[section], section).to.equal(newer(element.since) ? element.since : undefined);
       const fields = types.complexTypes[element.type].elements;
       const fieldSince = Object.fromEntries(
-        Object.entries(fields).filter(([name, f]) => newer(f.since) && f.since !== element.since && name !== undefined).map(([n, f]) => [n, f.since])
+        Object.entries(fields)
+          .filter(([name, f]) => newer(f.since) && f.since !== element.since && name !== undefined)
+          .map(([n, f]) => [n, f.since]),
       );
       expect(FIELD_SINCE[section] ?? {}, section).to.deep.equal(fieldSince);
     }
@@ -50,7 +52,9 @@ describe('PermissionSet elements by API version', () => {
       User: ['Username', 'IsActive', 'UserType', 'LastLoginDate'],
       OauthToken: ['AppName', 'UseCount'],
     };
-    const latest = Object.entries(needed).flatMap(([o, fs]) => fs.map((f) => Number(sobjects.sObjects[o].fields[f].since)));
+    const latest = Object.entries(needed).flatMap(([o, fs]) =>
+      fs.map((f) => Number(sobjects.sObjects[o].fields[f].since)),
+    );
     expect(Math.max(...latest), 'the last field the plugin needs to appear').to.equal(Number(OLDEST_API_VERSION));
     const eca = types.complexTypes.ExtlClntAppOauthConfigurablePolicies.elements;
     expect(eca.commaSeparatedProfile.since).to.equal(CONNECT_OLDEST_API_VERSION);
@@ -61,8 +65,26 @@ describe('PermissionSet elements by API version', () => {
     label: 'Int PS',
     sections: {
       objectPermissions: [
-        { allowCreate: false, allowDelete: false, allowEdit: false, allowRead: true, modifyAllRecords: false, object: 'Account', viewAllFields: true, viewAllRecords: false },
-        { allowCreate: false, allowDelete: false, allowEdit: false, allowRead: true, modifyAllRecords: false, object: 'Lead', viewAllFields: false, viewAllRecords: false },
+        {
+          allowCreate: false,
+          allowDelete: false,
+          allowEdit: false,
+          allowRead: true,
+          modifyAllRecords: false,
+          object: 'Account',
+          viewAllFields: true,
+          viewAllRecords: false,
+        },
+        {
+          allowCreate: false,
+          allowDelete: false,
+          allowEdit: false,
+          allowRead: true,
+          modifyAllRecords: false,
+          object: 'Lead',
+          viewAllFields: false,
+          viewAllRecords: false,
+        },
       ],
       agentAccesses: [{ agentName: 'Helper', enabled: true }],
       userPermissions: [{ enabled: true, name: 'ApiEnabled' }],
@@ -81,7 +103,9 @@ describe('PermissionSet elements by API version', () => {
     expect(at62.dropped[0].reason).to.match(/^View All Fields exists from API 63\.0; Int_PS is written for API 62\.0/);
 
     const at63 = fitToApiVersion([doc], '63.0');
-    expect(permissionSetToXml(at63.docs[0])).to.include('<viewAllFields>true</viewAllFields>').and.not.include('agentAccesses');
+    expect(permissionSetToXml(at63.docs[0]))
+      .to.include('<viewAllFields>true</viewAllFields>')
+      .and.not.include('agentAccesses');
     expect(at63.dropped.map((d) => d.name)).to.deep.equal(['Helper']);
     expect(fitToApiVersion([doc], '66.0')).to.deep.equal({ docs: [doc], dropped: [] });
     expect(doc.sections.objectPermissions?.[0].viewAllFields, 'input untouched').to.equal(true);
@@ -113,23 +137,44 @@ describe('API versions: the oldest supported, the org, the project', () => {
     expect(old.actions?.[0]).to.include(`--api-version ${OLDEST_API_VERSION}`);
     const tooNew = await errorOf(assertApiVersionSupported(fakeConn('99.0', '66.0'), '99.0'));
     expect(tooNew.name).to.equal('ApiVersionTooNewError');
-    expect(tooNew.message).to.equal('API version 99.0 is newer than this org supports: its highest API version is 66.0.');
+    expect(tooNew.message).to.equal(
+      'API version 99.0 is newer than this org supports: its highest API version is 66.0.',
+    );
     const org = await errorOf(assertApiVersionSupported(fakeConn('57.0', '57.0'), undefined));
     expect(org.message).to.include('API version 57.0 (from org)');
-    const connect = await errorOf(assertApiVersionSupported(fakeConn('61.0', '66.0'), '61.0', CONNECT_OLDEST_API_VERSION));
+    const connect = await errorOf(
+      assertApiVersionSupported(fakeConn('61.0', '66.0'), '61.0', CONNECT_OLDEST_API_VERSION),
+    );
     expect(connect.message).to.include(`oldest supported API version is ${CONNECT_OLDEST_API_VERSION}`);
     await assertApiVersionSupported(fakeConn(OLDEST_API_VERSION, '66.0'), OLDEST_API_VERSION);
     await assertApiVersionSupported(fakeConn('66.0', '66.0'), undefined);
   });
 
   it('writes for the lowest of --api-version, sourceApiVersion and the org; the newest known without any', async () => {
-    expect(await targetApiVersion({ projectDir: dir })).to.deep.equal({ version: NEWEST_API_VERSION, source: 'newest supported' });
-    expect(await targetApiVersion({ projectDir: dir, orgVersion: '64.0' })).to.deep.equal({ version: '64.0', source: 'org' });
-    expect(await targetApiVersion({ orgVersion: '67.0' })).to.deep.equal({ version: NEWEST_API_VERSION, source: 'newest supported' });
+    expect(await targetApiVersion({ projectDir: dir })).to.deep.equal({
+      version: NEWEST_API_VERSION,
+      source: 'newest supported',
+    });
+    expect(await targetApiVersion({ projectDir: dir, orgVersion: '64.0' })).to.deep.equal({
+      version: '64.0',
+      source: 'org',
+    });
+    expect(await targetApiVersion({ orgVersion: '67.0' })).to.deep.equal({
+      version: NEWEST_API_VERSION,
+      source: 'newest supported',
+    });
     await writeSfdxProject(dir, { sourceApiVersion: '62.0' });
-    expect(await targetApiVersion({ projectDir: join(dir, 'force-app'), orgVersion: '66.0' })).to.deep.equal({ version: '62.0', source: 'sourceApiVersion' });
-    expect(await targetApiVersion({ projectDir: dir, flag: '61.0' })).to.deep.equal({ version: '61.0', source: '--api-version' });
+    expect(await targetApiVersion({ projectDir: join(dir, 'force-app'), orgVersion: '66.0' })).to.deep.equal({
+      version: '62.0',
+      source: 'sourceApiVersion',
+    });
+    expect(await targetApiVersion({ projectDir: dir, flag: '61.0' })).to.deep.equal({
+      version: '61.0',
+      source: '--api-version',
+    });
     await writeSfdxProject(dir, { sourceApiVersion: '52.0' });
-    expect((await errorOf(targetApiVersion({ projectDir: dir }))).message).to.include('API version 52.0 (from sourceApiVersion)');
+    expect((await errorOf(targetApiVersion({ projectDir: dir }))).message).to.include(
+      'API version 52.0 (from sourceApiVersion)',
+    );
   });
 });

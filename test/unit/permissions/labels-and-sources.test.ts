@@ -9,7 +9,13 @@ import {
   RULE_SOURCES,
   UI_ONLY_USER_PERMISSIONS,
 } from '../../../src/permissions/license-rules.js';
-import { builtInLabel, labelSource, labelsFromDescribe, permissionLabel, withLabel } from '../../../src/permissions/labels.js';
+import {
+  builtInLabel,
+  labelSource,
+  labelsFromDescribe,
+  permissionLabel,
+  withLabel,
+} from '../../../src/permissions/labels.js';
 import { convertToIntegrationPermissionSets, enabledEntry } from '../../../src/permissions/convert.js';
 import { readProfileFile } from '../../../src/profile/read-profile.js';
 
@@ -23,7 +29,9 @@ describe('license tables: every entry cites its source', () => {
       ...Object.entries(PSL_USER_PERMISSIONS_TABLE).map(([n, s]) => [n, s] as [string, string]),
       ...Object.entries(INHERENT_USER_PERMISSIONS).map(([n, r]) => [n, r.source] as [string, string]),
       ...Object.entries(UI_ONLY_USER_PERMISSIONS).map(([n, r]) => [n, r.source] as [string, string]),
-      ...Object.entries(HIGH_RISK_USER_PERMISSION_RULES).flatMap(([n, r]) => r.sources.map((s) => [n, s] as [string, string])),
+      ...Object.entries(HIGH_RISK_USER_PERMISSION_RULES).flatMap(([n, r]) =>
+        r.sources.map((s) => [n, s] as [string, string]),
+      ),
     ];
     for (const [name, source] of cited) {
       const described = (RULE_SOURCES as Record<string, { where: string; what: string } | undefined>)[source];
@@ -38,7 +46,13 @@ describe('license tables: every entry cites its source', () => {
   });
 
   it('EnableNotifications (Send Outbound Messages) and the four permissions no source describes are not UI-only', () => {
-    for (const name of ['EnableNotifications', 'CanUseNewDashboardBuilder', 'ChangeDashboardColors', 'SelectFilesFromSalesforce', 'ViewHelpLink']) {
+    for (const name of [
+      'EnableNotifications',
+      'CanUseNewDashboardBuilder',
+      'ChangeDashboardColors',
+      'SelectFilesFromSalesforce',
+      'ViewHelpLink',
+    ]) {
       expect(UI_ONLY_USER_PERMISSIONS[name], name).to.equal(undefined);
     }
   });
@@ -96,23 +110,32 @@ describe('EnableNotifications is Send Outbound Messages: carried, not dropped', 
 
   it('is carried in the licensed set when the org says the license allows it', () => {
     const input = { sections: { userPermissions: [enabledEntry('userPermissions', 'EnableNotifications')] } };
-    const result = convertToIntegrationPermissionSets(input, { name: 'Outbound_Integration', licensedUserPermissions: new Set(['EnableNotifications']) });
+    const result = convertToIntegrationPermissionSets(input, {
+      name: 'Outbound_Integration',
+      licensedUserPermissions: new Set(['EnableNotifications']),
+    });
     expect(result.main.sections.userPermissions?.map((e) => e.name)).to.deep.equal(['EnableNotifications']);
   });
 
   it('is carried from a real API user profile of the corpus', async function () {
     if (!existsSync(apiUserProfile)) this.skip();
     const profile = await readProfileFile(apiUserProfile);
-    expect(profile.sections.userPermissions?.some((e) => e.name === 'EnableNotifications' && e.enabled === true)).to.equal(true);
+    expect(
+      profile.sections.userPermissions?.some((e) => e.name === 'EnableNotifications' && e.enabled === true),
+    ).to.equal(true);
     const result = convertToIntegrationPermissionSets(profile, { name: 'Appirio_Integration' });
-    const carried = [result.main, result.companion].flatMap((d) => d?.sections.userPermissions ?? []).map((e) => e.name);
+    const carried = [result.main, result.companion]
+      .flatMap((d) => d?.sections.userPermissions ?? [])
+      .map((e) => e.name);
     expect(carried).to.include('EnableNotifications');
     expect(result.omitted.filter((o) => o.name === 'EnableNotifications')).to.deep.equal([]);
   });
 
   it('labels omitted user permissions and high-risk warnings', () => {
     const input = {
-      sections: { userPermissions: ['LightningExperienceUser', 'ModifyAllData'].map((n) => enabledEntry('userPermissions', n)) },
+      sections: {
+        userPermissions: ['LightningExperienceUser', 'ModifyAllData'].map((n) => enabledEntry('userPermissions', n)),
+      },
     };
     const result = convertToIntegrationPermissionSets(input, { name: 'Labelled' });
     expect(result.omitted).to.deep.include({

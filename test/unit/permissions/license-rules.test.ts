@@ -12,14 +12,23 @@ import {
 import { PERMISSION_SET_SECTIONS } from '../../../src/permissions/model.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const evidence = join(root, '..', 'shared', 'corpus', 'permsets', 'Epic-ATS__NightlyBackup__TwoCloudNineIntegrationUser.permissionset-meta.xml');
+const evidence = join(
+  root,
+  '..',
+  'shared',
+  'corpus',
+  'permsets',
+  'Epic-ATS__NightlyBackup__TwoCloudNineIntegrationUser.permissionset-meta.xml',
+);
 
 describe('license rules', () => {
   it('the PSL table is exactly the user permissions of the retrieved integration permission set', function () {
     if (!existsSync(evidence)) this.skip();
     const xml = readFileSync(evidence, 'utf8');
     expect(xml).to.contain('<license>SalesforceAPIIntegrationPsl</license>');
-    const names = [...xml.matchAll(/<userPermissions>\s*<enabled>true<\/enabled>\s*<name>([^<]+)<\/name>/g)].map((m) => m[1]);
+    const names = [...xml.matchAll(/<userPermissions>\s*<enabled>true<\/enabled>\s*<name>([^<]+)<\/name>/g)].map(
+      (m) => m[1],
+    );
     expect(names).to.have.length(59);
     expect([...PSL_USER_PERMISSIONS].sort()).to.deep.equal(names.sort());
   });
@@ -29,7 +38,8 @@ describe('license rules', () => {
       expect(PSL_USER_PERMISSIONS.has(name), name).to.equal(false);
       expect(INHERENT_USER_PERMISSIONS[name], name).to.equal(undefined);
     }
-    for (const name of Object.keys(INHERENT_USER_PERMISSIONS)) expect(PSL_USER_PERMISSIONS.has(name), name).to.equal(false);
+    for (const name of Object.keys(INHERENT_USER_PERMISSIONS))
+      expect(PSL_USER_PERMISSIONS.has(name), name).to.equal(false);
   });
 
   it('flags the high-risk permissions the issue names', () => {
@@ -47,7 +57,12 @@ describe('license rules', () => {
   });
 
   it('routes every permission set section somewhere', () => {
-    const routed = new Set<string>([...SECTION_RULES.licensed, ...SECTION_RULES.companion, ...SECTION_RULES.ui, 'userPermissions']);
+    const routed = new Set<string>([
+      ...SECTION_RULES.licensed,
+      ...SECTION_RULES.companion,
+      ...SECTION_RULES.ui,
+      'userPermissions',
+    ]);
     for (const section of Object.keys(PERMISSION_SET_SECTIONS)) expect(routed.has(section), section).to.equal(true);
   });
 });

@@ -106,7 +106,9 @@ describe('TopLevelChunker', () => {
     expect(notChunkable(' \n ')).to.contain('no root element');
     expect(notChunkable('{"Profile": {}}')).to.contain('text before the root');
     expect(notChunkable('<PermissionSet><a/></PermissionSet>')).to.contain('<PermissionSet>');
-    expect(notChunkable('<!DOCTYPE Profile [<!ENTITY e "v">]><Profile><a>&e;</a></Profile>')).to.contain('not chunkable');
+    expect(notChunkable('<!DOCTYPE Profile [<!ENTITY e "v">]><Profile><a>&e;</a></Profile>')).to.contain(
+      'not chunkable',
+    );
     expect(notChunkable('<Profile><a>1</a>')).to.contain('ends inside the root');
     expect(notChunkable('<Profile><a>1</a></Profil>')).to.contain('does not match');
     expect(notChunkable('<Profile><a>1</a></Profile><Profile/>')).to.contain('after the root');

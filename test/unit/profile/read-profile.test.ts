@@ -38,7 +38,9 @@ describe('read-profile', () => {
     ]);
     expect(doc.sections.loginHours).to.deep.equal([{ mondayEnd: '1200', mondayStart: '480' }]);
     expect(doc.sections.categoryGroupVisibilities?.[0].dataCategories).to.equal('Europe,Asia');
-    expect(doc.sections.fieldLevelSecurities).to.deep.equal([{ editable: false, field: 'Account.Legacy__c', hidden: false }]);
+    expect(doc.sections.fieldLevelSecurities).to.deep.equal([
+      { editable: false, field: 'Account.Legacy__c', hidden: false },
+    ]);
   });
 
   it('reads BOM, CRLF and blank-line variants to the same model', async () => {
@@ -70,7 +72,9 @@ describe('read-profile', () => {
   });
 
   it('says so when given a permission set', async () => {
-    const e = await readProfileFile(join(fixtures, 'Not_A_Profile.permissionset-meta.xml')).catch((err: SfError) => err);
+    const e = await readProfileFile(join(fixtures, 'Not_A_Profile.permissionset-meta.xml')).catch(
+      (err: SfError) => err,
+    );
     expect((e as SfError).name).to.equal('ProfileIsPermissionSetError');
     expect((e as SfError).message).to.contain('is a permission set, not a profile');
   });
@@ -160,7 +164,8 @@ describe('read-profile in batches', () => {
   it('streams a file larger than one read with multi-byte characters across the reads', async () => {
     const entries = Array.from(
       { length: 1500 },
-      (_, i) => `    <classAccesses>\n        <apexClass>Ünïcødé_日本語_🚀_${i}</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n`
+      (_, i) =>
+        `    <classAccesses>\n        <apexClass>Ünïcødé_日本語_🚀_${i}</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n`,
     );
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Profile>\n${entries.join('')}</Profile>\n`;
     expect(Buffer.byteLength(xml)).to.be.greaterThan(3 * 64 * 1024);
@@ -171,8 +176,11 @@ describe('read-profile in batches', () => {
     expect(doc.sections.classAccesses?.[1499]).to.deep.equal({ apexClass: 'Ünïcødé_日本語_🚀_1499', enabled: true });
   });
 
-  it('reports malformed XML far into the file with the whole document\'s line and column', async () => {
-    const entries = Array.from({ length: 200 }, (_, i) => `    <userPermissions><enabled>true</enabled><name>P${i}</name></userPermissions>\n`);
+  it("reports malformed XML far into the file with the whole document's line and column", async () => {
+    const entries = Array.from(
+      { length: 200 },
+      (_, i) => `    <userPermissions><enabled>true</enabled><name>P${i}</name></userPermissions>\n`,
+    );
     entries[150] = '    <userPermissions><enabled>true</enabled><name>P150</nam></userPermissions>\n';
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Profile>\n${entries.join('')}</Profile>\n`;
     const expected = errorOf(() => parseWholeProfileXml(xml, 'Broken.profile'));
