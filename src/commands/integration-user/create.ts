@@ -24,6 +24,7 @@ import { readOrgEnvironment } from '../../environments/org-environment.js';
 import { adaptToOrg, type OrgAdaptation } from '../../environments/prepare.js';
 import { outsideProjectNotice } from '../../metadata/output-dir.js';
 import { deriveAlias } from '../../org/users.js';
+import { checkAppName } from '../../org/input-rules.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
@@ -116,6 +117,9 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     const { flags } = await this.parse(IntegrationUserCreate);
     const loaded = flags['definition-file'] ? await loadDefinitions(flags['definition-file']) : undefined;
     const conn = flags['target-org'].getConnection(flags['api-version']);
+    // a bad app name is the user's to fix whatever the org's version: say it first
+    const badAppName = flags.connect === undefined ? undefined : checkAppName(flags.connect, '--connect');
+    if (badAppName) throw badAppName;
     // --connect deploys External Client App metadata, which needs a newer API version than the rest
     await assertApiVersionSupported(
       conn,
