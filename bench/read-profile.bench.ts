@@ -7,11 +7,11 @@
  * (seeding is the slow part: the emulator applies a profile field by field, about 100 s for 1,000 x 40)
  */
 import { Org } from '@salesforce/core';
-import { readEffectiveAccess } from '../src/org-access/effective-access.js';
-import { readProfileFromOrg } from '../src/org-access/read-profile-from-org.js';
+import { readEffectiveAccess } from '../src/access-reader/effective-access.js';
+import { readProfileFromOrg } from '../src/access-reader/read-profile-from-org.js';
 import { startEmulator } from '@sf-integration-user/org-emulator';
 import { loginInTempHome } from '../test/helpers/emulator-login.js';
-import { bigOrg } from '../test/integration/org-access/big-org.js';
+import { bigOrg } from '../test/integration/access-reader/big-org.js';
 
 const OBJECTS = Number(process.argv[2] ?? 500);
 const FIELDS = Number(process.argv[3] ?? 20);

@@ -6,7 +6,7 @@
  *   node --import tsx scripts/at-api-versions.ts mocha --config .mocharc.json "test/integration/**\/*.test.ts"
  */
 import { spawnSync } from 'node:child_process';
-import { NEWEST_API_VERSION, OLDEST_API_VERSION } from '../src/org/api-version.js';
+import { NEWEST_API_VERSION, OLDEST_API_VERSION } from '../src/org-api/api-version.js';
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {

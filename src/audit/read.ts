@@ -1,8 +1,8 @@
 import type { Connection } from '@salesforce/core';
 import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE } from '../permissions/model.js';
-import { errorCode as apiErrorCode } from '../org/api-errors.js';
-import { OrgReader } from '../org/org-reader.js';
-import { SEAT_QUERIES, seatCount, type SeatCount } from '../org/licenses.js';
+import { errorCode as apiErrorCode } from '../org-api/api-errors.js';
+import { OrgReader } from '../org-api/org-reader.js';
+import { SEAT_QUERIES, seatCount, type SeatCount } from '../org-api/licenses.js';
 import type { AuditUser, Gap, LoginAggregate, OauthTokenRow, Seats } from './types.js';
 
 /** Errors meaning "this running user may not read that object": reported as a gap, not a failure. */
@@ -86,7 +86,7 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0))
 const path = (r: Rec, ...keys: string[]): unknown =>
   keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Rec)[k] : undefined), r);
 
-export { OrgReader } from '../org/org-reader.js';
+export { OrgReader } from '../org-api/org-reader.js';
 
 function gapFor(source: Gap['source'], e: unknown): Gap {
   return {

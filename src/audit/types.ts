@@ -29,9 +29,9 @@ export type OauthTokenRow = {
   useCount?: number;
 };
 
-import type { SeatCount } from '../org/licenses.js';
+import type { SeatCount } from '../org-api/licenses.js';
 
-export type { SeatCount } from '../org/licenses.js';
+export type { SeatCount } from '../org-api/licenses.js';
 
 export type Seats = {
   /** `UserLicense` Salesforce Integration, or undefined when the org has none or it could not be read. */

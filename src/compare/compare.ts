@@ -3,7 +3,7 @@
  * user permission and other access, what the second lacks, what it has beyond the first, and why.
  */
 import type { Entry } from '../permissions/model.js';
-import { sectionShape, type GrantSources } from '../org-access/merge-access.js';
+import { sectionShape, type GrantSources } from '../access-reader/merge-access.js';
 import { permissionLabel, type PermissionLabels } from '../permissions/labels.js';
 
 export type AccessCategory = 'object' | 'field' | 'userPermission' | 'other';

@@ -5,7 +5,7 @@
 import { Messages } from '@salesforce/core';
 import type { ConversionResult, OmittedEntry } from '../permissions/convert.js';
 import { INHERENT_USER_PERMISSIONS, SECTION_RULES, UI_ONLY_USER_PERMISSIONS } from '../permissions/license-rules.js';
-import { sectionShape } from '../org-access/merge-access.js';
+import { sectionShape } from '../access-reader/merge-access.js';
 import { isHighRiskOmission } from '../permissions/least-privilege.js';
 import { isNotUsedOmission } from '../permissions/narrow-to-usage.js';
 import type { Explain, GapKind, GapReason } from './compare.js';
@@ -13,7 +13,7 @@ import type { Explain, GapKind, GapReason } from './compare.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.compare');
 const convertMessages = Messages.loadMessages('sf-integration-user', 'permissions.convert');
-const orgMessages = Messages.loadMessages('sf-integration-user', 'org-access');
+const orgMessages = Messages.loadMessages('sf-integration-user', 'access-reader');
 
 const UI = new Set<string>(SECTION_RULES.ui);
 const PROFILE_ONLY = new Set<string>(SECTION_RULES.profileOnly);

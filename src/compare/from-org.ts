@@ -10,13 +10,13 @@ import {
   type ConversionResult,
   type OmittedEntry,
 } from '../permissions/convert.js';
-import { readEffectiveAccess, type AccessSource, type EffectiveAccess } from '../org-access/effective-access.js';
-import { mergeContributions } from '../org-access/merge-access.js';
-import { applyOrgRules, readOrgRules } from '../org-access/org-rules.js';
-import { PermissionSetReader } from '../org-access/read-permission-sets.js';
-import { soqlInList } from '../org/soql.js';
-import { splitNamespace } from '../org/assignments.js';
-import type { ReadStats } from '../org-access/query.js';
+import { readEffectiveAccess, type AccessSource, type EffectiveAccess } from '../access-reader/effective-access.js';
+import { mergeContributions } from '../access-reader/merge-access.js';
+import { applyOrgRules, readOrgRules } from '../access-reader/org-rules.js';
+import { PermissionSetReader } from '../access-reader/read-permission-sets.js';
+import { soqlInList } from '../org-api/soql.js';
+import { splitNamespace } from '../org-api/assignments.js';
+import type { ReadStats } from '../access-reader/query.js';
 import { compareAccess, type Comparison, type Side } from './compare.js';
 import { explainFromConversion } from './explain.js';
 import { leaveOutHighRisk } from '../permissions/least-privilege.js';

@@ -14,7 +14,7 @@ import { checkExecutionUser, type ExecutionUser } from './execution-user.js';
 import { compareWithOrg } from './existing.js';
 import { componentPath, withTemporarySources, writeEcaSources } from './files.js';
 import { pathExists } from '../metadata/project-paths.js';
-import { checkAppName } from '../org/input-rules.js';
+import { checkAppName } from '../org-api/input-rules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');

@@ -9,7 +9,7 @@
  * Elements are written in the Metadata API WSDL's sequence order (v66), which the deploy parser enforces.
  */
 import { escapeXml, METADATA_NAMESPACE } from '../metadata/permission-set-xml.js';
-import { apiNameProblem, APP_NAME_MAX } from '../org/input-rules.js';
+import { apiNameProblem, APP_NAME_MAX } from '../org-api/input-rules.js';
 
 export type EcaTypeName =
   | 'ExternalClientApplication'

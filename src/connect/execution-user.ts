@@ -1,7 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { INTEGRATION_USER_LICENSE } from '../permissions/model.js';
-import { soqlLiteral } from '../org/soql.js';
+import { soqlLiteral } from '../org-api/soql.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');

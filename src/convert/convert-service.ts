@@ -5,7 +5,7 @@
  */
 import { basename, join, resolve, sep } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
-import { targetApiVersion, versionDropWarning } from '../org/api-version.js';
+import { targetApiVersion, versionDropWarning } from '../org-api/api-version.js';
 import { fitToApiVersion } from '../permissions/element-versions.js';
 import {
   convertToIntegrationPermissionSets,
@@ -22,11 +22,11 @@ import { resolveDefaultOutputDir, writePermissionSetSources } from '../metadata/
 import { pathExists } from '../metadata/project-paths.js';
 import { outsideProjectNotice } from '../metadata/output-dir.js';
 // the org readers load only when an org is used: a file converts offline without them (issue 12)
-import type { AccessSource } from '../org-access/effective-access.js';
-import type { GrantSources, MutedGrant } from '../org-access/merge-access.js';
-import type { OrgRules } from '../org-access/org-rules.js';
-import type { ReadStats } from '../org-access/query.js';
-import type { PermissionSetReader } from '../org-access/read-permission-sets.js';
+import type { AccessSource } from '../access-reader/effective-access.js';
+import type { GrantSources, MutedGrant } from '../access-reader/merge-access.js';
+import type { OrgRules } from '../access-reader/org-rules.js';
+import type { ReadStats } from '../access-reader/query.js';
+import type { PermissionSetReader } from '../access-reader/read-permission-sets.js';
 import { addOmissions, leaveOutHighRisk, type HighRiskOutcome } from '../permissions/least-privilege.js';
 import { narrowToUsage, type UsageNarrowing } from '../permissions/narrow-to-usage.js';
 
@@ -99,20 +99,20 @@ export type ConvertOptions = {
 };
 
 type OrgAccess = {
-  PermissionSetReader: typeof import('../org-access/read-permission-sets.js').PermissionSetReader;
-  readProfileFromOrg: typeof import('../org-access/read-profile-from-org.js').readProfileFromOrg;
-  readEffectiveAccess: typeof import('../org-access/effective-access.js').readEffectiveAccess;
-  readOrgRules: typeof import('../org-access/org-rules.js').readOrgRules;
-  applyOrgRules: typeof import('../org-access/org-rules.js').applyOrgRules;
+  PermissionSetReader: typeof import('../access-reader/read-permission-sets.js').PermissionSetReader;
+  readProfileFromOrg: typeof import('../access-reader/read-profile-from-org.js').readProfileFromOrg;
+  readEffectiveAccess: typeof import('../access-reader/effective-access.js').readEffectiveAccess;
+  readOrgRules: typeof import('../access-reader/org-rules.js').readOrgRules;
+  applyOrgRules: typeof import('../access-reader/org-rules.js').applyOrgRules;
 };
 
 /** The org-reading modules, loaded when an org is used. */
 async function loadOrgAccess(): Promise<OrgAccess> {
   const [a, b, c, d] = await Promise.all([
-    import('../org-access/read-permission-sets.js'),
-    import('../org-access/read-profile-from-org.js'),
-    import('../org-access/effective-access.js'),
-    import('../org-access/org-rules.js'),
+    import('../access-reader/read-permission-sets.js'),
+    import('../access-reader/read-profile-from-org.js'),
+    import('../access-reader/effective-access.js'),
+    import('../access-reader/org-rules.js'),
   ]);
   return {
     PermissionSetReader: a.PermissionSetReader,
@@ -186,7 +186,7 @@ async function convert(
   // --narrow-to-usage: only the objects the user touched through the API (refuses, writing nothing, without logs)
   const logs =
     options.usageDays !== undefined && input.userId && options.conn
-      ? await import('../org-access/usage-logs.js')
+      ? await import('../access-reader/usage-logs.js')
       : undefined;
   const narrowed = logs
     ? narrowToUsage(

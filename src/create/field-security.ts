@@ -6,7 +6,7 @@
 import { Messages } from '@salesforce/core';
 import type { ConversionInput, OmittedEntry } from '../permissions/convert.js';
 import type { Entry } from '../permissions/model.js';
-import type { FieldSecurity } from '../org/access-check.js';
+import type { FieldSecurity } from '../org-api/access-check.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');

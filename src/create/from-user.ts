@@ -5,15 +5,15 @@
 import type { Connection } from '@salesforce/core';
 import type { ConversionInput, OmittedEntry } from '../permissions/convert.js';
 import type { PermissionSetDoc } from '../permissions/model.js';
-import { readEffectiveAccess, type AccessSource, type EffectiveAccess } from '../org-access/effective-access.js';
-import { mergeContributions } from '../org-access/merge-access.js';
-import { applyOrgRules } from '../org-access/org-rules.js';
-import { PermissionSetReader } from '../org-access/read-permission-sets.js';
+import { readEffectiveAccess, type AccessSource, type EffectiveAccess } from '../access-reader/effective-access.js';
+import { mergeContributions } from '../access-reader/merge-access.js';
+import { applyOrgRules } from '../access-reader/org-rules.js';
+import { PermissionSetReader } from '../access-reader/read-permission-sets.js';
 import { compareAccess, type Comparison, type Side } from '../compare/compare.js';
 import { explainFromConversion } from '../compare/explain.js';
 import { gapWarnings } from '../compare/render.js';
 import { userSide } from '../compare/from-org.js';
-import { readUsage } from '../org-access/usage-logs.js';
+import { readUsage } from '../access-reader/usage-logs.js';
 import { narrowToUsage, type UsageNarrowing } from '../permissions/narrow-to-usage.js';
 
 export type FromUser = {

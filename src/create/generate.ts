@@ -8,9 +8,9 @@ import {
   type ConversionInput,
 } from '../permissions/convert.js';
 import { readProfileFile } from '../profile/read-profile.js';
-import { targetApiVersion, versionDropWarning } from '../org/api-version.js';
+import { targetApiVersion, versionDropWarning } from '../org-api/api-version.js';
 import { fitToApiVersion } from '../permissions/element-versions.js';
-import { checkPermissionSetName } from '../org/input-rules.js';
+import { checkPermissionSetName } from '../org-api/input-rules.js';
 import { addOmissions, leaveOutHighRisk, type HighRiskOutcome } from '../permissions/least-privilege.js';
 import { permissionSetToXml } from '../metadata/permission-set-xml.js';
 import {

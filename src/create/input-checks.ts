@@ -4,7 +4,7 @@
  * and a failed run leaves nothing behind.
  */
 import type { SfError } from '@salesforce/core';
-import { checkAlias, checkAppName, checkEmail, checkPermissionSetName, checkUsername } from '../org/input-rules.js';
+import { checkAlias, checkAppName, checkEmail, checkPermissionSetName, checkUsername } from '../org-api/input-rules.js';
 import { checkOutputDir } from '../metadata/output-dir.js';
 import type { CreateRequest } from './request.js';
 import { throwProblems } from './preflight-checks.js';

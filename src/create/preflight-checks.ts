@@ -3,8 +3,8 @@
  * problem; all problems are reported together, before anything is changed.
  */
 import { Messages, SfError } from '@salesforce/core';
-import { sameId } from '../org/ids.js';
-import type { IdentifiedSeatCount as SeatCount } from '../org/licenses.js';
+import { sameId } from '../org-api/ids.js';
+import type { IdentifiedSeatCount as SeatCount } from '../org-api/licenses.js';
 import type { OrgReads } from './preflight.js';
 import type { CreateRequest } from './request.js';
 

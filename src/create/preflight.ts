@@ -3,12 +3,12 @@
  * (preflight-checks.ts), so the user fixes all problems in one go. Changes nothing.
  */
 import type { Connection } from '@salesforce/core';
-import { findFieldSecurity, findMissingTargets, type MissingTargets } from '../org/access-check.js';
-import { findPermissionSets, getAssignedPermissionSetNamesOf, getLicenseIdsOf } from '../org/assignments.js';
-import { batchedReads } from '../org/batched-reads.js';
-import { getIntegrationSeats, getPslAllowedPermissions } from '../org/licenses.js';
-import { findIntegrationProfile, findRole } from '../org/profile.js';
-import { lookupUsers } from '../org/users.js';
+import { findFieldSecurity, findMissingTargets, type MissingTargets } from '../org-api/access-check.js';
+import { findPermissionSets, getAssignedPermissionSetNamesOf, getLicenseIdsOf } from '../org-api/assignments.js';
+import { batchedReads } from '../org-api/batched-reads.js';
+import { getIntegrationSeats, getPslAllowedPermissions } from '../org-api/licenses.js';
+import { findIntegrationProfile, findRole } from '../org-api/profile.js';
+import { lookupUsers } from '../org-api/users.js';
 import { readProfileFile } from '../profile/read-profile.js';
 import type { ConversionInput } from '../permissions/convert.js';
 import { applyFieldSecurity, convertedFields, type SecuredInput } from './field-security.js';

@@ -7,7 +7,7 @@
  * data) when the user exists: a re-run finishes it.
  */
 import { Messages, SfError } from '@salesforce/core';
-import { connectionLostError, isConnectionError } from '../org/errors.js';
+import { connectionLostError, isConnectionError } from '../org-api/errors.js';
 import { GeneratedFileDiffersError } from './generate-errors.js';
 import { assignLicenseStep } from './steps/assign-license.js';
 import { assignPermissionSetsStep } from './steps/assign-permission-sets.js';

@@ -4,11 +4,11 @@ import type { Generator } from '../create/executor.js';
 import { wantsGeneratedAccess, type CreateRequest } from '../create/request.js';
 import type { OrgEnvironment } from '../environments/org-environment.js';
 import { resolveUsername, type UsernameOverrides } from '../environments/resolve-username.js';
-import { getAssignedPermissionSetNames, hasLicenseAssignment } from '../org/assignments.js';
-import { getIntegrationSeats, getPslAllowedPermissions, type IntegrationSeats } from '../org/licenses.js';
-import { findIntegrationProfile, type ProfileRef } from '../org/profile.js';
-import { soqlLiteral } from '../org/soql.js';
-import { sameId } from '../org/ids.js';
+import { getAssignedPermissionSetNames, hasLicenseAssignment } from '../org-api/assignments.js';
+import { getIntegrationSeats, getPslAllowedPermissions, type IntegrationSeats } from '../org-api/licenses.js';
+import { findIntegrationProfile, type ProfileRef } from '../org-api/profile.js';
+import { soqlLiteral } from '../org-api/soql.js';
+import { sameId } from '../org-api/ids.js';
 
 /** The documented exit code of `check` when anything drifted (0: nothing; 1: an error; 2: oclif's flag errors; 68/69: deploy's). */
 export const DRIFT_EXIT_CODE = 3;

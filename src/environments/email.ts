@@ -1,6 +1,6 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import { soqlLiteral } from '../org/soql.js';
+import { soqlLiteral } from '../org-api/soql.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'environments');

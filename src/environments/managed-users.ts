@@ -1,6 +1,6 @@
 import type { Connection } from '@salesforce/core';
-import { soqlInList } from '../org/soql.js';
-import { id15 } from '../org/ids.js';
+import { soqlInList } from '../org-api/soql.js';
+import { id15 } from '../org-api/ids.js';
 
 /**
  * The plugin's marker: the generated permission set's description (written by create's generator). Nothing is

@@ -1,5 +1,5 @@
 import type { Connection } from '@salesforce/core';
-import { connectionLostError, isConnectionError } from '../org/errors.js';
+import { connectionLostError, isConnectionError } from '../org-api/errors.js';
 
 /** What kind of org a command runs against, and a sandbox's name. */
 export type OrgEnvironment = {

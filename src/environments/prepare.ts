@@ -1,7 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { CreateRequest } from '../create/request.js';
-import { connectionLostError, isConnectionError } from '../org/errors.js';
+import { connectionLostError, isConnectionError } from '../org-api/errors.js';
 import { checkRefreshedEmail, type EmailRepair } from './email.js';
 import type { OrgEnvironment } from './org-environment.js';
 import { resolveUsername, type ResolvedUsername, type UsernameOverrides } from './resolve-username.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import { soqlLiteral } from '../org/soql.js';
+import { soqlLiteral } from '../org-api/soql.js';
 import type { OrgEnvironment } from './org-environment.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -7,7 +7,7 @@
  */
 import { open, rm } from 'node:fs/promises';
 import { Connection, Messages } from '@salesforce/core';
-import { errorCode } from '../org/errors.js';
+import { errorCode } from '../org-api/errors.js';
 import { readExecutionUser, type ExecutionUser } from '../connect/execution-user.js';
 import { DEFAULT_PASSWORD_LENGTH, generatePassword } from './generate.js';
 import { pathExists } from '../metadata/project-paths.js';

@@ -3,8 +3,8 @@
  * user's access.
  */
 import type { OmittedEntry } from './convert.js';
-import type { GrantSources } from '../org-access/merge-access.js';
-import type { AccessSource } from '../org-access/effective-access.js';
+import type { GrantSources } from '../access-reader/merge-access.js';
+import type { AccessSource } from '../access-reader/effective-access.js';
 import { isHighRiskOmission } from './least-privilege.js';
 import { isNotUsedOmission } from './narrow-to-usage.js';
 

@@ -1,12 +1,12 @@
 /**
  * --narrow-to-usage: object access (and the field access of those objects) kept only for the objects the old user
  * touched through the API in the usage logs read. Everything else of the copied access is left as it is.
- * Pure: the logs are read by org-access/usage-logs.ts.
+ * Pure: the logs are read by access-reader/usage-logs.ts.
  */
 import { Messages } from '@salesforce/core';
 import type { ConversionInput, OmittedEntry } from './convert.js';
 import type { Entry } from './model.js';
-import type { UsageEvidence } from '../org-access/usage-logs.js';
+import type { UsageEvidence } from '../access-reader/usage-logs.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'permissions.least-privilege');
@@ -67,7 +67,7 @@ export type UsageNarrowing = {
   fieldsLeftOut: number;
 };
 
-const usageMessages = Messages.loadMessages('sf-integration-user', 'org-access.usage-logs');
+const usageMessages = Messages.loadMessages('sf-integration-user', 'access-reader.usage-logs');
 
 const listSome = (names: readonly string[], max = 12): string =>
   names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;

@@ -19,7 +19,7 @@ export type Destination =
   /** decided permission by permission (license-rules.ts) */
   | 'per-permission';
 
-/** How the org holds a section's entries as records (read by org-access/read-permission-sets.ts). */
+/** How the org holds a section's entries as records (read by access-reader/read-permission-sets.ts). */
 export type SObjectMapping = {
   /** the sObject whose rows hold the entries */
   sObject: string;

@@ -6,10 +6,10 @@
  */
 import type { Connection } from '@salesforce/core';
 import { isAccessError } from '../audit/read.js';
-import { OrgReader } from '../org/org-reader.js';
+import { OrgReader } from '../org-api/org-reader.js';
 import { appLabel, isInteractiveApp, loginKind } from '../audit/login-types.js';
-import { errorCode } from '../org/errors.js';
-import { soqlLiteral } from '../org/soql.js';
+import { errorCode } from '../org-api/errors.js';
+import { soqlLiteral } from '../org-api/soql.js';
 import { movesFor } from './moves.js';
 import type { LoginAttempt, LoginUse, ReadGap, RetireCheck, RunsAs, TargetUser, TokenUse } from './types.js';
 

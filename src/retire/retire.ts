@@ -7,7 +7,7 @@
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import { freedLicenseSavings } from '../audit/savings.js';
-import { connectionLostError, errorCode, isConnectionError } from '../org/errors.js';
+import { connectionLostError, errorCode, isConnectionError } from '../org-api/errors.js';
 import { checkUser, RetireReader, type RevocableToken } from './check.js';
 import { mapRefusal } from './refusals.js';
 import { endSessions, revokeToken, setActive, setFrozen } from './steps.js';

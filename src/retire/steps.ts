@@ -3,7 +3,7 @@
  * write whose answer was lost is found done instead of repeated.
  */
 import type { Connection } from '@salesforce/core';
-import { errorCode } from '../org/errors.js';
+import { errorCode } from '../org-api/errors.js';
 import type { RevocableToken } from './check.js';
 
 export async function setFrozen(conn: Connection, userLoginId: string, frozen: boolean): Promise<void> {

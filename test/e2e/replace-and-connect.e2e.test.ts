@@ -17,7 +17,7 @@ import { findEca } from '@sf-integration-user/org-emulator';
 import type { EmulatedOrg } from '@sf-integration-user/org-emulator';
 import { storedPassword } from '@sf-integration-user/org-emulator';
 import { INTEGRATION_PSL_PERMISSIONS } from '@sf-integration-user/org-emulator';
-import { bigOrg } from '../integration/org-access/big-org.js';
+import { bigOrg } from '../integration/access-reader/big-org.js';
 import { filesUnder, startSfSession, type RunSfOptions, type SfResult, type SfSession } from './harness.js';
 
 const PS_DIR = join('force-app', 'main', 'default', 'permissionsets');

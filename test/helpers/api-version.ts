@@ -5,7 +5,7 @@
  */
 import { Connection } from '@salesforce/core';
 import type { TestContext } from '@salesforce/core/testSetup';
-import { compareApiVersions, CONNECT_OLDEST_API_VERSION, NEWEST_API_VERSION } from '../../src/org/api-version.js';
+import { compareApiVersions, CONNECT_OLDEST_API_VERSION, NEWEST_API_VERSION } from '../../src/org-api/api-version.js';
 
 export const TEST_API_VERSION = process.env.SF_IU_TEST_API_VERSION ?? NEWEST_API_VERSION;
 

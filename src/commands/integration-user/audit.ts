@@ -1,4 +1,4 @@
-import { assertApiVersionSupported } from '../../org/api-version.js';
+import { assertApiVersionSupported } from '../../org-api/api-version.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
@@ -18,7 +18,7 @@ import {
   seatRows,
   splitLine,
 } from '../../audit/render.js';
-import { isConnectionError } from '../../org/api-errors.js';
+import { isConnectionError } from '../../org-api/api-errors.js';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { targetOrgLabel } from '../../cli/target-org.js';

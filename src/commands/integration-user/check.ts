@@ -10,7 +10,7 @@ import { checkContext, checkDefinition, DRIFT_EXIT_CODE, type UserCheck } from '
 import { driftMarkdown, driftRows, type CheckResult } from '../../drift/render.js';
 import { findManagedUsers, withoutDefinition } from '../../environments/managed-users.js';
 import { readOrgEnvironment } from '../../environments/org-environment.js';
-import { deriveAlias } from '../../org/users.js';
+import { deriveAlias } from '../../org-api/users.js';
 import { renderTable } from '../../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -1,4 +1,4 @@
-import { assertApiVersionSupported } from '../../org/api-version.js';
+import { assertApiVersionSupported } from '../../org-api/api-version.js';
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';

@@ -1,4 +1,4 @@
-import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION } from '../../org/api-version.js';
+import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION } from '../../org-api/api-version.js';
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';

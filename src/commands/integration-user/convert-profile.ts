@@ -1,6 +1,6 @@
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { assertApiVersionSupported } from '../../org/api-version.js';
+import { assertApiVersionSupported } from '../../org-api/api-version.js';
 import { COMPANION_SUFFIX, isValidApiName } from '../../permissions/convert.js';
 import { checkKeepAndExclude, highRiskBlock } from '../../permissions/least-privilege.js';
 import { usageBlock } from '../../permissions/narrow-to-usage.js';
@@ -98,7 +98,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
     }
     checkKeepAndExclude(flags['keep-permission'], flags['exclude-permission']);
     const usageDays = flags['narrow-to-usage']
-      ? (await import('../../org-access/usage-logs.js')).usageWindow(flags['usage-days'])
+      ? (await import('../../access-reader/usage-logs.js')).usageWindow(flags['usage-days'])
       : undefined;
 
     // a file converts offline unless --target-org is given explicitly (a configured default org isn't enough)

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
-import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSION } from '../../org/api-version.js';
+import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSION } from '../../org-api/api-version.js';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 // the run's modules (converter, org steps, deploy) load in run(), not when sf lists or helps commands (issue 12)
 import {
@@ -23,13 +23,13 @@ import { runDefinitions, type CreateManyResult } from '../../create/run-definiti
 import { readOrgEnvironment } from '../../environments/org-environment.js';
 import { adaptToOrg, type OrgAdaptation } from '../../environments/prepare.js';
 import { outsideProjectNotice } from '../../metadata/output-dir.js';
-import { deriveAlias } from '../../org/users.js';
-import { checkAppName } from '../../org/input-rules.js';
+import { deriveAlias } from '../../org-api/users.js';
+import { checkAppName } from '../../org-api/input-rules.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { highRiskBlock } from '../../permissions/least-privilege.js';
-import { usageWindow } from '../../org-access/usage-logs.js';
+import { usageWindow } from '../../access-reader/usage-logs.js';
 import { usageBlock } from '../../permissions/narrow-to-usage.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -1,8 +1,8 @@
-import { assertApiVersionSupported } from '../../org/api-version.js';
+import { assertApiVersionSupported } from '../../org-api/api-version.js';
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { readSeats } from '../../audit/read.js';
-import { OrgReader } from '../../org/org-reader.js';
+import { OrgReader } from '../../org-api/org-reader.js';
 import { seatRows } from '../../audit/render.js';
 import type { Gap, SeatCount } from '../../audit/types.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';

@@ -1,5 +1,5 @@
-import { assignPermissionSetLicense } from '../../org/assignments.js';
-import { mapAssignError } from '../../org/errors.js';
+import { assignPermissionSetLicense } from '../../org-api/assignments.js';
+import { mapAssignError } from '../../org-api/errors.js';
 import { preOf, type RunState, type StepOutcome } from '../types.js';
 
 /** Step 5: the permission set license, before any permission set that needs it. */

@@ -8,8 +8,8 @@ import {
   isLicenseRefusal,
   type PermissionSetAssignOutcome,
   type PermissionSetRef,
-} from '../../org/assignments.js';
-import { mapAssignError } from '../../org/errors.js';
+} from '../../org-api/assignments.js';
+import { mapAssignError } from '../../org-api/errors.js';
 import { preOf, type Assignment, type RunState, type StepOutcome } from '../types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -1,4 +1,4 @@
-import { isConnectionError } from '../../org/errors.js';
+import { isConnectionError } from '../../org-api/errors.js';
 import { compareWithNewUser } from '../from-user.js';
 import { preOf, type RunState, type StepOutcome } from '../types.js';
 

@@ -1,7 +1,7 @@
-import { mapCreateUserError } from '../../org/errors.js';
-import type { PermissionSetRef } from '../../org/assignments.js';
-import { createUserWithAccess } from '../../org/user-with-access.js';
-import { createUser, userRecord } from '../../org/users.js';
+import { mapCreateUserError } from '../../org-api/errors.js';
+import type { PermissionSetRef } from '../../org-api/assignments.js';
+import { createUserWithAccess } from '../../org-api/user-with-access.js';
+import { createUser, userRecord } from '../../org-api/users.js';
 import { preOf, type RunState, type StepOutcome } from '../types.js';
 import { resolvePermissionSetIds } from './assign-permission-sets.js';
 

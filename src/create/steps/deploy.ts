@@ -1,5 +1,5 @@
 import { deployPermissionSets } from '../../metadata/deploy.js';
-import { mapDeployError } from '../../org/errors.js';
+import { mapDeployError } from '../../org-api/errors.js';
 import { checkOrgPermissionSets } from '../org-permission-sets.js';
 import type { RunState, StepOutcome } from '../types.js';
 

@@ -1,5 +1,5 @@
 /**
- * src/org/assignments.ts against Salesforce's REST answers: PermissionSetLicenseAssign and PermissionSetAssignment
+ * src/org-api/assignments.ts against Salesforce's REST answers: PermissionSetLicenseAssign and PermissionSetAssignment
  * creates (one record: sObject resource; several: sObject Collections), and the PermissionSet lookups.
  */
 import { expect } from 'chai';
@@ -12,8 +12,8 @@ import {
   getAssignedPermissionSetNames,
   hasLicenseAssignment,
   isLicenseRefusal,
-} from '../../../src/org/assignments.js';
-import { mapAssignError } from '../../../src/org/errors.js';
+} from '../../../src/org-api/assignments.js';
+import { mapAssignError } from '../../../src/org-api/errors.js';
 import { DATA, JSON_HEADERS, nockConnection, org, queryAnswer, restError, useNock } from './nock-org.js';
 
 const USER = '0055g00000NeWuSAAV';

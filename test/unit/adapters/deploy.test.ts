@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { deployPermissionSets, DeployFailure } from '../../../src/metadata/deploy.js';
-import { errorCode, mapDeployError } from '../../../src/org/errors.js';
+import { errorCode, mapDeployError } from '../../../src/org-api/errors.js';
 import { API_VERSION, nockConnection, org, useNock } from './nock-org.js';
 
 const SOAP = `/services/Soap/m/${API_VERSION}`;

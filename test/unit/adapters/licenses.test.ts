@@ -1,10 +1,10 @@
 /**
- * src/org/licenses.ts against Salesforce's REST answers: the two seat queries and the PSL's MaximumPermissions* fields.
+ * src/org-api/licenses.ts against Salesforce's REST answers: the two seat queries and the PSL's MaximumPermissions* fields.
  */
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
-import { getIntegrationSeats, getPslAllowedPermissions } from '../../../src/org/licenses.js';
+import { getIntegrationSeats, getPslAllowedPermissions } from '../../../src/org-api/licenses.js';
 import { DATA, JSON_HEADERS, nockConnection, org, queryAnswer, restError, useNock } from './nock-org.js';
 
 const isSeatQuery =

@@ -1,10 +1,10 @@
 /**
- * src/org/profile.ts against Salesforce's REST query answers: the integration profile and a role.
+ * src/org-api/profile.ts against Salesforce's REST query answers: the integration profile and a role.
  */
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
-import { findIntegrationProfile, findRole } from '../../../src/org/profile.js';
+import { findIntegrationProfile, findRole } from '../../../src/org-api/profile.js';
 import { DATA, JSON_HEADERS, nockConnection, org, queryAnswer, useNock } from './nock-org.js';
 
 const PROFILE_QUERY = "SELECT Id, Name FROM Profile WHERE UserLicense.Name = 'Salesforce Integration'";

@@ -1,12 +1,12 @@
 /**
- * src/org/users.ts against Salesforce's REST answers (query and sObject create), through the real client.
+ * src/org-api/users.ts against Salesforce's REST answers (query and sObject create), through the real client.
  * Sources of each answer are named beside it.
  */
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
-import { createUser, lookupUsers, type NewUser } from '../../../src/org/users.js';
-import { mapCreateUserError } from '../../../src/org/errors.js';
+import { createUser, lookupUsers, type NewUser } from '../../../src/org-api/users.js';
+import { mapCreateUserError } from '../../../src/org-api/errors.js';
 import { DATA, INSTANCE_URL, JSON_HEADERS, nockConnection, org, queryAnswer, restError, useNock } from './nock-org.js';
 
 const NEW_USER: NewUser = {

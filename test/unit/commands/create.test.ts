@@ -10,7 +10,7 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
 import { FakeOrg } from '../fake-org.js';
-import { fakeOrgConnection } from '../org/setup.js';
+import { fakeOrgConnection } from '../org-api/setup.js';
 
 describe('integration-user create (command, fake org)', () => {
   const $$ = new TestContext();

@@ -15,10 +15,10 @@ import {
 } from '../../../src/create/executor.js';
 import { buildRequest, type FlagInput } from '../../../src/create/request.js';
 import { createGenerator } from '../../../src/create/generate.js';
-import { deriveAlias } from '../../../src/org/users.js';
+import { deriveAlias } from '../../../src/org-api/users.js';
 import type { PermissionSetDoc } from '../../../src/permissions/model.js';
 import { FakeOrg } from '../fake-org.js';
-import { fakeOrgConnection } from '../org/setup.js';
+import { fakeOrgConnection } from '../org-api/setup.js';
 import { ALL_STEPS_DONE, stepStatuses } from '../../helpers/requests.js';
 
 const USERNAME = 'marketo.sync@acme.com.integration';

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { SfError } from '@salesforce/core';
 import { createGenerator, requestToConversionInput } from '../../../src/create/generate.js';
 import { buildRequest, type FlagInput } from '../../../src/create/request.js';
-import { deriveAlias } from '../../../src/org/users.js';
+import { deriveAlias } from '../../../src/org-api/users.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'create');
 const request = (flags: Partial<FlagInput>) => buildRequest({ username: 'bot@acme.com', ...flags }, {}, deriveAlias);

@@ -10,7 +10,7 @@ import {
   readDefinitionFile,
   wantsGeneratedAccess,
 } from '../../../src/create/request.js';
-import { deriveAlias } from '../../../src/org/users.js';
+import { deriveAlias } from '../../../src/org-api/users.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'create');
 

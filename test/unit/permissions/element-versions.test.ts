@@ -12,7 +12,7 @@ import {
   NEWEST_API_VERSION,
   OLDEST_API_VERSION,
   targetApiVersion,
-} from '../../../src/org/api-version.js';
+} from '../../../src/org-api/api-version.js';
 import { writeSfdxProject } from '../../helpers/project.js';
 
 type Types = {

@@ -10,7 +10,7 @@
 import { FIELD_SINCE } from '../permissions/element-versions.js';
 import type { Connection } from '@salesforce/core';
 import type { Entry } from '../permissions/model.js';
-import { soqlInList } from '../org/soql.js';
+import { soqlInList } from '../org-api/soql.js';
 import { labelsFromDescribe } from '../permissions/labels.js';
 import { chunks, id15, newStats, queryAll, type ReadStats } from './query.js';
 import { SECTION_REGISTRY } from '../permissions/registry.js';

@@ -1,5 +1,5 @@
 import type { Connection } from '@salesforce/core';
-import { queryPages } from '../org/paging.js';
+import { queryPages } from '../org-api/paging.js';
 
 /** Round trips and records of the queries one reader sent (for reports and benchmarks). */
 export type ReadStats = { roundTrips: number; records: number; queries: number };
@@ -32,4 +32,4 @@ export function chunks<T>(values: readonly T[], size: number): T[][] {
   return out;
 }
 
-export { id15 } from '../org/ids.js';
+export { id15 } from '../org-api/ids.js';

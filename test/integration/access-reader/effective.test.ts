@@ -5,9 +5,9 @@
  */
 import { expect } from 'chai';
 import { Org, type Connection } from '@salesforce/core';
-import { readProfileFromOrg } from '../../../src/org-access/read-profile-from-org.js';
-import { readEffectiveAccess, sourcesOf, type EffectiveAccess } from '../../../src/org-access/effective-access.js';
-import { applyOrgRules, readOrgRules } from '../../../src/org-access/org-rules.js';
+import { readProfileFromOrg } from '../../../src/access-reader/read-profile-from-org.js';
+import { readEffectiveAccess, sourcesOf, type EffectiveAccess } from '../../../src/access-reader/effective-access.js';
+import { applyOrgRules, readOrgRules } from '../../../src/access-reader/org-rules.js';
 import { convertToIntegrationPermissionSets } from '../../../src/permissions/convert.js';
 import { INHERENT_USER_PERMISSIONS, UI_ONLY_USER_PERMISSIONS } from '../../../src/permissions/license-rules.js';
 import type { Entry } from '../../../src/permissions/model.js';
@@ -116,7 +116,7 @@ function expectSame(actual: Flat, wantedAtNewest: Flat): void {
   expect(actual.size).to.equal(wanted.size);
 }
 
-describe('org-access: profile and effective access from the org', function () {
+describe('access-reader: profile and effective access from the org', function () {
   this.timeout(60_000);
   const big = bigOrg();
   let emu: Emulator;

@@ -16,7 +16,7 @@ import IntegrationUserCreate from '../../../src/commands/integration-user/create
 import type { CreateResult } from '../../../src/create/executor.js';
 import { startEmulator, type Emulator } from '@sf-integration-user/org-emulator';
 import { saveAccessTokenAuth, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
-import { bigOrg } from '../org-access/big-org.js';
+import { bigOrg } from '../access-reader/big-org.js';
 
 describe('org-reading commands against the emulator', function () {
   this.timeout(60_000);
@@ -40,7 +40,7 @@ describe('org-reading commands against the emulator', function () {
   beforeEach(async () => {
     sandbox = sinon.createSandbox();
     stubSfCommandUx(sandbox);
-    dir = await mkdtemp(join(tmpdir(), 'org-access-cmd-'));
+    dir = await mkdtemp(join(tmpdir(), 'access-reader-cmd-'));
   });
   afterEach(async () => {
     sandbox.restore();

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
-import { PermissionSetReader, objectPermissionFields } from '../../../src/org-access/read-permission-sets.js';
+import { PermissionSetReader, objectPermissionFields } from '../../../src/access-reader/read-permission-sets.js';
 import { readPermissionSetsSide } from '../../../src/compare/from-org.js';
 
 function stubConnection(queries: string[]): Connection {

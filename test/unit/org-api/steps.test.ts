@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
-import { escapeSoqlString, soqlInList, soqlLiteral } from '../../../src/org/soql.js';
-import { getIntegrationSeats, getPslAllowedPermissions } from '../../../src/org/licenses.js';
-import { findIntegrationProfile, findRole, pickIntegrationProfile } from '../../../src/org/profile.js';
-import { createUser, deriveAlias, isEmailShaped, lookupUsers, userRecord } from '../../../src/org/users.js';
+import { escapeSoqlString, soqlInList, soqlLiteral } from '../../../src/org-api/soql.js';
+import { getIntegrationSeats, getPslAllowedPermissions } from '../../../src/org-api/licenses.js';
+import { findIntegrationProfile, findRole, pickIntegrationProfile } from '../../../src/org-api/profile.js';
+import { createUser, deriveAlias, isEmailShaped, lookupUsers, userRecord } from '../../../src/org-api/users.js';
 import {
   assignPermissionSetLicense,
   assignPermissionSets,
@@ -12,8 +12,8 @@ import {
   getAssignedPermissionSetNames,
   hasLicenseAssignment,
   isDuplicateError,
-} from '../../../src/org/assignments.js';
-import { findFieldSecurity, findMissingTargets } from '../../../src/org/access-check.js';
+} from '../../../src/org-api/assignments.js';
+import { findFieldSecurity, findMissingTargets } from '../../../src/org-api/access-check.js';
 import { FakeOrg } from '../fake-org.js';
 import { fakeOrgConnection } from './setup.js';
 

@@ -7,12 +7,12 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { ConversionInput, OmittedEntry } from '../permissions/convert.js';
 import type { Entry } from '../permissions/model.js';
-import { getPslAllowedPermissions } from '../org/licenses.js';
+import { getPslAllowedPermissions } from '../org-api/licenses.js';
 import { builtInLabel } from '../permissions/labels.js';
 import { CONNECTED_APP_SECTION, OTHER_SETUP_ENTITY_SECTION, PermissionSetReader } from './read-permission-sets.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-integration-user', 'org-access');
+const messages = Messages.loadMessages('sf-integration-user', 'access-reader');
 
 export type OrgRules = {
   /** what the PSL carries; undefined when the org has no MaximumPermissions fields (then the built-in table applies) */

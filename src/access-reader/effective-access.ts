@@ -7,13 +7,13 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { Entry } from '../permissions/model.js';
 import type { ProfileDoc } from '../profile/read-profile.js';
-import { soqlInList, soqlLiteral } from '../org/soql.js';
+import { soqlInList, soqlLiteral } from '../org-api/soql.js';
 import { PermissionSetReader, type PermissionSetContents, type UnresolvedEntity } from './read-permission-sets.js';
 import { mergeContributions, type Contribution, type GrantSources, type MutedGrant } from './merge-access.js';
 import { chunks, id15, queryAll, type ReadStats } from './query.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-integration-user', 'org-access');
+const messages = Messages.loadMessages('sf-integration-user', 'access-reader');
 
 export type UserRef = {
   id: string;

@@ -1,12 +1,12 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { ProfileDoc } from '../profile/read-profile.js';
-import { soqlLiteral } from '../org/soql.js';
+import { soqlLiteral } from '../org-api/soql.js';
 import { PermissionSetReader, type UnresolvedEntity } from './read-permission-sets.js';
 import type { ReadStats } from './query.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-integration-user', 'org-access');
+const messages = Messages.loadMessages('sf-integration-user', 'access-reader');
 
 export type ProfileFromOrg = {
   doc: ProfileDoc;

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { parseCsv } from '../../../src/org-access/usage-logs.js';
+import { parseCsv } from '../../../src/access-reader/usage-logs.js';
 import {
   isNotUsedOmission,
   narrowToObjects,
   narrowToUsage,
   usageBlock,
 } from '../../../src/permissions/narrow-to-usage.js';
-import type { UsageEvidence } from '../../../src/org-access/usage-logs.js';
+import type { UsageEvidence } from '../../../src/access-reader/usage-logs.js';
 import type { ConversionInput } from '../../../src/permissions/convert.js';
 import { omissionKind } from '../../../src/compare/explain.js';
 

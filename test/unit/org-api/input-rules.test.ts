@@ -5,7 +5,7 @@ import {
   checkAppName,
   checkPermissionSetName,
   checkUsername,
-} from '../../../src/org/input-rules.js';
+} from '../../../src/org-api/input-rules.js';
 
 describe('input rules (Salesforce names and lengths, checked offline)', () => {
   it('API names: letters, digits, single underscores, begins with a letter, no trailing underscore, a maximum length', () => {

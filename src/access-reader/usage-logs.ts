@@ -7,11 +7,11 @@
  */
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import { errorCode } from '../org/errors.js';
+import { errorCode } from '../org-api/errors.js';
 import { id15, queryAll } from './query.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('sf-integration-user', 'org-access.usage-logs');
+const messages = Messages.loadMessages('sf-integration-user', 'access-reader.usage-logs');
 
 /** Event types whose rows name the user (USER_ID) and the object (ENTITY_NAME) of an API request. */
 export const USAGE_EVENT_TYPES = ['ApiTotalUsage', 'API', 'RestApi'] as const;
