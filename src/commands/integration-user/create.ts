@@ -1,6 +1,10 @@
 import { basename, resolve } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
-import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION, OLDEST_API_VERSION } from '../../org-api/api-version.js';
+import {
+  assertApiVersionSupported,
+  CONNECT_OLDEST_API_VERSION,
+  OLDEST_API_VERSION,
+} from '../../org-api/api-version.js';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 // the run's modules (converter, org steps, deploy) load in run(), not when sf lists or helps commands (issue 12)
 import {
