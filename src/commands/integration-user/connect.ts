@@ -2,6 +2,7 @@ import { assertApiVersionSupported, CONNECT_OLDEST_API_VERSION } from '../../org
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { deployFlags } from '../../cli/flags.js';
 import { runConnect, type ConnectResult } from '../../connect/connect.js';
 import { resolveMetadataBaseDir } from '../../connect/files.js';
 import { pollInterval } from '../../metadata/poll.js';
@@ -33,15 +34,7 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     }),
     'callback-url': Flags.string({ summary: messages.getMessage('flags.callback-url.summary') }),
     'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
-    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
-    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary'), default: false }),
-    wait: Flags.duration({
-      summary: messages.getMessage('flags.wait.summary'),
-      unit: 'minutes',
-      defaultValue: 33,
-      min: 1,
-    }),
-    'poll-interval': Flags.integer({ summary: messages.getMessage('flags.poll-interval.summary'), hidden: true }),
+    ...deployFlags(messages),
   };
 
   public async run(): Promise<IntegrationUserConnectResult> {

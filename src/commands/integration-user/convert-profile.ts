@@ -1,4 +1,5 @@
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
+import { copyAccessFlags } from '../../cli/flags.js';
 import { Messages } from '@salesforce/core';
 import { assertApiVersionSupported } from '../../org-api/api-version.js';
 import { COMPANION_SUFFIX, isValidApiName } from '../../permissions/convert.js';
@@ -69,20 +70,7 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       description: messages.getMessage('flags.exclude-permission.description'),
       multiple: true,
     }),
-    'keep-permission': Flags.string({
-      summary: messages.getMessage('flags.keep-permission.summary'),
-      description: messages.getMessage('flags.keep-permission.description'),
-      multiple: true,
-    }),
-    'narrow-to-usage': Flags.boolean({
-      summary: messages.getMessage('flags.narrow-to-usage.summary'),
-      description: messages.getMessage('flags.narrow-to-usage.description'),
-      dependsOn: ['from-user'],
-    }),
-    'usage-days': Flags.integer({
-      summary: messages.getMessage('flags.usage-days.summary'),
-      dependsOn: ['narrow-to-usage'],
-    }),
+    ...copyAccessFlags(messages),
     force: Flags.boolean({
       char: 'f',
       summary: messages.getMessage('flags.force.summary'),
