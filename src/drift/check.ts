@@ -10,9 +10,6 @@ import { findIntegrationProfile, type ProfileRef } from '../org-api/profile.js';
 import { soqlLiteral } from '../org-api/soql.js';
 import { sameId } from '../org-api/ids.js';
 
-/** The documented exit code of `check` when anything drifted (0: nothing; 1: an error; 2: oclif's flag errors; 68/69: deploy's). */
-export const DRIFT_EXIT_CODE = 3;
-
 export type DriftKind =
   | 'missing-user'
   | 'inactive-user'

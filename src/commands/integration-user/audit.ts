@@ -3,26 +3,11 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { runAudit, CLASSES, type AuditResult } from '../../audit/audit.js';
-import {
-  CANDIDATE_COLUMNS,
-  CLASS_LABELS,
-  RISK_LABELS,
-  assumptionLines,
-  candidateRows,
-  formatForFile,
-  gapLines,
-  loginHistoryLines,
-  renderReport,
-  savingsLine,
-  seatRows,
-  splitLine,
-} from '../../audit/render.js';
-import { isConnectionError } from '../../org-api/api-errors.js';
+// the org reader and the report load in run(), not when sf lists or helps commands (issue 12)
+import type { AuditResult } from '../../audit/audit.js';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { targetOrgLabel } from '../../cli/target-org.js';
-import { outputWidth, renderTable, wrapText, type TextColumn } from '../../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.audit');
@@ -71,6 +56,12 @@ export default class Audit extends SfCommand<AuditCommandResult> {
 
   public async run(): Promise<AuditCommandResult> {
     const { flags } = await this.parse(Audit);
+    const [{ runAudit }, { formatForFile, renderReport }, { printAudit }, { isConnectionError }] = await Promise.all([
+      import('../../audit/audit.js'),
+      import('../../audit/render.js'),
+      import('../../audit/terminal.js'),
+      import('../../org-api/api-errors.js'),
+    ]);
     const outputFile = flags['output-file'];
     const format = outputFile ? formatForFile(outputFile) : undefined;
     // Check the file before the (possibly long) read of the org.
@@ -104,58 +95,12 @@ export default class Audit extends SfCommand<AuditCommandResult> {
     }
     this.spinner.stop();
 
-    this.display(result);
+    printAudit(this, result);
     if (outputFile && format) {
       await writeFile(outputFile, renderReport(result, format), { encoding: 'utf8', flag: flags.force ? 'w' : 'wx' });
       this.logSuccess(messages.getMessage('info.written', [outputFile]));
       return { ...result, outputFile };
     }
     return result;
-  }
-
-  private printTable<K extends string>(rows: Array<Record<K, unknown>>, columns: Array<TextColumn<K>>): void {
-    for (const line of renderTable(rows, columns)) this.log(line);
-  }
-
-  private display(r: AuditResult): void {
-    for (const line of [...gapLines(r), ...loginHistoryLines(r)]) this.warn(line);
-    this.styledHeader(messages.getMessage('heading.seats'));
-    this.printTable(seatRows(r.seats), [
-      { key: 'license', name: 'License' },
-      { key: 'total', name: 'Total' },
-      { key: 'used', name: 'Used' },
-      { key: 'free', name: 'Free' },
-    ]);
-    this.styledHeader(messages.getMessage('heading.summary'));
-    this.table({ data: CLASSES.map((c) => ({ class: CLASS_LABELS[c], users: r.summary[c] })) });
-    if (r.candidates.length === 0) {
-      this.info(messages.getMessage('info.noCandidates', [r.period.days]));
-    } else {
-      this.styledHeader(messages.getMessage('heading.candidates', [r.period.days]));
-      // usernames whole, the rest wrapped; the risks, long, below the table
-      this.printTable(
-        candidateRows(r.candidates),
-        CANDIDATE_COLUMNS.map((c) => ({ ...c, whole: c.key === 'user' })),
-      );
-      for (const c of r.candidates.filter((x) => x.risks.length > 0)) {
-        this.log('');
-        for (const line of wrapText(`${c.username}: ${c.risks.map((k) => RISK_LABELS[k]).join('; ')}`, outputWidth()))
-          this.log(line);
-      }
-    }
-    this.log();
-    this.log(savingsLine(r.savings));
-    const split = splitLine(r.savings);
-    if (split) this.log(split);
-    this.styledHeader(messages.getMessage('heading.assumptions'));
-    for (const line of assumptionLines(r)) this.log(`- ${line}`);
-    const next = r.candidates.filter((c) => c.nextCommands.length > 0);
-    if (next.length > 0) {
-      this.styledHeader(messages.getMessage('heading.next'));
-      for (const c of next) for (const cmd of c.nextCommands) this.log(cmd);
-    }
-    for (const c of r.candidates) for (const note of c.notes) this.warn(`${c.username}: ${note}`);
-    this.log();
-    this.log(messages.getMessage('info.stats', [r.usersRead, r.stats.roundTrips, r.stats.elapsedMs]));
   }
 }

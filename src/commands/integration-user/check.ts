@@ -1,17 +1,11 @@
 import { access, writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
-import { loadDefinitions } from '../../create/definitions.js';
-import { createGenerator } from '../../create/generate.js';
-import { buildRequest } from '../../create/request.js';
-import { checkContext, checkDefinition, DRIFT_EXIT_CODE, type UserCheck } from '../../drift/check.js';
-import { driftMarkdown, driftRows, type CheckResult } from '../../drift/render.js';
-import { findManagedUsers, withoutDefinition } from '../../environments/managed-users.js';
-import { readOrgEnvironment } from '../../environments/org-environment.js';
-import { deriveAlias } from '../../org-api/users.js';
-import { renderTable } from '../../ux/text-table.js';
+import { DRIFT_EXIT_CODE } from '../../drift/exit-code.js';
+// the definitions, the org readers and the report load in run(), not when sf lists or helps commands (issue 12)
+import type { CheckResult } from '../../drift/render.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.check');
@@ -43,6 +37,7 @@ export default class IntegrationUserCheck extends SfCommand<IntegrationUserCheck
 
   public async run(): Promise<IntegrationUserCheckResult> {
     const { flags } = await this.parse(IntegrationUserCheck);
+    const { loadDefinitions } = await import('../../create/definitions.js');
     const loaded = await loadDefinitions(flags['definition-file']);
     const output = flags['output-file'] ? resolve(flags['output-file']) : undefined;
     // refuse before reading the org: an existing summary is replaced only with --force
@@ -56,29 +51,17 @@ export default class IntegrationUserCheck extends SfCommand<IntegrationUserCheck
     )
       throw messages.createError('error.OutputExists', [output]);
     const conn = flags['target-org'].getConnection(flags['api-version']);
+    const [{ checkDefinitions }, { driftMarkdown, driftRows }, { renderTable }] = await Promise.all([
+      import('../../drift/check-definitions.js'),
+      import('../../drift/render.js'),
+      import('../../ux/text-table.js'),
+    ]);
     this.spinner.start(messages.getMessage('spinner.reading'));
-    const env = await readOrgEnvironment(conn);
-    const ctx = await checkContext(conn, env, createGenerator({ cwd: process.cwd() }));
-    const users: UserCheck[] = [];
-    for (const d of loaded.definitions) {
-      const request = buildRequest({}, d.definition, deriveAlias);
-      const overrides = {
-        suffix: flags['username-suffix'] ?? d.definition.usernameSuffix,
-        usernames: d.definition.usernames,
-      };
-      users.push({ file: basename(d.file), ...(await checkDefinition(ctx, request, overrides)) });
-    }
-    const managed = withoutDefinition(
-      await findManagedUsers(conn),
-      users.map((u) => u.username),
-    );
-    const result: CheckResult = {
-      environment: env,
-      inSync: users.every((u) => u.drift.length === 0),
-      users,
-      withoutDefinition: managed,
-      skippedFiles: loaded.skipped,
-    };
+    const result = await checkDefinitions(conn, loaded, {
+      usernameSuffix: flags['username-suffix'],
+      cwd: process.cwd(),
+    });
+    const managed = result.withoutDefinition;
     this.spinner.stop(result.inSync ? messages.getMessage('spinner.inSync') : messages.getMessage('spinner.drift'));
     if (output) {
       await writeFile(output, driftMarkdown(result));

@@ -2,8 +2,8 @@ import { assertApiVersionSupported } from '../../org-api/api-version.js';
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { compareInOrg, type OrgComparison } from '../../compare/from-org.js';
-import { comparisonText, writeComparisonFile } from '../../compare/render.js';
+// the org readers and the comparison load in run(), not when sf lists or helps commands (issue 12)
+import type { OrgComparison } from '../../compare/from-org.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -46,6 +46,10 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
     }
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version']);
+    const [{ compareInOrg }, { comparisonText, writeComparisonFile }] = await Promise.all([
+      import('../../compare/from-org.js'),
+      import('../../compare/render.js'),
+    ]);
     const result: IntegrationUserCompareResult = await compareInOrg(
       conn,
       { user: users[0] },
@@ -58,11 +62,15 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
       result.outputFile = path;
       this.log(messages.getMessage('info.written', [format, path]));
     }
-    this.report(result, flags.all);
+    this.report(result, flags.all, comparisonText);
     return result;
   }
 
-  private report(result: OrgComparison, all: boolean): void {
+  private report(
+    result: OrgComparison,
+    all: boolean,
+    comparisonText: (c: OrgComparison['comparison']) => string[],
+  ): void {
     const c = result.comparison;
     this.styledHeader(messages.getMessage('header.summary', [c.second, c.first]));
     this.table({

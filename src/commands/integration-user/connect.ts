@@ -3,11 +3,10 @@ import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { deployFlags } from '../../cli/flags.js';
-import { runConnect, type ConnectResult } from '../../connect/connect.js';
-import { resolveMetadataBaseDir } from '../../connect/files.js';
+// the service (app metadata, deploy) loads in run(), not when sf lists or helps commands (issue 12)
+import type { ConnectResult } from '../../connect/connect.js';
 import { pollInterval } from '../../metadata/poll.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
-import { checkOutputDir, outsideProjectNotice } from '../../metadata/output-dir.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.connect');
@@ -41,6 +40,11 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     const { flags } = await this.parse(IntegrationUserConnect);
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version'], CONNECT_OLDEST_API_VERSION);
+    const [{ checkOutputDir, outsideProjectNotice }, { resolveMetadataBaseDir }, { runConnect }] = await Promise.all([
+      import('../../metadata/output-dir.js'),
+      import('../../connect/files.js'),
+      import('../../connect/connect.js'),
+    ]);
     if (flags['output-dir']) await checkOutputDir(flags['output-dir']);
     const baseDir = flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd());
     const outside = await outsideProjectNotice(process.cwd(), flags['output-dir'], baseDir);

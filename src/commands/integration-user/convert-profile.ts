@@ -2,15 +2,10 @@ import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { copyAccessFlags } from '../../cli/flags.js';
 import { Messages } from '@salesforce/core';
 import { assertApiVersionSupported } from '../../org-api/api-version.js';
-import { COMPANION_SUFFIX, isValidApiName } from '../../permissions/convert.js';
-import { checkKeepAndExclude, highRiskBlock } from '../../permissions/least-privilege.js';
-import { usageBlock } from '../../permissions/narrow-to-usage.js';
-import { groupOmissions, sourceCounts } from '../../permissions/conversion-report.js';
-import { convertProfile, type ConvertProfileResult, type ProfileSource } from '../../convert/convert-service.js';
+// the converter and its readers load in run(), not when sf lists or helps commands (issue 12)
+import type { ConvertProfileResult, ProfileSource } from '../../convert/convert-service.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { hasExplicitTargetOrg } from '../../cli/target-org.js';
-import { checkOutputDir } from '../../metadata/output-dir.js';
-import { renderTable } from '../../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
@@ -80,6 +75,13 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
   public async run(): Promise<ConvertProfileResult> {
     const { flags } = await this.parse(ConvertProfile);
     // what needs no org is checked before the (possibly long) read
+    const [{ checkOutputDir }, { COMPANION_SUFFIX, isValidApiName }, { checkKeepAndExclude }, { convertProfile }] =
+      await Promise.all([
+        import('../../metadata/output-dir.js'),
+        import('../../permissions/convert.js'),
+        import('../../permissions/least-privilege.js'),
+        import('../../convert/convert-service.js'),
+      ]);
     if (flags['output-dir']) await checkOutputDir(flags['output-dir']);
     if (flags.name && (!isValidApiName(flags.name) || flags.name.length + COMPANION_SUFFIX.length > 80)) {
       throw messages.createError('error.InvalidName', [flags.name]);
@@ -114,67 +116,8 @@ export default class ConvertProfile extends SfCommand<ConvertProfileResult> {
       force: flags.force,
       cwd: process.cwd(),
     });
-    this.report(result);
+    const { renderConversion } = await import('../../convert/render.js');
+    renderConversion(this, result);
     return result;
-  }
-
-  private report(result: ConvertProfileResult): void {
-    this.styledHeader(messages.getMessage('header.sections', [result.profile]));
-    this.table({
-      data: Object.entries(result.sections).map(([section, c]) => ({
-        section,
-        carried: c.carried,
-        companion: c.companion,
-        omitted: c.omitted,
-      })),
-      columns: [
-        { key: 'section', name: 'Profile section' },
-        { key: 'carried', name: 'Carried' },
-        { key: 'companion', name: 'Companion' },
-        { key: 'omitted', name: 'Omitted' },
-      ],
-    });
-
-    this.styledHeader(messages.getMessage('header.written'));
-    this.table({
-      data: result.permissionSets.map((ps) => ({
-        name: ps.name,
-        license: ps.license ?? messages.getMessage('noLicense'),
-        entries: Object.values(ps.counts).reduce((a, b) => a + b, 0),
-        path: ps.path,
-      })),
-      columns: [
-        { key: 'name', name: 'Permission set' },
-        { key: 'license', name: 'License' },
-        { key: 'entries', name: 'Entries' },
-        { key: 'path', name: 'Path' },
-      ],
-    });
-
-    if (result.effectiveAccess) {
-      this.styledHeader(messages.getMessage('header.sources', [result.effectiveAccess.username]));
-      this.table({ data: sourceCounts(result.effectiveAccess) });
-    }
-
-    const groups = groupOmissions(result.omitted);
-    if (groups.length > 0) {
-      this.styledHeader(messages.getMessage('header.omitted', [groups.reduce((n, g) => n + g.count, 0)]));
-      const columns = (['section', 'count', 'reason', 'examples'] as const).map((key) => ({
-        key,
-        name: key[0].toUpperCase() + key.slice(1),
-      }));
-      for (const line of renderTable(groups, columns)) this.log(line);
-    }
-    const highRisk = highRiskBlock(result.highRisk);
-    if (highRisk.length) {
-      this.styledHeader(messages.getMessage('header.highRisk'));
-      for (const line of highRisk) this.log(line);
-    }
-    const usage = usageBlock(result.usage);
-    if (usage) {
-      this.styledHeader(usage.header);
-      for (const line of usage.lines) this.log(line);
-    }
-    for (const warning of result.warnings) this.warn(warning);
   }
 }

@@ -23,7 +23,6 @@ import type { CreateManyResult } from '../../create/run-definitions.js';
 import type { OrgAdaptation } from '../../environments/prepare.js';
 import { deriveAlias } from '../../org-api/users.js';
 import { pollInterval } from '../../metadata/poll.js';
-import { usageWindow } from '../../access-reader/usage-logs.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
@@ -108,7 +107,10 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     conn: Connection,
   ): Promise<CreateResult & { adaptation: OrgAdaptation }> {
     const definition = loaded?.definition ?? {};
-    const built = buildRequest(oneUserInput(flags), definition, deriveAlias);
+    const usageDays = flags['narrow-to-usage']
+      ? (await import('../../access-reader/usage-logs.js')).usageWindow(flags['usage-days'])
+      : undefined;
+    const built = buildRequest(oneUserInput(flags, usageDays), definition, deriveAlias);
     if (!built.username) throw messages.createError('error.MissingUsername');
     const [{ adaptToOrg }, { readOrgEnvironment }] = await Promise.all([
       import('../../environments/prepare.js'),
@@ -220,7 +222,7 @@ const sharedInput = (flags: CreateFlags): FlagInput => ({
 });
 
 /** Every flag that describes the one user of a single run. */
-const oneUserInput = (flags: CreateFlags): FlagInput => ({
+const oneUserInput = (flags: CreateFlags, usageDays: number | undefined): FlagInput => ({
   ...sharedInput(flags),
   username: flags.username,
   email: flags.email,
@@ -231,7 +233,7 @@ const oneUserInput = (flags: CreateFlags): FlagInput => ({
   fromProfileFile: flags['from-profile-file'],
   fromUser: flags['from-user'],
   keepPermissions: flags['keep-permission'],
-  usageDays: flags['narrow-to-usage'] ? usageWindow(flags['usage-days']) : undefined,
+  usageDays,
 });
 
 /** What every run of create is told by the flags: the request, how to write files, deploy and wait. */

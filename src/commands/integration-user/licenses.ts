@@ -1,12 +1,8 @@
 import { assertApiVersionSupported } from '../../org-api/api-version.js';
 import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { readSeats } from '../../audit/read.js';
-import { OrgReader } from '../../org-api/org-reader.js';
-import { seatRows } from '../../audit/render.js';
 import type { Gap, SeatCount } from '../../audit/types.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
-import { renderTable } from '../../ux/text-table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.licenses');
@@ -34,6 +30,13 @@ export default class Licenses extends SfCommand<LicensesResult> {
     const { flags } = await this.parse(Licenses);
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version']);
+    // the readers load here, not when sf lists or helps commands (issue 12)
+    const [{ readSeats }, { OrgReader }, { seatRows }, { renderTable }] = await Promise.all([
+      import('../../audit/read.js'),
+      import('../../org-api/org-reader.js'),
+      import('../../audit/render.js'),
+      import('../../ux/text-table.js'),
+    ]);
     const { seats, gaps } = await readSeats(new OrgReader(conn));
     for (const g of gaps) this.warn(messages.getMessage('warn.unreadable', [g.source, g.errorCode, g.fix]));
     const unread = new Set(gaps.map((g) => g.source));

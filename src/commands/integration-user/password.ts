@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { DEFAULT_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../password/generate.js';
-import { changePassword, type PasswordAction } from '../../password/password.js';
+// the service loads in run(), not when sf lists or helps commands (issue 12)
+import type { PasswordAction } from '../../password/password.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -59,6 +60,7 @@ export default class IntegrationUserPassword extends SfCommand<IntegrationUserPa
     this.spinner.start(messages.getMessage('info.setting', [flags.username]));
     let outcome;
     try {
+      const { changePassword } = await import('../../password/password.js');
       outcome = await changePassword({
         conn,
         username: flags.username,

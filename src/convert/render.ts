@@ -1,0 +1,73 @@
+/** What `convert-profile` prints: counts per section, the sets written, where access came from, what was left out. */
+import { Messages } from '@salesforce/core';
+import type { SfCommand } from '@salesforce/sf-plugins-core';
+import { groupOmissions, sourceCounts } from '../permissions/conversion-report.js';
+import { highRiskBlock } from '../permissions/least-privilege.js';
+import { usageBlock } from '../permissions/narrow-to-usage.js';
+import { renderTable } from '../ux/text-table.js';
+import type { ConvertProfileResult } from './convert-service.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
+
+type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'styledHeader' | 'table'>;
+
+export function renderConversion(out: Output, result: ConvertProfileResult): void {
+  out.styledHeader(messages.getMessage('header.sections', [result.profile]));
+  out.table({
+    data: Object.entries(result.sections).map(([section, c]) => ({
+      section,
+      carried: c.carried,
+      companion: c.companion,
+      omitted: c.omitted,
+    })),
+    columns: [
+      { key: 'section', name: 'Profile section' },
+      { key: 'carried', name: 'Carried' },
+      { key: 'companion', name: 'Companion' },
+      { key: 'omitted', name: 'Omitted' },
+    ],
+  });
+
+  out.styledHeader(messages.getMessage('header.written'));
+  out.table({
+    data: result.permissionSets.map((ps) => ({
+      name: ps.name,
+      license: ps.license ?? messages.getMessage('noLicense'),
+      entries: Object.values(ps.counts).reduce((a, b) => a + b, 0),
+      path: ps.path,
+    })),
+    columns: [
+      { key: 'name', name: 'Permission set' },
+      { key: 'license', name: 'License' },
+      { key: 'entries', name: 'Entries' },
+      { key: 'path', name: 'Path' },
+    ],
+  });
+
+  if (result.effectiveAccess) {
+    out.styledHeader(messages.getMessage('header.sources', [result.effectiveAccess.username]));
+    out.table({ data: sourceCounts(result.effectiveAccess) });
+  }
+
+  const groups = groupOmissions(result.omitted);
+  if (groups.length > 0) {
+    out.styledHeader(messages.getMessage('header.omitted', [groups.reduce((n, g) => n + g.count, 0)]));
+    const columns = (['section', 'count', 'reason', 'examples'] as const).map((key) => ({
+      key,
+      name: key[0].toUpperCase() + key.slice(1),
+    }));
+    for (const line of renderTable(groups, columns)) out.log(line);
+  }
+  const highRisk = highRiskBlock(result.highRisk);
+  if (highRisk.length) {
+    out.styledHeader(messages.getMessage('header.highRisk'));
+    for (const line of highRisk) out.log(line);
+  }
+  const usage = usageBlock(result.usage);
+  if (usage) {
+    out.styledHeader(usage.header);
+    for (const line of usage.lines) out.log(line);
+  }
+  for (const warning of result.warnings) out.warn(warning);
+}
