@@ -29,3 +29,12 @@ export const MESSAGES = {
   requiredMissing: (fields: string[]): string => `Required fields are missing: [${fields.join(', ')}]`,
   duplicateValue: 'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
 } as const;
+
+/** 404 NOT_FOUND: an unknown resource, or an object the running user cannot see. */
+export function notFound(): ApiError {
+  return new ApiError('NOT_FOUND', MESSAGES.notFound, [], 404);
+}
+
+export function methodNotAllowed(method: string, allowed: string): ApiError {
+  return new ApiError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed}`, [], 405);
+}

@@ -30,13 +30,24 @@ export type EventLogFileSeed = {
   rows?: Array<Record<string, string>>;
 };
 
+/** The columns every event type starts with. */
+const EVENT_COLUMNS = ['EVENT_TYPE', 'TIMESTAMP', 'REQUEST_ID', 'ORGANIZATION_ID', 'USER_ID'];
+/** Request events (API, RestApi) go on with the request's timings, URI, session and status. */
+const REQUEST_COLUMNS = [
+  ...EVENT_COLUMNS,
+  'RUN_TIME',
+  'CPU_TIME',
+  'URI',
+  'SESSION_KEY',
+  'LOGIN_KEY',
+  'USER_TYPE',
+  'REQUEST_STATUS',
+  'DB_TOTAL_TIME',
+];
+
 const COLUMNS: Readonly<Record<string, readonly string[]>> = {
   ApiTotalUsage: [
-    'EVENT_TYPE',
-    'TIMESTAMP',
-    'REQUEST_ID',
-    'ORGANIZATION_ID',
-    'USER_ID',
+    ...EVENT_COLUMNS,
     'API_FAMILY',
     'API_VERSION',
     'API_RESOURCE',
@@ -52,19 +63,7 @@ const COLUMNS: Readonly<Record<string, readonly string[]>> = {
     'TIMESTAMP_DERIVED',
   ],
   API: [
-    'EVENT_TYPE',
-    'TIMESTAMP',
-    'REQUEST_ID',
-    'ORGANIZATION_ID',
-    'USER_ID',
-    'RUN_TIME',
-    'CPU_TIME',
-    'URI',
-    'SESSION_KEY',
-    'LOGIN_KEY',
-    'USER_TYPE',
-    'REQUEST_STATUS',
-    'DB_TOTAL_TIME',
+    ...REQUEST_COLUMNS,
     'API_TYPE',
     'API_VERSION',
     'CLIENT_NAME',
@@ -78,19 +77,7 @@ const COLUMNS: Readonly<Record<string, readonly string[]>> = {
     'USER_ID_DERIVED',
   ],
   RestApi: [
-    'EVENT_TYPE',
-    'TIMESTAMP',
-    'REQUEST_ID',
-    'ORGANIZATION_ID',
-    'USER_ID',
-    'RUN_TIME',
-    'CPU_TIME',
-    'URI',
-    'SESSION_KEY',
-    'LOGIN_KEY',
-    'USER_TYPE',
-    'REQUEST_STATUS',
-    'DB_TOTAL_TIME',
+    ...REQUEST_COLUMNS,
     'ENTITY_NAME',
     'METHOD',
     'MEDIA_TYPE',

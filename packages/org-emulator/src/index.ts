@@ -11,7 +11,8 @@ import { EmulatorServer, type RequestLogEntry } from './server.js';
 import type { FaultInjector } from './faults.js';
 import type { EmulatorSeed } from './seed.js';
 import { runQuery, type FormattedRecord } from './soql.js';
-import type { OrgConfig, OrgState, Rec } from './state.js';
+import type { OrgConfig } from './org-config.js';
+import type { OrgState, Rec } from './state.js';
 
 export type { EmulatorSeed, OrgType, PermissionSetGroupSeed, PermissionSetSeed, UserSeed } from './seed.js';
 export type { ApiRequestSeed, EventLogFileSeed } from './event-log-files.js';
@@ -20,7 +21,7 @@ export type { RequestLogEntry } from './server.js';
 export type { Rec } from './state.js';
 export { loadSeed } from './seed-file.js';
 // what tests may inspect in an org's state beyond its records
-export { storedPassword } from './server.js';
+export { storedPassword } from './http/password-resource.js';
 export { myDomainUrl } from './refresh.js';
 export { findEca } from './external-client-apps.js';
 export { INTEGRATION_PSL_PERMISSIONS } from './user-permissions.js';

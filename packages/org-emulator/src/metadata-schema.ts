@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XMLParser } from 'fast-xml-parser';
+import { orderedXmlParser, textOf, type XmlNode } from './xml.js';
 
 type ElementSpec = { maxOccurs: string; minOccurs: string; since: string; type: string };
 type ComplexType = { elements: Record<string, ElementSpec>; order: string[]; extends: string | null; since: string };
@@ -57,19 +57,9 @@ export function schemaVersions(): { oldest: string; newest: string } {
 
 export class SchemaError extends Error {}
 
-type Node = Record<string, unknown>;
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  trimValues: true,
-});
+type Node = XmlNode;
+const parser = orderedXmlParser();
 const nameOf = (n: Node): string | undefined => Object.keys(n).find((k) => k !== ':@' && k !== '#text' && k !== '?xml');
-const textOf = (content: unknown): string =>
-  Array.isArray(content)
-    ? (content as Node[]).map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('')
-    : '';
 
 /**
  * Checks a component file against its type at an API version; throws SchemaError with Salesforce's text for the

@@ -3,7 +3,7 @@
  * SetupEntityAccess). Deploy validates a document against the schema order and the org, then replaces the
  * permission set whole; retrieve renders it back.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { escapeXml as esc, orderedXmlParser, textOf } from './xml.js';
 import { OBJECT_PERMISSION_FIELDS } from './schema.js';
 import { NS, schemaVersions, sequenceOf } from './metadata-schema.js';
 import type { OrgState, Rec } from './state.js';
@@ -40,13 +40,7 @@ export class ParseError extends Error {}
  * elements by name, repeated ones as entries of their fields' text.
  */
 export function parsePermissionSetXml(xml: string, fullName: string): PsDoc {
-  const parser = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: true,
-    removeNSPrefix: true,
-    parseTagValue: false,
-    trimValues: true,
-  });
+  const parser = orderedXmlParser();
   let tree: Array<Record<string, unknown>>;
   try {
     tree = parser.parse(xml) as Array<Record<string, unknown>>;
@@ -88,11 +82,6 @@ export function parsePermissionSetXml(xml: string, fullName: string): PsDoc {
   // label is the one required element of PermissionSet (minOccurs 1)
   if (!sawLabel) throw new ParseError(`Error parsing file: Element ${NS}label is required in type PermissionSet`);
   return doc;
-}
-
-function textOf(content: Array<Record<string, unknown>> | undefined): string {
-  if (!Array.isArray(content)) return '';
-  return content.map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('');
 }
 
 const truthy = (v: string | undefined): boolean => v === 'true';
@@ -259,8 +248,6 @@ export function readPermissionSet(org: OrgState, rec: Rec): PsDoc {
   };
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** Metadata body elements of a PermissionSet in schema order at an API version (without the root element). */
 export function permissionSetBody(doc: PsDoc, withFullName = false, version = NEWEST): string {
   const out: string[] = [];
@@ -296,54 +283,4 @@ export function permissionSetBody(doc: PsDoc, withFullName = false, version = NE
 
 export function permissionSetXml(doc: PsDoc): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">${permissionSetBody(doc)}</PermissionSet>\n`;
-}
-
-/** A seed's JSON permission set as a document. */
-export function docFromSeed(s: {
-  name: string;
-  label?: string;
-  description?: string;
-  license?: string;
-  userPermissions?: string[];
-  objectPermissions?: Array<Record<string, unknown>>;
-  fieldPermissions?: Array<Record<string, unknown>>;
-  sections?: Record<string, Array<Record<string, unknown>>>;
-}): PsDoc {
-  const str = (e: Record<string, unknown>): Record<string, string> =>
-    Object.fromEntries(Object.entries(e).map(([k, v]) => [k, String(v)]));
-  const sections: PsDoc['sections'] = {};
-  if (s.userPermissions?.length)
-    sections.userPermissions = s.userPermissions.map((name) => ({ enabled: 'true', name }));
-  if (s.objectPermissions?.length) sections.objectPermissions = s.objectPermissions.map(str);
-  if (s.fieldPermissions?.length) sections.fieldPermissions = s.fieldPermissions.map(str);
-  for (const [section, entries] of Object.entries(s.sections ?? {}))
-    sections[section] = [...(sections[section] ?? []), ...entries.map(str)];
-  return { fullName: s.name, label: s.label ?? s.name, description: s.description, license: s.license, sections };
-}
-
-/**
- * A permission set group as Salesforce stores it: the PermissionSetGroup and its aggregate permission set (Type
- * Group, PermissionSetGroupId set, not custom, not owned by a profile), which the group's assignments point at.
- * Used by seeding and by API creates, so both kinds of group look the same.
- */
-export function insertPermissionSetGroup(
-  org: OrgState,
-  values: Record<string, unknown>,
-): { group: Rec; aggregate: Rec } {
-  const group = org.insert('PermissionSetGroup', { Status: 'Updated', ...values });
-  const label = String(group.MasterLabel ?? group.DeveloperName);
-  const aggregate = org.insert('PermissionSet', {
-    Name: `X${group.Id}`,
-    Label: label,
-    IsOwnedByProfile: false,
-    IsCustom: false,
-    Type: 'Group',
-    PermissionSetGroupId: group.Id,
-  });
-  return { group, aggregate };
-}
-
-/** The aggregate permission set of a group (the one its assignments name in PermissionSetId). */
-export function groupPermissionSet(org: OrgState, groupId: string): Rec | undefined {
-  return org.find('PermissionSet', (p) => p.PermissionSetGroupId === groupId && p.Type === 'Group');
 }

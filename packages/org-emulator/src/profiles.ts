@@ -3,7 +3,8 @@
  * field permissions as ObjectPermissions/FieldPermissions rows of that set; every other element (tabs, layouts,
  * classes, login hours ...) is kept as XML so a retrieve returns what the org holds.
  */
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLBuilder } from 'fast-xml-parser';
+import { escapeXml as esc, orderedXmlParser, textOf, type XmlNode } from './xml.js';
 import { OBJECT_PERMISSION_FIELDS } from './schema.js';
 import type { OrgState, ProfileMeta, Rec } from './state.js';
 import { LICENSE_NAMES } from './state.js';
@@ -33,21 +34,11 @@ export type ProfileDoc = {
   raw: Map<string, string[]>;
 };
 
-type Node = Record<string, unknown>;
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  trimValues: true,
-});
+type Node = XmlNode;
+const parser = orderedXmlParser();
 const builder = new XMLBuilder({ preserveOrder: true });
 
 const nameOf = (n: Node): string | undefined => Object.keys(n).find((k) => k !== ':@' && k !== '#text');
-const textOf = (content: unknown): string =>
-  Array.isArray(content)
-    ? (content as Node[]).map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('')
-    : '';
 
 function flat(content: Node[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -213,8 +204,6 @@ function childIndex(
     },
   };
 }
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The profile's metadata body in schema order (without the root element). */
 export function profileBody(org: OrgState, profile: Rec, withFullName: boolean, version = NEWEST): string {

@@ -2,7 +2,7 @@
  * What Salesforce's schema data (sobjects.json) does not say and the emulator still needs: key prefixes, which
  * objects the API may create/update/delete, read-only and required fields, describe types finer than the data's
  * (picklist, email, currency...), the targets of polymorphic lookups. Each table names its source; anything not
- * listed follows the defaults in schema.ts (createable, updateable, nillable, permissionable).
+ * listed follows the defaults in schema-defs.ts (createable, updateable, nillable, permissionable).
  * Sources: the Salesforce Object Reference ("Supported Calls" and field "Properties" of each object:
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/), and for key
  * prefixes the first three characters of record Ids real orgs hand out (Salesforce Help "Standard Field Record ID

@@ -1,24 +1,12 @@
 /**
  * The sObject schema an emulated org knows: every object of Salesforce's schema data (reference-data.ts) with its
  * fields, relationships and child relationships and the API version each appears in, shaped by the emulator's
- * rules (schema-rules.ts), plus the seed's custom objects and fields. Names keep Salesforce's spelling; lookups
+ * rules (schema-rules.ts; built once: standard-objects.ts), plus the seed's custom objects and fields. Names keep Salesforce's spelling; lookups
  * are case-insensitive. What a request sees depends on its API version (`*At` methods).
  */
-import { referenceSObjects, type RefObject } from './reference-data.js';
-import {
-  BASELINE_VERSION,
-  FULL_NAME_OBJECTS,
-  KEY_PREFIXES,
-  NOT_PERMISSIONABLE,
-  OBJECT_ACCESS,
-  POLYMORPHIC_TARGETS,
-  READ_ONLY_FIELDS,
-  REQUIRED_STANDARD_FIELDS,
-  SYSTEM_FIELDS,
-  TYPE_REFINEMENTS,
-} from './schema-rules.js';
-
-export { REQUIRED_STANDARD_FIELDS } from './schema-rules.js';
+import { BASELINE_VERSION } from './schema-rules.js';
+import { fieldDef, keyPrefix, labelOf, markRequired, objectDef } from './schema-defs.js';
+import { standardObjects } from './standard-objects.js';
 
 export type FieldType =
   | 'id'
@@ -102,29 +90,6 @@ export function availableAt(since: string | undefined, version: string | undefin
   return s <= BASELINE_VERSION || s <= Number(version);
 }
 
-function labelOf(name: string): string {
-  return name
-    .replace(/__c$/, '')
-    .replace(/_/g, ' ')
-    .replace(/Id$/, ' ID')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .trim();
-}
-
-const DATA_TYPES: Record<string, FieldType> = {
-  Boolean: 'boolean',
-  String: 'string',
-  Datetime: 'datetime',
-  Date: 'date',
-  Decimal: 'double',
-  Integer: 'int',
-  Long: 'long',
-  Address: 'address',
-  Location: 'location',
-  Blob: 'base64',
-  Object: 'anyType',
-};
-
 const PERMISSION_OBJECTS = ['PermissionSet', 'Profile', 'MutingPermissionSet'];
 
 export type CustomObjectSeed = { name: string; label?: string; fields?: CustomFieldSeed[] };
@@ -142,28 +107,23 @@ export type CustomFieldSeed = {
   masterDetail?: boolean;
 };
 
-const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
 export class Schema {
   public readonly objects = new Map<string, ObjectDef>();
   /** user permission names (PermissionSet.Permissions* fields of the data, plus the seed's extra ones), sorted */
   public readonly userPermissions: readonly string[];
   private readonly byPrefix = new Map<string, ObjectDef>();
   private customPrefixCounter = 0;
-  private emulatorPrefixCounter = 0;
 
   public constructor(extraUserPermissions: readonly string[] = []) {
     // the standard objects are built once per process; each org gets its own maps (custom fields, extra
     // permissions) over the shared, never-changed field definitions
     for (const def of standardObjects().values()) {
-      const own: ObjectDef = {
+      this.register({
         ...def,
         fields: new Map(def.fields),
         relationships: new Map(def.relationships),
         children: new Map(def.children),
-      };
-      this.objects.set(def.name.toLowerCase(), own);
-      this.byPrefix.set(def.keyPrefix, own);
+      });
     }
     const perms = new Map<string, string>();
     for (const f of this.objects.get('permissionset')!.fields.values()) {
@@ -177,32 +137,6 @@ export class Schema {
       this.addPlainField('PermissionSetLicense', `MaximumPermissions${p}`, 'boolean');
     }
     this.userPermissions = [...perms.values()].sort();
-  }
-
-  /** Builds the standard objects from the data and the rules (once: see standardObjects()). */
-  public static fromData(): Schema {
-    const schema = Object.create(Schema.prototype) as Schema;
-    Object.assign(schema, {
-      objects: new Map(),
-      byPrefix: new Map(),
-      customPrefixCounter: 0,
-      emulatorPrefixCounter: 0,
-      userPermissions: [],
-    });
-    const data = referenceSObjects();
-    for (const [name, ref] of Object.entries(data)) schema.addStandardObject(name, ref);
-    for (const [name, ref] of Object.entries(data)) schema.addChildren(name, ref);
-    for (const o of FULL_NAME_OBJECTS) {
-      const f = schema.objects.get(o.toLowerCase())?.fields.get('name');
-      if (f) {
-        f.computed = fullName;
-        f.permissionable = false;
-      }
-    }
-    for (const [object, names] of Object.entries(REQUIRED_STANDARD_FIELDS)) {
-      for (const n of names) markRequired(schema.objects.get(object.toLowerCase())!.fields.get(n.toLowerCase())!);
-    }
-    return schema;
   }
 
   public get(name: string): ObjectDef | undefined {
@@ -245,8 +179,10 @@ export class Schema {
       return existing;
     }
     this.customPrefixCounter += 1;
-    const prefix = `a${B62[Math.floor(this.customPrefixCounter / 62) % 62]}${B62[this.customPrefixCounter % 62]}`;
-    const def = this.newObject(seed.name, seed.label ?? labelOf(seed.name), prefix, seed.name.endsWith('__c'), {});
+    const prefix = keyPrefix('a', this.customPrefixCounter);
+    const def = this.register(
+      objectDef(seed.name, seed.label ?? labelOf(seed.name), prefix, seed.name.endsWith('__c'), {}),
+    );
     this.addPlainField(def.name, 'Id', 'id');
     this.addPlainField(def.name, 'Name', 'string');
     const owner = this.addPlainField(def.name, 'OwnerId', 'reference');
@@ -298,130 +234,16 @@ export class Schema {
     return def;
   }
 
-  // ---- building from the data ---------------------------------------------------------------------
-
-  private addStandardObject(name: string, ref: RefObject): void {
-    let prefix = KEY_PREFIXES[name];
-    if (!prefix) {
-      this.emulatorPrefixCounter += 1;
-      prefix = `z${B62[Math.floor(this.emulatorPrefixCounter / 62) % 62]}${B62[this.emulatorPrefixCounter % 62]}`;
-    }
-    if (this.byPrefix.has(prefix))
-      throw new Error(`key prefix ${prefix} of ${name} is already ${this.byPrefix.get(prefix)!.name}'s`);
-    const def = this.newObject(name, labelOf(name), prefix, false, { since: ref.since, toolingOnly: ref.tooling });
-    const access = OBJECT_ACCESS[name];
-    const readOnly = new Set((READ_ONLY_FIELDS[name] ?? []).map((f) => f.toLowerCase()));
-    for (const [fname, rf] of Object.entries(ref.fields)) {
-      const lower = fname.toLowerCase();
-      const type: FieldType =
-        (TYPE_REFINEMENTS[`${name}.${fname}`] as FieldType | undefined) ??
-        (rf.type === 'Id' ? (fname === 'Id' ? 'id' : 'reference') : (DATA_TYPES[rf.type] ?? 'string'));
-      const fixed = access === 'read' || access === 'delete' || SYSTEM_FIELDS.has(lower) || readOnly.has(lower);
-      def.fields.set(lower, {
-        name: fname,
-        type,
-        label: labelOf(fname),
-        custom: fname.endsWith('__c'),
-        createable: !fixed,
-        updateable: !fixed && access !== 'noUpdate',
-        nillable: type !== 'boolean' && type !== 'id',
-        permissionable: !SYSTEM_FIELDS.has(lower) && !NOT_PERMISSIONABLE.has(lower),
-        since: rf.since,
-      });
-    }
-    for (const [rel, link] of Object.entries(ref.relationships)) {
-      const field = def.fields.get((rel.endsWith('__r') ? `${rel.slice(0, -3)}__c` : `${rel}Id`).toLowerCase());
-      if (!field) continue;
-      field.relationshipName = rel;
-      if (Number(link.since) > Number(field.since ?? 0)) field.relationshipSince = link.since;
-      field.referenceTo =
-        link.sObject === 'Name' || link.sObject === 'SObject'
-          ? (POLYMORPHIC_TARGETS[`${name}.${rel}`] ?? POLYMORPHIC_TARGETS[rel] ?? ['*'])
-          : [link.sObject];
-      def.relationships.set(rel.toLowerCase(), field);
-    }
-  }
-
-  /** Child relationships: the child's lookup to this object (the one named like it when several). */
-  private addChildren(name: string, ref: RefObject): void {
-    const parent = this.get(name)!;
-    for (const [rel, link] of Object.entries(ref.childRelationships)) {
-      const child = this.get(link.sObject);
-      if (!child) continue; // an object the emulator doesn't serve
-      const lookups = [...child.relationships.values()].filter((f) => f.referenceTo?.includes(name));
-      const field =
-        lookups.find((f) => f.relationshipName === name || f.relationshipName === 'Parent') ??
-        lookups.find((f) => !/^(CreatedBy|LastModifiedBy)$/.test(f.relationshipName ?? '')) ??
-        lookups[0];
-      if (!field) continue;
-      parent.children.set(rel.toLowerCase(), {
-        relationshipName: rel,
-        childSObject: child.name,
-        field: field.name,
-        since: link.since,
-      });
-    }
-  }
-
   private addPlainField(objectName: string, name: string, type: FieldType): FieldDef {
     const obj = this.get(objectName)!;
-    const lower = name.toLowerCase();
-    const access = OBJECT_ACCESS[obj.name];
-    const fixed = SYSTEM_FIELDS.has(lower) || access === 'read' || access === 'delete';
-    const def: FieldDef = {
-      name,
-      type,
-      label: labelOf(name),
-      custom: name.endsWith('__c'),
-      createable: !fixed,
-      updateable: !fixed && access !== 'noUpdate',
-      nillable: type !== 'boolean' && type !== 'id',
-      permissionable: !SYSTEM_FIELDS.has(lower) && !NOT_PERMISSIONABLE.has(lower),
-    };
-    obj.fields.set(lower, def);
+    const def = fieldDef(obj.name, name, type);
+    obj.fields.set(name.toLowerCase(), def);
     return def;
   }
 
-  private newObject(
-    name: string,
-    label: string,
-    keyPrefix: string,
-    custom: boolean,
-    extra: { since?: string; toolingOnly?: boolean },
-  ): ObjectDef {
-    const access = OBJECT_ACCESS[name];
-    const def: ObjectDef = {
-      name,
-      label,
-      keyPrefix,
-      custom,
-      since: extra.since,
-      toolingOnly: extra.toolingOnly,
-      fields: new Map(),
-      relationships: new Map(),
-      children: new Map(),
-      createable: access !== 'read' && access !== 'delete' && access !== 'updateOnly',
-      updateable: access !== 'read' && access !== 'delete' && access !== 'noUpdate',
-      deletable: access !== 'read' && access !== 'noDelete' && access !== 'updateOnly',
-    };
-    this.objects.set(name.toLowerCase(), def);
-    this.byPrefix.set(keyPrefix, def);
+  private register(def: ObjectDef): ObjectDef {
+    this.objects.set(def.name.toLowerCase(), def);
+    this.byPrefix.set(def.keyPrefix, def);
     return def;
   }
-}
-
-let standard: Map<string, ObjectDef> | undefined;
-function standardObjects(): Map<string, ObjectDef> {
-  standard ??= Schema.fromData().objects;
-  return standard;
-}
-
-function markRequired(f: FieldDef): void {
-  f.required = true;
-  f.nillable = false;
-  f.permissionable = false;
-}
-
-function fullName(rec: Record<string, unknown>): string {
-  return [rec.FirstName, rec.LastName].filter((v) => typeof v === 'string' && v).join(' ');
 }

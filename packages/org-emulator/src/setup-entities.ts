@@ -37,67 +37,90 @@ function splitNamespace(name: string): [string | null, string] {
 const qualified = (ns: unknown, name: unknown): string => (ns ? `${String(ns)}__${String(name)}` : String(name));
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+type EntityId = (org: OrgState, name: string, ns: string | null, local: string) => string;
+
+/** Apex classes and pages by (namespaced) Name. */
+const apexId =
+  (type: 'ApexClass' | 'ApexPage'): EntityId =>
+  (org, name, ns, local) => {
+    const hit = org.find(type, (r) => same(qualified(r.NamespacePrefix, r.Name), name));
+    return (
+      hit ??
+      org.insert(type, { Name: local, NamespacePrefix: ns, ...(type === 'ApexPage' ? { MasterLabel: local } : {}) })
+    ).Id;
+  };
+
+/** Custom permissions and external data sources by (namespaced) DeveloperName. */
+const developerNameId =
+  (type: 'CustomPermission' | 'ExternalDataSource'): EntityId =>
+  (org, name, ns, local) => {
+    const hit = org.find(type, (r) => same(qualified(r.NamespacePrefix, r.DeveloperName), name));
+    return (hit ?? org.insert(type, { DeveloperName: local, NamespacePrefix: ns, MasterLabel: local })).Id;
+  };
+
+/** An app's TabSet id, with its AppMenuItem. */
+const appId: EntityId = (org, name, ns, local) => {
+  const hit = org.find('AppMenuItem', (r) => r.Type === 'TabSet' && same(qualified(r.NamespacePrefix, r.Name), name));
+  if (hit) return String(hit.ApplicationId);
+  const id = org.ctx.ids.next('02u');
+  org.insert('AppMenuItem', { ApplicationId: id, Name: local, NamespacePrefix: ns, Label: local, Type: 'TabSet' });
+  return id;
+};
+
+/** A custom setting's or custom metadata type's 01I id, with its EntityDefinition row. */
+const customEntityId: EntityId = (org, name, ns, local) => {
+  const hit = org.find('EntityDefinition', (r) => same(String(r.QualifiedApiName), name));
+  if (hit) return to18(String(hit.DurableId));
+  const id = org.ctx.ids.next('01I');
+  org.insert('EntityDefinition', {
+    DurableId: id.slice(0, 15),
+    QualifiedApiName: name,
+    DeveloperName: local.replace(/__(c|mdt)$/, ''),
+    NamespacePrefix: ns,
+    IsCustomSetting: !name.endsWith('__mdt'),
+  });
+  return id;
+};
+
+/** A flow's 300 id, with its FlowDefinitionView row. */
+const flowId: EntityId = (org, name, ns, local) => {
+  const hit = org.find('FlowDefinitionView', (r) => same(qualified(r.NamespacePrefix, r.ApiName), name));
+  if (hit) return to18(String(hit.DurableId));
+  const id = org.ctx.ids.next('300');
+  org.insert('FlowDefinitionView', {
+    DurableId: id.slice(0, 15),
+    ApiName: local,
+    NamespacePrefix: ns,
+    Label: local,
+    IsActive: true,
+  });
+  return id;
+};
+
+const ENTITY_IDS = new Map<string, EntityId>([
+  ['ApexClass', apexId('ApexClass')],
+  ['ApexPage', apexId('ApexPage')],
+  ['CustomPermission', developerNameId('CustomPermission')],
+  ['ExternalDataSource', developerNameId('ExternalDataSource')],
+  [
+    'ConnectedApplication',
+    (org, name) =>
+      (
+        org.find('ConnectedApplication', (r) => same(String(r.Name), name)) ??
+        org.insert('ConnectedApplication', { Name: name })
+      ).Id,
+  ],
+  ['TabSet', appId],
+  ['CustomEntityDefinition', customEntityId],
+  ['FlowDefinition', flowId],
+]);
+
 /** The id SetupEntityAccess uses for the entity `name` of `type`, creating the entity's record when new. */
 export function setupEntityId(org: OrgState, type: string, name: string): string {
   const [ns, local] = splitNamespace(name);
-  switch (type) {
-    case 'ApexClass':
-    case 'ApexPage': {
-      const hit = org.find(type, (r) => same(qualified(r.NamespacePrefix, r.Name), name));
-      return (
-        hit ??
-        org.insert(type, { Name: local, NamespacePrefix: ns, ...(type === 'ApexPage' ? { MasterLabel: local } : {}) })
-      ).Id;
-    }
-    case 'CustomPermission':
-    case 'ExternalDataSource': {
-      const hit = org.find(type, (r) => same(qualified(r.NamespacePrefix, r.DeveloperName), name));
-      return (hit ?? org.insert(type, { DeveloperName: local, NamespacePrefix: ns, MasterLabel: local })).Id;
-    }
-    case 'ConnectedApplication': {
-      const hit = org.find(type, (r) => same(String(r.Name), name));
-      return (hit ?? org.insert(type, { Name: name })).Id;
-    }
-    case 'TabSet': {
-      const hit = org.find(
-        'AppMenuItem',
-        (r) => r.Type === 'TabSet' && same(qualified(r.NamespacePrefix, r.Name), name),
-      );
-      if (hit) return String(hit.ApplicationId);
-      const id = org.ctx.ids.next('02u');
-      org.insert('AppMenuItem', { ApplicationId: id, Name: local, NamespacePrefix: ns, Label: local, Type: 'TabSet' });
-      return id;
-    }
-    case 'CustomEntityDefinition': {
-      const hit = org.find('EntityDefinition', (r) => same(String(r.QualifiedApiName), name));
-      if (hit) return to18(String(hit.DurableId));
-      const id = org.ctx.ids.next('01I');
-      const developerName = local.replace(/__(c|mdt)$/, '');
-      org.insert('EntityDefinition', {
-        DurableId: id.slice(0, 15),
-        QualifiedApiName: name,
-        DeveloperName: developerName,
-        NamespacePrefix: ns,
-        IsCustomSetting: !name.endsWith('__mdt'),
-      });
-      return id;
-    }
-    case 'FlowDefinition': {
-      const hit = org.find('FlowDefinitionView', (r) => same(qualified(r.NamespacePrefix, r.ApiName), name));
-      if (hit) return to18(String(hit.DurableId));
-      const id = org.ctx.ids.next('300');
-      org.insert('FlowDefinitionView', {
-        DurableId: id.slice(0, 15),
-        ApiName: local,
-        NamespacePrefix: ns,
-        Label: local,
-        IsActive: true,
-      });
-      return id;
-    }
-    default:
-      return org.setupEntityId(type, name, '0J1');
-  }
+  const idOf = ENTITY_IDS.get(type);
+  // other types have no entity record here: a stable id per name
+  return idOf ? idOf(org, name, ns, local) : org.setupEntityId(type, name, '0J1');
 }
 
 const TAB_TO_RECORD: Readonly<Record<string, string | undefined>> = {

@@ -135,11 +135,7 @@ export function sfEnv(home: string, extra: Record<string, string | undefined> = 
     FORCE_COLOR: '0',
     TERM: 'dumb',
   });
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
+  return sfEnvWith(env, extra);
 }
 
 /** Runs the real sf. Resolves (never rejects) with the exit code and parsed JSON. */
@@ -229,6 +225,8 @@ export async function linkPlugin(env: NodeJS.ProcessEnv, root: string): Promise<
   if (r.exitCode !== 0) throw new Error(`sf plugins link failed (${r.exitCode}): ${r.stderr}`);
 }
 
+type Login = SfResult<{ username: string; orgId: string; instanceUrl: string }>;
+
 export async function startSfSession(options: SfSessionOptions = {}): Promise<SfSession> {
   const home = await realpath(mkdtempSync(join(tmpdir(), 'sf-iu-e2e-')));
   const env = sfEnv(home, options.env);
@@ -237,35 +235,9 @@ export async function startSfSession(options: SfSessionOptions = {}): Promise<Sf
     emulator = await startEmulator({ seed: options.seed });
     const emu = emulator;
     const run = <T>(args: string[], o?: RunSfOptions): Promise<SfResult<T>> => runSf<T>(args, env, o);
-    const loginOrg: SfSession['loginOrg'] = async (org, alias, setDefault = false) => {
-      const r = await run<{ username: string; orgId: string; instanceUrl: string }>(
-        [
-          'org',
-          'login',
-          'access-token',
-          '--instance-url',
-          emu.url,
-          '--no-prompt',
-          '--alias',
-          alias,
-          ...(setDefault ? ['--set-default'] : []),
-        ],
-        { env: { SF_ACCESS_TOKEN: org.accessToken } },
-      );
-      if (r.exitCode !== 0) throw new Error(`sf org login access-token failed (${r.exitCode}): ${r.stdout}${r.stderr}`);
-      return r;
-    };
+    const loginOrg = orgLogin(env, emu.url);
     // logins and the link write different files, so they can overlap; logins stay in turn (one alias file)
-    const logins = async (): Promise<SfResult<{ username: string; orgId: string; instanceUrl: string }>> => {
-      const first = await loginOrg(emu.org(0), options.alias ?? 'emu', true);
-      for (const [index, alias] of Object.entries(options.aliases ?? {})) await loginOrg(emu.org(Number(index)), alias);
-      return first;
-    };
-    const links = async (): Promise<void> => {
-      for (const root of options.plugins ?? []) await linkPlugin(env, root);
-    };
-    const [login] = await Promise.all([logins(), links()]);
-
+    const [login] = await Promise.all([loginAll(emu, loginOrg, options), linkPlugins(env, options.plugins ?? [])]);
     return {
       home,
       emulator: emu,
@@ -275,18 +247,7 @@ export async function startSfSession(options: SfSessionOptions = {}): Promise<Sf
       loginOrg,
       authFile: async (username) =>
         JSON.parse(await readFile(join(home, '.sfdx', `${username}.json`), 'utf8')) as Record<string, unknown>,
-      project: async (template) => {
-        const dir = mkdtempSync(join(home, 'project-'));
-        if (template) cpSync(template, dir, { recursive: true });
-        else {
-          await mkdir(join(dir, 'force-app', 'main', 'default'), { recursive: true });
-          await writeJson(join(dir, 'sfdx-project.json'), {
-            packageDirectories: [{ path: 'force-app', default: true }],
-            sourceApiVersion: options.sourceApiVersion ?? '62.0',
-          });
-        }
-        return dir;
-      },
+      project: (template) => newProject(home, template, options.sourceApiVersion),
       stop: async () => {
         await emu.stop();
         await rm(home, { recursive: true, force: true });
@@ -297,6 +258,54 @@ export async function startSfSession(options: SfSessionOptions = {}): Promise<Sf
     await rm(home, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** `sf org login access-token` against the emulator, the org's token in SF_ACCESS_TOKEN. */
+function orgLogin(env: NodeJS.ProcessEnv, instanceUrl: string): SfSession['loginOrg'] {
+  return async (org, alias, setDefault = false) => {
+    const r = await runSf<Login['result']>(
+      [
+        'org',
+        'login',
+        'access-token',
+        '--instance-url',
+        instanceUrl,
+        '--no-prompt',
+        '--alias',
+        alias,
+        ...(setDefault ? ['--set-default'] : []),
+      ],
+      env,
+      { env: { SF_ACCESS_TOKEN: org.accessToken } },
+    );
+    if (r.exitCode !== 0) throw new Error(`sf org login access-token failed (${r.exitCode}): ${r.stdout}${r.stderr}`);
+    return r;
+  };
+}
+
+/** Org 0 under the session's alias (the default target org), then the other aliased orgs, one at a time. */
+async function loginAll(emu: Emulator, loginOrg: SfSession['loginOrg'], options: SfSessionOptions): Promise<Login> {
+  const first = await loginOrg(emu.org(0), options.alias ?? 'emu', true);
+  for (const [index, alias] of Object.entries(options.aliases ?? {})) await loginOrg(emu.org(Number(index)), alias);
+  return first;
+}
+
+async function linkPlugins(env: NodeJS.ProcessEnv, roots: string[]): Promise<void> {
+  for (const root of roots) await linkPlugin(env, root);
+}
+
+/** A project dir under the session's HOME: a copy of the template, or a bare one at the source API version. */
+async function newProject(home: string, template: string | undefined, sourceApiVersion = '62.0'): Promise<string> {
+  const dir = mkdtempSync(join(home, 'project-'));
+  if (template) cpSync(template, dir, { recursive: true });
+  else {
+    await mkdir(join(dir, 'force-app', 'main', 'default'), { recursive: true });
+    await writeJson(join(dir, 'sfdx-project.json'), {
+      packageDirectories: [{ path: 'force-app', default: true }],
+      sourceApiVersion,
+    });
+  }
+  return dir;
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {

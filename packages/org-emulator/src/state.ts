@@ -3,13 +3,13 @@
  * Values are stored normalised (datetime as epoch ms, ids in 18-char form) and formatted on output.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parseProfileXml, profileReferences, type ProfileDoc } from './profiles.js';
+import type { ProfileDoc } from './profiles.js';
 import { IdFactory, looksLikeId, to18 } from './ids.js';
-import { Schema, type FieldDef, type ObjectDef } from './schema.js';
+import type { ObjectDef, Schema } from './schema.js';
 import type { EmulatorSeed, OrgType } from './seed.js';
 import { syncDerivedRows } from './retire-objects.js';
-import { schemaVersions } from './metadata-schema.js';
+import { configFromSeed, schemaFromSeed, type OrgConfig } from './org-config.js';
+import { converter, normalize } from './record-values.js';
 
 export type Rec = Record<string, unknown> & { Id: string };
 
@@ -42,32 +42,6 @@ export const LICENSE_NAMES = {
   integrationPsl: 'SalesforceAPIIntegrationPsl',
 } as const;
 
-/** The newest API version of Salesforce's metadata data (../shared/reference/salesforce/metadata-types.json): 66.0. */
-export const DEFAULT_MAX_API_VERSION = schemaVersions().newest;
-
-export type OrgConfig = {
-  queryPageSize: number;
-  deployPolls: number;
-  retrievePolls: number;
-  maxApiVersion: string;
-  /** most groups an aggregate query may return (Salesforce: 2,000, one batch; aggregates are never paged) */
-  aggregateRowLimit: number;
-  /**
-   * what the REST API does with an aggregate result larger than one batch: 'refuse' the query (default, what
-   * Salesforce is reported to do), or answer the first batch with a nextRecordsUrl that then fails ('locator')
-   */
-  aggregateOverflow: 'refuse' | 'locator';
-  /** objects the running (API) user cannot read: the API answers as if they did not exist */
-  unreadableObjects: string[];
-  /**
-   * which DML a /composite allOrNone transaction refuses as MIXED_DML_OPERATION (docs/salesforce-behaviour.md,
-   * "Composite API"): 'setup-with-non-setup' (default: setup objects such as User and PermissionSetAssignment go
-   * together, as Apex tests do; a setup and a non-setup object don't) or 'any-setup-mix' (User with any other setup
-   * object is refused too, the literal reading of the Apex guide's "Don't include more than one of these sObjects")
-   */
-  compositeMixedDml: 'setup-with-non-setup' | 'any-setup-mix';
-};
-
 /** Metadata sections a permission set keeps beside its records (tabs, classes, apps ...), for retrieve. */
 export type StoredPermissionSetMeta = {
   description?: string;
@@ -96,53 +70,21 @@ export class OrgState {
   /** Profile metadata kept beside the records (custom flag, tabs, layouts ... as XML) */
   public readonly profileMeta = new Map<string, ProfileMeta>();
   /** parsed profile metadata of the seed, by profile name */
-  public readonly seedProfileDocs = new Map<string, ProfileDoc>();
+  public readonly seedProfileDocs: Map<string, ProfileDoc>;
   private readonly tables = new Map<string, Map<string, Rec>>();
 
   public constructor(
     public readonly ctx: ServerContext,
     public readonly seed: EmulatorSeed = {},
   ) {
-    const extraPerms = new Set(seed.userPermissions ?? []);
-    const refs: Array<ReturnType<typeof profileReferences>> = [];
-    for (const p of seed.profiles ?? []) {
-      const xml = p.metadataXml ?? (p.metadataFile ? readFileSync(p.metadataFile, 'utf8') : undefined);
-      if (!xml) continue;
-      const doc = parseProfileXml(xml);
-      this.seedProfileDocs.set(p.name, doc);
-      const r = profileReferences(doc);
-      refs.push(r);
-      for (const u of r.userPermissions) extraPerms.add(u);
-    }
-    this.schema = new Schema([...extraPerms]);
-    // the org a profile came from has the objects and fields it names
-    for (const r of refs) {
-      for (const o of r.objects) if (!this.schema.get(o)) this.schema.addCustomObject({ name: o });
-      for (const f of r.fields) {
-        const [o, name] = f.split('.');
-        if (name && !this.schema.get(o)!.fields.has(name.toLowerCase())) this.schema.addCustomField(o, { name });
-      }
-    }
-    for (const o of seed.objects ?? []) {
-      if (this.schema.get(o.name) && !this.schema.get(o.name)!.custom) {
-        for (const f of o.fields ?? []) this.schema.addCustomField(o.name, f);
-      } else this.schema.addCustomObject(o);
-    }
+    const { schema, profileDocs } = schemaFromSeed(seed);
+    this.schema = schema;
+    this.seedProfileDocs = profileDocs;
     ctx.orgCount += 1;
     this.id = ctx.ids.next('00D');
     this.accessToken = `${this.id}!AQ${randomBytes(24).toString('base64url').replace(/-/g, '.')}`;
     this.orgType = seed.type ?? 'production';
-    this.config = {
-      queryPageSize: seed.queryPageSize ?? 2000,
-      deployPolls: seed.deployPolls ?? 0,
-      retrievePolls: seed.retrievePolls ?? 0,
-      // a real org today serves the newest release the schema data knows
-      maxApiVersion: seed.maxApiVersion ?? schemaVersions().newest,
-      aggregateRowLimit: 2000,
-      aggregateOverflow: 'refuse',
-      unreadableObjects: [...(seed.unreadableObjects ?? [])],
-      compositeMixedDml: seed.compositeMixedDml ?? 'setup-with-non-setup',
-    };
+    this.config = configFromSeed(seed);
   }
 
   // ---- tables -------------------------------------------------------------------------------
@@ -201,18 +143,8 @@ export class OrgState {
 
   /** Inserts a record with no business rules (seeding, system-created rows); returns it. */
   public insert(objectName: string, values: Record<string, unknown>): Rec {
-    const obj = this.schema.get(objectName);
-    if (!obj) throw new Error(`unknown object ${objectName}`);
-    const now = Date.now();
-    const rec: Rec = { Id: values.Id ? to18(String(values.Id)) : this.ctx.ids.next(obj.keyPrefix) };
-    for (const f of obj.fields.values()) {
-      if (f.type === 'boolean') rec[f.name] = false;
-    }
-    if (obj.fields.has('createddate')) rec.CreatedDate = now;
-    if (obj.fields.has('lastmodifieddate')) rec.LastModifiedDate = now;
-    if (obj.fields.has('systemmodstamp')) rec.SystemModstamp = now;
-    if (obj.fields.has('createdbyid') && this.adminUserId) rec.CreatedById = this.adminUserId;
-    if (obj.fields.has('lastmodifiedbyid') && this.adminUserId) rec.LastModifiedById = this.adminUserId;
+    const obj = this.objectOrThrow(objectName);
+    const rec = this.newRecord(obj, values.Id ? to18(String(values.Id)) : this.ctx.ids.next(obj.keyPrefix));
     for (const [k, v] of Object.entries(values)) {
       if (k === 'Id' || k === 'attributes') continue;
       const f = obj.fields.get(k.toLowerCase());
@@ -229,37 +161,15 @@ export class OrgState {
    * the username registry updated for User rows. Same stored values as insert().
    */
   public insertMany(objectName: string, rows: ReadonlyArray<Record<string, unknown>>): Rec[] {
-    const obj = this.schema.get(objectName);
-    if (!obj) throw new Error(`unknown object ${objectName}`);
+    const obj = this.objectOrThrow(objectName);
     const table = this.table(obj.name);
-    const now = Date.now();
-    const template: Record<string, unknown> = { Id: '' };
-    for (const f of obj.fields.values()) if (f.type === 'boolean') template[f.name] = false;
-    if (obj.fields.has('createddate')) template.CreatedDate = now;
-    if (obj.fields.has('lastmodifieddate')) template.LastModifiedDate = now;
-    if (obj.fields.has('systemmodstamp')) template.SystemModstamp = now;
-    if (obj.fields.has('createdbyid') && this.adminUserId) template.CreatedById = this.adminUserId;
-    if (obj.fields.has('lastmodifiedbyid') && this.adminUserId) template.LastModifiedById = this.adminUserId;
-    type Column = { name: string; convert: (v: unknown) => unknown } | null;
-    const columns = new Map<string, Column>();
-    const column = (k: string): Column => {
-      let c = columns.get(k);
-      if (c === undefined) {
-        if (k === 'Id' || k === 'attributes') c = null;
-        else {
-          const f = obj.fields.get(k.toLowerCase());
-          if (!f) throw new Error(`unknown field ${objectName}.${k}`);
-          c = { name: f.name, convert: converter(f) };
-        }
-        columns.set(k, c);
-      }
-      return c;
-    };
+    const template = this.newRecord(obj, '');
+    const column = columnConverters(obj, objectName);
     const out: Rec[] = new Array<Rec>(rows.length);
     const isUser = obj.name === 'User';
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
-      const rec = { ...template } as Rec;
+      const rec = { ...template };
       rec.Id = row.Id ? to18(String(row.Id)) : this.ctx.ids.next(obj.keyPrefix);
       for (const k in row) {
         const c = column(k);
@@ -270,6 +180,25 @@ export class OrgState {
       if (isUser && rec.Username) this.registerUsername(rec);
     }
     return out;
+  }
+
+  private objectOrThrow(objectName: string): ObjectDef {
+    const obj = this.schema.get(objectName);
+    if (!obj) throw new Error(`unknown object ${objectName}`);
+    return obj;
+  }
+
+  /** A record with the values every new record has: booleans false, audit fields now / the admin. */
+  private newRecord(obj: ObjectDef, id: string): Rec {
+    const now = Date.now();
+    const rec: Rec = { Id: id };
+    for (const f of obj.fields.values()) if (f.type === 'boolean') rec[f.name] = false;
+    if (obj.fields.has('createddate')) rec.CreatedDate = now;
+    if (obj.fields.has('lastmodifieddate')) rec.LastModifiedDate = now;
+    if (obj.fields.has('systemmodstamp')) rec.SystemModstamp = now;
+    if (obj.fields.has('createdbyid') && this.adminUserId) rec.CreatedById = this.adminUserId;
+    if (obj.fields.has('lastmodifiedbyid') && this.adminUserId) rec.LastModifiedById = this.adminUserId;
+    return rec;
   }
 
   public update(rec: Rec, values: Record<string, unknown>): void {
@@ -369,54 +298,24 @@ export class OrgState {
   }
 }
 
-/** normalize() for one field, with the 18-char form of repeated ids remembered (bulk inserts). */
-function converter(f: FieldDef): (v: unknown) => unknown {
-  if (f.type !== 'reference' && f.type !== 'id') return (v) => normalize(f, v);
-  const seen = new Map<string, string>();
-  return (v) => {
-    if (v === null || v === undefined) return null;
-    const s = String(v);
-    let id = seen.get(s);
-    if (id === undefined) {
-      id = to18(s);
-      if (seen.size < 100_000) seen.set(s, id);
+/** The stored name and converter of each column a bulk insert meets, resolved once (null: Id and attributes). */
+function columnConverters(
+  obj: ObjectDef,
+  objectName: string,
+): (k: string) => { name: string; convert: (v: unknown) => unknown } | null {
+  type Column = { name: string; convert: (v: unknown) => unknown } | null;
+  const columns = new Map<string, Column>();
+  return (k) => {
+    let c = columns.get(k);
+    if (c === undefined) {
+      if (k === 'Id' || k === 'attributes') c = null;
+      else {
+        const f = obj.fields.get(k.toLowerCase());
+        if (!f) throw new Error(`unknown field ${objectName}.${k}`);
+        c = { name: f.name, convert: converter(f) };
+      }
+      columns.set(k, c);
     }
-    return id;
+    return c;
   };
-}
-
-export function normalize(f: FieldDef, v: unknown): unknown {
-  if (v === null || v === undefined) return f.type === 'boolean' ? false : null;
-  switch (f.type) {
-    case 'boolean':
-      return v === true || v === 'true' || v === 1;
-    case 'int':
-    case 'long':
-    case 'double':
-    case 'currency':
-      return typeof v === 'number' ? v : Number(v);
-    case 'datetime':
-      return typeof v === 'number' ? v : parseDateTime(String(v));
-    case 'date':
-      return typeof v === 'number' ? new Date(v).toISOString().slice(0, 10) : String(v).slice(0, 10);
-    case 'reference':
-    case 'id':
-      return to18(String(v));
-    default:
-      return String(v);
-  }
-}
-
-export function parseDateTime(s: string): number {
-  // Salesforce writes +0000; Date.parse wants +00:00 (checked by hand: this runs once per seeded row)
-  const n = s.length;
-  const sign = n > 5 ? s.charCodeAt(n - 5) : 0;
-  const offset = (sign === 43 || sign === 45) && s.charCodeAt(n - 3) !== 58;
-  const t = Date.parse(offset ? s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2') : s);
-  if (Number.isNaN(t)) throw new Error(`bad datetime ${s}`);
-  return t;
-}
-
-export function formatDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
 }
