@@ -19,7 +19,7 @@ import {
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.audit');
 
-type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'info' | 'styledHeader' | 'table'>;
+type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'info' | 'styledHeader'>;
 
 function printTable<K extends string>(
   out: Output,
@@ -40,7 +40,14 @@ export function printAudit(out: Output, r: AuditResult): void {
     { key: 'free', name: 'Free' },
   ]);
   out.styledHeader(messages.getMessage('heading.summary'));
-  out.table({ data: CLASSES.map((c) => ({ class: CLASS_LABELS[c], users: r.summary[c] })) });
+  printTable(
+    out,
+    CLASSES.map((c) => ({ class: CLASS_LABELS[c], users: r.summary[c] })),
+    [
+      { key: 'class', name: 'Class' },
+      { key: 'users', name: 'Users' },
+    ],
+  );
   if (r.candidates.length === 0) {
     out.info(messages.getMessage('info.noCandidates', [r.period.days]));
   } else {

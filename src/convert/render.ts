@@ -4,50 +4,60 @@ import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { groupOmissions, sourceCounts } from '../permissions/conversion-report.js';
 import { highRiskBlock } from '../permissions/least-privilege.js';
 import { usageBlock } from '../permissions/narrow-to-usage.js';
-import { renderTable } from '../ux/text-table.js';
+import { renderTable, type TextColumn } from '../ux/text-table.js';
 import type { ConvertProfileResult } from './convert-service.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.convert-profile');
 
-type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'styledHeader' | 'table'>;
+type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'styledHeader'>;
+
+// plain text tables: ink's (this.table) spawn `tput` for the terminal size on every render when output is redirected
+function print<K extends string>(out: Output, rows: Array<Record<K, unknown>>, columns: Array<TextColumn<K>>): void {
+  for (const line of renderTable(rows, columns)) out.log(line);
+}
 
 export function renderConversion(out: Output, result: ConvertProfileResult): void {
   out.styledHeader(messages.getMessage('header.sections', [result.profile]));
-  out.table({
-    data: Object.entries(result.sections).map(([section, c]) => ({
+  print(
+    out,
+    Object.entries(result.sections).map(([section, c]) => ({
       section,
       carried: c.carried,
       companion: c.companion,
       omitted: c.omitted,
     })),
-    columns: [
+    [
       { key: 'section', name: 'Profile section' },
       { key: 'carried', name: 'Carried' },
       { key: 'companion', name: 'Companion' },
       { key: 'omitted', name: 'Omitted' },
     ],
-  });
+  );
 
   out.styledHeader(messages.getMessage('header.written'));
-  out.table({
-    data: result.permissionSets.map((ps) => ({
+  print(
+    out,
+    result.permissionSets.map((ps) => ({
       name: ps.name,
       license: ps.license ?? messages.getMessage('noLicense'),
       entries: Object.values(ps.counts).reduce((a, b) => a + b, 0),
       path: ps.path,
     })),
-    columns: [
-      { key: 'name', name: 'Permission set' },
+    [
+      { key: 'name', name: 'Permission set', whole: true },
       { key: 'license', name: 'License' },
       { key: 'entries', name: 'Entries' },
-      { key: 'path', name: 'Path' },
+      { key: 'path', name: 'Path', whole: true },
     ],
-  });
+  );
 
   if (result.effectiveAccess) {
     out.styledHeader(messages.getMessage('header.sources', [result.effectiveAccess.username]));
-    out.table({ data: sourceCounts(result.effectiveAccess) });
+    print(out, sourceCounts(result.effectiveAccess), [
+      { key: 'source', name: 'Source', whole: true },
+      { key: 'grants', name: 'Grants' },
+    ]);
   }
 
   const groups = groupOmissions(result.omitted);
@@ -57,7 +67,7 @@ export function renderConversion(out: Output, result: ConvertProfileResult): voi
       key,
       name: key[0].toUpperCase() + key.slice(1),
     }));
-    for (const line of renderTable(groups, columns)) out.log(line);
+    print(out, groups, columns);
   }
   const highRisk = highRiskBlock(result.highRisk);
   if (highRisk.length) {

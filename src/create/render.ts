@@ -7,13 +7,14 @@ import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { highRiskBlock } from '../permissions/least-privilege.js';
 import { usageBlock } from '../permissions/narrow-to-usage.js';
+import { renderTable } from '../ux/text-table.js';
 import type { CreateResult } from './types.js';
 import type { CreateManyResult } from './run-definitions.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.create');
 
-type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'styledHeader' | 'styledJSON' | 'table'>;
+type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'styledHeader' | 'styledJSON'>;
 
 /** The two blocks that say what copied access left out on purpose: high-risk permissions, unused objects. */
 function renderLeastPrivilege(out: Output, result: CreateResult): void {
@@ -50,14 +51,19 @@ export async function renderCreate(out: Output, result: CreateResult): Promise<v
 
 /** Several definitions: one row each, their warnings, skipped files and users no definition names any more. */
 export function renderMany(out: Output, result: CreateManyResult): void {
-  out.table({
-    data: result.definitions.map((d) => ({
-      file: basename(d.file),
-      username: d.username ?? d.definitionUsername,
-      status: d.status,
-      detail: d.error?.message.split('\n')[0] ?? d.notes.join(' '),
-    })),
-  });
+  const rows = result.definitions.map((d) => ({
+    file: basename(d.file),
+    username: d.username ?? d.definitionUsername,
+    status: d.status,
+    detail: d.error?.message.split('\n')[0] ?? d.notes.join(' '),
+  }));
+  const columns = [
+    { key: 'file' as const, name: 'File', whole: true },
+    { key: 'username' as const, name: 'Username', whole: true },
+    { key: 'status' as const, name: 'Status' },
+    { key: 'detail' as const, name: 'Detail' },
+  ];
+  for (const line of renderTable(rows, columns)) out.log(line);
   for (const d of result.definitions) for (const w of d.warnings) out.warn(`${basename(d.file)}: ${w}`);
   if (result.skippedFiles.length)
     out.log(messages.getMessage('info.skippedFiles', [result.skippedFiles.map((f) => basename(f)).join(', ')]));

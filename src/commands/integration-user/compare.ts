@@ -46,9 +46,10 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
     }
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version']);
-    const [{ compareInOrg }, { comparisonText, writeComparisonFile }] = await Promise.all([
+    const [{ compareInOrg }, { writeComparisonFile }, { printComparison }] = await Promise.all([
       import('../../compare/from-org.js'),
       import('../../compare/render.js'),
+      import('../../compare/terminal.js'),
     ]);
     const result: IntegrationUserCompareResult = await compareInOrg(
       conn,
@@ -62,34 +63,7 @@ export default class IntegrationUserCompare extends SfCommand<IntegrationUserCom
       result.outputFile = path;
       this.log(messages.getMessage('info.written', [format, path]));
     }
-    this.report(result, flags.all, comparisonText);
+    printComparison(this, result, flags.all);
     return result;
-  }
-
-  private report(
-    result: OrgComparison,
-    all: boolean,
-    comparisonText: (c: OrgComparison['comparison']) => string[],
-  ): void {
-    const c = result.comparison;
-    this.styledHeader(messages.getMessage('header.summary', [c.second, c.first]));
-    this.table({
-      data: Object.entries(c.summary).map(([access, s]) => ({ access, ...s })),
-      columns: [
-        { key: 'access', name: 'Access' },
-        { key: 'compared', name: 'Compared' },
-        { key: 'same', name: 'Same' },
-        { key: 'lacks', name: 'Second lacks' },
-        { key: 'beyond', name: 'Second has more' },
-        { key: 'differs', name: 'Both' },
-      ],
-    });
-    if (c.rows.length === 0) {
-      this.log(messages.getMessage('info.noDifference', [c.second, c.first]));
-    } else {
-      this.styledHeader(messages.getMessage(all ? 'header.rowsAll' : 'header.rows', [c.rows.length]));
-      for (const line of comparisonText(c)) this.log(line);
-    }
-    for (const w of result.warnings) this.warn(w);
   }
 }

@@ -40,11 +40,13 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     const { flags } = await this.parse(IntegrationUserConnect);
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version'], CONNECT_OLDEST_API_VERSION);
-    const [{ checkOutputDir, outsideProjectNotice }, { resolveMetadataBaseDir }, { runConnect }] = await Promise.all([
-      import('../../metadata/output-dir.js'),
-      import('../../connect/files.js'),
-      import('../../connect/connect.js'),
-    ]);
+    const [{ checkOutputDir, outsideProjectNotice }, { resolveMetadataBaseDir }, { runConnect }, { renderTable }] =
+      await Promise.all([
+        import('../../metadata/output-dir.js'),
+        import('../../connect/files.js'),
+        import('../../connect/connect.js'),
+        import('../../ux/text-table.js'),
+      ]);
     if (flags['output-dir']) await checkOutputDir(flags['output-dir']);
     const baseDir = flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd());
     const outside = await outsideProjectNotice(process.cwd(), flags['output-dir'], baseDir);
@@ -81,9 +83,14 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
       this.log(c.xml);
     }
     if (!result.dryRun) {
-      this.table({
-        data: result.components.map((c) => ({ type: c.type, name: c.fullName, file: c.file, path: c.path })),
-      });
+      const columns = [
+        { key: 'type' as const, name: 'Type' },
+        { key: 'name' as const, name: 'Name', whole: true },
+        { key: 'file' as const, name: 'File' },
+        { key: 'path' as const, name: 'Path', whole: true },
+      ];
+      const rows = result.components.map((c) => ({ type: c.type, name: c.fullName, file: c.file, path: c.path }));
+      for (const line of renderTable(rows, columns)) this.log(line);
       this.log(
         messages.getMessage('info.status', [
           result.appName,
