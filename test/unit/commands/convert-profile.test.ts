@@ -71,9 +71,7 @@ describe('integration-user convert-profile', () => {
         .map((c) => String(c.args[0] ?? ''))
         .some((l) => /^Section\s+Count\s+Reason\s+Examples$/.test(l)),
     ).to.equal(true);
-    expect(logs().filter((l) => l.startsWith('userPermissions '))).to.deep.equal([
-      'userPermissions  2        1          2      ',
-    ]);
+    expect(logs().filter((l) => /^userPermissions\s+2\s+1\s+2$/.test(l))).to.have.length(1);
     // kept on request: said once in the block, not in a warning each
     expect(result.highRisk).to.deep.equal({
       leftOut: [],
