@@ -8,6 +8,7 @@ import { Messages } from '@salesforce/core';
 import type { Entry } from '../permissions/model.js';
 import type { ProfileDoc } from '../profile/read-profile.js';
 import { soqlInList, soqlLiteral } from '../org-api/soql.js';
+import { fieldText } from '../org-api/field-text.js';
 import { PermissionSetReader, type PermissionSetContents, type UnresolvedEntity } from './read-permission-sets.js';
 import { mergeContributions, type Contribution, type GrantSources, type MutedGrant } from './merge-access.js';
 import { chunks, id15, queryAll, type ReadStats } from './query.js';
@@ -90,8 +91,8 @@ export async function readEffectiveAccess(
   for (const a of assignments) {
     if (a.PermissionSetGroupId) {
       const g = a.PermissionSetGroup as { DeveloperName?: string } | null | undefined;
-      groups.set(id15(String(a.PermissionSetGroupId)), g?.DeveloperName ?? String(a.PermissionSetGroupId));
-    } else if (a.PermissionSetId) direct.add(String(a.PermissionSetId));
+      groups.set(id15(fieldText(a.PermissionSetGroupId)), g?.DeveloperName ?? fieldText(a.PermissionSetGroupId));
+    } else if (a.PermissionSetId) direct.add(fieldText(a.PermissionSetId));
   }
   const components = groups.size
     ? (

@@ -63,7 +63,7 @@ export function mergeContributions(
     for (const [inputSection, entries] of Object.entries(c.sections)) {
       const shape = sectionShape(inputSection);
       let target = merged.get(shape.section);
-      if (!target) merged.set(shape.section, (target = new Map()));
+      if (!target) merged.set(shape.section, (target = new Map<string, Entry>()));
       for (const e of entries) {
         const key = String(e[shape.key] ?? '');
         if (!key) continue;

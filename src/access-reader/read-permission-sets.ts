@@ -11,6 +11,7 @@ import { FIELD_SINCE } from '../permissions/element-versions.js';
 import type { Connection } from '@salesforce/core';
 import type { Entry } from '../permissions/model.js';
 import { soqlInList } from '../org-api/soql.js';
+import { fieldText } from '../org-api/field-text.js';
 import { labelsFromDescribe } from '../permissions/labels.js';
 import { chunks, id15, newStats, queryAll, type ReadStats } from './query.js';
 import { SECTION_REGISTRY } from '../permissions/registry.js';
@@ -103,7 +104,7 @@ const RESOLVERS: Readonly<Record<string, Resolver>> = {
   TabSet: {
     soql: (ids) =>
       `SELECT ApplicationId, Name, NamespacePrefix FROM AppMenuItem WHERE ApplicationId IN ${soqlInList(ids)}`,
-    row: (r) => (r.ApplicationId ? [String(r.ApplicationId), qualified(r.NamespacePrefix, r.Name)] : undefined),
+    row: (r) => (r.ApplicationId ? [fieldText(r.ApplicationId), qualified(r.NamespacePrefix, r.Name)] : undefined),
   },
   CustomEntityDefinition: {
     soql: (ids) => `SELECT DurableId, QualifiedApiName FROM EntityDefinition WHERE DurableId IN ${soqlInList(ids)}`,
@@ -417,10 +418,10 @@ function headerOf(r: Rec): PermissionSetHeader {
     name: kind === 'profile' && profile?.Name ? profile.Name : qualified(r.NamespacePrefix, r.Name),
     label: String(r.Label ?? r.Name),
     kind,
-    profileId: r.ProfileId ? String(r.ProfileId) : undefined,
+    profileId: r.ProfileId ? fieldText(r.ProfileId) : undefined,
     profileName: profile?.Name,
     userLicense: profile?.UserLicense?.Name ?? undefined,
-    permissionSetGroupId: r.PermissionSetGroupId ? String(r.PermissionSetGroupId) : undefined,
+    permissionSetGroupId: r.PermissionSetGroupId ? fieldText(r.PermissionSetGroupId) : undefined,
   };
 }
 

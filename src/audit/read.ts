@@ -2,6 +2,7 @@ import type { Connection } from '@salesforce/core';
 import { INTEGRATION_PSL, INTEGRATION_USER_LICENSE } from '../permissions/model.js';
 import { errorCode as apiErrorCode } from '../org-api/api-errors.js';
 import { OrgReader } from '../org-api/org-reader.js';
+import { fieldText } from '../org-api/field-text.js';
 import { SEAT_QUERIES, seatCount, type SeatCount } from '../org-api/licenses.js';
 import type { AuditUser, Gap, LoginAggregate, OauthTokenRow, Seats } from './types.js';
 
@@ -155,7 +156,7 @@ export function rowsLoginQuery(days: number): string {
 
 const toAggregate = (r: Rec): LoginAggregate => ({
   userId: String(r.UserId),
-  loginType: String(r.LoginType ?? ''),
+  loginType: fieldText(r.LoginType ?? ''),
   application: str(r.Application),
   count: num(r.cnt),
   last: isoTime(r.lastLogin),
@@ -234,7 +235,7 @@ async function readLoginsByRows(
       for (const r of records) {
         const userId = String(r.UserId);
         if (!userIds.has(userId)) continue;
-        const loginType = String(r.LoginType ?? '');
+        const loginType = fieldText(r.LoginType ?? '');
         const application = str(r.Application);
         const key = `${userId}\u0000${loginType}\u0000${application ?? ''}`;
         const g = groups.get(key) ?? { userId, loginType, application, count: 0 };

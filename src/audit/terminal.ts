@@ -1,7 +1,7 @@
 /** `audit`'s terminal output (the files it writes are render.ts's). */
 import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
-import { outputWidth, renderTable, wrapText, type TextColumn } from '../ux/text-table.js';
+import { outputWidth, renderTable, wrapText, type Cell, type TextColumn } from '../ux/text-table.js';
 import { CLASSES, type AuditResult } from './audit.js';
 import {
   CANDIDATE_COLUMNS,
@@ -23,7 +23,7 @@ type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'info' | 'styledHeader'>
 
 function printTable<K extends string>(
   out: Output,
-  rows: Array<Record<K, unknown>>,
+  rows: Array<Record<K, Cell>>,
   columns: Array<TextColumn<K>>,
 ): void {
   for (const line of renderTable(rows, columns)) out.log(line);

@@ -1,4 +1,5 @@
 import type { Connection } from '@salesforce/core';
+import { fieldText } from '../org-api/field-text.js';
 import { ECA_TYPES, ecaFullName, ecaValues, type EcaSpec, type EcaTypeName } from './eca.js';
 
 export type ExistingApp =
@@ -19,15 +20,15 @@ const norm = (element: string, v: unknown): string => {
   if (v === undefined || v === null || v === '')
     return element.startsWith('is') || element.startsWith('should') ? 'false' : '';
   if (element.startsWith('commaSeparated')) {
-    return String(v)
+    return fieldText(v)
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean)
       .sort()
       .join(',');
   }
-  if (element === 'clientCredentialsFlowUser') return String(v).toLowerCase();
-  return String(v);
+  if (element === 'clientCredentialsFlowUser') return fieldText(v).toLowerCase();
+  return fieldText(v);
 };
 
 /**

@@ -4,7 +4,7 @@ import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { groupOmissions, sourceCounts } from '../permissions/conversion-report.js';
 import { highRiskBlock } from '../permissions/least-privilege.js';
 import { usageBlock } from '../permissions/narrow-to-usage.js';
-import { renderTable, type TextColumn } from '../ux/text-table.js';
+import { renderTable, type Cell, type TextColumn } from '../ux/text-table.js';
 import type { ConvertProfileResult } from './convert-service.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -13,7 +13,7 @@ const messages = Messages.loadMessages('sf-integration-user', 'integration-user.
 type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'styledHeader'>;
 
 // plain text tables: ink's (this.table) spawn `tput` for the terminal size on every render when output is redirected
-function print<K extends string>(out: Output, rows: Array<Record<K, unknown>>, columns: Array<TextColumn<K>>): void {
+function print<K extends string>(out: Output, rows: Array<Record<K, Cell>>, columns: Array<TextColumn<K>>): void {
   for (const line of renderTable(rows, columns)) out.log(line);
 }
 

@@ -1,5 +1,6 @@
 import type { Connection } from '@salesforce/core';
 import { PERMISSION_SET_SECTIONS, type Entry, type PermissionSetDoc, type SectionName } from '../permissions/model.js';
+import { fieldText } from '../org-api/field-text.js';
 
 /** readMetadata takes at most 10 names per call. */
 const READ_BATCH = 10;
@@ -43,7 +44,7 @@ export async function readOrgPermissionSets(
 export function toDoc(record: RawRecord): PermissionSetDoc | undefined {
   if (!record || typeof record.fullName !== 'string' || record.fullName === '') return undefined;
   const text = (v: unknown): string | undefined =>
-    v === undefined || v === null || typeof v === 'object' ? undefined : String(v);
+    v === undefined || v === null || typeof v === 'object' ? undefined : fieldText(v);
   const sections: PermissionSetDoc['sections'] = {};
   for (const section of Object.keys(PERMISSION_SET_SECTIONS) as SectionName[]) {
     const entries = asArray(record[section] as Array<Record<string, unknown>> | Record<string, unknown>).map((raw) => {

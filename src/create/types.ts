@@ -94,7 +94,7 @@ export type PlannedSet = {
 export type Progress = {
   start?(name: StepName): void;
   end?(step: Step): void;
-  deploy?(status: { status: string; deployed: number; total: number; errors: number }): void;
+  deploy?: (status: { status: string; deployed: number; total: number; errors: number }) => void;
 };
 
 export type CreateContext = {

@@ -113,6 +113,7 @@ async function deployComponents(
   components: ComponentSet,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
+  const { ComponentStatus } = await import('@salesforce/source-deploy-retrieve');
   const checkOnly = options.checkOnly ?? false;
   if (options.sourceApiVersion) components.sourceApiVersion = options.sourceApiVersion;
   const deploy = await components.deploy({
@@ -154,7 +155,7 @@ async function deployComponents(
       state: String(file.state),
       filePath: file.filePath,
       id: idOf(file.type, file.fullName),
-      problem: file.state === 'Failed' ? file.error : undefined,
+      problem: file.state === ComponentStatus.Failed ? file.error : undefined,
     };
     if (!existing || component.state === 'Failed') byKey.set(key, component);
   }

@@ -47,7 +47,7 @@ const isNotFound = (e: unknown): boolean => {
 
 async function describeOrUndefined(conn: Connection, name: string): Promise<Describe | undefined> {
   try {
-    return (await conn.describe(name)) as unknown as Describe;
+    return await conn.describe(name);
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;

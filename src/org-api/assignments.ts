@@ -72,7 +72,7 @@ export async function assignPermissionSetLicense(
     if (first && isDuplicateError(first)) return 'already done';
     throw toError(first, 'Permission set license assignment failed');
   } catch (e) {
-    if (e instanceof Error && isDuplicateError(e as Error & { errorCode?: string })) return 'already done';
+    if (e instanceof Error && isDuplicateError(e)) return 'already done';
     throw e;
   }
 }
@@ -177,13 +177,12 @@ export async function assignPermissionSets(
   try {
     results =
       records.length === 1
-        ? [(await conn.sobject('PermissionSetAssignment').create(records[0])) as SaveResult]
-        : ((await conn.sobject('PermissionSetAssignment').create(records, { allOrNone: false })) as SaveResult[]);
+        ? [await conn.sobject('PermissionSetAssignment').create(records[0])]
+        : await conn.sobject('PermissionSetAssignment').create(records, { allOrNone: false });
   } catch (e) {
     // a single create reports errors by throwing
     if (records.length === 1 && e instanceof Error) {
-      if (isDuplicateError(e as Error & { errorCode?: string }))
-        return [{ name: sets[0].name, outcome: 'already done' }];
+      if (isDuplicateError(e)) return [{ name: sets[0].name, outcome: 'already done' }];
       return [{ name: sets[0].name, error: e }];
     }
     throw e;

@@ -29,7 +29,7 @@ export function batchedReads(conn: Connection): Connection {
   let queue: Pending[] = [];
   const version = conn.getApiVersion();
 
-  const flush = async (): Promise<void> => {
+  const flush = (): void => {
     const pending = queue;
     queue = [];
     for (let i = 0; i < pending.length; i += MAX_SUBREQUESTS) void send(pending.slice(i, i + MAX_SUBREQUESTS));
@@ -59,7 +59,7 @@ export function batchedReads(conn: Connection): Connection {
   };
   const enqueue = <T>(url: string): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      if (queue.length === 0) setImmediate(() => void flush());
+      if (queue.length === 0) setImmediate(flush);
       queue.push({ url, resolve: resolve as (v: unknown) => void, reject });
     });
 

@@ -17,12 +17,12 @@ export async function* queryPages<T extends Record<string, unknown>>(
   soql: string,
   send: Send = direct,
 ): AsyncGenerator<QueryPage<T>> {
-  let page = (await send(() => conn.query<T>(soql))) as unknown as QueryPage<T>;
+  let page = await send(() => conn.query<T>(soql));
   yield page;
   // each page needs the previous page's locator
   while (!page.done && page.nextRecordsUrl) {
     const locator = page.nextRecordsUrl;
-    page = (await send(() => conn.queryMore<T>(locator))) as unknown as QueryPage<T>;
+    page = await send(() => conn.queryMore<T>(locator));
     yield page;
   }
 }

@@ -121,7 +121,7 @@ export function convertToIntegrationPermissionSets(
   };
   const put = (target: Target, inputSection: string, section: SectionName, key: string, entry: Entry): void => {
     let entries = out[target].get(section);
-    if (!entries) out[target].set(section, (entries = new Map()));
+    if (!entries) out[target].set(section, (entries = new Map<string, Entry>()));
     const existing = entries.get(key);
     // a key listed twice (e.g. fieldPermissions and legacy fieldLevelSecurities): keep what either grants
     if (existing) mergeInto(existing, entry);

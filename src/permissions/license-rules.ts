@@ -138,7 +138,7 @@ export const PSL_USER_PERMISSIONS_TABLE: Readonly<Record<string, RuleSource>> = 
       'ModifyMetadata',
       'ViewDeveloperName',
       'ViewSetup',
-    ].map((name) => [name, 'PS-2C9' as RuleSource]),
+    ].map((name): [string, RuleSource] => [name, 'PS-2C9']),
   ),
 );
 

@@ -30,6 +30,11 @@ const SCALARS = new Set(['fullName', 'userLicense', 'custom', 'description']);
 const BOOLEAN_TEXT = /^(?:true|false)$/i;
 /** fast-xml-parser's name for an element's text when it also has child elements */
 const TEXT = '#text';
+/**
+ * A parsed value: text stays a string (parseTagValue: false), an element with children is an object or an array, and
+ * toEntry turns "true"/"false" into booleans in place.
+ */
+type XmlValue = string | boolean | object | null | undefined;
 
 let parser: XMLParser | undefined;
 
@@ -121,7 +126,7 @@ function unreadable(path: string, e: unknown): Error {
 class BatchReader {
   private readonly chunker: TopLevelChunker;
   /** element name to its entries, in order of first appearance; scalar elements keep their raw values to the end */
-  private readonly elements = new Map<string, unknown[]>();
+  private readonly elements = new Map<string, XmlValue[]>();
 
   public constructor(batchChars?: number) {
     this.chunker = new TopLevelChunker(batchChars);
@@ -160,7 +165,7 @@ class BatchReader {
   /** The parser joins the text pieces of an element into one `#text` value; so do the batches together. */
   private addText(value: unknown): void {
     const items = this.elements.get(TEXT);
-    if (items) items[0] = `${String(items[0])}${String(value)}`;
+    if (items) items[0] = `${items[0] as string}${String(value)}`;
     else this.elements.set(TEXT, [String(value)]);
   }
 
@@ -180,7 +185,7 @@ class BatchReader {
     // a batch without elements: whitespace and comments, or stray text after the last element
     if (typeof body === 'string' && body !== '') this.addText(body);
     if (body === null || typeof body !== 'object') return;
-    for (const [element, value] of Object.entries(body as Record<string, unknown>)) {
+    for (const [element, value] of Object.entries(body as Record<string, XmlValue>)) {
       if (element === TEXT) {
         this.addText(value);
         continue;
@@ -188,7 +193,7 @@ class BatchReader {
       let items = this.elements.get(element);
       if (!items) this.elements.set(element, (items = []));
       const scalar = SCALARS.has(element);
-      if (Array.isArray(value)) for (const item of value as unknown[]) items.push(scalar ? item : toEntry(item));
+      if (Array.isArray(value)) for (const item of value as XmlValue[]) items.push(scalar ? item : toEntry(item));
       else items.push(scalar ? value : toEntry(value));
     }
   }
@@ -225,12 +230,12 @@ export function parseWholeProfileXml(xml: string, sourceName = 'the input'): Pro
   const doc: ProfileDoc = { sections: {} };
   if (body === null || typeof body !== 'object') return withName(doc, sourceName);
 
-  for (const [element, value] of Object.entries(body as Record<string, unknown>)) {
+  for (const [element, value] of Object.entries(body as Record<string, XmlValue>)) {
     if (SCALARS.has(element) && !Array.isArray(value) && typeof value !== 'object') {
       setScalar(doc, element, String(value));
       continue;
     }
-    const items = Array.isArray(value) ? (value as unknown[]) : [value];
+    const items = Array.isArray(value) ? (value as XmlValue[]) : [value];
     const entries: Entry[] = [];
     for (const item of items) entries.push(toEntry(item));
     doc.sections[element] = entries;
@@ -263,12 +268,12 @@ function setScalar(doc: ProfileDoc, element: string, value: string): void {
 }
 
 /** Turns a parsed element into an Entry in place (the parser's objects are reused to keep memory low). */
-function toEntry(item: unknown): Entry {
+function toEntry(item: XmlValue): Entry {
   if (item === null || typeof item !== 'object') {
     // `<loginHours/>` parses as "", text directly inside a section element is kept for the report
     return item === '' || item === undefined ? {} : { value: String(item) };
   }
-  const entry = item as Record<string, unknown>;
+  const entry = item as Record<string, XmlValue>;
   for (const field of Object.keys(entry)) {
     const v = entry[field];
     if (typeof v === 'string') {

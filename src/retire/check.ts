@@ -10,6 +10,7 @@ import { OrgReader } from '../org-api/org-reader.js';
 import { appLabel, isInteractiveApp, loginKind } from '../audit/login-types.js';
 import { errorCode } from '../org-api/errors.js';
 import { soqlLiteral } from '../org-api/soql.js';
+import { fieldText } from '../org-api/field-text.js';
 import { movesFor } from './moves.js';
 import type { LoginAttempt, LoginUse, ReadGap, RetireCheck, RunsAs, TargetUser, TokenUse } from './types.js';
 
@@ -109,7 +110,7 @@ export class RetireReader {
         `WHERE UserId = '${userId}' AND LoginTime = LAST_N_DAYS:${days} GROUP BY LoginType, Application, Status LIMIT 2000`,
     );
     return (rows ?? []).map((r) => {
-      const loginType = String(r.LoginType ?? '');
+      const loginType = fieldText(r.LoginType ?? '');
       const application = str(r.Application);
       return {
         loginType,
@@ -129,8 +130,8 @@ export class RetireReader {
     );
     return (rows ?? []).map((r) => ({
       time: iso(r.LoginTime) ?? '',
-      loginType: String(r.LoginType ?? ''),
-      app: appLabel(String(r.LoginType ?? ''), str(r.Application)),
+      loginType: fieldText(r.LoginType ?? ''),
+      app: appLabel(fieldText(r.LoginType ?? ''), str(r.Application)),
       status: str(r.Status) ?? '',
     }));
   }

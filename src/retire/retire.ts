@@ -174,7 +174,7 @@ async function retire(
   const plan = stagesFor(opts).slice(1);
   if (opts.dryRun) {
     for (const name of plan)
-      await stage(name, async () => ({ status: 'planned', detail: plannedDetail(name, check, tokens) }));
+      await stage(name, () => Promise.resolve({ status: 'planned', detail: plannedDetail(name, check, tokens) }));
     result.nextSteps.push(messages.getMessage('next.dryRun'));
     return;
   }
@@ -287,14 +287,18 @@ async function deactivate(run: Run, check: RetireCheck): Promise<Omit<Stage, 'na
 async function undo(run: Run, check: RetireCheck, stage: StageFn): Promise<void> {
   const { opts, result } = run;
   if (opts.dryRun) {
-    await stage('unfreeze', async () => ({
-      status: check.frozen ? 'planned' : 'already done',
-      detail: check.frozen ? 'would unfreeze' : 'not frozen',
-    }));
-    await stage('reactivate', async () => ({
-      status: check.user.isActive ? 'already done' : 'planned',
-      detail: check.user.isActive ? 'active' : 'would reactivate (needs a free seat)',
-    }));
+    await stage('unfreeze', () =>
+      Promise.resolve({
+        status: check.frozen ? 'planned' : 'already done',
+        detail: check.frozen ? 'would unfreeze' : 'not frozen',
+      }),
+    );
+    await stage('reactivate', () =>
+      Promise.resolve({
+        status: check.user.isActive ? 'already done' : 'planned',
+        detail: check.user.isActive ? 'active' : 'would reactivate (needs a free seat)',
+      }),
+    );
     return;
   }
   await stage('unfreeze', async () => {

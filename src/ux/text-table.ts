@@ -15,6 +15,8 @@ export const REDIRECTED_WIDTH = 100;
 const MIN_WRAPPED = 4;
 const MAX_WORD = 16;
 const GAP = '  ';
+/** What a table cell may hold: text, a number or a flag; null and undefined show as nothing. */
+export type Cell = string | number | boolean | null | undefined;
 
 /** The terminal's width, or REDIRECTED_WIDTH when output is redirected. */
 export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
@@ -48,7 +50,7 @@ export function wrapText(text: string, width: number): string[] {
  * broken, up to MAX_WORD), then what is left goes to the columns with the most text.
  */
 function widths<K extends string>(
-  rows: Array<Record<K, unknown>>,
+  rows: Array<Record<K, Cell>>,
   columns: Array<TextColumn<K>>,
   width: number,
 ): number[] {
@@ -87,7 +89,7 @@ const fits = (w: number[], width: number): boolean =>
  * columns leave too little room, each row's whole values go on a line of their own above the rest of the row.
  */
 export function renderTable<K extends string>(
-  rows: Array<Record<K, unknown>>,
+  rows: Array<Record<K, Cell>>,
   columns: Array<TextColumn<K>>,
   width = outputWidth(),
 ): string[] {
@@ -109,7 +111,7 @@ export function renderTable<K extends string>(
 }
 
 function flatTable<K extends string>(
-  rows: Array<Record<K, unknown>>,
+  rows: Array<Record<K, Cell>>,
   columns: Array<TextColumn<K>>,
   w: number[],
 ): string[] {
@@ -122,7 +124,7 @@ function flatTable<K extends string>(
         .trimEnd(),
     );
   };
-  const wrap = (value: unknown, i: number): string[] =>
+  const wrap = (value: Cell, i: number): string[] =>
     columns[i].whole ? [String(value ?? '')] : wrapText(String(value ?? ''), w[i]);
   return [
     ...line(columns.map((c, i) => wrap(c.name, i))),

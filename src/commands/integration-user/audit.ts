@@ -14,10 +14,12 @@ const messages = Messages.loadMessages('sf-integration-user', 'integration-user.
 
 export type AuditCommandResult = AuditResult & { outputFile?: string };
 
-async function parseAmount(input: string): Promise<number> {
+// oclif's flag parser returns a promise; nothing here waits, so it is built rather than async
+function parseAmount(input: string): Promise<number> {
   const n = Number(input.replace(/,/g, ''));
-  if (input.trim() === '' || !Number.isFinite(n) || n < 0) throw messages.createError('error.badAmount', [input]);
-  return n;
+  if (input.trim() === '' || !Number.isFinite(n) || n < 0)
+    return Promise.reject(messages.createError('error.badAmount', [input]));
+  return Promise.resolve(n);
 }
 const amount = Flags.custom<number>({ parse: parseAmount });
 

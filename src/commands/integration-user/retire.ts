@@ -18,10 +18,11 @@ export type IntegrationUserRetireResult = RetireResult;
 type StageData = { details: Partial<Record<StageName, string>> };
 
 const amount = Flags.custom<number>({
-  parse: async (input: string) => {
+  parse: (input: string) => {
     const n = Number(input.replace(/,/g, ''));
-    if (input.trim() === '' || !Number.isFinite(n) || n < 0) throw new SfError(`Not an amount: ${input}`, 'BadAmount');
-    return n;
+    if (input.trim() === '' || !Number.isFinite(n) || n < 0)
+      return Promise.reject(new SfError(`Not an amount: ${input}`, 'BadAmount'));
+    return Promise.resolve(n);
   },
 });
 
