@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
+import type { Interfaces } from '@oclif/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import {
   assertApiVersionSupported,
@@ -208,7 +209,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
   }
 }
 
-type CreateFlags = Awaited<ReturnType<IntegrationUserCreate['parse']>>['flags'];
+type CreateFlags = Interfaces.InferredFlags<typeof IntegrationUserCreate.flags>;
 
 /** The flags that apply to every definition of a many-definition run. */
 const sharedInput = (flags: CreateFlags): FlagInput => ({
