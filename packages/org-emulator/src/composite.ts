@@ -274,7 +274,7 @@ export async function batch(
     const m = typeof s.url === 'string' ? /^(?:\/services\/data\/|\/)?v(\d+\.\d)(\/.*)$/.exec(s.url) : null;
     if (!m) throw new ApiError('JSON_PARSER_ERROR', `Invalid url: ${String(s.url)}`, []);
     if (Number(m[1]) < 34 || Number(m[1]) > Number(version))
-      throw new ApiError('INVALID_VERSION', `Subrequest versions must be 34.0 to ${version}: ${s.url}`, []);
+      throw new ApiError('INVALID_VERSION', `Subrequest versions must be 34.0 to ${version}: ${String(s.url)}`, []);
     return `/v${m[1]}${m[2]}`;
   });
   const results: Array<{ statusCode: number; result: unknown }> = [];

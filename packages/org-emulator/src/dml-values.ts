@@ -4,6 +4,7 @@ import { looksLikeId, to18 } from './ids.js';
 import type { ObjectDef } from './schema.js';
 import { REQUIRED_ON_CREATE } from './schema-rules.js';
 import type { OrgState } from './state.js';
+import { fieldText } from './field-text.js';
 
 /** The object at the request's API version (none: every version); unknown or not yet there: 404 NOT_FOUND. */
 export function objectOrThrow(org: OrgState, name: string, version?: string): ObjectDef {
@@ -31,17 +32,17 @@ export function cleanValues(
       continue;
     }
     if (f.type === 'reference' && v !== null && v !== '' && v !== undefined) {
-      const target = looksLikeId(String(v)) ? org.get(String(v)) : undefined;
+      const target = looksLikeId(fieldText(v)) ? org.get(fieldText(v)) : undefined;
       if (!target || !(f.referenceTo!.includes('*') || f.referenceTo!.includes(org.objectOf(target.Id)!.name))) {
         throw new ApiError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
       }
-      out[f.name] = to18(String(v));
+      out[f.name] = to18(fieldText(v));
       continue;
     }
     if (f.type === 'boolean' && typeof v !== 'boolean' && v !== null) {
       throw new ApiError(
         'JSON_PARSER_ERROR',
-        `Cannot deserialize instance of boolean from VALUE_STRING value ${String(v)} or request may be missing a required field`,
+        `Cannot deserialize instance of boolean from VALUE_STRING value ${fieldText(v)} or request may be missing a required field`,
         [],
       );
     }

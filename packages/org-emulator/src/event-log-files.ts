@@ -160,7 +160,7 @@ export function insertEventLogFile(org: OrgState, seed: EventLogFileSeed): Rec {
   });
   rec.LogFile = `/services/data/v${org.config.maxApiVersion}/sobjects/EventLogFile/${rec.Id}/LogFile`;
   let map = blobs.get(org);
-  if (!map) blobs.set(org, (map = new Map()));
+  if (!map) blobs.set(org, (map = new Map<string, string>()));
   map.set(String(rec.Id), csv);
   return rec;
 }

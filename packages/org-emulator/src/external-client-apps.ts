@@ -80,7 +80,7 @@ const key = (type: string, fullName: string): string => `${type}#${fullName.toLo
 /** The External Client App components an org holds (tests read consumer keys and settings here). */
 export function externalClientApps(org: OrgState): Map<string, EcaRecord> {
   let store = stores.get(org);
-  if (!store) stores.set(org, (store = new Map()));
+  if (!store) stores.set(org, (store = new Map<string, EcaRecord>()));
   return store;
 }
 

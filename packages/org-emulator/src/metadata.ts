@@ -16,6 +16,7 @@ import { listMetadata, readMetadata } from './metadata-api/org-components.js';
 import { retrieveResult, type RetrieveJob } from './metadata-api/retrieve.js';
 import { arr, bool, soapEnvelope, soapFault, toXml, type Value } from './metadata-api/soap-xml.js';
 import type { OrgState, ServerContext } from './state.js';
+import { fieldText } from './field-text.js';
 
 /** A SOAP operation: the request's body element in, the response's inner XML out. */
 type Operation = (org: OrgState, body: Record<string, unknown>, apiVersion: string) => string | Promise<string>;
@@ -29,7 +30,7 @@ export class MetadataApi {
     ['cancelDeploy', (org, body) => this.cancelDeploy(org, body)],
     [
       'deployRecentValidation',
-      (org, body) => toXml('result', this.quickDeploy(org, String(body.validationId ?? '')).id),
+      (org, body) => toXml('result', this.quickDeploy(org, fieldText(body.validationId ?? '')).id),
     ],
     ['retrieve', (org, body, v) => this.retrieve(org, body, v)],
     ['checkRetrieveStatus', (org, body) => this.checkRetrieveStatus(org, body)],
@@ -37,7 +38,7 @@ export class MetadataApi {
       'listMetadata',
       (org, body) =>
         arr(body.queries as Array<Record<string, unknown>>)
-          .flatMap((q) => listMetadata(org, String(q.type ?? '')))
+          .flatMap((q) => listMetadata(org, fieldText(q.type ?? '')))
           .map((r) => toXml('result', r))
           .join(''),
     ],
@@ -45,7 +46,7 @@ export class MetadataApi {
       'readMetadata',
       (org, body, v) => {
         const names = arr(body.fullNames as string[]).map(String);
-        return `<result>${names.map((n) => readMetadata(org, String(body.type ?? ''), n, v)).join('')}</result>`;
+        return `<result>${names.map((n) => readMetadata(org, fieldText(body.type ?? ''), n, v)).join('')}</result>`;
       },
     ],
   ]);
@@ -108,19 +109,19 @@ export class MetadataApi {
   // ---- SOAP operations ------------------------------------------------------------------------------
 
   private deployOp(org: OrgState, body: Record<string, unknown>, apiVersion: string): string {
-    const zip = Buffer.from(String(body.ZipFile ?? ''), 'base64');
+    const zip = Buffer.from(fieldText(body.ZipFile ?? ''), 'base64');
     const job = this.startDeploy(org, zip, (body.DeployOptions ?? {}) as Record<string, unknown>, apiVersion);
     return toXml('result', { done: false, id: job.id, state: 'Queued' });
   }
 
   private async checkDeployStatus(org: OrgState, body: Record<string, unknown>): Promise<string> {
-    const job = this.job(org, String(body.asyncProcessId ?? ''));
+    const job = this.job(org, fieldText(body.asyncProcessId ?? ''));
     await this.advance(job);
     return toXml('result', deployResult(job, bool(body.includeDetails, false)) as Value);
   }
 
   private cancelDeploy(org: OrgState, body: Record<string, unknown>): string {
-    const job = this.job(org, String(body.id ?? ''));
+    const job = this.job(org, fieldText(body.id ?? ''));
     this.cancel(job);
     return toXml('result', { done: true, id: job.id });
   }
@@ -133,7 +134,7 @@ export class MetadataApi {
   }
 
   private async checkRetrieveStatus(org: OrgState, body: Record<string, unknown>): Promise<string> {
-    const job = this.retrieves.get(to18(String(body.asyncProcessId ?? '')));
+    const job = this.retrieves.get(to18(fieldText(body.asyncProcessId ?? '')));
     if (!job || job.org !== org) throw new ApiError('INVALID_ID_FIELD', `Retrieve result has been deleted.`);
     if (job.pollsLeft > 0) {
       job.pollsLeft -= 1;

@@ -75,7 +75,7 @@ export function parsePermissionSetXml(xml: string, fullName: string): PsDoc {
     const entry: Record<string, string> = {};
     for (const sub of content) {
       const fname = Object.keys(sub).find((k) => k !== ':@');
-      if (fname && fname !== '#text') entry[fname] = textOf(sub[fname] as Array<Record<string, unknown>>);
+      if (fname && fname !== '#text') entry[fname] = textOf(sub[fname]);
     }
     (doc.sections[name] ??= []).push(entry);
   }

@@ -10,6 +10,7 @@ import type { OrgState, ProfileMeta, Rec } from './state.js';
 import { LICENSE_NAMES } from './state.js';
 import { syncProfileRecords } from './profile-records.js';
 import { NS, schemaVersions, sequenceOf } from './metadata-schema.js';
+import { fieldText } from './field-text.js';
 
 /** Profile's elements in schema order at an API version (from metadata-types.json), fullName and module left out. */
 const profileSequence = (version: string): string[] =>
@@ -71,7 +72,7 @@ export function parseProfileXml(xml: string): ProfileDoc {
     else if (name === 'fieldPermissions') doc.fieldPermissions.push(flat(content));
     else {
       const list = doc.raw.get(name) ?? [];
-      list.push(builder.build([child]) as string);
+      list.push(builder.build([child]));
       doc.raw.set(name, list);
     }
   }
@@ -238,7 +239,7 @@ export function profileBody(org: OrgState, profile: Rec, withFullName: boolean, 
         );
       }
     } else if (el === 'userLicense') {
-      parts.push(`<userLicense>${esc(String(lic?.Name ?? LICENSE_NAMES.salesforce))}</userLicense>`);
+      parts.push(`<userLicense>${esc(fieldText(lic?.Name ?? LICENSE_NAMES.salesforce))}</userLicense>`);
     } else {
       for (const p of org.schema.userPermissions)
         if (ps[`Permissions${p}`] === true)

@@ -1,6 +1,7 @@
 /** Values as an org stores them (datetimes as epoch ms, ids in 18-char form, booleans never null) and prints them. */
 import { to18 } from './ids.js';
 import type { FieldDef } from './schema.js';
+import { fieldText } from './field-text.js';
 
 export function normalize(f: FieldDef, v: unknown): unknown {
   if (v === null || v === undefined) return f.type === 'boolean' ? false : null;
@@ -13,14 +14,14 @@ export function normalize(f: FieldDef, v: unknown): unknown {
     case 'currency':
       return typeof v === 'number' ? v : Number(v);
     case 'datetime':
-      return typeof v === 'number' ? v : parseDateTime(String(v));
+      return typeof v === 'number' ? v : parseDateTime(fieldText(v));
     case 'date':
-      return typeof v === 'number' ? new Date(v).toISOString().slice(0, 10) : String(v).slice(0, 10);
+      return typeof v === 'number' ? new Date(v).toISOString().slice(0, 10) : fieldText(v).slice(0, 10);
     case 'reference':
     case 'id':
-      return to18(String(v));
+      return to18(fieldText(v));
     default:
-      return String(v);
+      return fieldText(v);
   }
 }
 
@@ -30,7 +31,7 @@ export function converter(f: FieldDef): (v: unknown) => unknown {
   const seen = new Map<string, string>();
   return (v) => {
     if (v === null || v === undefined) return null;
-    const s = String(v);
+    const s = fieldText(v);
     let id = seen.get(s);
     if (id === undefined) {
       id = to18(s);

@@ -12,6 +12,7 @@
  */
 import type { OrgState, Rec, ServerContext } from './state.js';
 import { OrgState as State } from './state.js';
+import { fieldText } from './field-text.js';
 
 /** The org's My Domain URL (https), from its kind, My Domain name and sandbox name. */
 export function myDomainUrl(org: OrgState): string {
@@ -40,7 +41,7 @@ export function refreshSandbox(ctx: ServerContext, source: OrgState, name: strin
   sandbox.table('Organization').set(sandbox.id, { ...org, Id: sandbox.id, IsSandbox: true, TrialExpirationDate: null });
   for (const user of sandbox.all('User')) renameUser(sandbox, user, name, user.Id === source.adminUserId);
   sandbox.adminUserId = source.adminUserId;
-  sandbox.adminUsername = String(sandbox.get(source.adminUserId)?.Username ?? `${source.adminUsername}.${name}`);
+  sandbox.adminUsername = fieldText(sandbox.get(source.adminUserId)?.Username ?? `${source.adminUsername}.${name}`);
   for (const [k, v] of source.permissionSetMeta) sandbox.permissionSetMeta.set(k, structuredClone(v));
   for (const [k, v] of source.setupEntityIds) sandbox.setupEntityIds.set(k, v);
   for (const [k, v] of source.profileMeta)

@@ -54,7 +54,7 @@ const blockers = new WeakMap<OrgState, Map<string, Blocker[]>>();
 /** Test and seed access: make the org refuse to deactivate this user (Setup settings the API can't change). */
 export function blockDeactivation(org: OrgState, userId: string, blocker: Blocker): void {
   let m = blockers.get(org);
-  if (!m) blockers.set(org, (m = new Map()));
+  if (!m) blockers.set(org, (m = new Map<string, Blocker[]>()));
   m.set(userId, [...(m.get(userId) ?? []), blocker]);
 }
 

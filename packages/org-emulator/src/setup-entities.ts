@@ -6,6 +6,7 @@
  */
 import { to18 } from './ids.js';
 import type { OrgState, Rec } from './state.js';
+import { fieldText } from './field-text.js';
 
 export type SetupEntitySection = {
   /** metadata field naming the entity */
@@ -34,7 +35,8 @@ function splitNamespace(name: string): [string | null, string] {
   return m ? [m[1], m[2]] : [null, name];
 }
 
-const qualified = (ns: unknown, name: unknown): string => (ns ? `${String(ns)}__${String(name)}` : String(name));
+const qualified = (ns: unknown, name: unknown): string =>
+  ns ? `${fieldText(ns)}__${fieldText(name)}` : fieldText(name);
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 type EntityId = (org: OrgState, name: string, ns: string | null, local: string) => string;

@@ -10,6 +10,7 @@ import type { EmulatorSeed, OrgType } from './seed.js';
 import { syncDerivedRows } from './retire-objects.js';
 import { configFromSeed, schemaFromSeed, type OrgConfig } from './org-config.js';
 import { converter, normalize } from './record-values.js';
+import { fieldText } from './field-text.js';
 
 export type Rec = Record<string, unknown> & { Id: string };
 
@@ -144,7 +145,7 @@ export class OrgState {
   /** Inserts a record with no business rules (seeding, system-created rows); returns it. */
   public insert(objectName: string, values: Record<string, unknown>): Rec {
     const obj = this.objectOrThrow(objectName);
-    const rec = this.newRecord(obj, values.Id ? to18(String(values.Id)) : this.ctx.ids.next(obj.keyPrefix));
+    const rec = this.newRecord(obj, values.Id ? to18(fieldText(values.Id)) : this.ctx.ids.next(obj.keyPrefix));
     for (const [k, v] of Object.entries(values)) {
       if (k === 'Id' || k === 'attributes') continue;
       const f = obj.fields.get(k.toLowerCase());
@@ -170,7 +171,7 @@ export class OrgState {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const rec = { ...template };
-      rec.Id = row.Id ? to18(String(row.Id)) : this.ctx.ids.next(obj.keyPrefix);
+      rec.Id = row.Id ? to18(fieldText(row.Id)) : this.ctx.ids.next(obj.keyPrefix);
       for (const k in row) {
         const c = column(k);
         if (c) rec[c.name] = c.convert(row[k]);

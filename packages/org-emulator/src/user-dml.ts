@@ -7,6 +7,7 @@ import { requireValues } from './dml-values.js';
 import { checkDeactivation } from './retire-rules.js';
 import { REQUIRED_ON_CREATE } from './schema-rules.js';
 import type { OrgState, Rec } from './state.js';
+import { fieldText } from './field-text.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -33,7 +34,7 @@ export function updateUser(org: OrgState, user: Rec, values: Record<string, unkn
   requireValues(REQUIRED_ON_CREATE.User, merged);
   checkUserValues(values);
   checkDeactivation(org, user, values);
-  if (values.Username !== undefined && org.usernameTaken(String(values.Username), user.Id)) {
+  if (values.Username !== undefined && org.usernameTaken(fieldText(values.Username), user.Id)) {
     throw new ApiError('DUPLICATE_USERNAME', MESSAGES.duplicateUsername, ['Username']);
   }
   const profileChanged = values.ProfileId !== undefined && values.ProfileId !== user.ProfileId;
@@ -57,16 +58,16 @@ export function updateUser(org: OrgState, user: Rec, values: Record<string, unkn
 }
 
 function checkUserValues(values: Record<string, unknown>): void {
-  if (values.Username !== undefined && !EMAIL.test(String(values.Username))) {
-    throw new ApiError('INVALID_EMAIL_ADDRESS', `Username: invalid email address: ${String(values.Username)}`, [
+  if (values.Username !== undefined && !EMAIL.test(fieldText(values.Username))) {
+    throw new ApiError('INVALID_EMAIL_ADDRESS', `Username: invalid email address: ${fieldText(values.Username)}`, [
       'Username',
     ]);
   }
-  if (values.Email !== undefined && !EMAIL.test(String(values.Email))) {
-    throw new ApiError('INVALID_EMAIL_ADDRESS', `Email: invalid email address: ${String(values.Email)}`, ['Email']);
+  if (values.Email !== undefined && !EMAIL.test(fieldText(values.Email))) {
+    throw new ApiError('INVALID_EMAIL_ADDRESS', `Email: invalid email address: ${fieldText(values.Email)}`, ['Email']);
   }
-  if (values.Alias !== undefined && String(values.Alias).length > 8) {
-    throw new ApiError('STRING_TOO_LONG', `Alias: data value too large: ${String(values.Alias)} (max length=8)`, [
+  if (values.Alias !== undefined && fieldText(values.Alias).length > 8) {
+    throw new ApiError('STRING_TOO_LONG', `Alias: data value too large: ${fieldText(values.Alias)} (max length=8)`, [
       'Alias',
     ]);
   }

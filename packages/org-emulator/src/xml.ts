@@ -1,5 +1,6 @@
 /** XML helpers the metadata modules share: text escaping, and reading metadata files in document order. */
 import { XMLParser } from 'fast-xml-parser';
+import { fieldText } from './field-text.js';
 
 /** A node of fast-xml-parser's preserveOrder tree: `{ elementName: children, ':@'?: attributes }`. */
 export type XmlNode = Record<string, unknown>;
@@ -20,6 +21,6 @@ export function orderedXmlParser(): XMLParser {
 /** The text of an element's children (empty for none). */
 export function textOf(content: unknown): string {
   return Array.isArray(content)
-    ? (content as XmlNode[]).map((c) => (c['#text'] === undefined ? '' : String(c['#text']))).join('')
+    ? (content as XmlNode[]).map((c) => (c['#text'] === undefined ? '' : fieldText(c['#text']))).join('')
     : '';
 }

@@ -9,6 +9,7 @@ import type { OrgState, Rec } from '../state.js';
 import { json, type Reply } from './reply.js';
 import type { RestCall } from './request.js';
 import { readableObject, recordOut } from './sobject-records.js';
+import { fieldText } from '../field-text.js';
 
 type Result = { id?: string | null; success: boolean; errors: unknown[] };
 /** What a collection call did so far: each record's result, how to undo each success, whether one failed. */
@@ -76,7 +77,7 @@ function collectionWrite(call: RestCall): Reply {
   const dml = new Dml(org, call.version);
   const outcome: Outcome = { results: [], undo: [], failed: false };
   for (const r of records as Array<Record<string, unknown>>) {
-    const failedId = method === 'PATCH' ? String(r.id ?? r.Id ?? '') || null : undefined;
+    const failedId = method === 'PATCH' ? fieldText(r.id ?? r.Id ?? '') || null : undefined;
     attempt(outcome, failedId, () => writeOne(org, dml, method, r, outcome.undo));
   }
   return json(200, finish(org, outcome, b.allOrNone === true));
@@ -92,7 +93,7 @@ function writeOne(org: OrgState, dml: Dml, method: string, r: Record<string, unk
     undo.push(() => undoCreate(org, rec));
     return rec.Id;
   }
-  const id = String(r.id ?? r.Id ?? '');
+  const id = fieldText(r.id ?? r.Id ?? '');
   const before = org.get(id);
   const copy = before ? { ...before } : undefined;
   dml.update(type, id, values);

@@ -63,7 +63,7 @@ function generatedPassword(): string {
 
 function passwordOf(org: OrgState, userId: string): StoredPassword {
   let byUser = passwords.get(org);
-  if (!byUser) passwords.set(org, (byUser = new Map()));
+  if (!byUser) passwords.set(org, (byUser = new Map<string, StoredPassword>()));
   let stored = byUser.get(userId);
   if (!stored) byUser.set(userId, (stored = { history: [], expired: false }));
   return stored;

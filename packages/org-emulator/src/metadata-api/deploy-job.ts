@@ -1,6 +1,7 @@
 /** A deploy job: its options, its state as the Metadata API reports it, and its component messages. */
 import type { OrgState } from '../state.js';
 import { arr, bool } from './soap-xml.js';
+import { fieldText } from '../field-text.js';
 
 export type DeployOptions = {
   checkOnly: boolean;
@@ -59,7 +60,7 @@ export function deployOptions(raw: Record<string, unknown>): DeployOptions {
     ignoreWarnings: bool(raw.ignoreWarnings, false),
     singlePackage: bool(raw.singlePackage, false),
     purgeOnDelete: bool(raw.purgeOnDelete, false),
-    testLevel: raw.testLevel ? String(raw.testLevel) : undefined,
+    testLevel: raw.testLevel ? fieldText(raw.testLevel) : undefined,
     runTests: arr(raw.runTests as string[]).map(String),
   };
 }

@@ -7,6 +7,7 @@ import type { OrgState, Rec } from '../state.js';
 import { escapeXml } from '../xml.js';
 import { componentBody, componentsOf, fileProps, metadataFile } from './org-components.js';
 import { arr, type Value } from './soap-xml.js';
+import { fieldText } from '../field-text.js';
 
 export type RetrieveJob = {
   id: string;
@@ -28,7 +29,7 @@ type Retrieved = {
 
 export async function retrieveResult(org: OrgState, job: RetrieveJob): Promise<Record<string, Value>> {
   const unpackaged = (job.request.unpackaged ?? {}) as Unpackaged;
-  const version = String(unpackaged.version ?? job.request.apiVersion ?? job.apiVersion);
+  const version = fieldText(unpackaged.version ?? job.request.apiVersion ?? job.apiVersion);
   const out: Retrieved = { zip: new JSZip(), files: [], messages: [], pkgTypes: [] };
   for (const t of arr(unpackaged.types))
     retrieveType(org, String(t.name ?? ''), arr(t.members).map(String), version, out);

@@ -1,6 +1,7 @@
 /** The Metadata API's SOAP wire format: values rendered as XML, response envelopes, faults; reading SOAP inputs. */
 import { XML_TYPE, type Reply } from '../http/reply.js';
 import { escapeXml } from '../xml.js';
+import { fieldText } from '../field-text.js';
 
 export type Value = string | number | boolean | null | undefined | Value[] | { [k: string]: Value };
 
@@ -38,7 +39,7 @@ export function soapFault(code: string, text: string): Reply {
 
 /** A SOAP boolean ('true' / true); absent or empty: the default. */
 export const bool = (v: unknown, dflt: boolean): boolean =>
-  v === undefined || v === null || v === '' ? dflt : v === true || String(v) === 'true';
+  v === undefined || v === null || v === '' ? dflt : v === true || fieldText(v) === 'true';
 
 /** A repeated SOAP element: one value or many, as a list. */
 export const arr = <T>(v: T | T[] | undefined): T[] =>

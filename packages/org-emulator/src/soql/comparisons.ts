@@ -5,6 +5,7 @@ import { malformed } from './errors.js';
 import { likeRegex, Range } from './literals.js';
 import type { Accessor, Predicate } from './types.js';
 import { keyOf } from './values.js';
+import { fieldText } from '../field-text.js';
 
 export function inPredicate(f: FieldDef, get: Accessor, literals: unknown[], negated: boolean): Predicate {
   const set = new Set(literals.map((l) => keyOf(f, l)));
@@ -34,7 +35,7 @@ export function rangePredicate(soql: string, get: Accessor, op: string, range: R
   const num = (r: Rec): number | null => {
     const v = get(r);
     if (v === null || v === undefined) return null;
-    return typeof v === 'number' ? v : Date.parse(String(v));
+    return typeof v === 'number' ? v : Date.parse(fieldText(v));
   };
   if (op === '!=')
     return (r): boolean => {

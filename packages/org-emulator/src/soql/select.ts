@@ -63,7 +63,7 @@ function lookupStep(c: Compiler, res: Resolved): Step {
     let cur: Rec | undefined = r;
     let target: FormattedRecord = out;
     for (const ref of chain) {
-      const next = org.get(cur![ref.name] as string);
+      const next = org.get(cur[ref.name] as string);
       const key = ref.relationshipName!;
       if (!next) {
         if (!(key in target)) target[key] = null;
@@ -78,7 +78,7 @@ function lookupStep(c: Compiler, res: Resolved): Step {
       target = nested;
       cur = next;
     }
-    target[f.name] = format(f, leaf(cur!));
+    target[f.name] = format(f, leaf(cur));
   };
 }
 

@@ -33,11 +33,11 @@ function tokens(c: Compiler, obj: ObjectDef, clause: WhereClause, alias?: string
     const left = node.left as (Condition & { openParen?: number; closeParen?: number }) | null;
     if (left) {
       for (let i = 0; i < (left.openParen ?? 0); i++) out.push('(');
-      if ('field' in left || 'fn' in left) out.push(condition(c, obj, left as Condition, alias));
+      if ('field' in left || 'fn' in left) out.push(condition(c, obj, left, alias));
       for (let i = 0; i < (left.closeParen ?? 0); i++) out.push(')');
     }
     if ('operator' in node && node.operator) out.push(node.operator.toUpperCase());
-    node = 'right' in node ? (node.right as WhereClause | undefined) : undefined;
+    node = 'right' in node ? node.right : undefined;
   }
   return out;
 }
@@ -101,7 +101,7 @@ function condition(c: Compiler, obj: ObjectDef, cond: Condition, alias?: string)
   if (fc.literalType === 'SUBQUERY' || fc.valueQuery) {
     if (op !== 'IN' && op !== 'NOT IN') throw malformed(c.soql, 'semi-join requires IN or NOT IN', fc.field);
     const ids = semiJoin(c, (fc as ValueQueryCondition).valueQuery);
-    return op === 'IN' ? (r): boolean => ids.has(get(r) as string) : (r): boolean => !ids.has(get(r) as string);
+    return op === 'IN' ? (r): boolean => ids.has(get(r)) : (r): boolean => !ids.has(get(r));
   }
   if (op === 'INCLUDES' || op === 'EXCLUDES') throw malformed(c.soql, `${op} is not supported by the emulator`, op);
   const literals = literalsOf(c, f, fc);
