@@ -21,11 +21,7 @@ const messages = Messages.loadMessages('sf-integration-user', 'integration-user.
 
 type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'info' | 'styledHeader'>;
 
-function printTable<K extends string>(
-  out: Output,
-  rows: Array<Record<K, Cell>>,
-  columns: Array<TextColumn<K>>,
-): void {
+function printTable<K extends string>(out: Output, rows: Array<Record<K, Cell>>, columns: Array<TextColumn<K>>): void {
   for (const line of renderTable(rows, columns)) out.log(line);
 }
 

@@ -1,3 +1,4 @@
+import type { StructuredMessage } from '@salesforce/core';
 import type sinon from 'sinon';
 
 /** Captures everything written to stdout and stderr while the sandbox is active, in order. */
@@ -11,3 +12,6 @@ export function captureOutput(sandbox: sinon.SinonSandbox): string[] {
   sandbox.stub(process.stderr, 'write').callsFake(capture);
   return out;
 }
+
+/** What a command gave ux.warn or ux.info, as text: a structured message reads as its message. */
+export const messageText = (m: StructuredMessage | string): string => (typeof m === 'string' ? m : m.message);

@@ -271,7 +271,9 @@ export class FakeOrg {
       }
       const create = /^\/sobjects\/(\w+)$/.exec(path);
       if (method === 'POST' && create)
-        return Promise.resolve(this.create(create[1], JSON.parse(reqBody ?? '{}')) as AnyJson);
+        return Promise.resolve(
+          this.create(create[1], JSON.parse(reqBody ?? '{}') as Record<string, unknown>) as AnyJson,
+        );
       if (method === 'POST' && path === '/composite/sobjects') {
         const body = JSON.parse(reqBody ?? '{}') as {
           records: Array<Record<string, unknown> & { attributes: { type: string } }>;
@@ -290,7 +292,7 @@ export class FakeOrg {
       }
       throw this.err('NOT_FOUND', `no route ${line}`);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
 

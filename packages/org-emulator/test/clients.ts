@@ -73,6 +73,6 @@ export async function deploySource(
   return {
     status: String(result.response.status),
     id: result.response.id,
-    responses: result.getFileResponses() as DeployedFile[],
+    responses: result.getFileResponses(),
   };
 }

@@ -1,9 +1,20 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- raw JSON answers, asserted field by field */
 import { expect } from 'chai';
 import { USER_FIELDS } from './clients.js';
 import { startEmulator, type Emulator } from '../src/index.js';
 
 /** /composite and /composite/batch as the REST API Developer Guide describes them (docs/salesforce-behaviour.md). */
+/** An error as the REST API answers it. */
+type ErrorJson = { errorCode: string; message: string };
+/** A body as the tests read it: a record's fields, or (indexed) the errors of a failed subrequest. */
+type Body = Record<string, unknown> & ErrorJson[];
+/** What /composite and /composite/batch answer; a refused request answers an error list instead. */
+type Answer = {
+  compositeResponse: Array<{ referenceId: string; httpStatusCode: number; body: Body }>;
+  hasErrors: boolean;
+  results: Array<{ statusCode: number; result: Body }>;
+} & ErrorJson[];
+type Subrequest = { method: string; url: string; referenceId: string; body: Record<string, unknown> };
+
 describe('emulator composite API', () => {
   let emu: Emulator;
   const V = '/services/data/v66.0';
@@ -13,13 +24,13 @@ describe('emulator composite API', () => {
   });
   afterEach(async () => emu?.stop());
 
-  async function post(path: string, body: unknown): Promise<{ status: number; json: any }> {
+  async function post(path: string, body: unknown): Promise<{ status: number; json: Answer }> {
     const res = await fetch(`${emu.url}${V}${path}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${emu.org().accessToken}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: res.status, json: await res.json() };
+    return { status: res.status, json: (await res.json()) as Answer };
   }
   const profileId = (): string =>
     String(emu.org().query("SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'")[0].Id);
@@ -32,7 +43,7 @@ describe('emulator composite API', () => {
     Username: username,
     ProfileId: profileId(),
   });
-  const userWithLicense = (username: string, extra: unknown[] = []): unknown[] => [
+  const userWithLicense = (username: string, extra: Subrequest[] = []): Subrequest[] => [
     { method: 'POST', url: `${V}/sobjects/User`, referenceId: 'user', body: newUser(username) },
     {
       method: 'POST',
@@ -58,7 +69,7 @@ describe('emulator composite API', () => {
       ],
     });
     expect(r.status).to.equal(200);
-    expect(r.json.compositeResponse.map((x: any) => [x.referenceId, x.httpStatusCode])).to.deep.equal([
+    expect(r.json.compositeResponse.map((x) => [x.referenceId, x.httpStatusCode])).to.deep.equal([
       ['user', 201],
       ['psl', 201],
       ['q', 200],
@@ -99,7 +110,7 @@ describe('emulator composite API', () => {
     expect(emu.org().user('b@comp.test'), 'rolled back').to.equal(undefined);
     // the username is free again
     const again = await post('/composite', { allOrNone: true, compositeRequest: userWithLicense('b@comp.test') });
-    expect(again.json.compositeResponse.map((x: any) => x.httpStatusCode)).to.deep.equal([201, 201]);
+    expect(again.json.compositeResponse.map((x) => x.httpStatusCode)).to.deep.equal([201, 201]);
   });
 
   it('without allOrNone: independent subrequests run, a dependent one fails with "Invalid reference specified"', async () => {
@@ -125,7 +136,7 @@ describe('emulator composite API', () => {
 
   it('a reference is case-sensitive: @{user.Id} after a create (which answers `id`) is invalid', async () => {
     const r = await post('/composite', {
-      compositeRequest: userWithLicense('d@comp.test').map((s: any) =>
+      compositeRequest: userWithLicense('d@comp.test').map((s) =>
         s.referenceId === 'psl' ? { ...s, body: { ...s.body, AssigneeId: '@{user.Id}' } } : s,
       ),
     });
@@ -167,7 +178,7 @@ describe('emulator composite API', () => {
 
     emu.org().config.compositeMixedDml = 'any-setup-mix';
     const strict = await post('/composite', { allOrNone: true, compositeRequest: userWithLicense('f@comp.test') });
-    expect(strict.json.compositeResponse.map((x: any) => x.body[0]?.errorCode)).to.deep.equal([
+    expect(strict.json.compositeResponse.map((x) => x.body[0]?.errorCode)).to.deep.equal([
       'PROCESSING_HALTED',
       'MIXED_DML_OPERATION',
     ]);
@@ -204,7 +215,7 @@ describe('emulator composite API', () => {
     });
     expect(r.status).to.equal(200);
     expect(r.json.hasErrors).to.equal(true);
-    expect(r.json.results.map((x: any) => x.statusCode)).to.deep.equal([200, 200, 404, 201]);
+    expect(r.json.results.map((x) => x.statusCode)).to.deep.equal([200, 200, 404, 201]);
     expect(r.json.results[0].result.records).to.have.length(1);
     const halted = await post('/composite/batch', {
       haltOnError: true,
@@ -213,7 +224,7 @@ describe('emulator composite API', () => {
         { method: 'POST', url: 'v66.0/sobjects/Account', richInput: { Name: 'Never' } },
       ],
     });
-    expect(halted.json.results.map((x: any) => x.statusCode)).to.deep.equal([404, 412]);
+    expect(halted.json.results.map((x) => x.statusCode)).to.deep.equal([404, 412]);
     expect(halted.json.results[1].result[0].errorCode).to.equal('BATCH_PROCESSING_HALTED');
     expect(emu.org().count("SELECT Id FROM Account WHERE Name = 'Never'")).to.equal(0);
     const tooMany = await post('/composite/batch', {

@@ -157,7 +157,7 @@ describe('emulator Metadata API: the schema of the deploy API version', () => {
       conn.setApiVersion(apiVersion);
       const op = await cs.deploy({ usernameOrConnection: conn, apiOptions: { rest } });
       const result = await op.pollStatus(10, 30);
-      return { status: String(result.response.status), responses: result.getFileResponses() as DeployedFile[] };
+      return { status: String(result.response.status), responses: result.getFileResponses() };
     }
     const vaf = { 'permissionsets/Vaf.permissionset-meta.xml': WITH_VIEW_ALL_FIELDS };
 

@@ -51,7 +51,7 @@ describe('emulator REST through @salesforce/core', () => {
       headers: { Authorization: `Bearer ${emu.org().accessToken}` },
     });
     expect(res.status).to.equal(200);
-    const root = (await conn.request('/services/data/v62.0')) as Record<string, string>;
+    const root = await conn.request<Record<string, string>>('/services/data/v62.0');
     expect(root.sobjects).to.equal('/services/data/v62.0/sobjects');
   });
 
@@ -83,10 +83,9 @@ describe('emulator REST through @salesforce/core', () => {
       expect(res.records).to.have.length(25);
       expect(res.totalSize).to.equal(25);
       expect(emu.requests.filter((r) => r.path.includes('/query'))).to.have.length(3);
-      const first = (await conn.request('/services/data/v62.0/query?q=SELECT+Name+FROM+Account')) as {
-        done: boolean;
-        nextRecordsUrl: string;
-      };
+      const first = await conn.request<{ done: boolean; nextRecordsUrl: string }>(
+        '/services/data/v62.0/query?q=SELECT+Name+FROM+Account',
+      );
       expect(first.done).to.equal(false);
       expect(first.nextRecordsUrl).to.match(/^\/services\/data\/v62\.0\/query\/01g\w+-10$/);
     } finally {
@@ -110,20 +109,20 @@ describe('emulator REST through @salesforce/core', () => {
       "SELECT Id, Status FROM SandboxProcess WHERE SandboxOrganization = '00D000000000001'",
     );
     expect(t.totalSize).to.equal(0);
-    const cols = (await conn.request(
-      `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, Profile.UserLicense.Name, COUNT(Id) c FROM User GROUP BY Id, Profile.UserLicense.Name')}&columns=true`,
-    )) as {
+    const cols = await conn.request<{
       columnMetadata: Array<{
         columnName: string;
         joinColumns: Array<{ columnName: string; joinColumns: Array<{ columnName: string }> }>;
         aggregate: boolean;
       }>;
-    };
+    }>(
+      `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, Profile.UserLicense.Name, COUNT(Id) c FROM User GROUP BY Id, Profile.UserLicense.Name')}&columns=true`,
+    );
     expect(cols.columnMetadata.map((c) => c.columnName)).to.deep.equal(['Id', 'Profile', 'c']);
     expect(cols.columnMetadata[1].joinColumns[0].columnName).to.equal('UserLicense');
     expect(cols.columnMetadata[1].joinColumns[0].joinColumns[0].columnName).to.equal('Name');
     // a scratch org tracks source: SourceMember is described and queryable on the tooling API
-    const d = (await conn.request('/services/data/v62.0/tooling/sobjects/SourceMember/describe')) as { name: string };
+    const d = await conn.request<{ name: string }>('/services/data/v62.0/tooling/sobjects/SourceMember/describe');
     expect(d.name).to.equal('SourceMember');
     expect(
       (await conn.tooling.query('SELECT MemberName FROM SourceMember WHERE RevisionCounter > 0')).totalSize,
@@ -141,10 +140,10 @@ describe('emulator REST through @salesforce/core', () => {
       }),
     );
     expect(weak.name).to.equal('INVALID_NEW_PASSWORD');
-    const reset = (await conn.request({
+    const reset = await conn.request<{ NewPassword: string }>({
       method: 'DELETE',
       url: `/services/data/v62.0/sobjects/User/${id}/password`,
-    })) as { NewPassword: string };
+    });
     expect(reset.NewPassword).to.be.a('string').with.length.greaterThan(7);
   });
 });

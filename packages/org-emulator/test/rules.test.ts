@@ -195,7 +195,7 @@ describe('emulator rules (Salesforce errors through @salesforce/core)', () => {
     expect(ro.name).to.equal('INVALID_TYPE_FOR_OPERATION');
   });
 
-  it('uses the legacy integration profile name when asked', async () => {
+  it('uses the legacy integration profile name when asked', () => {
     const org = emu.addOrg({ legacyIntegrationProfile: true });
     const names = org
       .query("SELECT Name FROM Profile WHERE UserLicense.Name = 'Salesforce Integration'")

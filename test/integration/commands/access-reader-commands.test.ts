@@ -8,10 +8,8 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { SfError } from '@salesforce/core';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
-import ConvertProfile, { type ConvertProfileResult } from '../../../src/commands/integration-user/convert-profile.js';
-import IntegrationUserCompare, {
-  type IntegrationUserCompareResult,
-} from '../../../src/commands/integration-user/compare.js';
+import ConvertProfile from '../../../src/commands/integration-user/convert-profile.js';
+import IntegrationUserCompare from '../../../src/commands/integration-user/compare.js';
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
 import type { CreateResult } from '../../../src/create/executor.js';
 import { startEmulator, type Emulator } from '@sf-integration-user/org-emulator';
@@ -48,7 +46,7 @@ describe('org-reading commands against the emulator', function () {
   });
 
   it('convert-profile --profile reads the profile from the org and applies the org license rules', async () => {
-    const result = (await ConvertProfile.run([
+    const result = await ConvertProfile.run([
       '--profile',
       big.profileName,
       '--target-org',
@@ -60,7 +58,7 @@ describe('org-reading commands against the emulator', function () {
       '--keep-permission',
       'AuthorApex',
       '--json',
-    ])) as ConvertProfileResult;
+    ]);
     expect(result.licenseRules).to.equal('org');
     expect(result.source).to.contain(`profile ${big.profileName}`);
     const xml = await readFile(join(dir, 'Admin_Integration.permissionset-meta.xml'), 'utf8');
@@ -82,7 +80,7 @@ describe('org-reading commands against the emulator', function () {
   });
 
   it('convert-profile --from-user converts the effective access and names the source of every grant', async () => {
-    const result = (await ConvertProfile.run([
+    const result = await ConvertProfile.run([
       '--from-user',
       big.username,
       '--target-org',
@@ -90,7 +88,7 @@ describe('org-reading commands against the emulator', function () {
       '--output-dir',
       dir,
       '--json',
-    ])) as ConvertProfileResult;
+    ]);
     expect(result.effectiveAccess?.sources.map((s) => s.source)).to.include('group:Billing_Sync/Group_Admin');
     expect(result.effectiveAccess?.grantSources.objectPermissions.Invoice__c.modifyAllRecords).to.deep.equal([
       'group:Billing_Sync/Group_Admin',
@@ -110,7 +108,7 @@ describe('org-reading commands against the emulator', function () {
 
   it('compare writes Markdown and CSV, never over an existing file without --force', async () => {
     const md = join(dir, 'switch.md');
-    const result = (await IntegrationUserCompare.run([
+    const result = await IntegrationUserCompare.run([
       '--target-org',
       target,
       '--user',
@@ -120,7 +118,7 @@ describe('org-reading commands against the emulator', function () {
       '--output-file',
       md,
       '--json',
-    ])) as IntegrationUserCompareResult;
+    ]);
     expect(result.outputFile).to.equal(md);
     const text = await readFile(md, 'utf8');
     expect(text).to.contain(`# Access of ${big.username} compared with Sync_Extra`);

@@ -132,7 +132,7 @@ describe('integration-user password against the emulator', function () {
     const shown = await run(['--generate', '--json', '--show-password']);
     const pw2 = storedPassword(org.state, userId)!;
     expect(shown.password).to.equal(pw2);
-    expect(JSON.parse(out.join('')).result.password).to.equal(pw2);
+    expect((JSON.parse(out.join('')) as { result: { password: string } }).result.password).to.equal(pw2);
     expect(logged()).to.not.contain(pw2);
   });
 

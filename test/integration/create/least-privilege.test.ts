@@ -11,15 +11,14 @@ import sinon from 'sinon';
 import { SfError } from '@salesforce/core';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import IntegrationUserCreate from '../../../src/commands/integration-user/create.js';
-import IntegrationUserCompare, {
-  type IntegrationUserCompareResult,
-} from '../../../src/commands/integration-user/compare.js';
-import ConvertProfile, { type ConvertProfileResult } from '../../../src/commands/integration-user/convert-profile.js';
+import IntegrationUserCompare from '../../../src/commands/integration-user/compare.js';
+import ConvertProfile from '../../../src/commands/integration-user/convert-profile.js';
 import type { CreateResult } from '../../../src/create/executor.js';
 import { HIGH_RISK_USER_PERMISSIONS } from '../../../src/permissions/license-rules.js';
 import { startEmulator, type Emulator, type EmulatorSeed, type EmulatedOrg } from '@sf-integration-user/org-emulator';
 import { loginToEmulator, useTempHome, type TempHome } from '../../helpers/emulator-login.js';
 import { orgWrites } from '../../helpers/requests.js';
+import { messageText } from '../../helpers/output.js';
 
 const OLD = 'sync.bot@acme.com';
 const NEW = 'sync@acme.com.integration';
@@ -117,7 +116,7 @@ describe('least privilege when copying access (emulator)', function () {
     expect(logs().filter((l) => l.startsWith('Least privilege:'))).to.deep.equal([
       `Least privilege: ${left.length} high-risk user permissions of the copied access left out of the new permission sets.`,
     ]);
-    const warnings = ux.warn.getCalls().map((c) => String(c.args[0]));
+    const warnings = ux.warn.getCalls().map((c) => messageText(c.args[0]));
     expect(warnings.filter((w) => /\bModifyAllData\b|\bManageUsers\b/.test(w))).to.deep.equal([]);
     expect(warnings.length, warnings.join('\n')).to.be.below(20);
     // the comparison: each a deliberate gap with the flag that keeps it
@@ -139,7 +138,7 @@ describe('least privilege when copying access (emulator)', function () {
     expect(enabled(org.permissionSet(PS)).filter((p) => HIGH_RISK.has(p))).to.deep.equal(['ViewAllData']);
     expect(result.warnings.some((w) => w.startsWith('High-risk permission ViewAllData'))).to.equal(false);
 
-    const compared = (await IntegrationUserCompare.run([
+    const compared = await IntegrationUserCompare.run([
       '--target-org',
       org.adminUsername,
       '--user',
@@ -147,7 +146,7 @@ describe('least privilege when copying access (emulator)', function () {
       '--user',
       NEW,
       '--json',
-    ])) as IntegrationUserCompareResult;
+    ]);
     const why = (name: string): string | undefined =>
       compared.comparison.rows.find((r) => r.name === name && r.lacks.length)?.why?.kind;
     expect(why('ModifyAllData')).to.equal('high-risk');
@@ -251,7 +250,7 @@ describe('least privilege when copying access (emulator)', function () {
 
   it('convert-profile --from-user --narrow-to-usage: the same narrowing and evidence, high risk left out', async () => {
     const org = await start(LOGS);
-    const result = (await ConvertProfile.run([
+    const result = await ConvertProfile.run([
       '--from-user',
       OLD,
       '--target-org',
@@ -260,7 +259,7 @@ describe('least privilege when copying access (emulator)', function () {
       out,
       '--narrow-to-usage',
       '--json',
-    ])) as ConvertProfileResult;
+    ]);
     expect(result.usage?.keptObjects).to.deep.equal(['Account', 'Contact', 'Lead']);
     expect(result.highRisk.leftOut.map((p) => p.name)).to.include('ModifyAllData');
     const xml = await readFile(result.permissionSets[0].path, 'utf8');

@@ -194,7 +194,7 @@ describe('one definition for every org, many definitions, drift check (emulator)
 
     it('in sync: exit 0, and the Markdown summary is written', async () => {
       const file = join(out, 'drift.md');
-      const r = (await IntegrationUserCheck.run([
+      const r = await IntegrationUserCheck.run([
         '--target-org',
         prod.adminUsername,
         '--definition-file',
@@ -202,7 +202,7 @@ describe('one definition for every org, many definitions, drift check (emulator)
         '--output-file',
         file,
         '--json',
-      ])) as CheckResult;
+      ]);
       expect(r.inSync).to.equal(true);
       expect(process.exitCode).to.equal(undefined);
       expect(await readFile(file, 'utf8')).to.contain('every user matches its definition');

@@ -5,6 +5,7 @@
 import nock from 'nock';
 import type { Connection } from '@salesforce/core';
 import { MockTestOrgData, type TestContext } from '@salesforce/core/testSetup';
+import { fieldText } from '../../../src/org-api/field-text.js';
 
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 export const API_VERSION = '62.0';
@@ -66,7 +67,7 @@ export function queryAnswer(
     done: page.done ?? true,
     ...(page.nextRecordsUrl ? { nextRecordsUrl: page.nextRecordsUrl } : {}),
     records: records.map((r) => ({
-      attributes: { type, url: `${DATA}/sobjects/${type}/${String(r.Id ?? '')}` },
+      attributes: { type, url: `${DATA}/sobjects/${type}/${fieldText(r.Id ?? '')}` },
       ...r,
     })),
   };

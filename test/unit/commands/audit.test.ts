@@ -1,4 +1,5 @@
 import { connectAtTestApiVersion } from '../../helpers/api-version.js';
+import { messageText } from '../../helpers/output.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
   const withOrg = async (seed: FakeSeed): Promise<FakeOrg> => {
     const fake = new FakeOrg(seed);
     await $$.stubAuths(testOrg);
-    $$.fakeConnectionRequest = fake.handler as typeof $$.fakeConnectionRequest;
+    $$.fakeConnectionRequest = fake.handler;
     return fake;
   };
 
@@ -153,7 +154,7 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
     // Only the user already on the Integration license remains; free seats fall back to the assumption.
     expect(r.candidates.map((c) => c.username)).to.deep.equal(['mule@acme.com']);
     expect(r.savings.assumptions).to.include({ freeIntegrationSeats: 4, freeSeatsSource: 'assumed' });
-    const warnings = ux.warn.getCalls().map((c) => String(c.args[0]));
+    const warnings = ux.warn.getCalls().map((c) => messageText(c.args[0]));
     expect(warnings.some((w) => w.includes('LoginHistory could not be read') && w.includes('Monitor Login History'))).to
       .be.true;
     expect(warnings.some((w) => w.includes('OauthToken could not be read'))).to.be.true;
@@ -175,7 +176,7 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
 
     const bounded = await Audit.run(['--target-org', testOrg.username, '--max-login-rows', '20', '--json']);
     expect(bounded.loginHistory).to.deep.include({ mode: 'rows', truncated: true, rowsRead: 20, totalRows: 89 });
-    const warnings = ux.warn.getCalls().map((c) => String(c.args[0]));
+    const warnings = ux.warn.getCalls().map((c) => messageText(c.args[0]));
     expect(warnings.some((w) => w.includes('read 20 of 89 rows'))).to.be.true;
   });
 
@@ -198,7 +199,8 @@ describe('integration-user audit (in-process, faked query endpoint)', () => {
 
     const json = join(dir, 'audit.json');
     await Audit.run(['--target-org', testOrg.username, '--output-file', json]);
-    expect(JSON.parse(readFileSync(json, 'utf8')).savings.netSavingsPerYear).to.equal(3600);
+    const written = JSON.parse(readFileSync(json, 'utf8')) as { savings: { netSavingsPerYear: number } };
+    expect(written.savings.netSavingsPerYear).to.equal(3600);
 
     writeFileSync(md, 'keep me');
     try {

@@ -8,6 +8,7 @@ import sinon from 'sinon';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import ConvertProfile, { type ConvertProfileResult } from '../../../src/commands/integration-user/convert-profile.js';
 import { writeSfdxProject } from '../../helpers/project.js';
+import { messageText } from '../../helpers/output.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'profiles');
 const quirks = join(fixtures, 'Quirks.profile-meta.xml');
@@ -19,7 +20,7 @@ describe('integration-user convert-profile', () => {
   // no TestContext: it fakes SfProject resolution, and these tests need real temp projects
   const sandbox = sinon.createSandbox();
   let ux: ReturnType<typeof stubSfCommandUx>;
-  const warnings = (): string[] => ux.warn.getCalls().map((c) => String(c.args[0]));
+  const warnings = (): string[] => ux.warn.getCalls().map((c) => messageText(c.args[0]));
   const logs = (): string[] => ux.log.getCalls().map((c) => String(c.args[0]));
 
   beforeEach(async () => {

@@ -1,4 +1,5 @@
 import { connectAtTestApiVersion } from '../../helpers/api-version.js';
+import { messageText } from '../../helpers/output.js';
 import { expect } from 'chai';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
@@ -14,7 +15,7 @@ describe('integration-user licenses (in-process, faked query endpoint)', () => {
   const withOrg = async (seed: Partial<FakeSeed>): Promise<FakeOrg> => {
     const fake = new FakeOrg({ users: [], ...seed });
     await $$.stubAuths(testOrg);
-    $$.fakeConnectionRequest = fake.handler as typeof $$.fakeConnectionRequest;
+    $$.fakeConnectionRequest = fake.handler;
     return fake;
   };
   // Every command run adds process signal listeners; several suites run commands in this process.
@@ -64,7 +65,7 @@ describe('integration-user licenses (in-process, faked query endpoint)', () => {
     const r = await Licenses.run(['--target-org', testOrg.username]);
     expect(r.userLicense).to.be.null;
     expect(r.permissionSetLicense).to.be.null;
-    const infos = ux.info.getCalls().map((c) => String(c.args[0]));
+    const infos = ux.info.getCalls().map((c) => messageText(c.args[0]));
     expect(infos.some((i) => i.includes('no Salesforce Integration user license'))).to.be.true;
   });
 
@@ -73,7 +74,7 @@ describe('integration-user licenses (in-process, faked query endpoint)', () => {
     const r = await Licenses.run(['--target-org', testOrg.username]);
     expect(r.gaps.map((g) => g.source)).to.deep.equal(['UserLicense']);
     expect(r.permissionSetLicense?.free).to.equal(1);
-    expect(String(ux.warn.firstCall.args[0])).to.contain('View Setup and Configuration');
+    expect(messageText(ux.warn.firstCall.args[0])).to.contain('View Setup and Configuration');
   });
 
   it('fails on errors that are not about access', async () => {

@@ -35,7 +35,7 @@ function fakeGenerator(): Generator & { written: number } {
             label: 'X',
             license: 'SalesforceAPIIntegrationPsl',
             sections: {},
-          } as PermissionSetDoc,
+          },
         ],
         warnings: [],
         omitted: [],
@@ -534,7 +534,7 @@ describe('create executor', () => {
       const COMPANION = 'Integration_marketo_sync_Companion';
       /** The fake generator plus a companion holding a permission the Integration user license doesn't allow. */
       const withCompanion = (): void => {
-        const base = generator.generate;
+        const base = generator.generate.bind(generator);
         generator.generate = async (req) => {
           const generated = await base(req);
           const companion = {
@@ -692,7 +692,7 @@ describe('create executor', () => {
         `<?xml version="1.0" encoding="UTF-8"?><Profile xmlns="http://soap.sforce.com/2006/04/metadata">${fp('Account.Industry', true)}${fp('Account.Name', true)}${fp('Account.Tier__c', true)}${fp('Contact.Id', false)}${fp('Contact.Email', false)}</Profile>`,
       );
       let base: Array<Record<string, unknown>> | undefined;
-      const generate = generator.generate;
+      const generate = generator.generate.bind(generator);
       generator.generate = (req, context) => {
         base = context?.baseInput?.sections.fieldPermissions;
         return generate(req, context);
