@@ -3,6 +3,7 @@
  * problem; all problems are reported together, before anything is changed.
  */
 import { Messages, SfError } from '@salesforce/core';
+import { seatLimitError } from '../org-api/errors.js';
 import { sameId } from '../org-api/ids.js';
 import type { IdentifiedSeatCount as SeatCount } from '../org-api/licenses.js';
 import type { OrgReads } from './preflight.js';
@@ -38,9 +39,7 @@ function checkSeatsAndUser(request: CreateRequest, { seats, users, profile, role
   const userLicense = seats.userLicense;
   if (!userLicense) problems.push(messages.createError('error.NoIntegrationLicense'));
   else if (!existing && userLicense.free <= 0) {
-    problems.push(
-      messages.createError('error.LicenseLimitExceeded', [String(userLicense.used), String(userLicense.total)]),
-    );
+    problems.push(seatLimitError('user', String(userLicense.used), String(userLicense.total)));
   }
   if (!profile) problems.push(messages.createError('error.NoIntegrationProfile'));
   if (request.role && !role) problems.push(messages.createError('error.RoleNotFound', [request.role]));
@@ -96,8 +95,7 @@ function checkNamedSets(request: CreateRequest, { namedSets, seats }: OrgReads):
 /** The permission set license: there, and a seat free unless the user holds one already. */
 export function checkPsl(psl: SeatCount | undefined, hasLicense: boolean): SfError[] {
   if (!psl) return [messages.createError('error.MissingPermissionSetLicense')];
-  if (!hasLicense && psl.free <= 0)
-    return [messages.createError('error.PermissionSetLicenseLimitExceeded', [String(psl.used), String(psl.total)])];
+  if (!hasLicense && psl.free <= 0) return [seatLimitError('permissionSet', String(psl.used), String(psl.total))];
   return [];
 }
 

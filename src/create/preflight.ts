@@ -69,30 +69,18 @@ async function readOrg(conn: Connection, request: CreateRequest, warnings: strin
   // the PSL's own list of what it carries matters only when user permissions are converted
   const wantsPslList =
     request.userPermissions.length > 0 || Boolean(request.fromProfileFile) || Boolean(request.fromUser);
-  const [
-    seats,
-    profile,
-    role,
-    users,
-    missing,
-    namedSets,
-    licensedUserPermissions,
-    fromUser,
-    profileInput,
-    licenseIds,
-    assigned,
-  ] = await Promise.all([
-    getIntegrationSeats(conn),
-    findIntegrationProfile(conn),
-    request.role ? findRole(conn, request.role) : Promise.resolve(undefined),
-    lookupUsers(conn, request.username),
-    findMissingTargets(conn, {
+  return allOf({
+    seats: getIntegrationSeats(conn),
+    profile: findIntegrationProfile(conn),
+    role: request.role ? findRole(conn, request.role) : undefined,
+    users: lookupUsers(conn, request.username),
+    missing: findMissingTargets(conn, {
       objects: request.objects.map((o) => o.object),
       fields: request.fields.map((f) => f.field),
       userPermissions: request.userPermissions,
     }),
-    findPermissionSets(conn, request.permissionSets),
-    wantsPslList
+    namedSets: findPermissionSets(conn, request.permissionSets),
+    licensedUserPermissions: wantsPslList
       ? getPslAllowedPermissions(
           conn,
           request.fromProfileFile || request.fromUser ? undefined : request.userPermissions,
@@ -102,27 +90,18 @@ async function readOrg(conn: Connection, request: CreateRequest, warnings: strin
           );
           return undefined;
         })
-      : Promise.resolve(undefined),
-    request.fromUser
-      ? readFromUser(conn, request.fromUser, { usageDays: request.usageDays })
-      : Promise.resolve(undefined),
-    request.fromProfileFile ? readProfileFile(request.fromProfileFile) : Promise.resolve(undefined),
-    getLicenseIdsOf(conn, request.username),
-    getAssignedPermissionSetNamesOf(conn, request.username),
-  ]);
-  return {
-    seats,
-    profile,
-    role,
-    users,
-    missing,
-    namedSets,
-    licensedUserPermissions,
-    fromUser,
-    profileInput,
-    licenseIds,
-    assigned,
-  };
+      : undefined,
+    fromUser: request.fromUser ? readFromUser(conn, request.fromUser, { usageDays: request.usageDays }) : undefined,
+    profileInput: request.fromProfileFile ? readProfileFile(request.fromProfileFile) : undefined,
+    licenseIds: getLicenseIdsOf(conn, request.username),
+    assigned: getAssignedPermissionSetNamesOf(conn, request.username),
+  });
+}
+
+/** Awaits every value of a record together (Promise.all by name): the record of what they resolve to. */
+async function allOf<T extends Record<string, unknown>>(record: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const values = await Promise.all(Object.values(record));
+  return Object.fromEntries(Object.keys(record).map((k, i) => [k, values[i]])) as { [K in keyof T]: Awaited<T[K]> };
 }
 
 /**

@@ -7,7 +7,7 @@
  * data) when the user exists: a re-run finishes it.
  */
 import { Messages, SfError } from '@salesforce/core';
-import { connectionLostError, isConnectionError } from '../org-api/errors.js';
+import { connectionLostError, isConnectionError, PARTIAL_EXIT_CODE } from '../org-api/errors.js';
 import { GeneratedFileDiffersError } from './generate-errors.js';
 import { assignLicenseStep } from './steps/assign-license.js';
 import { assignPermissionSetsStep } from './steps/assign-permission-sets.js';
@@ -19,7 +19,6 @@ import { generateStep } from './steps/generate.js';
 import { nextStepsStep } from './steps/next-steps.js';
 import { preflightStep } from './steps/preflight.js';
 import {
-  PARTIAL_EXIT_CODE,
   stepNames,
   type CreateContext,
   type CreateResult,

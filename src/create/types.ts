@@ -40,8 +40,8 @@ export type Step = { name: StepName; status: StepStatus; detail: string };
 /** What a step module returns: its status and one line of detail. */
 export type StepOutcome = Omit<Step, 'name'>;
 
-/** Exit code for a partial result, as Salesforce's plugins use for partial success. */
-export const PARTIAL_EXIT_CODE = 68;
+/** Exit code for a partial result (declared once, with what org errors say). */
+export { PARTIAL_EXIT_CODE } from '../org-api/api-errors.js';
 
 /** The steps of a run: connect only when asked for, compare only with --from-user. */
 export const stepNames = (connect: boolean, fromUser = false): StepName[] =>

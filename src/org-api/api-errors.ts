@@ -1,4 +1,13 @@
-/** What an error from the org says, read the same way by every command (no heavy imports: audit and licenses use it). */
+/**
+ * What an error from the org says, read the same way by every command, and the exit code of a run one stopped part-way
+ * (no heavy imports: audit, licenses and create's light types use it).
+ */
+
+/**
+ * The exit code of a run that did part of its work and stopped (a lost connection, a step that failed): re-running
+ * the same command resumes it. Salesforce's own plugins use 68 for a partial success (`sf project deploy`).
+ */
+export const PARTIAL_EXIT_CODE = 68;
 
 type ApiError = { name?: string; errorCode?: string; message?: string };
 

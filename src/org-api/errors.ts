@@ -8,7 +8,7 @@ const messages = Messages.loadMessages('sf-integration-user', 'org-errors');
 
 type ApiError = { name?: string; errorCode?: string; message?: string };
 
-export { errorCode, isConnectionError } from './api-errors.js';
+export { errorCode, isConnectionError, PARTIAL_EXIT_CODE } from './api-errors.js';
 
 /** Suffixes that make a username unique and recognisably yours: `.integration` and the org's My Domain. */
 export function usernameSuggestions(username: string, instanceUrl?: string): string[] {
@@ -28,6 +28,15 @@ const safeHost = (url: string): string | undefined => {
   }
 };
 
+/**
+ * No free seat of a license the integration user needs (the Salesforce Integration user license, or the API
+ * Integration permission set license): `used` of `total` in use, and how to free or buy one.
+ */
+export function seatLimitError(license: 'user' | 'permissionSet', used: string, total: string, cause?: Error): SfError {
+  const key = license === 'user' ? 'error.LicenseLimitExceeded' : 'error.PermissionSetLicenseLimitExceeded';
+  return messages.createError(key, [used, total], [], cause);
+}
+
 /** Maps a failed User create to an error with actions; unknown errors pass through. */
 export function mapCreateUserError(e: unknown, username: string, instanceUrl?: string): Error {
   const code = errorCode(e);
@@ -41,7 +50,7 @@ export function mapCreateUserError(e: unknown, username: string, instanceUrl?: s
     );
   }
   if (code === 'LICENSE_LIMIT_EXCEEDED' || /LICENSE_LIMIT_EXCEEDED|License Limit Exceeded/i.test(text)) {
-    return messages.createError('error.LicenseLimitExceeded', ['all', 'the available'], [], e as Error);
+    return seatLimitError('user', 'all', 'the available', e as Error);
   }
   return e instanceof Error ? e : new Error(String(e));
 }
@@ -54,7 +63,7 @@ export function mapAssignError(e: unknown): Error {
     return messages.createError('error.LicenseDoesNotAllow', [text], [], e as Error);
   }
   if (code === 'LICENSE_LIMIT_EXCEEDED' || /LICENSE_LIMIT_EXCEEDED/.test(text)) {
-    return messages.createError('error.PermissionSetLicenseLimitExceeded', ['all', 'the available'], [], e as Error);
+    return seatLimitError('permissionSet', 'all', 'the available', e as Error);
   }
   return e instanceof Error ? e : new Error(String(e));
 }
