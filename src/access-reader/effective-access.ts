@@ -9,7 +9,8 @@ import type { Entry } from '../permissions/model.js';
 import type { ProfileDoc } from '../profile/read-profile.js';
 import { soqlInList, soqlLiteral } from '../org-api/soql.js';
 import { fieldText } from '../org-api/field-text.js';
-import { PermissionSetReader, type PermissionSetContents, type UnresolvedEntity } from './read-permission-sets.js';
+import { PermissionSetReader, type PermissionSetContents, type ReadResult } from './read-permission-sets.js';
+import type { UnresolvedEntity } from './setup-entities.js';
 import { mergeContributions, type Contribution, type GrantSources, type MutedGrant } from './merge-access.js';
 import { chunks, id15, queryAll, type ReadStats } from './query.js';
 
@@ -76,8 +77,31 @@ export async function readEffectiveAccess(
   ]);
   const u = users[0];
   if (!u) throw messages.createError('error.UserNotFound', [username]);
+  const user = userRef(u);
+  const assigned = assignedSets(assignments);
+  const components = await readGroupComponents(conn, assigned.groups, stats);
+  const { sets, reads } = await readInvolvedSets(reader, String(u.ProfileId), assigned.direct, components);
+  const { sources, contributions, muting } = attribute(
+    sets,
+    assigned.direct,
+    groupsOfSets(assigned.groups, components),
+  );
+  const merged = mergeContributions(contributions, muting);
+  return {
+    user,
+    sources,
+    doc: { fullName: user.username, userLicense: user.userLicense, sections: merged.sections },
+    grantSources: merged.grantSources,
+    muted: merged.muted,
+    unresolved: reads.flatMap((r) => r.unresolved),
+    warnings: [...new Set(reads.flatMap((r) => r.warnings))],
+    stats,
+  };
+}
+
+function userRef(u: Rec): UserRef {
   const profile = u.Profile as { Name?: string; UserLicense?: { Name?: string } | null } | null | undefined;
-  const user: UserRef = {
+  return {
     id: String(u.Id),
     username: String(u.Username),
     name: typeof u.Name === 'string' ? u.Name : undefined,
@@ -85,8 +109,11 @@ export async function readEffectiveAccess(
     profile: profile?.Name,
     userLicense: profile?.UserLicense?.Name ?? undefined,
   };
+}
 
-  const groups = new Map<string, string>(); // group id15 -> DeveloperName
+/** What the assignments give: permission set groups (id15 -> DeveloperName) and directly assigned set ids. */
+function assignedSets(assignments: Rec[]): { groups: Map<string, string>; direct: Set<string> } {
+  const groups = new Map<string, string>();
   const direct = new Set<string>();
   for (const a of assignments) {
     if (a.PermissionSetGroupId) {
@@ -94,29 +121,45 @@ export async function readEffectiveAccess(
       groups.set(id15(fieldText(a.PermissionSetGroupId)), g?.DeveloperName ?? fieldText(a.PermissionSetGroupId));
     } else if (a.PermissionSetId) direct.add(fieldText(a.PermissionSetId));
   }
-  const components = groups.size
-    ? (
-        await Promise.all(
-          chunks([...groups.keys()], 200).map((ids) =>
-            queryAll<Rec>(
-              conn,
-              `SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN ${soqlInList(ids)}`,
-              stats,
-            ),
-          ),
-        )
-      ).flat()
-    : [];
-  const groupsOfSet = new Map<string, string[]>(); // set id15 -> group names
+  return { groups, direct };
+}
+
+/** The PermissionSetGroupComponent rows of the groups (their permission sets and muting permission sets). */
+async function readGroupComponents(conn: Connection, groups: Map<string, string>, stats: ReadStats): Promise<Rec[]> {
+  if (!groups.size) return [];
+  const pages = await Promise.all(
+    chunks([...groups.keys()], 200).map((ids) =>
+      queryAll<Rec>(
+        conn,
+        `SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN ${soqlInList(ids)}`,
+        stats,
+      ),
+    ),
+  );
+  return pages.flat();
+}
+
+/** The groups each component set belongs to: set id15 -> group names. */
+function groupsOfSets(groups: Map<string, string>, components: Rec[]): Map<string, string[]> {
+  const groupsOfSet = new Map<string, string[]>();
   for (const c of components) {
     const set = id15(String(c.PermissionSetId));
     const list = groupsOfSet.get(set) ?? [];
     list.push(groups.get(id15(String(c.PermissionSetGroupId))) ?? String(c.PermissionSetGroupId));
     groupsOfSet.set(set, list);
   }
+  return groupsOfSet;
+}
 
+/** One read of the profile's own set, the assigned sets and the group components (muting sets read apart). */
+async function readInvolvedSets(
+  reader: PermissionSetReader,
+  profileId: string,
+  direct: Set<string>,
+  components: Rec[],
+): Promise<{ sets: Map<string, PermissionSetContents>; reads: ReadResult[] }> {
   const ids = [...new Set([...direct, ...components.map((c) => String(c.PermissionSetId))])];
-  const ownProfile = `(IsOwnedByProfile = true AND ProfileId = ${soqlLiteral(String(u.ProfileId))})`;
+  const ownProfile = `(IsOwnedByProfile = true AND ProfileId = ${soqlLiteral(profileId)})`;
   const wheres = ids.length
     ? chunks(ids, 200).map((c, i) => (i === 0 ? `${ownProfile} OR Id IN ${soqlInList(c)}` : `Id IN ${soqlInList(c)}`))
     : [ownProfile];
@@ -130,7 +173,15 @@ export async function readEffectiveAccess(
     reads.push(mutingRead);
     for (const s of mutingRead.sets) sets.set(id15(s.header.id), s);
   }
+  return { sets, reads };
+}
 
+/** Names each set's grants by where they reach the user from: the profile, a direct assignment, a group (or its muting). */
+function attribute(
+  sets: Map<string, PermissionSetContents>,
+  direct: Set<string>,
+  groupsOfSet: Map<string, string[]>,
+): { sources: AccessSource[]; contributions: Contribution[]; muting: Map<string, Record<string, Entry[]>> } {
   const sources: AccessSource[] = [];
   const contributions: Contribution[] = [];
   const muting = new Map<string, Record<string, Entry[]>>();
@@ -161,17 +212,7 @@ export async function readEffectiveAccess(
       }
     }
   }
-  const merged = mergeContributions(contributions, muting);
-  return {
-    user,
-    sources,
-    doc: { fullName: user.username, userLicense: user.userLicense, sections: merged.sections },
-    grantSources: merged.grantSources,
-    muted: merged.muted,
-    unresolved: reads.flatMap((r) => r.unresolved),
-    warnings: [...new Set(reads.flatMap((r) => r.warnings))],
-    stats,
-  };
+  return { sources, contributions, muting };
 }
 
 /** The sources of one grant, e.g. `sourcesOf(access, 'objectPermissions', 'Account', 'allowEdit')`. */

@@ -45,20 +45,7 @@ export function mergeContributions(
   muting: ReadonlyMap<string, Record<string, Entry[]>> = new Map(),
 ): MergedAccess {
   const merged = new Map<string, Map<string, Entry>>();
-  const grantSources: GrantSources = {};
-  const muted: MutedGrant[] = [];
-  const mutedBy = new Map<string, Set<string>>();
-  for (const [group, sections] of muting) {
-    const set = new Set<string>();
-    for (const [section, entries] of Object.entries(sections)) {
-      const shape = sectionShape(section);
-      for (const e of entries)
-        for (const g of shape.grants)
-          if (e[g] === true) set.add(`${shape.section}\u0000${String(e[shape.key])}\u0000${g}`);
-    }
-    mutedBy.set(group, set);
-  }
-
+  const into: Merge = { grantSources: {}, muted: [], mutedBy: mutedGrants(muting) };
   for (const c of contributions) {
     for (const [inputSection, entries] of Object.entries(c.sections)) {
       const shape = sectionShape(inputSection);
@@ -67,32 +54,10 @@ export function mergeContributions(
       for (const e of entries) {
         const key = String(e[shape.key] ?? '');
         if (!key) continue;
-        let out = target.get(key);
-        const fresh = !out;
-        out ??= { [shape.key]: key };
-        let any = false;
-        for (const g of shape.grants) {
-          if (g === 'visibility') {
-            const rank = TAB_RANK[String(e.visibility)] ?? 0;
-            if (rank === 0) continue;
-            out.visibility = TAB_NAME[Math.max(rank, TAB_RANK[String(out.visibility)] ?? 0)];
-          } else {
-            if (out[g] === undefined) out[g] = false;
-            if (e[g] !== true) continue;
-            if (c.group && mutedBy.get(c.group)?.has(`${shape.section}\u0000${key}\u0000${g}`)) {
-              muted.push({ section: shape.section, name: key, grant: g, group: c.group, source: c.source });
-              continue;
-            }
-            out[g] = true;
-          }
-          any = true;
-          const bySection = (grantSources[shape.section] ??= {});
-          const byKey = (bySection[key] ??= {});
-          const list = (byKey[g] ??= []);
-          if (!list.includes(c.source)) list.push(c.source);
-        }
-        if (fresh && any) target.set(key, out);
-        else if (fresh && !any) continue;
+        const known = target.get(key);
+        const fresh: Entry = { [shape.key]: key };
+        // an entry new to the merge is kept only when it grants something (not all muted)
+        if (mergeEntry(into, c, shape, key, e, known ?? fresh) && !known) target.set(key, fresh);
       }
     }
   }
@@ -101,5 +66,51 @@ export function mergeContributions(
     if (entries.size) sections[section] = [...entries.values()];
   }
   sortSections(sections);
-  return { sections, grantSources, muted };
+  return { sections, grantSources: into.grantSources, muted: into.muted };
+}
+
+type Merge = { grantSources: GrantSources; muted: MutedGrant[]; mutedBy: Map<string, Set<string>> };
+type Shape = ReturnType<typeof sectionShape>;
+
+const grantKey = (section: string, key: string, grant: string): string => `${section}\u0000${key}\u0000${grant}`;
+
+/** What each group's muting permission set mutes: group -> grant keys. */
+function mutedGrants(muting: ReadonlyMap<string, Record<string, Entry[]>>): Map<string, Set<string>> {
+  const mutedBy = new Map<string, Set<string>>();
+  for (const [group, sections] of muting) {
+    const set = new Set<string>();
+    for (const [section, entries] of Object.entries(sections)) {
+      const shape = sectionShape(section);
+      for (const e of entries)
+        for (const g of shape.grants) if (e[g] === true) set.add(grantKey(shape.section, String(e[shape.key]), g));
+    }
+    mutedBy.set(group, set);
+  }
+  return mutedBy;
+}
+
+/** Adds one entry's grants to `out` (the merged entry), with their source; true when it granted anything. */
+function mergeEntry(into: Merge, c: Contribution, shape: Shape, key: string, e: Entry, out: Entry): boolean {
+  let any = false;
+  for (const g of shape.grants) {
+    if (g === 'visibility') {
+      const rank = TAB_RANK[String(e.visibility)] ?? 0;
+      if (rank === 0) continue;
+      out.visibility = TAB_NAME[Math.max(rank, TAB_RANK[String(out.visibility)] ?? 0)];
+    } else {
+      if (out[g] === undefined) out[g] = false;
+      if (e[g] !== true) continue;
+      if (c.group && into.mutedBy.get(c.group)?.has(grantKey(shape.section, key, g))) {
+        into.muted.push({ section: shape.section, name: key, grant: g, group: c.group, source: c.source });
+        continue;
+      }
+      out[g] = true;
+    }
+    any = true;
+    const bySection = (into.grantSources[shape.section] ??= {});
+    const byKey = (bySection[key] ??= {});
+    const list = (byKey[g] ??= []);
+    if (!list.includes(c.source)) list.push(c.source);
+  }
+  return any;
 }

@@ -9,7 +9,8 @@ import type { ConversionInput, OmittedEntry } from '../permissions/convert.js';
 import type { Entry } from '../permissions/model.js';
 import { getPslAllowedPermissions } from '../org-api/licenses.js';
 import { builtInLabel } from '../permissions/labels.js';
-import { CONNECTED_APP_SECTION, OTHER_SETUP_ENTITY_SECTION, PermissionSetReader } from './read-permission-sets.js';
+import { PermissionSetReader } from './read-permission-sets.js';
+import { CONNECTED_APP_SECTION, OTHER_SETUP_ENTITY_SECTION } from './setup-entities.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'access-reader');

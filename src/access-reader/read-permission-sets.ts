@@ -3,9 +3,7 @@
  * row with its Permissions* fields, ObjectPermissions, FieldPermissions, SetupEntityAccess (names resolved with one
  * follow-up query per entity type) and PermissionSetTabSetting. A Profile retrieve only returns object and field
  * permissions for components retrieved with it, and readMetadata is known to omit entries: the records are complete.
- *
- * Over 300 lines: one reader of one permission set's records (headers, children, setup-entity names) whose queries
- * share the chunking, stats and Id keys; split when the setup-entity resolvers grow further.
+ * Setup entities are named in setup-entities.ts.
  */
 import { FIELD_SINCE } from '../permissions/element-versions.js';
 import type { Connection } from '@salesforce/core';
@@ -15,6 +13,13 @@ import { fieldText } from '../org-api/field-text.js';
 import { labelsFromDescribe } from '../permissions/labels.js';
 import { chunks, id15, newStats, queryAll, type ReadStats } from './query.js';
 import { SECTION_REGISTRY } from '../permissions/registry.js';
+import {
+  addEntityAccesses,
+  qualified,
+  resolveEntities,
+  type AddEntry,
+  type UnresolvedEntity,
+} from './setup-entities.js';
 
 /** What kind of permission set a record is: a profile's own, a regular one, a group's aggregate, or a MutingPermissionSet. */
 export type PermissionSetKind = 'profile' | 'permissionSet' | 'group' | 'muting';
@@ -38,19 +43,12 @@ export type PermissionSetContents = {
   sections: Record<string, Entry[]>;
 };
 
-/** A SetupEntityAccess row whose entity the reader could not name (unknown type, or the follow-up query failed). */
-export type UnresolvedEntity = { permissionSet: string; type: string; id: string };
-
 export type ReadResult = {
   sets: PermissionSetContents[];
   unresolved: UnresolvedEntity[];
   warnings: string[];
   stats: ReadStats;
 };
-
-/** Sections that are not Metadata API elements: access the org records but a permission set file can't hold. */
-export const CONNECTED_APP_SECTION = 'connectedAppAccesses';
-export const OTHER_SETUP_ENTITY_SECTION = 'otherSetupEntityAccesses';
 
 // ~40 characters a field name: keeps each query URL well under the REST API's 16 KB limit
 const FIELDS_PER_QUERY = 300;
@@ -74,77 +72,6 @@ export function objectPermissionFields(apiVersion: string | undefined): Readonly
 }
 
 type Rec = Record<string, unknown>;
-type Resolver = {
-  /** SOQL for a chunk of ids (given as quoted-literal-ready strings) */
-  soql: (ids: string[]) => string;
-  /** the entity id a row answers for, and the entity's metadata name */
-  row: (r: Rec) => [string, string] | undefined;
-  /** entity ids as the query must name them (durable ids are matched in both 15 and 18 character forms) */
-  durable?: boolean;
-};
-
-const qualified = (ns: unknown, name: unknown): string =>
-  typeof ns === 'string' && ns && !String(name).startsWith(`${ns}__`) ? `${ns}__${String(name)}` : String(name);
-
-/** An entity found by Id whose metadata name is its name field, with the namespace prefix when it has one. */
-const namespacedById = (sobject: string, nameField: 'Name' | 'DeveloperName'): Resolver => ({
-  soql: (ids) => `SELECT Id, ${nameField}, NamespacePrefix FROM ${sobject} WHERE Id IN ${soqlInList(ids)}`,
-  row: (r) => [String(r.Id), qualified(r.NamespacePrefix, r[nameField])],
-});
-
-const RESOLVERS: Readonly<Record<string, Resolver>> = {
-  ApexClass: namespacedById('ApexClass', 'Name'),
-  ApexPage: namespacedById('ApexPage', 'Name'),
-  CustomPermission: namespacedById('CustomPermission', 'DeveloperName'),
-  ExternalDataSource: namespacedById('ExternalDataSource', 'DeveloperName'),
-  ConnectedApplication: {
-    soql: (ids) => `SELECT Id, Name FROM ConnectedApplication WHERE Id IN ${soqlInList(ids)}`,
-    row: (r) => [String(r.Id), String(r.Name)],
-  },
-  TabSet: {
-    soql: (ids) =>
-      `SELECT ApplicationId, Name, NamespacePrefix FROM AppMenuItem WHERE ApplicationId IN ${soqlInList(ids)}`,
-    row: (r) => (r.ApplicationId ? [fieldText(r.ApplicationId), qualified(r.NamespacePrefix, r.Name)] : undefined),
-  },
-  CustomEntityDefinition: {
-    soql: (ids) => `SELECT DurableId, QualifiedApiName FROM EntityDefinition WHERE DurableId IN ${soqlInList(ids)}`,
-    row: (r) => [String(r.DurableId), String(r.QualifiedApiName)],
-    durable: true,
-  },
-  FlowDefinition: {
-    soql: (ids) =>
-      `SELECT DurableId, ApiName, NamespacePrefix FROM FlowDefinitionView WHERE DurableId IN ${soqlInList(ids)}`,
-    row: (r) => [String(r.DurableId), qualified(r.NamespacePrefix, r.ApiName)],
-    durable: true,
-  },
-};
-
-/** The metadata entry for an access to a named setup entity. */
-function entityEntry(type: string, name: string): [string, Entry] | undefined {
-  switch (type) {
-    case 'ApexClass':
-      return ['classAccesses', { apexClass: name, enabled: true }];
-    case 'ApexPage':
-      return ['pageAccesses', { apexPage: name, enabled: true }];
-    case 'CustomPermission':
-      return ['customPermissions', { enabled: true, name }];
-    case 'ExternalDataSource':
-      return ['externalDataSourceAccesses', { enabled: true, externalDataSource: name }];
-    case 'ConnectedApplication':
-      return [CONNECTED_APP_SECTION, { connectedApp: name, enabled: true }];
-    case 'TabSet':
-      return ['applicationVisibilities', { application: name, visible: true }];
-    case 'CustomEntityDefinition':
-      return name.endsWith('__mdt')
-        ? ['customMetadataTypeAccesses', { enabled: true, name }]
-        : ['customSettingAccesses', { enabled: true, name }];
-    case 'FlowDefinition':
-      return ['flowAccesses', { enabled: true, flow: name }];
-    default:
-      return undefined;
-  }
-}
-
 const TAB_SETTING: Readonly<Record<string, string>> = { DefaultOn: 'Visible', DefaultOff: 'Available' };
 
 /**
@@ -295,115 +222,81 @@ export class PermissionSetReader {
     if (parentIds.length === 0) return result;
 
     const objectFields = objectPermissionFields(this.conn.getApiVersion());
-    const children = (soql: (ids: string[]) => string): Promise<Rec[]> =>
-      Promise.all(chunks(parentIds, IDS_PER_QUERY).map((ids) => queryAll<Rec>(this.conn, soql(ids), this.stats))).then(
-        (a) => a.flat(),
-      );
-    const none = Promise.resolve<Rec[]>([]);
-    const [objects, fieldPerms, entities, tabs] = await Promise.all([
-      children(
-        (ids) =>
-          `SELECT ParentId, SobjectType, ${objectFields.map(([, f]) => f).join(', ')} FROM ObjectPermissions WHERE ParentId IN ${soqlInList(ids)}`,
-      ),
-      children(
-        (ids) =>
-          `SELECT ParentId, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${soqlInList(ids)}`,
-      ),
-      setupAndTabs
-        ? children(
-            (ids) =>
-              `SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE ParentId IN ${soqlInList(ids)}`,
-          )
-        : none,
-      setupAndTabs
-        ? children(
-            (ids) =>
-              `SELECT ParentId, Name, Visibility FROM PermissionSetTabSetting WHERE ParentId IN ${soqlInList(ids)}`,
-          )
-        : none,
-    ]);
-    const add = (parentId: unknown, section: string, entry: Entry): void => {
-      const set = sets.get(id15(String(parentId)));
+    const rows = await this.childRows(parentIds, objectFields, setupAndTabs);
+    const setOf = (parentId: unknown): PermissionSetContents | undefined => sets.get(id15(String(parentId)));
+    const add: AddEntry = (parentId, section, entry) => {
+      const set = setOf(parentId);
       if (set) (set.sections[section] ??= []).push(entry);
     };
-
-    for (const o of objects) {
-      const entry: Entry = { object: String(o.SobjectType) };
-      let grants = false;
-      for (const [k, f] of objectFields) {
-        entry[k] = o[f] === true;
-        grants ||= o[f] === true;
-      }
-      if (grants) add(o.ParentId, 'objectPermissions', entry);
-    }
-    for (const f of fieldPerms) {
-      if (f.PermissionsRead !== true && f.PermissionsEdit !== true) continue;
-      add(f.ParentId, 'fieldPermissions', {
-        editable: f.PermissionsEdit === true,
-        field: String(f.Field),
-        readable: f.PermissionsRead === true,
-      });
-    }
-    for (const t of tabs) {
-      const parent = sets.get(id15(String(t.ParentId)));
-      const visibility = String(t.Visibility);
-      if (!parent || !TAB_SETTING[visibility]) continue;
-      // a profile says tabVisibilities (DefaultOn / DefaultOff), a permission set tabSettings (Visible / Available)
-      if (parent.header.kind === 'profile') add(t.ParentId, 'tabVisibilities', { tab: String(t.Name), visibility });
-      else add(t.ParentId, 'tabSettings', { tab: String(t.Name), visibility: TAB_SETTING[visibility] });
-    }
-
-    const names = await this.resolveEntities(entities, result.warnings);
-    for (const e of entities) {
-      const type = String(e.SetupEntityType);
-      const id = String(e.SetupEntityId);
-      const name = names.get(`${type}:${id15(id)}`);
-      const mapped = name === undefined ? undefined : entityEntry(type, name);
-      if (mapped) add(e.ParentId, mapped[0], mapped[1]);
-      else {
-        const parent = sets.get(id15(String(e.ParentId)));
-        result.unresolved.push({ permissionSet: parent?.header.name ?? String(e.ParentId), type, id });
-        add(e.ParentId, OTHER_SETUP_ENTITY_SECTION, { enabled: true, name: `${type} ${id}` });
-      }
-    }
+    addObjectPermissions(rows.objects, objectFields, add);
+    addFieldPermissions(rows.fields, add);
+    addTabSettings(rows.tabs, setOf, add);
+    const names = await resolveEntities(this.conn, this.stats, rows.entities, result.warnings);
+    result.unresolved.push(...addEntityAccesses(rows.entities, names, add, (id) => setOf(id)?.header.name));
     for (const set of sets.values()) sortSections(set.sections);
     return result;
   }
 
-  /** Names of the setup entities, keyed `type:id15`: one query per type (per 200 ids), all types in parallel. */
-  private async resolveEntities(rows: Rec[], warnings: string[]): Promise<Map<string, string>> {
-    const byType = new Map<string, Set<string>>();
-    for (const r of rows) {
-      const type = String(r.SetupEntityType);
-      if (!RESOLVERS[type]) continue;
-      let ids = byType.get(type);
-      if (!ids) byType.set(type, (ids = new Set()));
-      ids.add(String(r.SetupEntityId));
+  /** Every child row of the parents, the four kinds in parallel (setup entities and tabs only when asked for). */
+  private async childRows(
+    parentIds: string[],
+    objectFields: ReadonlyArray<[string, string]>,
+    setupAndTabs: boolean,
+  ): Promise<{ objects: Rec[]; fields: Rec[]; entities: Rec[]; tabs: Rec[] }> {
+    const children = (from: string, select: string): Promise<Rec[]> =>
+      Promise.all(
+        chunks(parentIds, IDS_PER_QUERY).map((ids) =>
+          queryAll<Rec>(this.conn, `SELECT ${select} FROM ${from} WHERE ParentId IN ${soqlInList(ids)}`, this.stats),
+        ),
+      ).then((a) => a.flat());
+    const none = Promise.resolve<Rec[]>([]);
+    const [objects, fields, entities, tabs] = await Promise.all([
+      children('ObjectPermissions', `ParentId, SobjectType, ${objectFields.map(([, f]) => f).join(', ')}`),
+      children('FieldPermissions', 'ParentId, Field, PermissionsRead, PermissionsEdit'),
+      setupAndTabs ? children('SetupEntityAccess', 'ParentId, SetupEntityId, SetupEntityType') : none,
+      setupAndTabs ? children('PermissionSetTabSetting', 'ParentId, Name, Visibility') : none,
+    ]);
+    return { objects, fields, entities, tabs };
+  }
+}
+
+/** ObjectPermissions rows that grant anything, as objectPermissions entries. */
+function addObjectPermissions(rows: Rec[], objectFields: ReadonlyArray<[string, string]>, add: AddEntry): void {
+  for (const o of rows) {
+    const entry: Entry = { object: String(o.SobjectType) };
+    let grants = false;
+    for (const [k, f] of objectFields) {
+      entry[k] = o[f] === true;
+      grants ||= o[f] === true;
     }
-    const names = new Map<string, string>();
-    await Promise.all(
-      [...byType].map(async ([type, ids]) => {
-        const resolver = RESOLVERS[type];
-        // durable ids are 15 characters in EntityDefinition; ask for both forms, match on the first 15
-        const wanted = resolver.durable ? [...ids].flatMap((id) => [id15(id), id]) : [...ids];
-        try {
-          const found = await Promise.all(
-            chunks([...new Set(wanted)], IDS_PER_QUERY).map((c) =>
-              queryAll<Rec>(this.conn, resolver.soql(c), this.stats),
-            ),
-          );
-          for (const r of found.flat()) {
-            const hit = resolver.row(r);
-            if (hit) names.set(`${type}:${id15(hit[0])}`, hit[1]);
-          }
-        } catch (e) {
-          warnings.push(
-            `Couldn't name the ${type} entries (${e instanceof Error ? e.message : String(e)}): they are listed by Id.`,
-          );
-        }
-      }),
-    );
-    return names;
+    if (grants) add(o.ParentId, 'objectPermissions', entry);
+  }
+}
+
+/** FieldPermissions rows that grant read or edit, as fieldPermissions entries. */
+function addFieldPermissions(rows: Rec[], add: AddEntry): void {
+  for (const f of rows) {
+    if (f.PermissionsRead !== true && f.PermissionsEdit !== true) continue;
+    add(f.ParentId, 'fieldPermissions', {
+      editable: f.PermissionsEdit === true,
+      field: String(f.Field),
+      readable: f.PermissionsRead === true,
+    });
+  }
+}
+
+/** PermissionSetTabSetting rows: a profile says tabVisibilities (DefaultOn / DefaultOff), a permission set tabSettings (Visible / Available). */
+function addTabSettings(
+  rows: Rec[],
+  setOf: (parentId: unknown) => PermissionSetContents | undefined,
+  add: AddEntry,
+): void {
+  for (const t of rows) {
+    const parent = setOf(t.ParentId);
+    const visibility = String(t.Visibility);
+    if (!parent || !TAB_SETTING[visibility]) continue;
+    if (parent.header.kind === 'profile') add(t.ParentId, 'tabVisibilities', { tab: String(t.Name), visibility });
+    else add(t.ParentId, 'tabSettings', { tab: String(t.Name), visibility: TAB_SETTING[visibility] });
   }
 }
 

@@ -2,7 +2,8 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { ProfileDoc } from '../profile/read-profile.js';
 import { soqlLiteral } from '../org-api/soql.js';
-import { PermissionSetReader, type UnresolvedEntity } from './read-permission-sets.js';
+import { PermissionSetReader } from './read-permission-sets.js';
+import type { UnresolvedEntity } from './setup-entities.js';
 import type { ReadStats } from './query.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -144,70 +144,76 @@ const mdTable = (headers: string[], rows: Array<Array<string | number>>): string
   ].join('\n');
 
 export function toMarkdown(r: AuditResult): string {
-  const out: string[] = [];
-  out.push(`# Integration user audit: ${r.targetOrg}`, '');
-  out.push(
+  return [
+    `# Integration user audit: ${r.targetOrg}`,
+    '',
     `Logins of the last ${r.period.days} days (${day(r.period.since)} to ${day(r.period.until)}), ${r.usersRead} active users read.`,
     '',
-  );
-  out.push(
-    '## Seats',
-    '',
-    mdTable(
-      ['License', 'Total', 'Used', 'Free'],
-      seatRows(r.seats).map((s) => [s.license, s.total, s.used, s.free]),
-    ),
-    '',
-  );
-  out.push('## Savings', '', `**${savingsLine(r.savings)}**`, '');
+    ...seatsSection(r),
+    ...savingsSection(r),
+    ...summarySection(r),
+    ...candidatesSection(r),
+    ...blindSpotsSection(r),
+  ].join('\n');
+}
+
+function seatsSection(r: AuditResult): string[] {
+  const rows = seatRows(r.seats).map((s) => [s.license, s.total, s.used, s.free]);
+  return ['## Seats', '', mdTable(['License', 'Total', 'Used', 'Free'], rows), ''];
+}
+
+function savingsSection(r: AuditResult): string[] {
   const split = splitLine(r.savings);
-  if (split) out.push(split, '');
-  out.push('Assumptions:', '', ...assumptionLines(r).map((l) => `- ${l}`), '');
-  out.push(
-    '## Summary',
+  return [
+    '## Savings',
     '',
-    mdTable(
-      ['Class', 'Users'],
-      CLASSES.map((c) => [CLASS_LABELS[c], r.summary[c]]),
-    ),
+    `**${savingsLine(r.savings)}**`,
     '',
+    ...(split ? [split, ''] : []),
+    'Assumptions:',
+    '',
+    ...assumptionLines(r).map((l) => `- ${l}`),
+    '',
+  ];
+}
+
+function summarySection(r: AuditResult): string[] {
+  const rows = CLASSES.map((c) => [CLASS_LABELS[c], r.summary[c]]);
+  return ['## Summary', '', mdTable(['Class', 'Users'], rows), ''];
+}
+
+/** The candidates with their risks, then the commands that move each. */
+function candidatesSection(r: AuditResult): string[] {
+  if (r.candidates.length === 0) return ['## Candidates', '', 'No user shows integration activity in the period.', ''];
+  const table = mdTable(
+    ['User', 'Class', 'License', 'Profile', 'Apps', 'API logins', 'UI logins', 'Last API login', 'Risks', 'Moves'],
+    r.candidates.map((c) => [
+      c.username,
+      CLASS_LABELS[c.class],
+      c.license ?? '',
+      c.profile ?? '',
+      appsText(c),
+      c.apiLogins,
+      c.uiLogins,
+      day(c.lastApiLogin),
+      c.risks.map((k) => RISK_LABELS[k]).join('; '),
+      c.movable ? 'yes' : 'no',
+    ]),
   );
-  out.push('## Candidates', '');
-  if (r.candidates.length === 0) {
-    out.push('No user shows integration activity in the period.', '');
-  } else {
-    out.push(
-      mdTable(
-        ['User', 'Class', 'License', 'Profile', 'Apps', 'API logins', 'UI logins', 'Last API login', 'Risks', 'Moves'],
-        r.candidates.map((c) => [
-          c.username,
-          CLASS_LABELS[c.class],
-          c.license ?? '',
-          c.profile ?? '',
-          appsText(c),
-          c.apiLogins,
-          c.uiLogins,
-          day(c.lastApiLogin),
-          c.risks.map((k) => RISK_LABELS[k]).join('; '),
-          c.movable ? 'yes' : 'no',
-        ]),
-      ),
-      '',
-    );
-    out.push('## Next commands', '');
-    for (const c of r.candidates.filter((x) => x.nextCommands.length > 0)) {
-      out.push(`- ${c.username} (${CLASS_LABELS[c.class]}):`);
-      for (const cmd of c.nextCommands) out.push(`  - \`${cmd}\``);
-    }
-    out.push('');
-  }
+  const next = r.candidates
+    .filter((x) => x.nextCommands.length > 0)
+    .flatMap((c) => [`- ${c.username} (${CLASS_LABELS[c.class]}):`, ...c.nextCommands.map((cmd) => `  - \`${cmd}\``)]);
+  return ['## Candidates', '', table, '', '## Next commands', '', ...next, ''];
+}
+
+/** What the report could not see: unreadable objects, capped login history, per-user notes. */
+function blindSpotsSection(r: AuditResult): string[] {
   const notes = [
     ...gapLines(r),
     ...loginHistoryLines(r),
     ...r.candidates.flatMap((c) => c.notes.map((n) => `${c.username}: ${n}`)),
   ];
-  if (notes.length > 0) out.push('## What this report could not see', '', ...notes.map((n) => `- ${n}`), '');
-  return out.join('\n');
+  return notes.length > 0 ? ['## What this report could not see', '', ...notes.map((n) => `- ${n}`), ''] : [];
 }
 
 export const CSV_HEADERS = [

@@ -12,7 +12,7 @@ import {
 } from './eca.js';
 import { checkExecutionUser, type ExecutionUser } from './execution-user.js';
 import { compareWithOrg } from './existing.js';
-import { componentPath, withTemporarySources, writeEcaSources } from './files.js';
+import { componentPath, withTemporarySources, writeEcaSources, type WrittenFile } from './files.js';
 import { pathExists } from '../metadata/project-paths.js';
 import { checkAppName } from '../org-api/input-rules.js';
 
@@ -74,33 +74,14 @@ export type ConnectResult = {
 
 /**
  * Sets up an External Client App whose client credentials flow runs as an API-only integration user: checks the
- * user, writes the metadata into the project (all but the global OAuth settings), deploys it from a temporary folder. Reads only before anything is written; a re-run with the
- * same settings deploys nothing ("already done").
+ * user, writes the metadata into the project (all but the global OAuth settings), deploys it from a temporary folder.
+ * Reads only before anything is written; a re-run with the same settings deploys nothing ("already done").
  */
 export async function runConnect(options: ConnectOptions): Promise<ConnectResult> {
   const { conn, appName } = options;
-  const dryRun = options.dryRun ?? false;
-  const badName = checkAppName(appName);
-  if (badName) throw badName;
-  const { scopes, unknown } = toMetadataScopes(options.scopes?.length ? options.scopes : DEFAULT_SCOPES);
-  if (unknown.length) throw messages.createError('error.UnknownScope', [unknown.join(', ')]);
-  if (scopes.length === 0) throw messages.createError('error.UnknownScope', ['(none)']);
-  if (options.callbackUrl !== undefined && !isValidCallbackUrl(options.callbackUrl)) {
-    throw messages.createError('error.InvalidCallbackUrl', [options.callbackUrl]);
-  }
-
-  const warnings: string[] = [];
-  if (scopes.includes('Full')) warnings.push(messages.getMessage('warning.fullScope'));
-  if (scopes.includes('RefreshToken') || scopes.includes('OfflineAccess'))
-    warnings.push(messages.getMessage('warning.refreshScope'));
-
-  let user = options.knownUser;
-  if (!user) {
-    const checked = await checkExecutionUser(conn, options.username);
-    user = checked.user;
-    warnings.push(...checked.warnings);
-  }
-
+  const scopes = checkedScopes(options);
+  const warnings = scopeWarnings(scopes);
+  const user = await executionUser(options, warnings);
   const spec: EcaSpec = {
     appName,
     label: options.label,
@@ -112,12 +93,82 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
     callbackUrl: options.callbackUrl,
   };
   const components = ecaComponents(spec);
-  const tokenEndpoint = `${(conn.instanceUrl ?? '').replace(/\/$/, '')}/services/oauth2/token`;
-  const result: ConnectResult = {
-    appName,
+  const result = plannedResult(options, { spec, scopes, user }, components, warnings);
+
+  // a user not created yet (create --connect --dry-run) has no app to compare with
+  const existing = user.id ? await compareWithOrg(conn, spec) : ({ state: 'absent' } as const);
+  if (existing.state === 'unknown') warnings.push(messages.getMessage('warning.cannotRead', [existing.reason]));
+  if (existing.state === 'different' && !options.force) {
+    throw messages.createError('error.AppDiffers', [appName, existing.differences.map((d) => `\n  ${d}`).join('')]);
+  }
+
+  if (result.dryRun) {
+    result.xml = components.map((c) => ({ type: c.type, fullName: c.fullName, xml: c.xml }));
+    result.nextSteps = [messages.getMessage('next.dryRun')];
+    if (existing.state === 'same') result.warnings.push(messages.getMessage('info.alreadyInOrg', [appName]));
+    return result;
+  }
+
+  const written = await writeToProject(components, options, result);
+  if (existing.state === 'same') {
+    result.status = 'already done';
+  } else {
+    result.deployId = await withTemporarySources(components, (files) =>
+      deploy(conn, components, files, options.deploy),
+    );
+    result.status = 'done';
+  }
+  result.nextSteps = nextSteps(result, written);
+  return result;
+}
+
+/**
+ * The scopes as metadata names, once the app name, the scopes and the callback URL are known to be valid.
+ *
+ * @throws SfError a bad app name, UnknownScope, InvalidCallbackUrl
+ */
+function checkedScopes(options: ConnectOptions): string[] {
+  const badName = checkAppName(options.appName);
+  if (badName) throw badName;
+  const { scopes, unknown } = toMetadataScopes(options.scopes?.length ? options.scopes : DEFAULT_SCOPES);
+  if (unknown.length) throw messages.createError('error.UnknownScope', [unknown.join(', ')]);
+  if (scopes.length === 0) throw messages.createError('error.UnknownScope', ['(none)']);
+  if (options.callbackUrl !== undefined && !isValidCallbackUrl(options.callbackUrl)) {
+    throw messages.createError('error.InvalidCallbackUrl', [options.callbackUrl]);
+  }
+  return scopes;
+}
+
+/** Scopes that give more than a client-credentials integration needs. */
+function scopeWarnings(scopes: readonly string[]): string[] {
+  const warnings: string[] = [];
+  if (scopes.includes('Full')) warnings.push(messages.getMessage('warning.fullScope'));
+  if (scopes.includes('RefreshToken') || scopes.includes('OfflineAccess'))
+    warnings.push(messages.getMessage('warning.refreshScope'));
+  return warnings;
+}
+
+/** The execution user: the one create has just made, or read and checked now (its warnings added to `warnings`). */
+async function executionUser(options: ConnectOptions, warnings: string[]): Promise<ExecutionUser> {
+  if (options.knownUser) return options.knownUser;
+  const checked = await checkExecutionUser(options.conn, options.username);
+  warnings.push(...checked.warnings);
+  return checked.user;
+}
+
+/** The result as planned: every component still to write, and where the other system asks for tokens. */
+function plannedResult(
+  options: ConnectOptions,
+  { spec, scopes, user }: { spec: EcaSpec; scopes: string[]; user: ExecutionUser },
+  components: readonly EcaComponent[],
+  warnings: string[],
+): ConnectResult {
+  const tokenEndpoint = `${(options.conn.instanceUrl ?? '').replace(/\/$/, '')}/services/oauth2/token`;
+  return {
+    appName: options.appName,
     username: user.username,
     userId: user.id,
-    dryRun,
+    dryRun: options.dryRun ?? false,
     status: 'planned',
     scopes,
     components: components.map((c) => ({
@@ -127,27 +178,22 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
       file: NOT_IN_SOURCE_CONTROL.has(c.type) ? ('temporary' as const) : ('planned' as const),
     })),
     tokenEndpoint,
-    credentialsSetupPath: messages.getMessage('credentialsSetupPath', [spec.label ?? appName]),
+    credentialsSetupPath: messages.getMessage('credentialsSetupPath', [spec.label ?? options.appName]),
     tokenRequest: messages.getMessage('tokenRequest', [tokenEndpoint]),
     warnings,
     nextSteps: [],
   };
+}
 
-  // a user not created yet (create --connect --dry-run) has no app to compare with
-  const existing = user.id ? await compareWithOrg(conn, spec) : ({ state: 'absent' } as const);
-  if (existing.state === 'unknown') warnings.push(messages.getMessage('warning.cannotRead', [existing.reason]));
-  if (existing.state === 'different' && !options.force) {
-    throw messages.createError('error.AppDiffers', [appName, existing.differences.map((d) => `\n  ${d}`).join('')]);
-  }
-
-  if (dryRun) {
-    result.xml = components.map((c) => ({ type: c.type, fullName: c.fullName, xml: c.xml }));
-    result.nextSteps = [messages.getMessage('next.dryRun')];
-    if (existing.state === 'same') result.warnings.push(messages.getMessage('info.alreadyInOrg', [appName]));
-    return result;
-  }
-
-  // the project gets what may be committed; the global OAuth settings reach the org from a temporary folder only
+/**
+ * Writes what may be committed into the project (the global OAuth settings reach the org from a temporary folder
+ * only), records each component's file in `result`, and warns about global settings left in the project.
+ */
+async function writeToProject(
+  components: readonly EcaComponent[],
+  options: ConnectOptions,
+  result: ConnectResult,
+): Promise<WrittenFile[]> {
   const kept = components.filter((c) => !NOT_IN_SOURCE_CONTROL.has(c.type));
   const written = await writeEcaSources(kept, { baseDir: options.baseDir, force: options.force });
   result.components = components.map((c) => {
@@ -165,25 +211,19 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectResult
         ),
     )
   ).filter((p): p is string => p !== undefined);
-  for (const path of leftOver) warnings.push(messages.getMessage('warning.globalSettingsInProject', [path]));
+  for (const path of leftOver) result.warnings.push(messages.getMessage('warning.globalSettingsInProject', [path]));
+  return written;
+}
 
-  if (existing.state === 'same') {
-    result.status = 'already done';
-  } else {
-    result.deployId = await withTemporarySources(components, (files) =>
-      deploy(conn, components, files, options.deploy),
-    );
-    result.status = 'done';
-  }
+function nextSteps(result: ConnectResult, written: readonly WrittenFile[]): string[] {
   const committable = written.filter((w) => w.status === 'written');
-  result.nextSteps = [
+  return [
     messages.getMessage('next.credentials', [result.credentialsSetupPath]),
     messages.getMessage('next.token', [result.tokenRequest]),
     messages.getMessage('next.secret'),
     ...(committable.length ? [messages.getMessage('next.commit', [committable.map((w) => w.path).join(', ')])] : []),
     messages.getMessage('next.globalSettings'),
   ];
-  return result;
 }
 
 async function deploy(

@@ -1,12 +1,7 @@
 import { resolve } from 'node:path';
 import type { Entry, PermissionSetDoc } from '../permissions/model.js';
-import {
-  convertToIntegrationPermissionSets,
-  enabledEntry,
-  fieldEntry,
-  objectEntry,
-  type ConversionInput,
-} from '../permissions/convert.js';
+import { convertToIntegrationPermissionSets, type ConversionInput } from '../permissions/convert.js';
+import { enabledEntry, fieldEntry, objectEntry } from '../permissions/entries.js';
 import { readProfileFile } from '../profile/read-profile.js';
 import { targetApiVersion, versionDropWarning } from '../org-api/api-version.js';
 import { fitToApiVersion } from '../permissions/element-versions.js';

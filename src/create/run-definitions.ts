@@ -62,49 +62,66 @@ export async function runDefinitions(ctx: RunDefinitionsContext): Promise<Create
   const outcomes: DefinitionOutcome[] = [];
   for (const loaded of ctx.definitions) {
     ctx.onStart?.(loaded);
-    const definitionUsername = loaded.definition.username ?? '';
-    const outcome: DefinitionOutcome = {
-      file: loaded.file,
-      definitionUsername,
-      status: 'failed',
-      notes: [],
-      warnings: [],
-    };
-    try {
-      const built = ctx.build(loaded);
-      const { request, adaptation }: { request: CreateRequest; adaptation: OrgAdaptation } = await adaptToOrg(
-        ctx.conn,
-        built,
-        ctx.env,
-        {
-          overrides: {
-            suffix: ctx.usernameSuffix ?? loaded.definition.usernameSuffix,
-            usernames: loaded.definition.usernames,
-          },
-          fixEmail: ctx.fixEmail,
-          dryRun: ctx.dryRun,
-        },
-      );
-      outcome.username = request.username;
-      outcome.notes.push(
-        ...adaptation.notes,
-        ...(adaptation.email && adaptation.email.status !== 'reported' ? [adaptation.email.message] : []),
-      );
-      if (adaptation.email?.status === 'reported') outcome.warnings.push(adaptation.email.message);
-      const result = await ctx.run(request);
-      outcome.result = result;
-      outcome.warnings.push(...result.warnings);
-      outcome.status = statusOf(result);
-    } catch (e) {
-      const error = e instanceof SfError ? e : SfError.wrap(e instanceof Error ? e : new Error(String(e)));
-      outcome.error = { name: error.name, message: error.message, exitCode: error.exitCode, actions: error.actions };
-      if (error.data && typeof error.data === 'object' && 'steps' in error.data)
-        outcome.result = error.data as CreateResult;
-    }
+    const outcome = await runDefinition(ctx, loaded);
     outcomes.push(outcome);
     ctx.onEnd?.(loaded, outcome);
   }
-  const usernames = ctx.definitions.map((d) => {
+  const usernames = usernamesInOrg(ctx, outcomes);
+  return {
+    environment: ctx.env,
+    success: outcomes.every((o) => o.status !== 'failed'),
+    definitions: outcomes,
+    skippedFiles: ctx.skippedFiles,
+    withoutDefinition: withoutDefinition(await findManagedUsers(ctx.conn), usernames),
+  };
+}
+
+/** One definition adapted to this org and run; a failure is its outcome, not thrown. */
+async function runDefinition(ctx: RunDefinitionsContext, loaded: LoadedDefinition): Promise<DefinitionOutcome> {
+  const outcome: DefinitionOutcome = {
+    file: loaded.file,
+    definitionUsername: loaded.definition.username ?? '',
+    status: 'failed',
+    notes: [],
+    warnings: [],
+  };
+  try {
+    const built = ctx.build(loaded);
+    const { request, adaptation }: { request: CreateRequest; adaptation: OrgAdaptation } = await adaptToOrg(
+      ctx.conn,
+      built,
+      ctx.env,
+      {
+        overrides: {
+          suffix: ctx.usernameSuffix ?? loaded.definition.usernameSuffix,
+          usernames: loaded.definition.usernames,
+        },
+        fixEmail: ctx.fixEmail,
+        dryRun: ctx.dryRun,
+      },
+    );
+    outcome.username = request.username;
+    outcome.notes.push(
+      ...adaptation.notes,
+      ...(adaptation.email && adaptation.email.status !== 'reported' ? [adaptation.email.message] : []),
+    );
+    if (adaptation.email?.status === 'reported') outcome.warnings.push(adaptation.email.message);
+    const result = await ctx.run(request);
+    outcome.result = result;
+    outcome.warnings.push(...result.warnings);
+    outcome.status = statusOf(result);
+  } catch (e) {
+    const error = e instanceof SfError ? e : SfError.wrap(e instanceof Error ? e : new Error(String(e)));
+    outcome.error = { name: error.name, message: error.message, exitCode: error.exitCode, actions: error.actions };
+    if (error.data && typeof error.data === 'object' && 'steps' in error.data)
+      outcome.result = error.data as CreateResult;
+  }
+  return outcome;
+}
+
+/** The username each definition has in this org: as run, or as it would be (the production name when unresolvable). */
+function usernamesInOrg(ctx: RunDefinitionsContext, outcomes: readonly DefinitionOutcome[]): string[] {
+  return ctx.definitions.map((d) => {
     const done = outcomes.find((o) => o.file === d.file)?.username;
     if (done) return done;
     try {
@@ -116,11 +133,4 @@ export async function runDefinitions(ctx: RunDefinitionsContext): Promise<Create
       return d.definition.username ?? '';
     }
   });
-  return {
-    environment: ctx.env,
-    success: outcomes.every((o) => o.status !== 'failed'),
-    definitions: outcomes,
-    skippedFiles: ctx.skippedFiles,
-    withoutDefinition: withoutDefinition(await findManagedUsers(ctx.conn), usernames),
-  };
 }

@@ -6,6 +6,7 @@ import { Duration } from '@salesforce/kit';
 // types only: source-deploy-retrieve is loaded when a deploy runs, not when a command starts (issue 12)
 import type {
   ComponentSet,
+  DeployResult,
   MetadataApiDeploy,
   MetadataApiDeployStatus,
   RegistryAccess,
@@ -113,29 +114,56 @@ async function deployComponents(
   components: ComponentSet,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { ComponentStatus } = await import('@salesforce/source-deploy-retrieve');
   const checkOnly = options.checkOnly ?? false;
   if (options.sourceApiVersion) components.sourceApiVersion = options.sourceApiVersion;
   const deploy = await components.deploy({
     usernameOrConnection: conn,
     apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false },
   });
-  if (options.onProgress) {
-    const notify = options.onProgress;
-    deploy.onUpdate((s: MetadataApiDeployStatus) =>
-      notify({
-        status: String(s.status),
-        deployed: Number(s.numberComponentsDeployed ?? 0),
-        total: Number(s.numberComponentsTotal ?? 0),
-        errors: Number(s.numberComponentErrors ?? 0),
-      }),
-    );
-  }
+  if (options.onProgress) reportProgress(deploy, options.onProgress);
   backOff(deploy, options.pollFrequencyMs);
   const result = await deploy.pollStatus({
     frequency: Duration.milliseconds(1),
     timeout: Duration.minutes(options.waitMinutes ?? 33),
   });
+  const response = result.response;
+  const componentList = await deployedComponents(result);
+  const success = String(response.status) === 'Succeeded' && response.success !== false;
+  const outcome: DeployOutcome = {
+    id: response.id,
+    status: String(response.status),
+    success,
+    checkOnly,
+    components: componentList,
+    changed: componentList.some((c) => c.state === 'Created' || c.state === 'Changed'),
+  };
+  if (!success) {
+    const failures = componentList.filter((c) => c.state === 'Failed');
+    // whole-deploy failures (no component to blame) come as errorMessage
+    const top = (response as { errorMessage?: string }).errorMessage;
+    const text =
+      failures.map((f) => `${f.type} ${f.fullName}: ${f.problem ?? 'failed'}`).join('\n') ||
+      top ||
+      `Deploy ${String(response.status)}`;
+    throw new DeployFailure(outcome, failures, text);
+  }
+  return outcome;
+}
+
+function reportProgress(deploy: MetadataApiDeploy, notify: NonNullable<DeployOptions['onProgress']>): void {
+  deploy.onUpdate((s: MetadataApiDeployStatus) =>
+    notify({
+      status: String(s.status),
+      deployed: Number(s.numberComponentsDeployed ?? 0),
+      total: Number(s.numberComponentsTotal ?? 0),
+      errors: Number(s.numberComponentErrors ?? 0),
+    }),
+  );
+}
+
+/** One entry per component (a failed file wins over its other files), with the org's record Id when reported. */
+async function deployedComponents(result: DeployResult): Promise<DeployedComponent[]> {
+  const { ComponentStatus } = await import('@salesforce/source-deploy-retrieve');
   const response = result.response;
   // the raw messages carry the org's record Ids, which SDR's file responses drop
   const raw = [
@@ -159,27 +187,7 @@ async function deployComponents(
     };
     if (!existing || component.state === 'Failed') byKey.set(key, component);
   }
-  const componentList = [...byKey.values()];
-  const success = String(response.status) === 'Succeeded' && response.success !== false;
-  const outcome: DeployOutcome = {
-    id: response.id,
-    status: String(response.status),
-    success,
-    checkOnly,
-    components: componentList,
-    changed: componentList.some((c) => c.state === 'Created' || c.state === 'Changed'),
-  };
-  if (!success) {
-    const failures = componentList.filter((c) => c.state === 'Failed');
-    // whole-deploy failures (no component to blame) come as errorMessage
-    const top = (response as { errorMessage?: string }).errorMessage;
-    const text =
-      failures.map((f) => `${f.type} ${f.fullName}: ${f.problem ?? 'failed'}`).join('\n') ||
-      top ||
-      `Deploy ${String(response.status)}`;
-    throw new DeployFailure(outcome, failures, text);
-  }
-  return outcome;
+  return [...byKey.values()];
 }
 
 /**

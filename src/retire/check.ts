@@ -12,21 +12,13 @@ import { errorCode } from '../org-api/errors.js';
 import { soqlLiteral } from '../org-api/soql.js';
 import { fieldText } from '../org-api/field-text.js';
 import { movesFor } from './moves.js';
+import { get, iso, str, type Rec } from './record-fields.js';
+import { RUNS_AS_SOURCES, runsAsOf } from './runs-as.js';
 import type { LoginAttempt, LoginUse, ReadGap, RetireCheck, RunsAs, TargetUser, TokenUse } from './types.js';
-
-type Rec = Record<string, unknown>;
 
 /** The user's tokens with the value that revokes each: kept out of every result. */
 export type RevocableToken = TokenUse & { deleteToken?: string };
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const iso = (v: unknown): string | undefined => {
-  const s = str(v);
-  const d = s ? new Date(s) : undefined;
-  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : s;
-};
-const get = (r: Rec, ...keys: string[]): unknown =>
-  keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Rec)[k] : undefined), r);
 /** SOQL datetime literal: no quotes, UTC. */
 export const soqlDateTime = (isoTime: string): string => new Date(isoTime).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -156,87 +148,8 @@ export class RetireReader {
 
   /** What the org runs as the user, from each object where it shows (each read on its own: one gap doesn't stop the rest). */
   public async runsAs(user: TargetUser): Promise<RunsAs[]> {
-    const id = user.id;
-    const [cron, apex, dashboards, outbound, email, eca] = await Promise.all([
-      this.rows(
-        'CronTrigger',
-        `SELECT Id, CronJobDetail.Name, CronJobDetail.JobType, State, NextFireTime FROM CronTrigger WHERE OwnerId = '${id}'`,
-      ),
-      this.rows(
-        'AsyncApexJob',
-        `SELECT Id, JobType, ApexClass.Name, MethodName, Status FROM AsyncApexJob WHERE CreatedById = '${id}' AND Status IN ('Holding', 'Queued', 'Preparing', 'Processing')`,
-      ),
-      this.rows(
-        'Dashboard',
-        `SELECT Id, Title, FolderName FROM Dashboard WHERE RunningUserId = '${id}' AND Type = 'SpecifiedUser'`,
-      ),
-      this.rows(
-        'WorkflowOutboundMessage',
-        `SELECT Id, Name FROM WorkflowOutboundMessage WHERE IntegrationUserId = '${id}'`,
-        true,
-      ),
-      this.rows(
-        'EmailServicesAddress',
-        `SELECT Id, LocalPart, EmailDomainName, IsActive FROM EmailServicesAddress WHERE RunAsUserId = '${id}'`,
-      ),
-      this.rows(
-        'ExtlClntAppOauthPlcyCnfg',
-        `SELECT Id, DeveloperName, MasterLabel FROM ExtlClntAppOauthPlcyCnfg WHERE ClientCredentialsFlowUser = ${soqlLiteral(user.username)} AND IsClientCredentialsFlowEnabled = true`,
-      ),
-    ]);
-    const out: RunsAs[] = [];
-    const move = (kind: RunsAs['kind'], name: string): string => movesFor({ kind, name });
-    for (const r of cron ?? []) {
-      // finished or deleted schedules no longer run
-      if (['COMPLETE', 'DELETED'].includes(String(r.State))) continue;
-      const name = str(get(r, 'CronJobDetail', 'Name')) ?? String(r.Id);
-      out.push({
-        kind: 'scheduled-job',
-        name,
-        detail: `state ${String(r.State)}${r.NextFireTime ? `, next run ${iso(r.NextFireTime)}` : ''}`,
-        blocksDeactivation: false,
-        move: move('scheduled-job', name),
-      });
-    }
-    for (const r of apex ?? []) {
-      const name = [str(get(r, 'ApexClass', 'Name')), str(r.MethodName)].filter(Boolean).join('.') || String(r.Id);
-      out.push({
-        kind: 'apex-job',
-        name,
-        detail: `${String(r.JobType)} ${String(r.Status)}`,
-        blocksDeactivation: false,
-        move: move('apex-job', name),
-      });
-    }
-    for (const r of dashboards ?? []) {
-      const name = str(r.Title) ?? String(r.Id);
-      out.push({
-        kind: 'dashboard',
-        name,
-        detail: str(r.FolderName),
-        blocksDeactivation: false,
-        move: move('dashboard', name),
-      });
-    }
-    for (const r of outbound ?? []) {
-      const name = str(r.Name) ?? String(r.Id);
-      out.push({ kind: 'outbound-message', name, blocksDeactivation: false, move: move('outbound-message', name) });
-    }
-    for (const r of email ?? []) {
-      const name = [str(r.LocalPart), str(r.EmailDomainName)].filter(Boolean).join('@') || String(r.Id);
-      out.push({
-        kind: 'email-service',
-        name,
-        detail: r.IsActive === false ? 'inactive' : undefined,
-        blocksDeactivation: false,
-        move: move('email-service', name),
-      });
-    }
-    for (const r of eca ?? []) {
-      const name = str(r.DeveloperName) ?? str(r.MasterLabel) ?? String(r.Id);
-      out.push({ kind: 'client-credentials', name, blocksDeactivation: false, move: move('client-credentials', name) });
-    }
-    return out;
+    const rows = await Promise.all(RUNS_AS_SOURCES.map((s) => this.rows(s.source, s.soql(user), s.tooling)));
+    return RUNS_AS_SOURCES.flatMap((source, i) => runsAsOf(source, rows[i]));
   }
 }
 

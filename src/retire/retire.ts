@@ -4,39 +4,26 @@
  * by the same command, nothing done twice. Refusals (in use, the running user, the last admin, the org's own) change
  * nothing further and say what to do.
  */
-import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
-import { freedLicenseSavings } from '../audit/savings.js';
-import { connectionLostError, errorCode, isConnectionError } from '../org-api/errors.js';
+import { connectionLostError, isConnectionError, PARTIAL_EXIT_CODE } from '../org-api/errors.js';
 import { checkUser, RetireReader, type RevocableToken } from './check.js';
-import { mapRefusal } from './refusals.js';
-import { endSessions, revokeToken, setActive, setFrozen } from './steps.js';
-import type { RetireCheck, RetireResult, Stage, StageName, TargetUser } from './types.js';
+import {
+  deactivatableFrom,
+  deactivate,
+  endUserSessions,
+  freeze,
+  reactivate,
+  REFUSED_EXIT_CODE,
+  revoke,
+  unfreeze,
+  withActions,
+  type Run,
+  type StageOutcome,
+} from './stages.js';
+import type { RetireCheck, RetireOptions, RetireResult, Stage, StageName, TargetUser } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'integration-user.retire');
-
-export const PARTIAL_EXIT_CODE = 68;
-export const REFUSED_EXIT_CODE = 69;
-const DAY_MS = 86_400_000;
-
-export type RetireOptions = {
-  conn: Connection;
-  username: string;
-  targetOrg: string;
-  days: number;
-  frozenDays: number;
-  dryRun?: boolean;
-  revoke?: boolean;
-  deactivate?: boolean;
-  undo?: boolean;
-  force?: boolean;
-  prices: { fullLicensePerYear: number; integrationLicensePerMonth: number };
-  now?: Date;
-  progress?: { start?: (stage: StageName) => void; end?: (stage: Stage) => void };
-};
-
-type Run = { opts: RetireOptions; result: RetireResult; now: Date; changed: boolean };
 
 /** The stages a run goes through, in order, for the progress display. */
 export function stagesFor(opts: Pick<RetireOptions, 'undo' | 'revoke' | 'deactivate'>): StageName[] {
@@ -65,7 +52,7 @@ export async function runRetire(opts: RetireOptions): Promise<RetireResult> {
   };
   const run: Run = { opts, result, now, changed: false };
   let current: StageName = 'check';
-  const stage = async (name: StageName, body: () => Promise<Omit<Stage, 'name'>>): Promise<Stage> => {
+  const stage: StageFn = async (name, body) => {
     current = name;
     opts.progress?.start?.(name);
     const s: Stage = { name, ...(await body()) };
@@ -113,11 +100,6 @@ export async function runRetire(opts: RetireOptions): Promise<RetireResult> {
 
 const isWriteStage = (s: StageName): boolean => s !== 'check';
 const withData = (e: SfError, data: RetireResult): SfError => e.setData(data);
-/** Actions computed at run time (the moves, Salesforce's reason mapped), after any from the messages file. */
-const withActions = (e: SfError, actions: string[]): SfError => {
-  e.actions = [...(e.actions ?? []), ...actions];
-  return e;
-};
 
 /** The user, unless it must never be retired: not found, the running user, the last active System Administrator. */
 async function guardedUser(reader: RetireReader, opts: RetireOptions): Promise<TargetUser> {
@@ -150,7 +132,7 @@ function checkDetail(c: RetireCheck): string {
   return parts.join('; ');
 }
 
-type StageFn = (name: StageName, body: () => Promise<Omit<Stage, 'name'>>) => Promise<Stage>;
+type StageFn = (name: StageName, body: () => Promise<StageOutcome>) => Promise<Stage>;
 
 async function retire(
   run: Run,
@@ -181,15 +163,7 @@ async function retire(
   await stage('freeze', () => freeze(run, check));
   if (plan.includes('revoke')) {
     await stage('revoke', () => revoke(run, tokens));
-    await stage('sessions', async () => {
-      const ended = await endSessions(opts.conn, check.user.id);
-      result.sessionsEnded = ended;
-      if (ended) run.changed = true;
-      return {
-        status: ended ? 'done' : 'already done',
-        detail: ended ? `${ended} session${ended === 1 ? '' : 's'} ended` : 'no open session',
-      };
-    });
+    await stage('sessions', () => endUserSessions(run, check));
   }
   result.nextSteps.push(...nextSteps(run, check));
   if (plan.includes('deactivate')) {
@@ -201,87 +175,6 @@ async function retire(
       );
     }
   }
-}
-
-async function freeze(run: Run, check: RetireCheck): Promise<Omit<Stage, 'name'>> {
-  if (check.frozen) return { status: 'already done', detail: `frozen since ${check.frozenSince ?? 'an unknown date'}` };
-  if (!check.userLoginId) throw messages.createError('error.UserLoginUnreadable', [check.user.username]);
-  await setFrozen(run.opts.conn, check.userLoginId, true);
-  run.changed = true;
-  check.frozen = true;
-  check.frozenSince = run.now.toISOString();
-  return { status: 'done', detail: 'frozen: every login now fails; the license is kept' };
-}
-
-async function revoke(run: Run, tokens: RevocableToken[] | undefined): Promise<Omit<Stage, 'name'>> {
-  if (!tokens) return { status: 'skipped', detail: messages.getMessage('info.tokensUnreadable') };
-  if (tokens.length === 0) return { status: 'already done', detail: 'no OAuth token left' };
-  const gone: string[] = [];
-  for (const t of tokens) {
-    const outcome = await revokeToken(run.opts.conn, t);
-    run.changed = true;
-    (outcome === 'revoked' ? run.result.revokedApps : gone).push(t.app);
-  }
-  const revoked = run.result.revokedApps;
-  return {
-    status: revoked.length ? 'done' : 'already done',
-    detail: [
-      revoked.length ? `revoked: ${revoked.join(', ')}` : '',
-      gone.length ? `already gone: ${gone.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join('; '),
-  };
-}
-
-async function deactivate(run: Run, check: RetireCheck): Promise<Omit<Stage, 'name'>> {
-  const { opts, result, now } = run;
-  const license = (freed: boolean): void => {
-    result.license = {
-      license: check.user.licenseName ?? 'unknown',
-      freed,
-      ...freedLicenseSavings(check.user.licenseName, opts.prices),
-    };
-  };
-  if (!check.user.isActive) {
-    license(true);
-    return { status: 'already done', detail: 'the user is inactive' };
-  }
-  const since = check.frozenSince ? new Date(check.frozenSince) : now;
-  const until = new Date(since.getTime() + opts.frozenDays * DAY_MS);
-  if (!opts.force && until > now) {
-    return {
-      status: 'waiting',
-      detail: messages.getMessage('info.waiting', [opts.frozenDays, until.toISOString().slice(0, 10)]),
-    };
-  }
-  if (!opts.force && check.attemptsSinceFreeze.length > 0) {
-    const list = check.attemptsSinceFreeze.map((a) => `${a.time} ${a.app} (${a.loginType}): ${a.status}`);
-    result.refusals.push({
-      reason: 'login-attempts',
-      message: list.join('; '),
-      action: messages.getMessage('action.attempts'),
-    });
-    return { status: 'refused', detail: messages.getMessage('info.attempts', [list.length, list[0]]) };
-  }
-  try {
-    await setActive(opts.conn, check.user.id, false);
-  } catch (e) {
-    if (isConnectionError(e)) throw e;
-    const refusal = mapRefusal((e as Error).message, errorCode(e));
-    result.refusals.push(refusal);
-    throw withActions(
-      messages.createError('error.DeactivationRefused', [check.user.username, refusal.message], [], REFUSED_EXIT_CODE),
-      [refusal.action],
-    );
-  }
-  run.changed = true;
-  check.user.isActive = false;
-  license(true);
-  return {
-    status: 'done',
-    detail: `deactivated: a ${check.user.licenseName ?? ''} license is free`.replace('a  license', 'its license'),
-  };
 }
 
 async function undo(run: Run, check: RetireCheck, stage: StageFn): Promise<void> {
@@ -301,37 +194,8 @@ async function undo(run: Run, check: RetireCheck, stage: StageFn): Promise<void>
     );
     return;
   }
-  await stage('unfreeze', async () => {
-    if (!check.frozen) return { status: 'already done', detail: 'not frozen' };
-    if (!check.userLoginId) throw messages.createError('error.UserLoginUnreadable', [check.user.username]);
-    await setFrozen(opts.conn, check.userLoginId, false);
-    run.changed = true;
-    return { status: 'done', detail: 'unfrozen: the user can log in again' };
-  });
-  await stage('reactivate', async () => {
-    if (check.user.isActive) return { status: 'already done', detail: 'the user is active' };
-    try {
-      await setActive(opts.conn, check.user.id, true);
-    } catch (e) {
-      if (isConnectionError(e)) throw e;
-      const refusal = mapRefusal((e as Error).message, errorCode(e));
-      result.refusals.push(refusal);
-      throw withActions(
-        messages.createError(
-          'error.ReactivationRefused',
-          [check.user.username, refusal.message],
-          [],
-          REFUSED_EXIT_CODE,
-        ),
-        [refusal.action],
-      );
-    }
-    run.changed = true;
-    return {
-      status: 'done',
-      detail: `reactivated: it takes a ${check.user.licenseName ?? ''} seat again`.replace('a  seat', 'a seat'),
-    };
-  });
+  await stage('unfreeze', () => unfreeze(run, check));
+  await stage('reactivate', () => reactivate(run, check));
   result.nextSteps.push(messages.getMessage('next.undoTokens'));
 }
 
@@ -360,9 +224,7 @@ function nextSteps(run: Run, check: RetireCheck): string[] {
   const last = run.result.stages.at(-1);
   if (!opts.deactivate && !opts.revoke) steps.push(messages.getMessage('next.revoke', [base]));
   if (!opts.deactivate || last?.status === 'waiting') {
-    const until = new Date(
-      (check.frozenSince ? new Date(check.frozenSince) : run.now).getTime() + opts.frozenDays * DAY_MS,
-    );
+    const until = deactivatableFrom(run, check);
     steps.push(messages.getMessage('next.deactivate', [until.toISOString().slice(0, 10), base]));
   }
   if (check.user.isActive || check.frozen) steps.push(messages.getMessage('next.undo', [base]));

@@ -1,4 +1,5 @@
 /** Shapes shared by retire's reading, steps, rendering and command. */
+import type { Connection } from '@salesforce/core';
 
 export type TargetUser = {
   id: string;
@@ -80,4 +81,20 @@ export type RetireResult = {
   refusals: Array<{ reason: string; message: string; action: string }>;
   nextSteps: string[];
   outputFile?: string;
+};
+
+export type RetireOptions = {
+  conn: Connection;
+  username: string;
+  targetOrg: string;
+  days: number;
+  frozenDays: number;
+  dryRun?: boolean;
+  revoke?: boolean;
+  deactivate?: boolean;
+  undo?: boolean;
+  force?: boolean;
+  prices: { fullLicensePerYear: number; integrationLicensePerMonth: number };
+  now?: Date;
+  progress?: { start?: (stage: StageName) => void; end?: (stage: Stage) => void };
 };

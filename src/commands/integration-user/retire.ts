@@ -6,7 +6,7 @@ import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
 import { runRetire, stagesFor } from '../../retire/retire.js';
 import { renderMarkdown, savingsText, stageRows, tokenRows } from '../../retire/render.js';
-import type { RetireResult, Stage, StageName } from '../../retire/types.js';
+import type { RetireOptions, RetireResult, Stage, StageName } from '../../retire/types.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { targetOrgLabel } from '../../cli/target-org.js';
 
@@ -74,23 +74,7 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
       throw messages.createError('error.fileExists', [outputFile]);
     const org = flags['target-org'];
     const targetOrg = targetOrgLabel(this.argv, org);
-    const names = stagesFor(flags);
-    const labels = Object.fromEntries(names.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<
-      StageName,
-      string
-    >;
-    const mso = new ParallelMultiStageOutput<StageData>({
-      title: messages.getMessage('title', [flags.user]),
-      stages: names.map((n) => labels[n]),
-      jsonEnabled: this.jsonEnabled(),
-      data: { details: {} },
-      stageSpecificBlock: names.map((n) => ({
-        stage: labels[n],
-        type: 'message' as const,
-        get: (d?: StageData): string | undefined => d?.details[n],
-      })),
-    });
-    const details: Partial<Record<StageName, string>> = {};
+    const { mso, progress } = this.stageDisplay(flags.user, stagesFor(flags));
     const at = new Date();
     let result: RetireResult;
     try {
@@ -110,19 +94,7 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
           integrationLicensePerMonth: flags['integration-license-cost'],
         },
         now: at,
-        progress: {
-          start: (n) => mso.startStage(labels[n]),
-          end: (s: Stage) => {
-            details[s.name] = `${s.status}: ${s.detail}`;
-            const status =
-              s.status === 'failed' || s.status === 'refused'
-                ? 'failed'
-                : s.status === 'done'
-                  ? 'completed'
-                  : 'skipped';
-            mso.updateStage(labels[s.name], status, { details: { ...details } });
-          },
-        },
+        progress,
       });
     } catch (e) {
       mso.error();
@@ -137,6 +109,39 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
       result.outputFile = outputFile;
     }
     return result;
+  }
+
+  /** The multi-stage display of the run's stages, and the progress callbacks that drive it. */
+  private stageDisplay(
+    user: string,
+    names: StageName[],
+  ): { mso: ParallelMultiStageOutput<StageData>; progress: RetireOptions['progress'] } {
+    const labels = Object.fromEntries(names.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<
+      StageName,
+      string
+    >;
+    const mso = new ParallelMultiStageOutput<StageData>({
+      title: messages.getMessage('title', [user]),
+      stages: names.map((n) => labels[n]),
+      jsonEnabled: this.jsonEnabled(),
+      data: { details: {} },
+      stageSpecificBlock: names.map((n) => ({
+        stage: labels[n],
+        type: 'message' as const,
+        get: (d?: StageData): string | undefined => d?.details[n],
+      })),
+    });
+    const details: Partial<Record<StageName, string>> = {};
+    const progress = {
+      start: (n: StageName): void => mso.startStage(labels[n]),
+      end: (s: Stage): void => {
+        details[s.name] = `${s.status}: ${s.detail}`;
+        const status =
+          s.status === 'failed' || s.status === 'refused' ? 'failed' : s.status === 'done' ? 'completed' : 'skipped';
+        mso.updateStage(labels[s.name], status, { details: { ...details } });
+      },
+    };
+    return { mso, progress };
   }
 
   private display(r: RetireResult): void {

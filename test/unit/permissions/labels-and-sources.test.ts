@@ -16,7 +16,8 @@ import {
   permissionLabel,
   withLabel,
 } from '../../../src/permissions/labels.js';
-import { convertToIntegrationPermissionSets, enabledEntry } from '../../../src/permissions/convert.js';
+import { convertToIntegrationPermissionSets } from '../../../src/permissions/convert.js';
+import { enabledEntry } from '../../../src/permissions/entries.js';
 import { readProfileFile } from '../../../src/profile/read-profile.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
