@@ -150,7 +150,7 @@ class Placed {
 
   public put(target: Target, inputSection: string, section: SectionName, key: string, entry: Entry): void {
     let entries = this.sets[target].get(section);
-    if (!entries) this.sets[target].set(section, (entries = new Map()));
+    if (!entries) this.sets[target].set(section, (entries = new Map<string, Entry>()));
     const existing = entries.get(key);
     // a key listed twice (e.g. fieldPermissions and legacy fieldLevelSecurities): keep what either grants
     if (existing) mergeInto(existing, entry);
