@@ -145,14 +145,7 @@ export class PermissionSetReader {
     const sets = new Map<string, PermissionSetContents>();
     for (const r of rows.values()) {
       const header = headerOf(r);
-      const sections: Record<string, Entry[]> = {};
-      if (header.kind !== 'group') {
-        const perms = fields
-          .filter((f) => r[f] === true)
-          .map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
-        if (perms.length) sections.userPermissions = perms;
-      }
-      sets.set(id15(header.id), { header, sections });
+      sets.set(id15(header.id), { header, sections: header.kind === 'group' ? {} : userPermissionsOf(r, fields) });
     }
     return this.readChildren(sets, true);
   }
@@ -188,12 +181,7 @@ export class PermissionSetReader {
         label: String(r.MasterLabel ?? r.DeveloperName),
         kind: 'muting',
       };
-      const sections: Record<string, Entry[]> = {};
-      const perms = fields
-        .filter((f) => r[f] === true)
-        .map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
-      if (perms.length) sections.userPermissions = perms;
-      sets.set(id15(header.id), { header, sections });
+      sets.set(id15(header.id), { header, sections: userPermissionsOf(r, fields) });
     }
     return this.readChildren(sets, false);
   }
@@ -258,6 +246,12 @@ export class PermissionSetReader {
     ]);
     return { objects, fields, entities, tabs };
   }
+}
+
+/** The row's `Permissions<Name>` fields that are true, as a userPermissions section (no section when none is). */
+function userPermissionsOf(r: Rec, fields: readonly string[]): Record<string, Entry[]> {
+  const perms = fields.filter((f) => r[f] === true).map((f) => ({ enabled: true, name: f.slice(PERMISSIONS.length) }));
+  return perms.length ? { userPermissions: perms } : {};
 }
 
 /** ObjectPermissions rows that grant anything, as objectPermissions entries. */
