@@ -18,6 +18,31 @@ function print<K extends string>(out: Output, rows: Array<Record<K, Cell>>, colu
 }
 
 export function renderConversion(out: Output, result: ConvertProfileResult): void {
+  printSections(out, result);
+  printWritten(out, result);
+  if (result.effectiveAccess) {
+    out.styledHeader(messages.getMessage('header.sources', [result.effectiveAccess.username]));
+    print(out, sourceCounts(result.effectiveAccess), [
+      { key: 'source', name: 'Source', whole: true },
+      { key: 'grants', name: 'Grants' },
+    ]);
+  }
+  printOmitted(out, result);
+  const highRisk = highRiskBlock(result.highRisk);
+  if (highRisk.length) {
+    out.styledHeader(messages.getMessage('header.highRisk'));
+    for (const line of highRisk) out.log(line);
+  }
+  const usage = usageBlock(result.usage);
+  if (usage) {
+    out.styledHeader(usage.header);
+    for (const line of usage.lines) out.log(line);
+  }
+  for (const warning of result.warnings) out.warn(warning);
+}
+
+/** Per profile section: entries carried by the licensed set, put in the companion, omitted. */
+function printSections(out: Output, result: ConvertProfileResult): void {
   out.styledHeader(messages.getMessage('header.sections', [result.profile]));
   print(
     out,
@@ -34,7 +59,10 @@ export function renderConversion(out: Output, result: ConvertProfileResult): voi
       { key: 'omitted', name: 'Omitted' },
     ],
   );
+}
 
+/** The permission sets written, each with its license and entry count. */
+function printWritten(out: Output, result: ConvertProfileResult): void {
   out.styledHeader(messages.getMessage('header.written'));
   print(
     out,
@@ -51,33 +79,16 @@ export function renderConversion(out: Output, result: ConvertProfileResult): voi
       { key: 'path', name: 'Path', whole: true },
     ],
   );
+}
 
-  if (result.effectiveAccess) {
-    out.styledHeader(messages.getMessage('header.sources', [result.effectiveAccess.username]));
-    print(out, sourceCounts(result.effectiveAccess), [
-      { key: 'source', name: 'Source', whole: true },
-      { key: 'grants', name: 'Grants' },
-    ]);
-  }
-
+/** What was left out, grouped by section and reason. */
+function printOmitted(out: Output, result: ConvertProfileResult): void {
   const groups = groupOmissions(result.omitted);
-  if (groups.length > 0) {
-    out.styledHeader(messages.getMessage('header.omitted', [groups.reduce((n, g) => n + g.count, 0)]));
-    const columns = (['section', 'count', 'reason', 'examples'] as const).map((key) => ({
-      key,
-      name: key[0].toUpperCase() + key.slice(1),
-    }));
-    print(out, groups, columns);
-  }
-  const highRisk = highRiskBlock(result.highRisk);
-  if (highRisk.length) {
-    out.styledHeader(messages.getMessage('header.highRisk'));
-    for (const line of highRisk) out.log(line);
-  }
-  const usage = usageBlock(result.usage);
-  if (usage) {
-    out.styledHeader(usage.header);
-    for (const line of usage.lines) out.log(line);
-  }
-  for (const warning of result.warnings) out.warn(warning);
+  if (groups.length === 0) return;
+  out.styledHeader(messages.getMessage('header.omitted', [groups.reduce((n, g) => n + g.count, 0)]));
+  const columns = (['section', 'count', 'reason', 'examples'] as const).map((key) => ({
+    key,
+    name: key[0].toUpperCase() + key.slice(1),
+  }));
+  print(out, groups, columns);
 }
