@@ -2,8 +2,7 @@
 import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { groupOmissions, sourceCounts } from '../permissions/conversion-report.js';
-import { highRiskBlock } from '../permissions/least-privilege.js';
-import { usageBlock } from '../permissions/narrow-to-usage.js';
+import { leftOutBlocks } from '../permissions/least-privilege.js';
 import { renderTable, type Cell, type TextColumn } from '../ux/text-table.js';
 import type { ConvertProfileResult } from './convert-service.js';
 
@@ -28,15 +27,9 @@ export function renderConversion(out: Output, result: ConvertProfileResult): voi
     ]);
   }
   printOmitted(out, result);
-  const highRisk = highRiskBlock(result.highRisk);
-  if (highRisk.length) {
-    out.styledHeader(messages.getMessage('header.highRisk'));
-    for (const line of highRisk) out.log(line);
-  }
-  const usage = usageBlock(result.usage);
-  if (usage) {
-    out.styledHeader(usage.header);
-    for (const line of usage.lines) out.log(line);
+  for (const block of leftOutBlocks(result.highRisk, result.usage)) {
+    out.styledHeader(block.header);
+    for (const line of block.lines) out.log(line);
   }
   for (const warning of result.warnings) out.warn(warning);
 }

@@ -5,8 +5,7 @@
 import { basename } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
-import { highRiskBlock } from '../permissions/least-privilege.js';
-import { usageBlock } from '../permissions/narrow-to-usage.js';
+import { leftOutBlocks } from '../permissions/least-privilege.js';
 import { renderTable } from '../ux/text-table.js';
 import type { CreateResult } from './types.js';
 import type { CreateManyResult } from './run-definitions.js';
@@ -18,15 +17,9 @@ type Output = Pick<SfCommand<unknown>, 'log' | 'warn' | 'styledHeader' | 'styled
 
 /** The two blocks that say what copied access left out on purpose: high-risk permissions, unused objects. */
 function renderLeastPrivilege(out: Output, result: CreateResult): void {
-  const highRisk = highRiskBlock(result.highRisk);
-  if (highRisk.length) {
-    out.styledHeader(messages.getMessage('header.highRisk'));
-    for (const line of highRisk) out.log(line);
-  }
-  const usage = usageBlock(result.usage);
-  if (usage) {
-    out.styledHeader(messages.getMessage('header.usage', [usage.header]));
-    for (const line of usage.lines) out.log(line);
+  for (const block of leftOutBlocks(result.highRisk, result.usage)) {
+    out.styledHeader(block.header);
+    for (const line of block.lines) out.log(line);
   }
 }
 

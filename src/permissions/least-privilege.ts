@@ -15,6 +15,7 @@ import { HIGH_RISK_USER_PERMISSIONS } from './license-rules.js';
 import { permissionLabel } from './labels.js';
 import type { ConversionInput, ConversionResult, OmittedEntry } from './convert.js';
 import type { Entry } from './model.js';
+import { usageBlock, type UsageNarrowing } from './narrow-to-usage.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-user', 'permissions.least-privilege');
@@ -175,4 +176,20 @@ export function checkKeepAndExclude(keep: readonly string[] = [], exclude: reado
       both.length === 1 ? 'A permission is' : 'Permissions are',
       both.join(', '),
     ]);
+}
+
+/**
+ * What copied access left out on purpose, as the blocks a command prints after its run: the high-risk permissions
+ * (left out, or kept on request) and, with --narrow-to-usage, the objects the usage logs kept and left out.
+ */
+export function leftOutBlocks(
+  highRisk: HighRiskOutcome | undefined,
+  usage: UsageNarrowing | undefined,
+): Array<{ header: string; lines: string[] }> {
+  const blocks: Array<{ header: string; lines: string[] }> = [];
+  const risky = highRiskBlock(highRisk);
+  if (risky.length) blocks.push({ header: messages.getMessage('block.header'), lines: risky });
+  const used = usageBlock(usage);
+  if (used) blocks.push(used);
+  return blocks;
 }

@@ -5,6 +5,7 @@ import {
   checkKeepAndExclude,
   highRiskBlock,
   highRiskReason,
+  leftOutBlocks,
   isHighRiskOmission,
   leaveOutHighRisk,
 } from '../../../src/permissions/least-privilege.js';
@@ -118,6 +119,14 @@ describe('least privilege: high-risk permissions left out of copied access', () 
     expect(block.some((l) => l.includes('Nonsense'))).to.equal(true);
     for (const line of block.slice(1, -3)) expect(line.length, line).to.be.at.most(80);
     expect(highRiskBlock({ leftOut: [], kept: [], notHighRisk: [], notGranted: [] })).to.deep.equal([]);
+  });
+
+  it('gives the blocks a command prints under their headers (none when nothing was left out)', () => {
+    const { outcome } = leaveOutHighRisk(admin(), {});
+    expect(leftOutBlocks(outcome, undefined)).to.deep.equal([
+      { header: 'Left out: high-risk permissions', lines: highRiskBlock(outcome) },
+    ]);
+    expect(leftOutBlocks({ leftOut: [], kept: [], notHighRisk: [], notGranted: [] }, undefined)).to.deep.equal([]);
   });
 
   it('refuses a name both kept and excluded', () => {
