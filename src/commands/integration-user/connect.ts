@@ -40,12 +40,12 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     const { flags } = await this.parse(IntegrationUserConnect);
     const conn = flags['target-org'].getConnection(flags['api-version']);
     await assertApiVersionSupported(conn, flags['api-version'], CONNECT_OLDEST_API_VERSION);
-    const [{ checkOutputDir, outsideProjectNotice }, { resolveMetadataBaseDir }, { runConnect }, { renderTable }] =
+    const [{ checkOutputDir, outsideProjectNotice }, { resolveMetadataBaseDir }, { runConnect }, { printConnect }] =
       await Promise.all([
         import('../../metadata/output-dir.js'),
         import('../../connect/files.js'),
         import('../../connect/connect.js'),
-        import('../../ux/text-table.js'),
+        import('../../connect/terminal.js'),
       ]);
     if (flags['output-dir']) await checkOutputDir(flags['output-dir']);
     const baseDir = flags['output-dir'] ? resolve(flags['output-dir']) : await resolveMetadataBaseDir(process.cwd());
@@ -76,30 +76,7 @@ export default class IntegrationUserConnect extends SfCommand<IntegrationUserCon
     this.spinner.stop();
     if (outside) result.warnings.unshift(outside);
 
-    for (const warning of result.warnings) this.warn(warning);
-    this.log(messages.getMessage('info.plan', [result.appName, result.username, result.scopes.join(', ')]));
-    for (const c of result.xml ?? []) {
-      this.log(messages.getMessage('info.xml', [c.type, c.fullName]));
-      this.log(c.xml);
-    }
-    if (!result.dryRun) {
-      const columns = [
-        { key: 'type' as const, name: 'Type' },
-        { key: 'name' as const, name: 'Name', whole: true },
-        { key: 'file' as const, name: 'File' },
-        { key: 'path' as const, name: 'Path', whole: true },
-      ];
-      const rows = result.components.map((c) => ({ type: c.type, name: c.fullName, file: c.file, path: c.path }));
-      for (const line of renderTable(rows, columns)) this.log(line);
-      this.log(
-        messages.getMessage('info.status', [
-          result.appName,
-          result.deployId ? `${result.status} (deploy ${result.deployId})` : result.status,
-        ]),
-      );
-    }
-    this.log('');
-    for (const line of result.nextSteps) this.log(`- ${line}`);
+    printConnect(this, result);
     return result;
   }
 }

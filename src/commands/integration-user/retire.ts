@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Messages, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
+import type { ParallelMultiStageOutput } from '@oclif/multi-stage-output';
 import { DEFAULT_FULL_LICENSE_PER_YEAR, DEFAULT_INTEGRATION_LICENSE_PER_MONTH } from '../../audit/savings.js';
-import { runRetire, stagesFor } from '../../retire/retire.js';
-import { renderMarkdown, savingsText, stageRows, tokenRows } from '../../retire/render.js';
+// the check, the org steps, drawing and the report load in run(), not when sf lists or helps commands (issue 12)
+import type * as Render from '../../retire/render.js';
 import type { RetireOptions, RetireResult, Stage, StageName } from '../../retire/types.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { targetOrgLabel } from '../../cli/target-org.js';
@@ -74,7 +74,12 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
       throw messages.createError('error.fileExists', [outputFile]);
     const org = flags['target-org'];
     const targetOrg = targetOrgLabel(this.argv, org);
-    const { mso, progress } = this.stageDisplay(flags.user, stagesFor(flags));
+    const [{ runRetire, stagesFor }, render, { ParallelMultiStageOutput }] = await Promise.all([
+      import('../../retire/retire.js'),
+      import('../../retire/render.js'),
+      import('@oclif/multi-stage-output'),
+    ]);
+    const { mso, progress } = this.stageDisplay(flags.user, stagesFor(flags), ParallelMultiStageOutput);
     const at = new Date();
     let result: RetireResult;
     try {
@@ -99,13 +104,13 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
     } catch (e) {
       mso.error();
       const data = e instanceof SfError ? (e.data as RetireResult | undefined) : undefined;
-      if (data?.stages && outputFile) await this.writeReport(outputFile, data, targetOrg, at, flags.force);
+      if (data?.stages && outputFile) await this.writeReport(render, outputFile, data, { targetOrg, at }, flags.force);
       throw e;
     }
     mso.stop();
-    this.display(result);
+    this.display(render, result);
     if (outputFile) {
-      await this.writeReport(outputFile, result, targetOrg, at, flags.force);
+      await this.writeReport(render, outputFile, result, { targetOrg, at }, flags.force);
       result.outputFile = outputFile;
     }
     return result;
@@ -115,12 +120,13 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
   private stageDisplay(
     user: string,
     names: StageName[],
+    Output: typeof ParallelMultiStageOutput,
   ): { mso: ParallelMultiStageOutput<StageData>; progress: RetireOptions['progress'] } {
     const labels = Object.fromEntries(names.map((n) => [n, messages.getMessage(`stage.${n}`)])) as Record<
       StageName,
       string
     >;
-    const mso = new ParallelMultiStageOutput<StageData>({
+    const mso = new Output<StageData>({
       title: messages.getMessage('title', [user]),
       stages: names.map((n) => labels[n]),
       jsonEnabled: this.jsonEnabled(),
@@ -144,7 +150,7 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
     return { mso, progress };
   }
 
-  private display(r: RetireResult): void {
+  private display({ savingsText, stageRows, tokenRows }: typeof Render, r: RetireResult): void {
     const c = r.check;
     if (c?.inUse.length) {
       this.styledHeader(messages.getMessage('heading.uses'));
@@ -167,8 +173,14 @@ export default class IntegrationUserRetire extends SfCommand<IntegrationUserReti
     }
   }
 
-  private async writeReport(file: string, r: RetireResult, targetOrg: string, at: Date, force: boolean): Promise<void> {
-    await writeFile(file, renderMarkdown(r, { targetOrg, at }), { encoding: 'utf8', flag: force ? 'w' : 'wx' });
+  private async writeReport(
+    { renderMarkdown }: typeof Render,
+    file: string,
+    r: RetireResult,
+    context: { targetOrg: string; at: Date },
+    force: boolean,
+  ): Promise<void> {
+    await writeFile(file, renderMarkdown(r, context), { encoding: 'utf8', flag: force ? 'w' : 'wx' });
     this.logSuccess(messages.getMessage('info.written', [file]));
   }
 }
