@@ -40,9 +40,6 @@ export type Step = { name: StepName; status: StepStatus; detail: string };
 /** What a step module returns: its status and one line of detail. */
 export type StepOutcome = Omit<Step, 'name'>;
 
-/** Exit code for a partial result (declared once, with what org errors say). */
-export { PARTIAL_EXIT_CODE } from '../org-api/api-errors.js';
-
 /** The steps of a run: connect only when asked for, compare only with --from-user. */
 export const stepNames = (connect: boolean, fromUser = false): StepName[] =>
   STEP_NAMES.filter((n) => (n !== 'connect' || connect) && (n !== 'compare' || fromUser));

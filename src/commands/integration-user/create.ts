@@ -11,13 +11,8 @@ import { checkAppName } from '../../org-api/input-rules.js';
 import { exitCodesHelp } from '../../cli/exit-codes.js';
 import { copyAccessFlags, deployFlags } from '../../cli/flags.js';
 // the run's modules (converter, org steps, deploy, drawing) load in run(), not when sf lists or helps commands (issue 12)
-import {
-  PARTIAL_EXIT_CODE,
-  stepNames,
-  type CreateContext,
-  type CreateResult,
-  type StepName,
-} from '../../create/types.js';
+import { stepNames, type CreateContext, type CreateResult, type StepName } from '../../create/types.js';
+import { PARTIAL_EXIT_CODE } from '../../org-api/api-errors.js';
 import { buildRequest, wantsGeneratedAccess, type CreateRequest, type FlagInput } from '../../create/request.js';
 import type { LoadedDefinition, loadDefinitions } from '../../create/definitions.js';
 import type { CreateManyResult } from '../../create/run-definitions.js';
@@ -139,7 +134,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
     let result: CreateResult;
     try {
       result = await runCreate({
-        ...(await createOptions(flags, request)),
+        ...(await createOptions(flags, conn, request)),
         progress: stages.progress,
         connect: flags.connect
           ? {
@@ -189,7 +184,7 @@ export default class IntegrationUserCreate extends SfCommand<IntegrationUserCrea
       fixEmail: flags['fix-email'],
       dryRun: flags['dry-run'],
       build: (d) => buildRequest(shared, d.definition, deriveAlias),
-      run: async (request: CreateRequest) => runCreate(await createOptions(flags, request)),
+      run: async (request: CreateRequest) => runCreate(await createOptions(flags, conn, request)),
       onStart: (d) => stages.start(label(d)),
       onEnd: (d, o) => stages.end(label(d), o.status === 'failed'),
     });
@@ -238,10 +233,10 @@ const oneUserInput = (flags: CreateFlags, usageDays: number | undefined): FlagIn
 });
 
 /** What every run of create is told by the flags: the request, how to write files, deploy and wait. */
-async function createOptions(flags: CreateFlags, request: CreateRequest): Promise<CreateContext> {
+async function createOptions(flags: CreateFlags, conn: Connection, request: CreateRequest): Promise<CreateContext> {
   const { createGenerator } = await import('../../create/generate.js');
   return {
-    conn: flags['target-org'].getConnection(flags['api-version']),
+    conn,
     request,
     generator: createGenerator({ cwd: process.cwd() }),
     dryRun: flags['dry-run'],
